@@ -1,0 +1,56 @@
+// Copyright (C) 2026 The QAsyncSqlite Authors
+// SPDX-License-Identifier: MIT
+#ifndef QASYNCSQLITEBLOB_H
+#define QASYNCSQLITEBLOB_H
+
+#include <QAsyncSqlite/qasyncsqliteglobal.h>
+
+#include <QtCore/qfuture.h>
+#include <QtCore/qobject.h>
+#include <QtCore/qscopedpointer.h>
+
+#include <memory>
+
+class QAsyncSqliteBlobPrivate;
+struct QAsyncSqliteBlobState;
+class QAsyncSqliteWorker;
+
+/*!
+    \class QAsyncSqliteBlob
+    \brief Incremental I/O on one BLOB value (Python's \c sqlite3.Blob).
+
+    Returned by QAsyncSqliteConnection::blobOpen(); the caller owns it. Reads
+    and writes are queued on the connection like every other request and move
+    a position like a file. A blob cannot change size: writing past its end
+    fails with QAsyncSqliteProgrammingError. Destroying the object closes it.
+*/
+class QASYNCSQLITE_EXPORT QAsyncSqliteBlob : public QObject
+{
+    Q_OBJECT
+public:
+    ~QAsyncSqliteBlob() override;
+
+    /*! The size in bytes. */
+    qint64 size() const;
+    /*! The current position. */
+    qint64 tell() const;
+    /*! Reads up to \a length bytes (the rest when negative) from the position. */
+    QFuture<QByteArray> read(qint64 length = -1);
+    /*! Writes \a data at the position. */
+    QFuture<void> write(const QByteArray &data);
+    /*! Moves the position; out-of-range targets fail with
+        QAsyncSqliteProgrammingError. Returns the new position. */
+    QFuture<qint64> seek(qint64 offset, QAsyncSqlite::SeekOrigin origin = QAsyncSqlite::SeekOrigin::Begin);
+    /*! Closes the handle; later requests fail with QAsyncSqliteProgrammingError. */
+    QFuture<void> close();
+
+private:
+    QAsyncSqliteBlob();
+    static QAsyncSqliteBlob *create(std::shared_ptr<QAsyncSqliteWorker> worker,
+                                    std::shared_ptr<QAsyncSqliteBlobState> state, QThread *owner);
+    friend class QAsyncSqliteConnection;
+    Q_DECLARE_PRIVATE(QAsyncSqliteBlob)
+    QScopedPointer<QAsyncSqliteBlobPrivate> d_ptr;
+};
+
+#endif // QASYNCSQLITEBLOB_H

@@ -1,0 +1,321 @@
+// Copyright (C) 2026 The QAsyncSqlite Authors
+// SPDX-License-Identifier: MIT
+#ifndef QASYNCSQLITECONNECTION_H
+#define QASYNCSQLITECONNECTION_H
+
+#include <QAsyncSqlite/qasyncsqliteglobal.h>
+#include <QAsyncSqlite/qasyncsqliteerror.h>
+#include <QAsyncSqlite/qasyncsqliteoptions.h>
+#include <QAsyncSqlite/qasyncsqliterow.h>
+#include <QAsyncSqlite/qasyncsqlitetransaction.h>
+
+#include <QtCore/qfuture.h>
+#include <QtCore/qfutureinterface.h>
+#include <QtCore/qobject.h>
+#include <QtCore/qscopedpointer.h>
+
+#include <memory>
+#include <type_traits>
+
+class QAsyncSqliteBlob;
+class QAsyncSqliteConnectionPrivate;
+class QAsyncSqliteCursor;
+class QAsyncSqliteWorker;
+
+namespace QAsyncSqlite::Detail {
+
+/* A queued request: the worker runs it in FIFO order. Internal. */
+class QASYNCSQLITE_EXPORT Job
+{
+public:
+    virtual ~Job();
+    /* Runs on the worker thread; reports a result or throws. */
+    virtual void run(QAsyncSqliteWorker &worker) = 0;
+    virtual QFutureInterfaceBase &futureInterface() = 0;
+    /* Ends the future with \a error without running. */
+    void fail(const QAsyncSqliteError &error);
+    /* run() passed the future on to someone who will finish it later. */
+    void handOff() { m_handedOff = true; }
+    bool isHandedOff() const { return m_handedOff; }
+
+protected:
+    /* RAII: a job dropped on any path still ends its future. */
+    void finishIfPending();
+
+private:
+    bool m_handedOff = false;
+};
+
+/* The raw handle of a worker, for QAsyncSqliteConnection::run(). */
+QASYNCSQLITE_EXPORT sqlite3 *handle(QAsyncSqliteWorker &worker);
+
+template <typename R>
+class CallableJob final : public Job
+{
+public:
+    explicit CallableJob(std::function<R(QAsyncSqliteWorker &)> fn) : m_fn(std::move(fn))
+    { m_interface.reportStarted(); }
+    ~CallableJob() override { finishIfPending(); }
+    void run(QAsyncSqliteWorker &worker) override
+    {
+        if constexpr (std::is_void_v<R>)
+            m_fn(worker);
+        else
+            m_interface.reportResult(m_fn(worker));
+    }
+    QFutureInterfaceBase &futureInterface() override { return m_interface; }
+    QFuture<R> future() { return m_interface.future(); }
+
+private:
+    QFutureInterface<R> m_interface;
+    std::function<R(QAsyncSqliteWorker &)> m_fn;
+};
+
+} // namespace QAsyncSqlite::Detail
+
+/*!
+    \class QAsyncSqliteConnection
+    \brief An SQLite connection whose handle lives on its own worker thread
+    (aiosqlite's \c Connection).
+
+    Every request is queued, runs on the worker in strict FIFO order (across all
+    calling threads) and returns a QFuture. Errors arrive as QAsyncSqliteError
+    subclasses inside the future. Continuations attached with \c then() without
+    a context run on the worker; use \c then(this, …) to come back to your
+    thread (on Qt 6.4 the context must outlive the future).
+
+    \code
+    QAsyncSqliteConnection db;
+    db.open(u"app.db"_s);
+    db.execute(u"SELECT name FROM users WHERE age > ?"_s, {25})
+        .then(this, [](const QVariantList &rows) { qDebug() << rows; });
+    \endcode
+
+    Every public method may be called from any thread. Signals are emitted in
+    the thread the connection object lives in.
+*/
+class QASYNCSQLITE_EXPORT QAsyncSqliteConnection : public QObject
+{
+    Q_OBJECT
+    Q_PROPERTY(bool open READ isOpen NOTIFY openChanged)
+    Q_PROPERTY(QString database READ database NOTIFY openChanged)
+    Q_PROPERTY(bool inTransaction READ inTransaction NOTIFY inTransactionChanged)
+    Q_PROPERTY(qint64 totalChanges READ totalChanges NOTIFY totalChangesChanged)
+    Q_PROPERTY(QAsyncSqlite::IsolationLevel isolationLevel READ isolationLevel
+               WRITE setIsolationLevel NOTIFY isolationLevelChanged)
+    Q_PROPERTY(QAsyncSqlite::RowFactory rowFactory READ rowFactory WRITE setRowFactory
+               NOTIFY rowFactoryChanged)
+    Q_PROPERTY(QAsyncSqlite::TextFactory textFactory READ textFactory WRITE setTextFactory
+               NOTIFY textFactoryChanged)
+
+public:
+    /*! Creates a closed connection; call open(). */
+    explicit QAsyncSqliteConnection(QObject *parent = nullptr);
+    /*! Runs what is queued and closes (see close()), waiting at most
+        shutdownTimeout(); requests it cannot run then end with a
+        QAsyncSqliteOperationalError (SQLITE_ABORT) and a warning. */
+    ~QAsyncSqliteConnection() override;
+
+    /*! Starts the worker thread and opens \a database (a path, \c ":memory:",
+        or a \c file: URI when \a options.uri is set). Requests queued after
+        open() run after it; if opening fails they fail with the same error
+        and the worker thread ends. */
+    QFuture<void> open(const QString &database, const QAsyncSqliteOptions &options = {});
+    /*! Runs every request queued before it, finalizes statements, closes the
+        handle and ends the worker. Idempotent; safe from any thread, including
+        a continuation running on the worker. Later calls fail with
+        QAsyncSqliteProgrammingError. */
+    QFuture<void> close();
+    /*! Whether the connection accepts requests (open() was called and
+        neither close() nor an open failure has happened since). */
+    bool isOpen() const;
+    /*! The name given to open(). */
+    QString database() const;
+    /*! The options given to open(). */
+    QAsyncSqliteOptions options() const;
+
+    /*! Runs one statement and returns all its rows (one element per row,
+        shaped by the row factory). \a params bind to \c ? placeholders in
+        order; their count must match. More than one statement in \a sql is a
+        QAsyncSqliteProgrammingError. */
+    QFuture<QVariantList> execute(const QString &sql, const QVariantList &params = {});
+    /*! Runs one statement with named parameters (\c :name, \c @name, \c $name;
+        keys are given without the prefix). */
+    QFuture<QVariantList> execute(const QString &sql, const QVariantMap &params);
+    /*! Runs an INSERT and returns the rowid of the inserted row. */
+    QFuture<qint64> executeInsert(const QString &sql, const QVariantList &params = {});
+    /*! Runs an INSERT with named parameters; returns the rowid. */
+    QFuture<qint64> executeInsert(const QString &sql, const QVariantMap &params);
+    /*! Runs a DML statement once per element of \a paramSets (one prepared
+        statement, one request) and returns the total number of rows changed. */
+    QFuture<qint64> executeMany(const QString &sql, const QList<QVariantList> &paramSets);
+    /*! Commits a pending implicit transaction, then runs every statement of
+        \a script as is (Python's \c executescript). */
+    QFuture<void> executeScript(const QString &script);
+
+    /*! Creates a cursor (a child of this connection). */
+    QAsyncSqliteCursor *cursor();
+    /*! Creates a cursor and queues execute(\a sql, \a params) on it. */
+    QAsyncSqliteCursor *cursor(const QString &sql, const QVariantList &params = {});
+
+    /*! Commits the open transaction; does nothing without one. A failed COMMIT
+        leaves the transaction open and reports the error. */
+    QFuture<void> commit();
+    /*! Rolls back the open transaction; does nothing without one. */
+    QFuture<void> rollback();
+
+    /*! Runs \a fn(QAsyncSqliteTransaction &) on the worker inside BEGIN
+        (\a mode) … COMMIT, rolling back if it throws; no other request can
+        interleave. Called while a transaction is open it nests as a SAVEPOINT.
+        Returns what \a fn returns. */
+    template <typename Fn>
+    auto transaction(Fn &&fn, QAsyncSqlite::TransactionMode mode = QAsyncSqlite::TransactionMode::Immediate)
+        -> QFuture<std::invoke_result_t<std::decay_t<Fn> &, QAsyncSqliteTransaction &>>
+    {
+        using R = std::invoke_result_t<std::decay_t<Fn> &, QAsyncSqliteTransaction &>;
+        return submit<R>([fn = std::forward<Fn>(fn), mode](QAsyncSqliteWorker &worker) mutable -> R {
+            QAsyncSqliteTransaction tx(worker, mode);
+            if constexpr (std::is_void_v<R>) {
+                fn(tx);
+                tx.commit();
+            } else {
+                R result = fn(tx);
+                tx.commit();
+                return result;
+            }
+        });
+    }
+
+    /*! Runs \a fn(sqlite3 *) on the worker, for SQLite calls QAsyncSqlite does
+        not wrap. Returns what \a fn returns; exceptions reach the future. */
+    template <typename Fn>
+    auto run(Fn &&fn) -> QFuture<std::invoke_result_t<std::decay_t<Fn> &, sqlite3 *>>
+    {
+        using R = std::invoke_result_t<std::decay_t<Fn> &, sqlite3 *>;
+        return submit<R>([fn = std::forward<Fn>(fn)](QAsyncSqliteWorker &worker) mutable -> R {
+            return fn(QAsyncSqlite::Detail::handle(worker));
+        });
+    }
+
+    /*! Copies this database into \a target's (both stay usable). \a target
+        must be another open connection. */
+    QFuture<void> backup(QAsyncSqliteConnection *target, const QAsyncSqliteBackupOptions &options = {});
+    /*! Copies this database into the file at \a path (created or replaced). */
+    QFuture<void> backup(const QString &path, const QAsyncSqliteBackupOptions &options = {});
+
+    /*! Creates (or, with an empty \a fn, removes) the SQL function \a name
+        taking \a nArgs arguments (-1: any number). */
+    QFuture<void> createFunction(const QString &name, int nArgs, const QAsyncSqlite::Function &fn,
+                                 QAsyncSqlite::FunctionFlags flags = {});
+    /*! Creates an aggregate: the state starts as \a initialState for every
+        group, \a step folds each row's arguments into it, and \a finalize
+        (default: identity) turns the last state into the result. */
+    QFuture<void> createAggregate(const QString &name, int nArgs, const QVariant &initialState,
+                                  const QAsyncSqlite::AggregateStep &step,
+                                  const QAsyncSqlite::AggregateFinal &finalize = {},
+                                  QAsyncSqlite::FunctionFlags flags = {});
+    /*! Creates (or, with an empty \a fn, removes) the collation \a name. */
+    QFuture<void> createCollation(const QString &name, const QAsyncSqlite::Collation &fn);
+    /*! Installs (or, with an empty \a fn, removes) the authorizer. */
+    QFuture<void> setAuthorizer(const QAsyncSqlite::Authorizer &fn);
+    /*! Calls \a fn every \a n virtual machine instructions; non-zero aborts the
+        statement with SQLITE_INTERRUPT. An empty \a fn removes it. */
+    QFuture<void> setProgressHandler(const QAsyncSqlite::ProgressHandler &fn, int n);
+    /*! Calls \a fn with the text of every statement run. An empty \a fn removes it. */
+    QFuture<void> setTraceCallback(const QAsyncSqlite::TraceCallback &fn);
+    /*! Stops the statement running now with SQLITE_INTERRUPT. Thread-safe,
+        immediate, not queued; a no-op when nothing runs. */
+    void interrupt();
+
+    /*! Streams the database as SQL text, one result per statement, line for
+        line what Python's \c Connection.iterdump() gives. */
+    QFuture<QString> iterDump();
+
+    /*! Allows or forbids loadExtension() (and SQL's load_extension()). */
+    QFuture<void> enableLoadExtension(bool enabled);
+    /*! Loads the extension library at \a path. */
+    QFuture<void> loadExtension(const QString &path, const QString &entryPoint = {});
+
+    /*! Opens incremental I/O on one BLOB value. The caller owns the returned
+        QAsyncSqliteBlob. */
+    QFuture<QAsyncSqliteBlob *> blobOpen(const QString &table, const QString &column, qint64 rowid,
+                                         QAsyncSqlite::BlobMode mode = QAsyncSqlite::BlobMode::ReadOnly,
+                                         const QString &schema = QStringLiteral("main"));
+
+    /*! The database \a schema as the bytes of a database file. */
+    QFuture<QByteArray> serialize(const QString &schema = QStringLiteral("main"));
+    /*! Replaces \a schema with the database in \a data. */
+    QFuture<void> deserialize(const QByteArray &data, const QString &schema = QStringLiteral("main"));
+    /*! The current value of run-time limit \a category (SQLITE_LIMIT_*). */
+    QFuture<int> limit(int category);
+    /*! Sets limit \a category to \a value; returns the previous value. */
+    QFuture<int> setLimit(int category, int value);
+
+    /*! Whether a transaction is open, as of the last finished request. */
+    bool inTransaction() const;
+    /*! Rows changed since open, as of the last finished request. */
+    qint64 totalChanges() const;
+
+    QAsyncSqlite::IsolationLevel isolationLevel() const;
+    /*! Applies to requests queued after this call. Switching to Autocommit
+        commits an open transaction, as Python does. */
+    void setIsolationLevel(QAsyncSqlite::IsolationLevel level);
+
+    /*! The built-in row factory (Tuple when a callable is set). */
+    QAsyncSqlite::RowFactory rowFactory() const;
+    /*! The callable row factory, if one is set. */
+    QAsyncSqlite::RowFactoryFunction rowFactoryFunction() const;
+    /*! Applies to requests queued after this call. */
+    void setRowFactory(QAsyncSqlite::RowFactory factory);
+    /*! Uses \a factory (run on the worker for every row); empty restores Tuple. */
+    void setRowFactory(const QAsyncSqlite::RowFactoryFunction &factory);
+
+    QAsyncSqlite::TextFactory textFactory() const;
+    /*! Applies to requests queued after this call. */
+    void setTextFactory(QAsyncSqlite::TextFactory factory);
+
+    /*! How long the destructor waits for queued work (default 10 s). */
+    std::chrono::milliseconds shutdownTimeout() const;
+    void setShutdownTimeout(std::chrono::milliseconds timeout);
+
+Q_SIGNALS:
+    /*! open() succeeded. */
+    void opened();
+    /*! The handle was closed and the worker ended. */
+    void closed();
+    /*! isOpen() or database() changed. */
+    void openChanged();
+    /*! A transaction was committed, explicitly or implicitly. */
+    void committed();
+    /*! A transaction was rolled back. */
+    void rolledBack();
+    /*! A chunk of rows of \a cursor was delivered (see QAsyncSqliteCursor::rowsReady). */
+    void rowsReady(QAsyncSqliteCursor *cursor, const QVariantList &rows);
+    /*! Tables written by this connection, coalesced per commit (update hook). */
+    void tablesChanged(const QStringList &tables);
+    /*! A request failed with \a error (also delivered through its future). */
+    void errorOccurred(const QAsyncSqliteError &error);
+    void inTransactionChanged(bool inTransaction);
+    void totalChangesChanged(qint64 totalChanges);
+    void isolationLevelChanged(QAsyncSqlite::IsolationLevel level);
+    void rowFactoryChanged();
+    void textFactoryChanged();
+
+private:
+    template <typename R>
+    QFuture<R> submit(std::function<R(QAsyncSqliteWorker &)> fn)
+    {
+        auto job = std::make_unique<QAsyncSqlite::Detail::CallableJob<R>>(std::move(fn));
+        QFuture<R> future = job->future();
+        enqueue(std::move(job));
+        return future;
+    }
+    void enqueue(std::unique_ptr<QAsyncSqlite::Detail::Job> job);
+
+    friend class QAsyncSqliteCursor;
+    friend class QAsyncSqliteWorker;
+    Q_DECLARE_PRIVATE(QAsyncSqliteConnection)
+    QScopedPointer<QAsyncSqliteConnectionPrivate> d_ptr;
+};
+
+#endif // QASYNCSQLITECONNECTION_H

@@ -1,0 +1,106 @@
+// Copyright (C) 2026 The QAsyncSqlite Authors
+// SPDX-License-Identifier: MIT
+#ifndef QASYNCSQLITECURSOR_H
+#define QASYNCSQLITECURSOR_H
+
+#include <QAsyncSqlite/qasyncsqliteglobal.h>
+
+#include <QtCore/qfuture.h>
+#include <QtCore/qobject.h>
+#include <QtCore/qscopedpointer.h>
+
+class QAsyncSqliteConnection;
+class QAsyncSqliteCursorPrivate;
+
+/*!
+    \struct QAsyncSqliteColumn
+    \brief One entry of QAsyncSqliteCursor::description(): a result column's
+    name and declared type (empty for expressions).
+*/
+struct QAsyncSqliteColumn
+{
+    QString name;
+    QString declaredType;
+    friend bool operator==(const QAsyncSqliteColumn &a, const QAsyncSqliteColumn &b)
+    { return a.name == b.name && a.declaredType == b.declaredType; }
+};
+
+/*!
+    \class QAsyncSqliteCursor
+    \brief A statement and its pending rows (aiosqlite's \c Cursor).
+
+    Created by QAsyncSqliteConnection::cursor() as a child of the connection.
+    Its requests share the connection's FIFO queue. After execute(), rows are
+    read with fetchOne(), fetchMany() and fetchAll(), or streamed with
+    stream(): rowsReady() then delivers chunks of
+    QAsyncSqliteOptions::iterChunkSize rows with bounded read-ahead (at most a
+    few chunks wait for the consumer, whatever the result size), and
+    finished() follows the last one.
+
+    Every request on a closed cursor, or on a cursor whose connection is
+    closed, fails with QAsyncSqliteProgrammingError.
+*/
+class QASYNCSQLITE_EXPORT QAsyncSqliteCursor : public QObject
+{
+    Q_OBJECT
+    Q_PROPERTY(int arraySize READ arraySize WRITE setArraySize)
+    Q_PROPERTY(qint64 lastRowId READ lastRowId)
+    Q_PROPERTY(qint64 rowCount READ rowCount)
+
+public:
+    ~QAsyncSqliteCursor() override;
+
+    /*! Prepares and runs \a sql with positional \a params, replacing any
+        previous statement of this cursor. */
+    QFuture<void> execute(const QString &sql, const QVariantList &params = {});
+    /*! Prepares and runs \a sql with named \a params. */
+    QFuture<void> execute(const QString &sql, const QVariantMap &params);
+    /*! Runs a DML statement once per parameter set. */
+    QFuture<void> executeMany(const QString &sql, const QList<QVariantList> &paramSets);
+    /*! Runs a script (see QAsyncSqliteConnection::executeScript()). */
+    QFuture<void> executeScript(const QString &script);
+
+    /*! The next row, or an invalid QVariant when there are no more. */
+    QFuture<QVariant> fetchOne();
+    /*! Up to \a size rows (arraySize() when \a size is negative). */
+    QFuture<QVariantList> fetchMany(int size = -1);
+    /*! All remaining rows. */
+    QFuture<QVariantList> fetchAll();
+    /*! Delivers all remaining rows through rowsReady() in chunks, then emits
+        finished(). The future finishes with the last chunk; cancelling it
+        stops stepping within one chunk. */
+    QFuture<void> stream();
+    /*! Finalizes the statement; later requests fail with
+        QAsyncSqliteProgrammingError. */
+    QFuture<void> close();
+
+    /*! Rows fetchMany() returns by default (1, as in DB-API). */
+    int arraySize() const;
+    void setArraySize(int size);
+    /*! The columns of the last executed statement. */
+    QList<QAsyncSqliteColumn> description() const;
+    /*! The rowid of the last row inserted through this cursor. */
+    qint64 lastRowId() const;
+    /*! Rows changed by the last DML statement (summed for executeMany), -1
+        otherwise. */
+    qint64 rowCount() const;
+    /*! The connection this cursor belongs to. */
+    QAsyncSqliteConnection *connection() const;
+
+Q_SIGNALS:
+    /*! A chunk of rows from stream(). */
+    void rowsReady(const QVariantList &rows);
+    /*! stream() delivered its last chunk. */
+    void finished();
+
+private:
+    explicit QAsyncSqliteCursor(QAsyncSqliteConnection *connection);
+    friend class QAsyncSqliteConnection;
+    friend class QAsyncSqliteWorker;
+    Q_DECLARE_PRIVATE(QAsyncSqliteCursor)
+    QScopedPointer<QAsyncSqliteCursorPrivate> d_ptr;
+};
+
+Q_DECLARE_METATYPE(QAsyncSqliteColumn)
+
+#endif // QASYNCSQLITECURSOR_H

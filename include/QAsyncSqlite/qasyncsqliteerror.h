@@ -1,0 +1,112 @@
+// Copyright (C) 2026 The QAsyncSqlite Authors
+// SPDX-License-Identifier: MIT
+#ifndef QASYNCSQLITEERROR_H
+#define QASYNCSQLITEERROR_H
+
+#include <QAsyncSqlite/qasyncsqliteglobal.h>
+
+#include <QtCore/qexception.h>
+#include <QtCore/qbytearray.h>
+#include <QtCore/qstring.h>
+
+/*!
+    \class QAsyncSqliteError
+    \brief The base of every QAsyncSqlite error (DB-API's \c Error).
+
+    Errors travel inside futures: \c QFuture::result() rethrows them and
+    \c QFuture::onFailed() receives them. The class of an error follows the
+    mapping of Python's sqlite3 module from the SQLite primary result code:
+
+    | primary code | class |
+    |---|---|
+    | SQLITE_INTERNAL, SQLITE_NOTFOUND | QAsyncSqliteInternalError |
+    | SQLITE_CONSTRAINT, SQLITE_MISMATCH | QAsyncSqliteIntegrityError |
+    | SQLITE_TOOBIG | QAsyncSqliteDataError |
+    | SQLITE_MISUSE, SQLITE_RANGE | QAsyncSqliteInterfaceError |
+    | SQLITE_ERROR, PERM, ABORT, BUSY, LOCKED, READONLY, INTERRUPT, IOERR, FULL, CANTOPEN, PROTOCOL, EMPTY, SCHEMA, NOMEM, NOLFS, AUTH | QAsyncSqliteOperationalError |
+    | anything else (CORRUPT, NOTADB, FORMAT, …) | QAsyncSqliteDatabaseError |
+
+    Errors raised by QAsyncSqlite itself (use after close, wrong parameter
+    count, unbindable values, a request dropped by the destructor) carry the
+    closest SQLite code (for example SQLITE_MISUSE for a closed connection) so
+    that code(), errorName() and QML's \c err.code are always meaningful.
+*/
+class QASYNCSQLITE_EXPORT QAsyncSqliteError : public QException
+{
+public:
+    QAsyncSqliteError() = default;
+    /*! Creates an error with SQLite's extended result code, a message and the
+        failing SQL text. */
+    QAsyncSqliteError(int extendedCode, const QString &message, const QString &sql = {});
+
+    /*! The primary result code (the low 8 bits of extendedCode()). */
+    int code() const noexcept { return m_extendedCode & 0xff; }
+    /*! The extended result code, e.g. 2067 for SQLITE_CONSTRAINT_UNIQUE. */
+    int extendedCode() const noexcept { return m_extendedCode; }
+    /*! The symbolic name of extendedCode(), e.g. \c "SQLITE_CONSTRAINT_UNIQUE". */
+    QString errorName() const;
+    /*! The human-readable message (sqlite3_errmsg() or QAsyncSqlite's own). */
+    QString message() const { return m_message; }
+    /*! The SQL text that failed, if any. */
+    QString sql() const { return m_sql; }
+
+    /*! The message as UTF-8, with the error name in front. */
+    const char *what() const noexcept override;
+    void raise() const override;
+    QAsyncSqliteError *clone() const override;
+
+    /*! Returns the symbolic name of an SQLite (extended) result code. */
+    static QString nameForCode(int extendedCode);
+    /*! Throws the QAsyncSqliteError subclass that Python's sqlite3 maps
+        \a extendedCode to. */
+    [[noreturn]] static void throwForCode(int extendedCode, const QString &message,
+                                          const QString &sql = {});
+
+private:
+    int m_extendedCode = 0;
+    QString m_message;
+    QString m_sql;
+    QByteArray m_what;
+};
+
+#define QASYNCSQLITE_DECLARE_ERROR(Name, Base)                                     \
+    class QASYNCSQLITE_EXPORT Name : public Base                                    \
+    {                                                                               \
+    public:                                                                         \
+        using Base::Base;                                                           \
+        void raise() const override;                                                \
+        Name *clone() const override;                                               \
+    };
+
+/*! \class QAsyncSqliteWarning \brief DB-API's \c Warning (e.g. a truncated value).
+    Unlike Python it derives from QAsyncSqliteError so one handler catches all. */
+QASYNCSQLITE_DECLARE_ERROR(QAsyncSqliteWarning, QAsyncSqliteError)
+/*! \class QAsyncSqliteInterfaceError \brief Misuse of the database interface
+    (SQLITE_MISUSE, SQLITE_RANGE). */
+QASYNCSQLITE_DECLARE_ERROR(QAsyncSqliteInterfaceError, QAsyncSqliteError)
+/*! \class QAsyncSqliteDatabaseError \brief An error of the database itself;
+    the base of the classes below. */
+QASYNCSQLITE_DECLARE_ERROR(QAsyncSqliteDatabaseError, QAsyncSqliteError)
+/*! \class QAsyncSqliteDataError \brief A value that cannot be stored
+    (SQLITE_TOOBIG, integer overflow). */
+QASYNCSQLITE_DECLARE_ERROR(QAsyncSqliteDataError, QAsyncSqliteDatabaseError)
+/*! \class QAsyncSqliteOperationalError \brief An operational failure: locked,
+    busy, interrupted, I/O, syntax and most SQL errors. */
+QASYNCSQLITE_DECLARE_ERROR(QAsyncSqliteOperationalError, QAsyncSqliteDatabaseError)
+/*! \class QAsyncSqliteIntegrityError \brief A constraint failed. */
+QASYNCSQLITE_DECLARE_ERROR(QAsyncSqliteIntegrityError, QAsyncSqliteDatabaseError)
+/*! \class QAsyncSqliteInternalError \brief SQLite's internal error. */
+QASYNCSQLITE_DECLARE_ERROR(QAsyncSqliteInternalError, QAsyncSqliteDatabaseError)
+/*! \class QAsyncSqliteProgrammingError \brief A programming mistake: closed
+    connection or cursor, wrong parameter count, unbindable value, more than one
+    statement given to execute(). */
+QASYNCSQLITE_DECLARE_ERROR(QAsyncSqliteProgrammingError, QAsyncSqliteDatabaseError)
+/*! \class QAsyncSqliteNotSupportedError \brief A feature SQLite or this build
+    does not support. */
+QASYNCSQLITE_DECLARE_ERROR(QAsyncSqliteNotSupportedError, QAsyncSqliteDatabaseError)
+
+#undef QASYNCSQLITE_DECLARE_ERROR
+
+Q_DECLARE_METATYPE(QAsyncSqliteError)
+
+#endif // QASYNCSQLITEERROR_H

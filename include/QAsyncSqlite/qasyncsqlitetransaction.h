@@ -1,0 +1,55 @@
+// Copyright (C) 2026 The QAsyncSqlite Authors
+// SPDX-License-Identifier: MIT
+#ifndef QASYNCSQLITETRANSACTION_H
+#define QASYNCSQLITETRANSACTION_H
+
+#include <QAsyncSqlite/qasyncsqliteglobal.h>
+
+#include <QtCore/qlist.h>
+#include <QtCore/qvariant.h>
+
+class QAsyncSqliteWorker;
+
+/*!
+    \class QAsyncSqliteTransaction
+    \brief The synchronous view of a connection that
+    QAsyncSqliteConnection::transaction() hands to its callable.
+
+    It lives on the worker thread for the duration of the callable only. Its
+    methods run at once (they are already on the worker) and throw
+    QAsyncSqliteError subclasses on failure. Returning from the callable
+    commits (or releases the savepoint when nested); throwing rolls back.
+*/
+class QASYNCSQLITE_EXPORT QAsyncSqliteTransaction
+{
+    Q_DISABLE_COPY_MOVE(QAsyncSqliteTransaction)
+public:
+    /*! Begins a transaction (or a savepoint inside an open one) on \a worker.
+        Used by QAsyncSqliteConnection::transaction(); not for direct use. */
+    QAsyncSqliteTransaction(QAsyncSqliteWorker &worker, QAsyncSqlite::TransactionMode mode);
+    /*! Rolls back unless commit() was called. */
+    ~QAsyncSqliteTransaction();
+
+    /*! Runs one statement with positional parameters and returns its rows,
+        shaped by the connection's row factory. */
+    QVariantList execute(const QString &sql, const QVariantList &params = {});
+    /*! Runs one statement with \c :name parameters. */
+    QVariantList execute(const QString &sql, const QVariantMap &params);
+    /*! Runs an INSERT and returns the last insert rowid. */
+    qint64 executeInsert(const QString &sql, const QVariantList &params = {});
+    /*! Runs a DML statement once per parameter set; returns the rows changed. */
+    qint64 executeMany(const QString &sql, const QList<QVariantList> &paramSets);
+    /*! The raw handle, for SQLite calls QAsyncSqlite does not wrap. */
+    sqlite3 *handle() const;
+
+    /*! Commits (or releases the savepoint). Called by transaction() when the
+        callable returns. */
+    void commit();
+
+private:
+    QAsyncSqliteWorker &m_worker;
+    QString m_savepoint;
+    bool m_done = false;
+};
+
+#endif // QASYNCSQLITETRANSACTION_H

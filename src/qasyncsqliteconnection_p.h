@@ -1,0 +1,35 @@
+// Copyright (C) 2026 The QAsyncSqlite Authors
+// SPDX-License-Identifier: MIT
+#ifndef QASYNCSQLITECONNECTION_P_H
+#define QASYNCSQLITECONNECTION_P_H
+
+//  W A R N I N G
+//  This file is not part of the QAsyncSqlite API. It may change without notice.
+
+#include "qasyncsqliteworker_p.h"
+
+class QAsyncSqliteConnectionPrivate
+{
+public:
+    std::shared_ptr<QAsyncSqliteWorker> currentWorker() const
+    {
+        QMutexLocker locker(&mutex);
+        return worker;
+    }
+    // Queues a settings change so it applies in FIFO order.
+    void pushSettings();
+
+    mutable QMutex mutex;   // guards everything below
+    std::shared_ptr<QAsyncSqliteWorker> worker;
+    QString database;
+    QAsyncSqliteOptions options;
+    QAsyncSqlite::Detail::Settings settings;
+    std::chrono::milliseconds shutdownTimeout{10000};
+};
+
+// Workers are deleted only once their thread has ended, and never by themselves.
+std::shared_ptr<QAsyncSqliteWorker> makeWorker(QAsyncSqliteConnection *connection, const QString &database,
+                                               const QAsyncSqliteOptions &options,
+                                               const QAsyncSqlite::Detail::Settings &settings);
+
+#endif // QASYNCSQLITECONNECTION_P_H

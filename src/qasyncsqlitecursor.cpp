@@ -1,0 +1,316 @@
+// Copyright (C) 2026 The QAsyncSqlite Authors
+// SPDX-License-Identifier: MIT
+#include "qasyncsqlitecursor_p.h"
+#include "qasyncsqliteconnection_p.h"
+
+using namespace QAsyncSqlite;
+using namespace QAsyncSqlite::Detail;
+
+using CursorStatePtr = std::shared_ptr<QAsyncSqliteCursorState>;
+
+namespace {
+// Chunks a stream may have in flight to a slow consumer before the worker
+// stops stepping; bounds memory whatever the result size.
+constexpr int MaxChunksInFlight = 4;
+} // namespace
+
+// ---------------------------------------------------------------------------
+// Caller side
+
+QAsyncSqliteCursor::QAsyncSqliteCursor(QAsyncSqliteConnection *connection)
+    : d_ptr(new QAsyncSqliteCursorPrivate)
+{
+    Q_D(QAsyncSqliteCursor);
+    d->connection = connection;
+    d->worker = connection->d_func()->currentWorker();
+    d->state->cursor = this;
+}
+
+QAsyncSqliteCursor::~QAsyncSqliteCursor()
+{
+    Q_D(QAsyncSqliteCursor);
+    if (!d->closed)
+        close();
+}
+
+void QAsyncSqliteCursorPrivate::enqueue(std::unique_ptr<Job> job)
+{
+    if (worker) {
+        worker->enqueue(std::move(job));
+        return;
+    }
+    job->fail(QAsyncSqliteProgrammingError(SQLITE_MISUSE, QStringLiteral("Cannot operate on a closed database.")));
+}
+
+QFuture<void> QAsyncSqliteCursor::execute(const QString &sql, const QVariantList &params)
+{
+    Q_D(QAsyncSqliteCursor);
+    return d->submit<void>([sql, params](QAsyncSqliteWorker &w, const CursorStatePtr &state) {
+        w.cursorExecute(state, sql, params);
+    });
+}
+
+QFuture<void> QAsyncSqliteCursor::execute(const QString &sql, const QVariantMap &params)
+{
+    Q_D(QAsyncSqliteCursor);
+    return d->submit<void>([sql, params](QAsyncSqliteWorker &w, const CursorStatePtr &state) {
+        w.cursorExecute(state, sql, params);
+    });
+}
+
+QFuture<void> QAsyncSqliteCursor::executeMany(const QString &sql, const QList<QVariantList> &paramSets)
+{
+    Q_D(QAsyncSqliteCursor);
+    return d->submit<void>([sql, paramSets](QAsyncSqliteWorker &w, const CursorStatePtr &state) {
+        w.cursorExecuteMany(state, sql, paramSets);
+    });
+}
+
+QFuture<void> QAsyncSqliteCursor::executeScript(const QString &script)
+{
+    Q_D(QAsyncSqliteCursor);
+    return d->submit<void>([script](QAsyncSqliteWorker &w, const CursorStatePtr &state) {
+        w.cursorReset(*state);
+        w.executeScript(script);
+    });
+}
+
+QFuture<QVariant> QAsyncSqliteCursor::fetchOne()
+{
+    Q_D(QAsyncSqliteCursor);
+    return d->submit<QVariant>([](QAsyncSqliteWorker &w, const CursorStatePtr &state) {
+        const QVariantList rows = w.cursorFetch(*state, 1);
+        return rows.isEmpty() ? QVariant() : rows.first();
+    });
+}
+
+QFuture<QVariantList> QAsyncSqliteCursor::fetchMany(int size)
+{
+    Q_D(QAsyncSqliteCursor);
+    const int count = size < 0 ? d->arraySize.load() : size;
+    return d->submit<QVariantList>([count](QAsyncSqliteWorker &w, const CursorStatePtr &state) {
+        return w.cursorFetch(*state, count);
+    });
+}
+
+QFuture<QVariantList> QAsyncSqliteCursor::fetchAll()
+{
+    Q_D(QAsyncSqliteCursor);
+    return d->submit<QVariantList>([](QAsyncSqliteWorker &w, const CursorStatePtr &state) {
+        return w.cursorFetch(*state, -1);
+    });
+}
+
+QFuture<void> QAsyncSqliteCursor::stream()
+{
+    Q_D(QAsyncSqliteCursor);
+    if (d->closed) {
+        return makeFailedFuture<void>(
+            QAsyncSqliteProgrammingError(SQLITE_MISUSE, QStringLiteral("Cannot operate on a closed cursor.")));
+    }
+    // The job's future is the stream's: the pump finishes it after the last chunk.
+    auto job = std::make_unique<InterfaceJob<void>>(
+        [state = d->state](QAsyncSqliteWorker &w, QFutureInterface<void> &stream, Job &self) {
+            if (state->closed) {
+                throw QAsyncSqliteProgrammingError(SQLITE_MISUSE, QStringLiteral("Cannot operate on a closed cursor."));
+            }
+            if (state->streaming)
+                throw QAsyncSqliteProgrammingError(SQLITE_MISUSE, QStringLiteral("The cursor is already streaming."));
+            state->stream = stream;
+            state->streaming = true;
+            self.handOff();   // the pump finishes the future from here on
+            w.streamPump(state);
+        });
+    QFuture<void> future = job->future();
+    d->enqueue(std::move(job));
+    return future;
+}
+
+QFuture<void> QAsyncSqliteCursor::close()
+{
+    Q_D(QAsyncSqliteCursor);
+    if (d->closed.exchange(true))
+        return QtFuture::makeReadyFuture();
+    auto job = std::make_unique<CallableJob<void>>([state = d->state](QAsyncSqliteWorker &w) {
+        w.cursorClose(*state);
+    });
+    QFuture<void> future = job->future();
+    d->enqueue(std::move(job));
+    return future;
+}
+
+int QAsyncSqliteCursor::arraySize() const
+{
+    Q_D(const QAsyncSqliteCursor);
+    return d->arraySize.load();
+}
+
+void QAsyncSqliteCursor::setArraySize(int size)
+{
+    Q_D(QAsyncSqliteCursor);
+    d->arraySize.store(qMax(1, size));
+}
+
+QList<QAsyncSqliteColumn> QAsyncSqliteCursor::description() const
+{
+    Q_D(const QAsyncSqliteCursor);
+    QMutexLocker locker(&d->state->mutex);
+    return d->state->description;
+}
+
+qint64 QAsyncSqliteCursor::lastRowId() const
+{
+    Q_D(const QAsyncSqliteCursor);
+    QMutexLocker locker(&d->state->mutex);
+    return d->state->lastRowId;
+}
+
+qint64 QAsyncSqliteCursor::rowCount() const
+{
+    Q_D(const QAsyncSqliteCursor);
+    QMutexLocker locker(&d->state->mutex);
+    return d->state->rowCount;
+}
+
+QAsyncSqliteConnection *QAsyncSqliteCursor::connection() const
+{
+    Q_D(const QAsyncSqliteCursor);
+    return d->connection;
+}
+
+// ---------------------------------------------------------------------------
+// Worker side
+
+void QAsyncSqliteWorker::cursorExecute(const CursorStatePtr &cursor, const QString &sql, const Params &params)
+{
+    QAsyncSqliteCursorState &c = *cursor;
+    cursorReset(c);
+    m_cursors.insert(cursor);
+    beginImplicitTransaction(sql);
+    PreparedStatement prepared = prepare(sql, false);
+    if (prepared.stmt) {
+        bindAll(prepared.stmt, params, sql);
+        c.shape.prepare(prepared.stmt, m_settings, m_options.detectTypes);
+        const int rc = sqlite3_step(prepared.stmt);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+            throwError(rc, sql);
+        c.hasRow = rc == SQLITE_ROW;
+        if (!c.hasRow)
+            sqlite3_reset(prepared.stmt);   // releases its read lock now
+        c.stmt = prepared.release();
+    } else {
+        c.shape = {};
+    }
+    c.sql = sql;
+    QMutexLocker locker(&c.mutex);
+    c.description = c.shape.description();
+    c.lastRowId = sqlite3_last_insert_rowid(m_db);
+    c.rowCount = isDml(sql) ? sqlite3_changes64(m_db) : -1;
+}
+
+void QAsyncSqliteWorker::cursorExecuteMany(const CursorStatePtr &cursor, const QString &sql,
+                                           const QList<QVariantList> &paramSets)
+{
+    QAsyncSqliteCursorState &c = *cursor;
+    cursorReset(c);
+    c.shape = {};
+    const qint64 changes = executeMany(sql, paramSets);
+    c.sql = sql;
+    QMutexLocker locker(&c.mutex);
+    c.description.clear();
+    c.rowCount = changes;
+}
+
+QVariantList QAsyncSqliteWorker::cursorFetch(QAsyncSqliteCursorState &c, qint64 maxRows)
+{
+    QVariantList rows;
+    while (c.hasRow && (maxRows < 0 || rows.size() < maxRows)) {
+        rows.append(c.shape.readRow(c.stmt));
+        const int rc = sqlite3_step(c.stmt);
+        if (rc == SQLITE_ROW)
+            continue;
+        c.hasRow = false;
+        if (rc != SQLITE_DONE)
+            throwError(rc, c.sql);
+        sqlite3_reset(c.stmt);
+    }
+    return rows;
+}
+
+void QAsyncSqliteWorker::cursorClose(QAsyncSqliteCursorState &c)
+{
+    cursorReset(c);
+    c.closed = true;
+    for (auto it = m_cursors.begin(); it != m_cursors.end(); ++it) {
+        if (it->get() == &c) {
+            m_cursors.erase(it);
+            break;
+        }
+    }
+}
+
+void QAsyncSqliteWorker::cursorReset(QAsyncSqliteCursorState &c)
+{
+    if (c.streaming) {
+        c.stream.reportException(QAsyncSqliteProgrammingError(
+            SQLITE_MISUSE, QStringLiteral("The cursor was closed before the stream finished.")));
+        c.stream.reportFinished();
+        c.streaming = false;
+    }
+    sqlite3_finalize(std::exchange(c.stmt, nullptr));
+    c.hasRow = false;
+}
+
+void QAsyncSqliteWorker::streamPump(const CursorStatePtr &cursor)
+{
+    QAsyncSqliteCursorState &c = *cursor;
+    if (!c.streaming)
+        return;
+    CancelSource cancel(*this, &c.stream);
+    const int chunkSize = qMax(1, m_options.iterChunkSize);
+    try {
+        for (;;) {
+            if (c.stream.isCanceled()) {
+                c.stream.reportFinished();
+                c.streaming = false;
+                return;
+            }
+            if (!c.hasRow) {
+                c.streaming = false;
+                post([cursor](QAsyncSqliteConnection *) {
+                    if (QAsyncSqliteCursor *object = cursor->cursor)
+                        Q_EMIT object->finished();
+                });
+                c.stream.reportFinished();
+                return;
+            }
+            if (c.chunksInFlight.load() >= MaxChunksInFlight) {
+                // Park; the consumer resumes us when it has caught up. Whoever
+                // clears the flag first resumes, so exactly one side does.
+                c.parked.store(true);
+                if (c.chunksInFlight.load() < MaxChunksInFlight && c.parked.exchange(false))
+                    continue;
+                return;
+            }
+            QVariantList rows = cursorFetch(c, chunkSize);
+            c.chunksInFlight.fetch_add(1);
+            std::weak_ptr<QAsyncSqliteWorker> self = weak_from_this();
+            post([cursor, rows = std::move(rows), self](QAsyncSqliteConnection *connection) {
+                QAsyncSqliteCursor *object = cursor->cursor;
+                if (object)
+                    Q_EMIT object->rowsReady(rows);
+                Q_EMIT connection->rowsReady(object, rows);
+                if (cursor->chunksInFlight.fetch_sub(1) - 1 < MaxChunksInFlight && cursor->parked.exchange(false)) {
+                    if (auto worker = self.lock()) {
+                        worker->enqueue(std::make_unique<CallableJob<void>>(
+                            [cursor](QAsyncSqliteWorker &w) { w.streamPump(cursor); }));
+                    }
+                }
+            });
+        }
+    } catch (const QAsyncSqliteError &error) {
+        c.stream.reportException(error);
+        c.stream.reportFinished();
+        c.streaming = false;
+    }
+}

@@ -1,0 +1,325 @@
+// Copyright (C) 2026 The QAsyncSqlite Authors
+// SPDX-License-Identifier: MIT
+// User functions, aggregates, collations, authorizer, progress handler and
+// trace callback: SQLite calls them on the worker thread.
+#include "qasyncsqliteworker_p.h"
+#include "qasyncsqlitetypes_p.h"
+
+#include <limits>
+
+using namespace QAsyncSqlite;
+using namespace QAsyncSqlite::Detail;
+
+namespace {
+
+QVariantList argumentsOf(int argc, sqlite3_value **argv)
+{
+    QVariantList args;
+    args.reserve(argc);
+    for (int i = 0; i < argc; ++i) {
+        sqlite3_value *v = argv[i];
+        switch (sqlite3_value_type(v)) {
+        case SQLITE_INTEGER:
+            args.append(qint64(sqlite3_value_int64(v)));
+            break;
+        case SQLITE_FLOAT:
+            args.append(sqlite3_value_double(v));
+            break;
+        case SQLITE_TEXT: {
+            const auto *text = reinterpret_cast<const char *>(sqlite3_value_text(v));
+            args.append(QString::fromUtf8(text, sqlite3_value_bytes(v)));
+            break;
+        }
+        case SQLITE_BLOB: {
+            const auto *data = static_cast<const char *>(sqlite3_value_blob(v));
+            args.append(QByteArray(data ? data : "", sqlite3_value_bytes(v)));
+            break;
+        }
+        default:
+            args.append(QVariant());
+        }
+    }
+    return args;
+}
+
+void setResult(sqlite3_context *ctx, const QVariant &original)
+{
+    QVariant value = original;
+    if (const Adapter adapter = adapterFor(value.metaType()))
+        value = adapter(value);
+    switch (value.metaType().id()) {
+    case QMetaType::UnknownType:
+    case QMetaType::Nullptr:
+        sqlite3_result_null(ctx);
+        return;
+    case QMetaType::Bool:
+        sqlite3_result_int(ctx, value.toBool() ? 1 : 0);
+        return;
+    case QMetaType::Int:
+    case QMetaType::UInt:
+    case QMetaType::Long:
+    case QMetaType::LongLong:
+    case QMetaType::Short:
+    case QMetaType::UShort:
+    case QMetaType::Char:
+    case QMetaType::SChar:
+    case QMetaType::UChar:
+        sqlite3_result_int64(ctx, value.toLongLong());
+        return;
+    case QMetaType::ULong:
+    case QMetaType::ULongLong:
+        if (value.toULongLong() > quint64(std::numeric_limits<qint64>::max())) {
+            sqlite3_result_error(ctx, "user-defined function returned an integer too large for SQLite", -1);
+            return;
+        }
+        sqlite3_result_int64(ctx, qint64(value.toULongLong()));
+        return;
+    case QMetaType::Double:
+    case QMetaType::Float:
+        sqlite3_result_double(ctx, value.toDouble());
+        return;
+    case QMetaType::QByteArray: {
+        const QByteArray bytes = value.toByteArray();
+        sqlite3_result_blob64(ctx, bytes.constData() ? bytes.constData() : "", sqlite3_uint64(bytes.size()),
+                              SQLITE_TRANSIENT);
+        return;
+    }
+    case QMetaType::QString:
+    case QMetaType::QChar:
+    case QMetaType::QDate:
+    case QMetaType::QTime:
+    case QMetaType::QDateTime: {
+        const int type = value.metaType().id();
+        const QString text = type == QMetaType::QString ? value.toString()
+            : type == QMetaType::QChar                  ? QString(value.toChar())
+                                                        : dateTimeToSql(value);
+        const QByteArray utf8 = text.toUtf8();
+        sqlite3_result_text64(ctx, utf8.constData() ? utf8.constData() : "", sqlite3_uint64(utf8.size()),
+                              SQLITE_TRANSIENT, SQLITE_UTF8);
+        return;
+    }
+    default: {
+        const QByteArray message = "user-defined function returned an unsupported type: "
+            + QByteArray(original.metaType().name());
+        sqlite3_result_error(ctx, message.constData(), int(message.size()));
+    }
+    }
+}
+
+// Reports a C++ exception from user code as the SQL statement's error.
+void resultFromException(sqlite3_context *ctx)
+{
+    try {
+        throw;
+    } catch (const std::exception &e) {
+        const QByteArray message = QByteArray("user-defined function raised exception: ") + e.what();
+        sqlite3_result_error(ctx, message.constData(), int(message.size()));
+    } catch (...) {
+        sqlite3_result_error(ctx, "user-defined function raised exception", -1);
+    }
+}
+
+int functionFlags(FunctionFlags flags)
+{
+    int result = SQLITE_UTF8;
+    if (flags.testFlag(Deterministic))
+        result |= SQLITE_DETERMINISTIC;
+    if (flags.testFlag(DirectOnly))
+        result |= SQLITE_DIRECTONLY;
+    if (flags.testFlag(Innocuous))
+        result |= SQLITE_INNOCUOUS;
+    return result;
+}
+
+struct FunctionData
+{
+    QAsyncSqliteWorker *worker;
+    Function fn;
+};
+
+struct AggregateData
+{
+    QAsyncSqliteWorker *worker;
+    QVariant initialState;
+    AggregateStep step;
+    AggregateFinal finalize;
+};
+
+struct CollationData
+{
+    QAsyncSqliteWorker *worker;
+    Collation fn;
+};
+
+template <typename T>
+void destroy(void *data)
+{
+    delete static_cast<T *>(data);
+}
+
+} // namespace
+
+void QAsyncSqliteWorker::createFunction(const QString &name, int nArgs, const Function &fn, FunctionFlags flags)
+{
+    const QByteArray utf8 = name.toUtf8();
+    int rc;
+    if (!fn) {
+        rc = sqlite3_create_function_v2(m_db, utf8.constData(), nArgs, SQLITE_UTF8, nullptr, nullptr, nullptr,
+                                        nullptr, nullptr);
+    } else {
+        rc = sqlite3_create_function_v2(
+            m_db, utf8.constData(), nArgs, functionFlags(flags), new FunctionData{this, fn},
+            [](sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+                auto *data = static_cast<FunctionData *>(sqlite3_user_data(ctx));
+                try {
+                    UserCodeScope scope(*data->worker);
+                    setResult(ctx, data->fn(argumentsOf(argc, argv)));
+                } catch (...) {
+                    resultFromException(ctx);
+                }
+            },
+            nullptr, nullptr, destroy<FunctionData>);
+    }
+    if (rc != SQLITE_OK)
+        throwError(rc);
+}
+
+void QAsyncSqliteWorker::createAggregate(const QString &name, int nArgs, const QVariant &initialState,
+                                         const AggregateStep &step, const AggregateFinal &finalize,
+                                         FunctionFlags flags)
+{
+    if (!step) {
+        throw QAsyncSqliteProgrammingError(SQLITE_MISUSE, QStringLiteral("createAggregate() needs a step function."));
+    }
+    // The state of one group lives in SQLite's aggregate context as a
+    // QVariant pointer; xFinal runs on success and on error, so it always
+    // deletes it.
+    const int rc = sqlite3_create_function_v2(
+        m_db, name.toUtf8().constData(), nArgs, functionFlags(flags),
+        new AggregateData{this, initialState, step, finalize}, nullptr,
+        [](sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+            auto *data = static_cast<AggregateData *>(sqlite3_user_data(ctx));
+            auto **state = static_cast<QVariant **>(sqlite3_aggregate_context(ctx, sizeof(QVariant *)));
+            if (!state) {
+                sqlite3_result_error_nomem(ctx);
+                return;
+            }
+            try {
+                if (!*state)
+                    *state = new QVariant(data->initialState);
+                UserCodeScope scope(*data->worker);
+                **state = data->step(**state, argumentsOf(argc, argv));
+            } catch (...) {
+                resultFromException(ctx);
+            }
+        },
+        [](sqlite3_context *ctx) {
+            auto *data = static_cast<AggregateData *>(sqlite3_user_data(ctx));
+            auto **slot = static_cast<QVariant **>(sqlite3_aggregate_context(ctx, 0));
+            const std::unique_ptr<QVariant> owned(slot ? *slot : nullptr);
+            const QVariant state = owned ? *owned : data->initialState;
+            try {
+                UserCodeScope scope(*data->worker);
+                setResult(ctx, data->finalize ? data->finalize(state) : state);
+            } catch (...) {
+                resultFromException(ctx);
+            }
+        },
+        destroy<AggregateData>);
+    if (rc != SQLITE_OK)
+        throwError(rc);
+}
+
+void QAsyncSqliteWorker::createCollation(const QString &name, const Collation &fn)
+{
+    const QByteArray utf8 = name.toUtf8();
+    int rc;
+    if (!fn) {
+        rc = sqlite3_create_collation_v2(m_db, utf8.constData(), SQLITE_UTF8, nullptr, nullptr, nullptr);
+    } else {
+        rc = sqlite3_create_collation_v2(
+            m_db, utf8.constData(), SQLITE_UTF8, new CollationData{this, fn},
+            [](void *p, int lengthA, const void *a, int lengthB, const void *b) {
+                auto *data = static_cast<CollationData *>(p);
+                try {
+                    UserCodeScope scope(*data->worker);
+                    const int result = data->fn(QString::fromUtf8(static_cast<const char *>(a), lengthA),
+                                                QString::fromUtf8(static_cast<const char *>(b), lengthB));
+                    return result < 0 ? -1 : result > 0 ? 1 : 0;
+                } catch (...) {
+                    return 0;   // a collation cannot fail; treat as equal
+                }
+            },
+            destroy<CollationData>);
+    }
+    if (rc != SQLITE_OK)
+        throwError(rc);
+}
+
+void QAsyncSqliteWorker::setAuthorizer(const Authorizer &fn)
+{
+    m_authorizer = fn;
+    int rc;
+    if (!fn) {
+        rc = sqlite3_set_authorizer(m_db, nullptr, nullptr);
+    } else {
+        rc = sqlite3_set_authorizer(
+            m_db,
+            [](void *self, int action, const char *a, const char *b, const char *database, const char *trigger) {
+                auto *worker = static_cast<QAsyncSqliteWorker *>(self);
+                try {
+                    UserCodeScope scope(*worker);
+                    const int result = worker->m_authorizer(action, QString::fromUtf8(a), QString::fromUtf8(b),
+                                                            QString::fromUtf8(database),
+                                                            QString::fromUtf8(trigger));
+                    if (result == SQLITE_OK || result == SQLITE_DENY || result == SQLITE_IGNORE)
+                        return result;
+                } catch (...) {
+                }
+                return SQLITE_DENY;   // a throwing or confused authorizer denies
+            },
+            this);
+    }
+    if (rc != SQLITE_OK)
+        throwError(rc);
+}
+
+void QAsyncSqliteWorker::setProgressHandler(const ProgressHandler &fn, int n)
+{
+    // One SQLite progress handler serves both per-request cancellation and the
+    // user's handler: it ticks every min(n, 1000) instructions.
+    m_progressHandler = n > 0 ? fn : ProgressHandler();
+    m_progressEvery = qMax(1, n);
+    m_progressPeriod = m_progressHandler ? qMin(m_progressEvery, 1000) : 1000;
+    m_progressCount = 0;
+    sqlite3_progress_handler(
+        m_db, m_progressPeriod, [](void *self) { return static_cast<QAsyncSqliteWorker *>(self)->progressTick(); },
+        this);
+}
+
+void QAsyncSqliteWorker::setTraceCallback(const TraceCallback &fn)
+{
+    m_traceCallback = fn;
+    if (!fn) {
+        sqlite3_trace_v2(m_db, 0, nullptr, nullptr);
+        return;
+    }
+    sqlite3_trace_v2(
+        m_db, SQLITE_TRACE_STMT,
+        [](unsigned, void *self, void *p, void *x) {
+            auto *worker = static_cast<QAsyncSqliteWorker *>(self);
+            auto *stmt = static_cast<sqlite3_stmt *>(p);
+            const char *unexpanded = static_cast<const char *>(x);
+            // Statements inside triggers arrive as "-- comment": report those as is.
+            char *expanded = (unexpanded && qstrncmp(unexpanded, "--", 2) == 0) ? nullptr : sqlite3_expanded_sql(stmt);
+            const QString sql = QString::fromUtf8(expanded ? expanded : unexpanded);
+            sqlite3_free(expanded);
+            try {
+                UserCodeScope scope(*worker);
+                worker->m_traceCallback(sql);
+            } catch (...) {
+            }
+            return 0;
+        },
+        this);
+}

@@ -1,0 +1,129 @@
+// Copyright (C) 2026 The QAsyncSqlite Authors
+// SPDX-License-Identifier: MIT
+#include "qasyncsqlitetypes_p.h"
+
+#include <QtCore/qdatetime.h>
+#include <QtCore/qhash.h>
+#include <QtCore/qreadwritelock.h>
+
+#include <atomic>
+
+namespace {
+
+QString timeToSql(QTime time)
+{
+    return time.toString(time.msec() ? QStringLiteral("HH:mm:ss.zzz") : QStringLiteral("HH:mm:ss"));
+}
+
+QDateTime parseTimestamp(const QByteArray &raw)
+{
+    // Accept both Python's "YYYY-MM-DD HH:MM:SS[.ffffff]" and ISO 8601 'T'.
+    QString text = QString::fromUtf8(raw).trimmed();
+    if (text.size() > 10 && text.at(10) == QLatin1Char(' '))
+        text[10] = QLatin1Char('T');
+    // Qt parses at most milliseconds; drop further fraction digits.
+    const qsizetype dot = text.indexOf(QLatin1Char('.'), 19);
+    if (dot > 0) {
+        qsizetype end = dot + 1;
+        while (end < text.size() && text.at(end).isDigit())
+            ++end;
+        if (end - dot > 4)
+            text.remove(dot + 4, end - dot - 4);
+    }
+    return QDateTime::fromString(text, Qt::ISODateWithMs);
+}
+
+struct Registry
+{
+    QReadWriteLock lock;
+    QHash<int, QAsyncSqlite::Adapter> adapters;
+    QHash<QString, QAsyncSqlite::Converter> converters;
+    std::atomic<bool> hasAdapters{false};
+
+    Registry()
+    {
+        converters.insert(QStringLiteral("date"), [](const QByteArray &raw) {
+            return QVariant(QDate::fromString(QString::fromUtf8(raw).trimmed(), Qt::ISODate));
+        });
+        converters.insert(QStringLiteral("time"), [](const QByteArray &raw) {
+            return QVariant(QTime::fromString(QString::fromUtf8(raw).trimmed().left(12), Qt::ISODateWithMs));
+        });
+        converters.insert(QStringLiteral("timestamp"), [](const QByteArray &raw) {
+            return QVariant(parseTimestamp(raw));
+        });
+        converters.insert(QStringLiteral("datetime"), converters.value(QStringLiteral("timestamp")));
+    }
+};
+
+Registry &registry()
+{
+    static Registry instance;
+    return instance;
+}
+
+} // namespace
+
+void QAsyncSqlite::registerAdapter(QMetaType type, const Adapter &adapter)
+{
+    Registry &r = registry();
+    QWriteLocker locker(&r.lock);
+    if (adapter)
+        r.adapters.insert(type.id(), adapter);
+    else
+        r.adapters.remove(type.id());
+    r.hasAdapters.store(!r.adapters.isEmpty(), std::memory_order_release);
+}
+
+void QAsyncSqlite::registerConverter(const QString &typeName, const Converter &converter)
+{
+    Registry &r = registry();
+    QWriteLocker locker(&r.lock);
+    if (converter)
+        r.converters.insert(typeName.toLower(), converter);
+    else
+        r.converters.remove(typeName.toLower());
+}
+
+QAsyncSqlite::Adapter QAsyncSqlite::Detail::adapterFor(QMetaType type)
+{
+    Registry &r = registry();
+    // Binding is hot: skip the lock entirely while no adapter is registered.
+    if (!r.hasAdapters.load(std::memory_order_acquire))
+        return {};
+    QReadLocker locker(&r.lock);
+    return r.adapters.value(type.id());
+}
+
+QAsyncSqlite::Converter QAsyncSqlite::Detail::converterFor(const QString &typeName)
+{
+    Registry &r = registry();
+    QReadLocker locker(&r.lock);
+    return r.converters.value(typeName.toLower());
+}
+
+QString QAsyncSqlite::Detail::dateTimeToSql(const QVariant &value)
+{
+    switch (value.metaType().id()) {
+    case QMetaType::QDate:
+        return value.toDate().toString(Qt::ISODate);
+    case QMetaType::QTime:
+        return timeToSql(value.toTime());
+    case QMetaType::QDateTime: {
+        const QDateTime dt = value.toDateTime();
+        QString text = dt.date().toString(Qt::ISODate) + QLatin1Char(' ') + timeToSql(dt.time());
+        if (dt.timeSpec() == Qt::UTC)
+            text += QLatin1String("+00:00");
+        else if (dt.timeSpec() == Qt::OffsetFromUTC || dt.timeSpec() == Qt::TimeZone) {
+            const int offset = dt.offsetFromUtc();
+            const int minutes = qAbs(offset) / 60;
+            text += QStringLiteral("%1%2:%3")
+                        .arg(offset < 0 ? QLatin1Char('-') : QLatin1Char('+'))
+                        .arg(minutes / 60, 2, 10, QLatin1Char('0'))
+                        .arg(minutes % 60, 2, 10, QLatin1Char('0'));
+        }
+        return text;
+    }
+    default:
+        return {};
+    }
+}

@@ -1,0 +1,943 @@
+// Copyright (C) 2026 The QAsyncSqlite Authors
+// SPDX-License-Identifier: MIT
+#include "qasyncsqliteworker_p.h"
+#include "qasyncsqlitetypes_p.h"
+
+#include <QtCore/qcoreapplication.h>
+#include <QtCore/qhash.h>
+
+#include <cstring>
+#include <limits>
+
+Q_LOGGING_CATEGORY(lcQAsyncSqlite, "qasyncsqlite")
+
+using namespace QAsyncSqlite;
+using namespace QAsyncSqlite::Detail;
+
+namespace {
+
+thread_local QAsyncSqliteWorker *t_userCodeOf = nullptr;
+
+QString fromUtf8(const char *text)
+{
+    return text ? QString::fromUtf8(text) : QString();
+}
+
+// Skips white space, comments and empty statements (';'), as Python's check
+// for "more than one statement" does.
+const char *skipIgnorable(const char *p, const char *end)
+{
+    while (p < end) {
+        if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f' || *p == ';') {
+            ++p;
+        } else if (p + 1 < end && p[0] == '-' && p[1] == '-') {
+            while (p < end && *p != '\n')
+                ++p;
+        } else if (p + 1 < end && p[0] == '/' && p[1] == '*') {
+            p += 2;
+            while (p + 1 < end && !(p[0] == '*' && p[1] == '/'))
+                ++p;
+            p = p + 1 < end ? p + 2 : end;
+        } else {
+            break;
+        }
+    }
+    return p;
+}
+
+} // namespace
+
+bool QAsyncSqlite::Detail::isDml(const QString &sql)
+{
+    const QByteArray utf8 = sql.left(256).toUtf8();
+    const char *p = skipIgnorable(utf8.constData(), utf8.constData() + utf8.size());
+    const QByteArray word = QByteArray(p).left(7).toLower();
+    return word.startsWith("insert") || word.startsWith("update") || word.startsWith("delete")
+        || word.startsWith("replace");
+}
+
+namespace {
+
+QString beginStatement(IsolationLevel level)
+{
+    switch (level) {
+    case IsolationLevel::Immediate:
+        return QStringLiteral("BEGIN IMMEDIATE");
+    case IsolationLevel::Exclusive:
+        return QStringLiteral("BEGIN EXCLUSIVE");
+    case IsolationLevel::Deferred:
+    case IsolationLevel::Autocommit:
+        break;
+    }
+    return QStringLiteral("BEGIN DEFERRED");
+}
+
+} // namespace
+
+// ---------------------------------------------------------------------------
+// Jobs
+
+Job::~Job() = default;
+
+void Job::fail(const QAsyncSqliteError &error)
+{
+    QFutureInterfaceBase &fi = futureInterface();
+    fi.reportException(error);
+    fi.reportFinished();
+}
+
+void Job::finishIfPending()
+{
+    if (m_handedOff)
+        return;
+    QFutureInterfaceBase &fi = futureInterface();
+    if (!fi.isFinished()) {
+        fi.reportCanceled();
+        fi.reportFinished();
+    }
+}
+
+sqlite3 *QAsyncSqlite::Detail::handle(QAsyncSqliteWorker &worker)
+{
+    return worker.db();
+}
+
+QAsyncSqliteWorker::PreparedStatement QAsyncSqliteWorker::prepare(const QString &sql, bool cached)
+{
+    PreparedStatement prepared;
+    if (cached && m_cache) {
+        prepared.cache = m_cache.get();
+        prepared.key = sql;
+        if ((prepared.stmt = m_cache->take(sql)))
+            return prepared;
+    }
+    const QByteArray utf8 = sql.toUtf8();
+    const char *tail = nullptr;
+    const int rc = sqlite3_prepare_v3(m_db, utf8.constData(), int(utf8.size()),
+                                      cached ? SQLITE_PREPARE_PERSISTENT : 0, &prepared.stmt, &tail);
+    if (rc != SQLITE_OK)
+        throwError(rc, sql);
+    if (tail && skipIgnorable(tail, utf8.constData() + utf8.size()) != utf8.constData() + utf8.size()) {
+        throw QAsyncSqliteProgrammingError(SQLITE_MISUSE,
+                                           QStringLiteral("You can only execute one statement at a time."), sql);
+    }
+    return prepared;
+}
+
+// ---------------------------------------------------------------------------
+// Values
+
+void QAsyncSqliteWorker::bindAll(sqlite3_stmt *stmt, const Params &params, const QString &sql)
+{
+    const int expected = sqlite3_bind_parameter_count(stmt);
+    if (const auto *list = std::get_if<QVariantList>(&params)) {
+        if (list->size() != expected) {
+            throw QAsyncSqliteProgrammingError(
+                SQLITE_RANGE,
+                QStringLiteral("Incorrect number of bindings supplied. The current statement uses %1, "
+                               "and there are %2 supplied.").arg(expected).arg(list->size()),
+                sql);
+        }
+        for (int i = 0; i < expected; ++i)
+            bindValue(stmt, i + 1, list->at(i), sql);
+        return;
+    }
+    const QVariantMap &map = std::get<QVariantMap>(params);
+    for (int i = 1; i <= expected; ++i) {
+        const char *name = sqlite3_bind_parameter_name(stmt, i);
+        if (!name || name[0] == '?') {
+            throw QAsyncSqliteProgrammingError(
+                SQLITE_RANGE,
+                QStringLiteral("Binding %1 has no name, but you supplied a dictionary (which has only "
+                               "names).").arg(i),
+                sql);
+        }
+        const auto it = map.constFind(QString::fromUtf8(name + 1));
+        if (it == map.cend()) {
+            throw QAsyncSqliteProgrammingError(
+                SQLITE_RANGE,
+                QStringLiteral("You did not supply a value for binding parameter %1.").arg(fromUtf8(name)), sql);
+        }
+        bindValue(stmt, i, *it, sql);
+    }
+}
+
+void QAsyncSqliteWorker::bindValue(sqlite3_stmt *stmt, int index, const QVariant &original, const QString &sql)
+{
+    QVariant value = original;
+    if (const Adapter adapter = adapterFor(value.metaType()))
+        value = adapter(value);
+
+    int rc = SQLITE_OK;
+    switch (value.metaType().id()) {
+    case QMetaType::UnknownType:
+    case QMetaType::Nullptr:
+        rc = sqlite3_bind_null(stmt, index);
+        break;
+    case QMetaType::Bool:
+        rc = sqlite3_bind_int(stmt, index, value.toBool() ? 1 : 0);
+        break;
+    case QMetaType::Int:
+    case QMetaType::UInt:
+    case QMetaType::Long:
+    case QMetaType::LongLong:
+    case QMetaType::Short:
+    case QMetaType::UShort:
+    case QMetaType::Char:
+    case QMetaType::SChar:
+    case QMetaType::UChar:
+        rc = sqlite3_bind_int64(stmt, index, value.toLongLong());
+        break;
+    case QMetaType::ULong:
+    case QMetaType::ULongLong: {
+        const quint64 u = value.toULongLong();
+        if (u > quint64(std::numeric_limits<qint64>::max())) {
+            throw QAsyncSqliteDataError(
+                SQLITE_MISMATCH,
+                QStringLiteral("Error binding parameter %1: %2 is too large for SQLite's 64-bit INTEGER.")
+                    .arg(index).arg(u),
+                sql);
+        }
+        rc = sqlite3_bind_int64(stmt, index, qint64(u));
+        break;
+    }
+    case QMetaType::Double:
+    case QMetaType::Float:
+        rc = sqlite3_bind_double(stmt, index, value.toDouble());
+        break;
+    case QMetaType::QString:
+    case QMetaType::QChar:
+    case QMetaType::QDate:
+    case QMetaType::QTime:
+    case QMetaType::QDateTime: {
+        const QString text = value.metaType().id() == QMetaType::QString ? value.toString()
+            : value.metaType().id() == QMetaType::QChar                 ? QString(value.toChar())
+                                                                        : dateTimeToSql(value);
+        const QByteArray utf8 = text.toUtf8();
+        // A null pointer would bind NULL: an empty string must stay ''.
+        rc = sqlite3_bind_text64(stmt, index, utf8.constData() ? utf8.constData() : "",
+                                 sqlite3_uint64(utf8.size()), SQLITE_TRANSIENT, SQLITE_UTF8);
+        break;
+    }
+    case QMetaType::QByteArray: {
+        const QByteArray bytes = value.toByteArray();
+        rc = sqlite3_bind_blob64(stmt, index, bytes.constData() ? bytes.constData() : "",
+                                 sqlite3_uint64(bytes.size()), SQLITE_TRANSIENT);
+        break;
+    }
+    default:
+        throw QAsyncSqliteProgrammingError(
+            SQLITE_MISMATCH,
+            QStringLiteral("Error binding parameter %1: type '%2' is not supported.")
+                .arg(index).arg(QLatin1String(original.metaType().name())),
+            sql);
+    }
+    if (rc != SQLITE_OK)
+        QAsyncSqliteError::throwForCode(rc, QString::fromUtf8(sqlite3_errstr(rc)), sql);
+}
+
+void ResultShape::prepare(sqlite3_stmt *stmt, const Settings &settings, DetectTypes detectTypes)
+{
+    m_settings = settings;
+    const int columns = sqlite3_column_count(stmt);
+    m_names.clear();
+    m_description.clear();
+    m_converters.clear();
+    m_hasConverters = false;
+    m_names.reserve(columns);
+    for (int i = 0; i < columns; ++i) {
+        QString name = fromUtf8(sqlite3_column_name(stmt, i));
+        const QString declared = fromUtf8(sqlite3_column_decltype(stmt, i));
+        Converter converter;
+        if (detectTypes.testFlag(ColumnNames)) {
+            // "expr AS "name [type]"": the bracket selects the converter and
+            // is stripped from the column name, as in Python.
+            const qsizetype open = name.indexOf(QLatin1Char('['));
+            const qsizetype close = name.indexOf(QLatin1Char(']'), open + 1);
+            if (open >= 0 && close > open) {
+                converter = converterFor(name.mid(open + 1, close - open - 1).trimmed());
+                name = name.left(open).trimmed();
+            }
+        }
+        if (!converter && detectTypes.testFlag(DeclaredTypes) && !declared.isEmpty()) {
+            qsizetype end = 0;
+            while (end < declared.size() && declared.at(end) != QLatin1Char(' ') && declared.at(end) != QLatin1Char('('))
+                ++end;
+            converter = converterFor(declared.left(end));
+        }
+        m_hasConverters = m_hasConverters || bool(converter);
+        m_converters.append(converter);
+        m_names.append(name);
+        m_description.append({name, declared});
+    }
+}
+
+QVariant ResultShape::readValue(sqlite3_stmt *stmt, int column) const
+{
+    const int type = sqlite3_column_type(stmt, column);
+    if (type == SQLITE_NULL)
+        return {};
+    if (m_hasConverters && m_converters.at(column)) {
+        const auto *data = static_cast<const char *>(sqlite3_column_blob(stmt, column));
+        return m_converters.at(column)(QByteArray(data ? data : "", sqlite3_column_bytes(stmt, column)));
+    }
+    switch (type) {
+    case SQLITE_INTEGER:
+        return QVariant(qint64(sqlite3_column_int64(stmt, column)));
+    case SQLITE_FLOAT:
+        return QVariant(sqlite3_column_double(stmt, column));
+    case SQLITE_TEXT: {
+        const auto *text = reinterpret_cast<const char *>(sqlite3_column_text(stmt, column));
+        const int size = sqlite3_column_bytes(stmt, column);
+        if (m_settings.textFactory == TextFactory::Bytes)
+            return QVariant(QByteArray(text ? text : "", size));
+        return QVariant(QString::fromUtf8(text, size));
+    }
+    default: {
+        const auto *data = static_cast<const char *>(sqlite3_column_blob(stmt, column));
+        return QVariant(QByteArray(data ? data : "", sqlite3_column_bytes(stmt, column)));
+    }
+    }
+}
+
+QVariant ResultShape::readRow(sqlite3_stmt *stmt) const
+{
+    const int columns = int(m_names.size());
+    QVariantList values;
+    values.reserve(columns);
+    for (int i = 0; i < columns; ++i)
+        values.append(readValue(stmt, i));
+    if (m_settings.rowFactoryFunction)
+        return m_settings.rowFactoryFunction(QAsyncSqliteRow(m_names, values));
+    switch (m_settings.rowFactory) {
+    case RowFactory::Row:
+        return QVariant::fromValue(QAsyncSqliteRow(m_names, values));
+    case RowFactory::Map: {
+        QVariantMap map;
+        for (int i = 0; i < columns; ++i)
+            map.insert(m_names.at(i), values.at(i));
+        return map;
+    }
+    case RowFactory::Tuple:
+        break;
+    }
+    return values;
+}
+
+// ---------------------------------------------------------------------------
+// Lifetime and queue
+
+QAsyncSqliteWorker::QAsyncSqliteWorker(QAsyncSqliteConnection *connection, const QString &database,
+                                       const QAsyncSqliteOptions &options, const Settings &settings)
+    : m_database(database), m_options(options), m_target(connection), m_settings(settings)
+{
+    m_closed.reportStarted();
+    setObjectName(QStringLiteral("QAsyncSqlite ") + database);
+}
+
+QAsyncSqliteWorker::~QAsyncSqliteWorker()
+{
+    wait();
+    // Requests that never reached the worker (it was never started).
+    for (auto &job : m_queue)
+        job->fail(rejection());
+    if (!m_closed.isFinished())
+        m_closed.reportFinished();
+}
+
+bool QAsyncSqliteWorker::isAccepting() const
+{
+    QMutexLocker locker(&m_queueMutex);
+    return m_accepting;
+}
+
+QAsyncSqliteProgrammingError QAsyncSqliteWorker::rejection() const
+{
+    return QAsyncSqliteProgrammingError(SQLITE_MISUSE, QStringLiteral("Cannot operate on a closed database."));
+}
+
+bool QAsyncSqliteWorker::isInUserCodeOf(const QAsyncSqliteWorker *worker)
+{
+    return t_userCodeOf && t_userCodeOf == worker;
+}
+
+void QAsyncSqliteWorker::enqueue(std::unique_ptr<Job> job)
+{
+    if (isInUserCodeOf(this)) {
+        // A blocking wait on this request would deadlock the worker.
+        job->fail(QAsyncSqliteProgrammingError(
+            SQLITE_MISUSE,
+            QStringLiteral("Cannot queue a request from code running on the connection's own worker "
+                           "(a user function, callback, run() or transaction() body); use the handle "
+                           "or QAsyncSqliteTransaction given to it instead.")));
+        return;
+    }
+    QMutexLocker locker(&m_queueMutex);
+    if (!m_accepting) {
+        locker.unlock();
+        job->fail(rejection());
+        return;
+    }
+    m_queue.push_back(std::move(job));
+    // The worker only sleeps on an empty queue.
+    if (m_queue.size() == 1)
+        m_queueNotEmpty.wakeOne();
+}
+
+QFuture<void> QAsyncSqliteWorker::requestClose()
+{
+    QMutexLocker locker(&m_queueMutex);
+    if (!m_closeQueued && m_accepting) {
+        m_closeQueued = true;
+        m_accepting = false;
+        m_queue.push_back(std::make_unique<CallableJob<void>>([](QAsyncSqliteWorker &worker) {
+            worker.closeDatabase();
+            worker.m_stopAfterBatch = true;
+        }));
+        m_closeJob = m_queue.back().get();
+        if (m_queue.size() == 1)
+            m_queueNotEmpty.wakeOne();
+    }
+    return m_closed.future();
+}
+
+void QAsyncSqliteWorker::abandon()
+{
+    {
+        QMutexLocker locker(&m_queueMutex);
+        m_abandoned = true;
+    }
+    interrupt();
+}
+
+void QAsyncSqliteWorker::interrupt()
+{
+    QMutexLocker locker(&m_interruptMutex);
+    if (m_interruptHandle)
+        sqlite3_interrupt(m_interruptHandle);
+}
+
+void QAsyncSqliteWorker::detachConnection()
+{
+    QMutexLocker locker(&m_targetMutex);
+    m_target = nullptr;
+}
+
+void QAsyncSqliteWorker::post(std::function<void(QAsyncSqliteConnection *)> fn)
+{
+    QMutexLocker locker(&m_targetMutex);
+    if (QAsyncSqliteConnection *target = m_target) {
+        QMetaObject::invokeMethod(
+            target, [target, fn = std::move(fn)] { fn(target); }, Qt::QueuedConnection);
+    }
+}
+
+void QAsyncSqliteWorker::run()
+{
+    bool opened = false;
+    while (!m_stopAfterBatch) {
+        std::deque<std::unique_ptr<Job>> batch;
+        {
+            QMutexLocker locker(&m_queueMutex);
+            while (m_queue.empty())
+                m_queueNotEmpty.wait(&m_queueMutex);
+            batch.swap(m_queue);
+        }
+        // Drain everything queued per wake-up: a wake costs far more than a query.
+        for (auto &job : batch) {
+            bool abandoned;
+            {
+                QMutexLocker locker(&m_queueMutex);
+                abandoned = m_abandoned;
+            }
+            if (m_openError) {
+                job->fail(*m_openError);
+            } else if (abandoned && job.get() != m_closeJob) {
+                qCWarning(lcQAsyncSqlite) << "QAsyncSqliteConnection destroyed: dropping a queued request on"
+                                          << m_database;
+                job->fail(QAsyncSqliteOperationalError(
+                    SQLITE_ABORT,
+                    QStringLiteral("The connection was destroyed before this request could run.")));
+            } else {
+                process(*job);
+            }
+            if (!opened && m_db) {
+                opened = true;
+                post([](QAsyncSqliteConnection *c) { Q_EMIT c->opened(); });
+            }
+            if (m_openError && !m_stopAfterBatch) {
+                // A failed open ends the worker: no thread is left behind.
+                QMutexLocker locker(&m_queueMutex);
+                m_accepting = false;
+                m_stopAfterBatch = true;
+            }
+        }
+    }
+    // Nothing can be queued any more; fail what slipped in after the last batch.
+    std::deque<std::unique_ptr<Job>> rest;
+    {
+        QMutexLocker locker(&m_queueMutex);
+        m_accepting = false;
+        rest.swap(m_queue);
+    }
+    for (auto &job : rest) {
+        if (m_openError)
+            job->fail(*m_openError);
+        else
+            job->fail(rejection());
+    }
+    rest.clear();
+    if (m_db)
+        closeDatabase();
+    publishState();
+    std::weak_ptr<QAsyncSqliteWorker> self = weak_from_this();
+    post([self, opened](QAsyncSqliteConnection *c) {
+        if (auto worker = self.lock())
+            worker->wait();   // the thread is past its last statement: this returns at once
+        if (opened)
+            Q_EMIT c->closed();
+        Q_EMIT c->openChanged();
+    });
+    m_closed.reportFinished();
+}
+
+void QAsyncSqliteWorker::process(Job &job)
+{
+    QFutureInterfaceBase &fi = job.futureInterface();
+    if (fi.isCanceled()) {
+        // Canceled while queued: never runs.
+        fi.reportFinished();
+        return;
+    }
+    {
+        CancelSource cancel(*this, &fi);
+        UserCodeScope userCode(*this);
+        try {
+            job.run(*this);
+        } catch (const QAsyncSqliteError &error) {
+            if (!fi.isCanceled()) {
+                fi.reportException(error);
+                post([error](QAsyncSqliteConnection *c) { Q_EMIT c->errorOccurred(error); });
+            }
+        } catch (...) {
+            fi.reportException(std::current_exception());
+        }
+    }
+    // Snapshots and signals first, so continuations see the new state.
+    publishState();
+    if (!job.isHandedOff())
+        fi.reportFinished();
+}
+
+QAsyncSqliteWorker::CancelSource::CancelSource(QAsyncSqliteWorker &w, QFutureInterfaceBase *source)
+    : worker(w), previous(std::exchange(w.m_cancelSource, source))
+{
+}
+
+QAsyncSqliteWorker::CancelSource::~CancelSource()
+{
+    worker.m_cancelSource = previous;
+}
+
+QAsyncSqliteWorker::UserCodeScope::UserCodeScope(QAsyncSqliteWorker &worker)
+    : previous(std::exchange(t_userCodeOf, &worker))
+{
+}
+
+QAsyncSqliteWorker::UserCodeScope::~UserCodeScope()
+{
+    t_userCodeOf = previous;
+}
+
+bool QAsyncSqliteWorker::currentRequestCanceled() const
+{
+    return m_cancelSource && m_cancelSource->isCanceled();
+}
+
+void QAsyncSqliteWorker::throwError(int rc, const QString &sql) const
+{
+    const int extended = m_db ? sqlite3_extended_errcode(m_db) : rc;
+    // The handle's code can lag behind for some API errors: trust rc's primary code.
+    const int code = (extended & 0xff) == (rc & 0xff) ? extended : rc;
+    const QString message = m_db ? fromUtf8(sqlite3_errmsg(m_db)) : fromUtf8(sqlite3_errstr(rc));
+    QAsyncSqliteError::throwForCode(code, message, sql);
+}
+
+// ---------------------------------------------------------------------------
+// Open, close and hooks
+
+void QAsyncSqliteWorker::open()
+{
+    try {
+        openDatabase();
+    } catch (const QAsyncSqliteError &error) {
+        closeDatabase();
+        m_openError.reset(error.clone());
+        throw;
+    }
+}
+
+void QAsyncSqliteWorker::openDatabase()
+{
+    int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+    switch (m_options.openMode) {
+    case OpenMode::ReadWriteCreate:
+        flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+        break;
+    case OpenMode::ReadWrite:
+        flags |= SQLITE_OPEN_READWRITE;
+        break;
+    case OpenMode::ReadOnly:
+        flags |= SQLITE_OPEN_READONLY;
+        break;
+    }
+    QString name = m_database;
+    if (m_options.uri)
+        flags |= SQLITE_OPEN_URI;
+    else if (name.startsWith(QLatin1String("file:")))
+        name.prepend(QLatin1String("./"));   // a plain path, even where SQLite enables URIs globally
+
+    sqlite3 *db = nullptr;
+    const int rc = sqlite3_open_v2(name.toUtf8().constData(), &db, flags, nullptr);
+    if (rc != SQLITE_OK) {
+        const int code = db ? sqlite3_extended_errcode(db) : rc;
+        const QString message = db ? fromUtf8(sqlite3_errmsg(db)) : fromUtf8(sqlite3_errstr(rc));
+        sqlite3_close(db);
+        QAsyncSqliteError::throwForCode(code, QStringLiteral("unable to open database file %1: %2")
+                                                  .arg(m_database, message));
+    }
+    m_db = db;
+    sqlite3_extended_result_codes(m_db, 1);
+    sqlite3_busy_timeout(m_db, int(qBound<qint64>(0, qint64(m_options.busyTimeout.count()), qint64(INT_MAX))));
+    m_cache = std::make_unique<StatementCache>(m_options.cachedStatements);
+    installHooks();
+    {
+        QMutexLocker locker(&m_interruptMutex);
+        m_interruptHandle = m_db;
+    }
+    // Read the schema now, so that a file that is not a database fails
+    // open() with SQLITE_NOTADB instead of the first query.
+    exec(QStringLiteral("SELECT count(*) FROM sqlite_schema"));
+    for (const QString &pragma : m_options.pragmas)
+        exec(QStringLiteral("PRAGMA ") + pragma);
+}
+
+void QAsyncSqliteWorker::installHooks()
+{
+    sqlite3_commit_hook(
+        m_db, [](void *self) { static_cast<QAsyncSqliteWorker *>(self)->m_commitSeen = true; return 0; }, this);
+    sqlite3_rollback_hook(
+        m_db, [](void *self) { static_cast<QAsyncSqliteWorker *>(self)->m_rollbackSeen = true; }, this);
+    sqlite3_update_hook(
+        m_db,
+        [](void *self, int, const char *, const char *table, sqlite3_int64) {
+            auto *worker = static_cast<QAsyncSqliteWorker *>(self);
+            // Called per row: only convert a table name when it changes.
+            if (worker->m_lastChangedTable != table) {
+                worker->m_lastChangedTable = table;
+                worker->m_changedTables.insert(QString::fromUtf8(table));
+            }
+        },
+        this);
+    sqlite3_progress_handler(
+        m_db, m_progressPeriod, [](void *self) { return static_cast<QAsyncSqliteWorker *>(self)->progressTick(); },
+        this);
+}
+
+int QAsyncSqliteWorker::progressTick()
+{
+    if (currentRequestCanceled())
+        return 1;
+    if (m_progressHandler) {
+        m_progressCount += m_progressPeriod;
+        if (m_progressCount >= m_progressEvery) {
+            m_progressCount = 0;
+            UserCodeScope scope(*this);
+            try {
+                return m_progressHandler() != 0 ? 1 : 0;
+            } catch (...) {
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+void QAsyncSqliteWorker::closeDatabase()
+{
+    if (!m_db)
+        return;
+    const QAsyncSqliteOperationalError closedError(
+        SQLITE_ABORT, QStringLiteral("The connection was closed before the stream finished."));
+    for (const auto &cursor : m_cursors) {
+        if (cursor->streaming) {
+            cursor->stream.reportException(closedError);
+            cursor->stream.reportFinished();
+            cursor->streaming = false;
+        }
+        sqlite3_finalize(std::exchange(cursor->stmt, nullptr));
+        cursor->hasRow = false;
+        cursor->closed = true;
+    }
+    m_cursors.clear();
+    for (const auto &blob : m_blobs)
+        sqlite3_blob_close(std::exchange(blob->blob, nullptr));
+    m_blobs.clear();
+    m_cache.reset();
+    if (!sqlite3_get_autocommit(m_db))
+        qCWarning(lcQAsyncSqlite) << "Closing" << m_database << "with an open transaction: it is rolled back";
+    {
+        QMutexLocker locker(&m_interruptMutex);
+        m_interruptHandle = nullptr;
+    }
+    if (sqlite3_close(m_db) != SQLITE_OK) {
+        // Statements prepared through run() and never finalized: let SQLite
+        // close the handle when they go.
+        qCWarning(lcQAsyncSqlite) << "Closing" << m_database << ":" << sqlite3_errmsg(m_db)
+                                  << "- deferring the close until those statements are finalized";
+        sqlite3_close_v2(m_db);
+    }
+    m_db = nullptr;
+}
+
+void QAsyncSqliteWorker::publishState()
+{
+    const bool inTx = m_db && !sqlite3_get_autocommit(m_db);
+    const qint64 total = m_db ? sqlite3_total_changes64(m_db) : m_totalChanges.load();
+    if (m_inTransaction.exchange(inTx) != inTx)
+        post([inTx](QAsyncSqliteConnection *c) { Q_EMIT c->inTransactionChanged(inTx); });
+    if (m_totalChanges.exchange(total) != total)
+        post([total](QAsyncSqliteConnection *c) { Q_EMIT c->totalChangesChanged(total); });
+    if (m_rollbackSeen) {
+        m_rollbackSeen = false;
+        m_changedTables.clear();
+        post([](QAsyncSqliteConnection *c) { Q_EMIT c->rolledBack(); });
+    }
+    if (m_commitSeen) {
+        m_commitSeen = false;
+        if (!inTx) {   // a COMMIT that failed (SQLITE_BUSY) leaves the transaction open
+            QStringList tables(m_changedTables.cbegin(), m_changedTables.cend());
+            tables.sort();
+            m_changedTables.clear();
+            post([tables](QAsyncSqliteConnection *c) {
+                Q_EMIT c->committed();
+                if (!tables.isEmpty())
+                    Q_EMIT c->tablesChanged(tables);
+            });
+        }
+    }
+    m_lastChangedTable.clear();
+}
+
+// ---------------------------------------------------------------------------
+// Statements
+
+void QAsyncSqliteWorker::beginImplicitTransaction(const QString &sql)
+{
+    if (m_settings.isolationLevel != IsolationLevel::Autocommit && sqlite3_get_autocommit(m_db) && isDml(sql))
+        exec(beginStatement(m_settings.isolationLevel));
+}
+
+void QAsyncSqliteWorker::exec(const QString &sql)
+{
+    PreparedStatement prepared = prepare(sql, true);
+    if (!prepared.stmt)
+        return;
+    int rc;
+    while ((rc = sqlite3_step(prepared.stmt)) == SQLITE_ROW) {
+    }
+    if (rc != SQLITE_DONE)
+        throwError(rc, sql);
+}
+
+QVariantList QAsyncSqliteWorker::execute(const QString &sql, const Params &params)
+{
+    beginImplicitTransaction(sql);
+    PreparedStatement prepared = prepare(sql, true);
+    if (!prepared.stmt)
+        return {};
+    bindAll(prepared.stmt, params, sql);
+    QVariantList rows;
+    ResultShape shape;
+    bool shaped = false;
+    for (;;) {
+        const int rc = sqlite3_step(prepared.stmt);
+        if (rc == SQLITE_ROW) {
+            if (!shaped) {
+                shape.prepare(prepared.stmt, m_settings, m_options.detectTypes);
+                shaped = true;
+            }
+            rows.append(shape.readRow(prepared.stmt));
+        } else if (rc == SQLITE_DONE) {
+            return rows;
+        } else {
+            throwError(rc, sql);
+        }
+    }
+}
+
+qint64 QAsyncSqliteWorker::executeInsert(const QString &sql, const Params &params)
+{
+    execute(sql, params);
+    return sqlite3_last_insert_rowid(m_db);
+}
+
+qint64 QAsyncSqliteWorker::executeMany(const QString &sql, const QList<QVariantList> &paramSets)
+{
+    if (!isDml(sql)) {
+        throw QAsyncSqliteProgrammingError(SQLITE_MISUSE,
+                                           QStringLiteral("executeMany() can only execute DML statements."), sql);
+    }
+    beginImplicitTransaction(sql);
+    PreparedStatement prepared = prepare(sql, true);
+    if (!prepared.stmt)
+        return 0;
+    qint64 changes = 0;
+    for (const QVariantList &params : paramSets) {
+        if (currentRequestCanceled())
+            throwError(SQLITE_INTERRUPT, sql);
+        bindAll(prepared.stmt, params, sql);
+        int rc;
+        while ((rc = sqlite3_step(prepared.stmt)) == SQLITE_ROW) {
+        }
+        if (rc != SQLITE_DONE)
+            throwError(rc, sql);
+        changes += sqlite3_changes64(m_db);
+        sqlite3_reset(prepared.stmt);
+    }
+    return changes;
+}
+
+void QAsyncSqliteWorker::executeScript(const QString &script)
+{
+    commit();
+    const QByteArray utf8 = script.toUtf8();
+    const char *p = utf8.constData();
+    const char *const end = p + utf8.size();
+    while (p < end) {
+        sqlite3_stmt *stmt = nullptr;
+        const char *tail = nullptr;
+        int rc = sqlite3_prepare_v2(m_db, p, int(end - p), &stmt, &tail);
+        const QString text = QString::fromUtf8(p, tail ? tail - p : end - p).trimmed();
+        if (rc != SQLITE_OK)
+            throwError(rc, text);
+        PreparedStatement owner;   // finalizes on every path
+        owner.stmt = stmt;
+        if (stmt) {
+            while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+            }
+            if (rc != SQLITE_DONE)
+                throwError(rc, text);
+        }
+        if (!tail || tail == p)
+            break;
+        p = tail;
+    }
+}
+
+void QAsyncSqliteWorker::commit()
+{
+    if (!sqlite3_get_autocommit(m_db))
+        exec(QStringLiteral("COMMIT"));
+}
+
+void QAsyncSqliteWorker::rollback()
+{
+    if (sqlite3_get_autocommit(m_db))
+        return;
+    CancelSource notCancelable(*this, nullptr);   // a canceled request must still be able to roll back
+    exec(QStringLiteral("ROLLBACK"));
+}
+
+void QAsyncSqliteWorker::setSettings(const Settings &settings)
+{
+    const bool toAutocommit = settings.isolationLevel == IsolationLevel::Autocommit
+        && m_settings.isolationLevel != IsolationLevel::Autocommit;
+    m_settings = settings;
+    if (toAutocommit && m_db)
+        commit();   // as Python does when isolation_level becomes None
+}
+
+void QAsyncSqliteWorker::setIsolationLevel(IsolationLevel level)
+{
+    Settings settings = m_settings;
+    settings.isolationLevel = level;
+    setSettings(settings);
+}
+
+// ---------------------------------------------------------------------------
+// QAsyncSqliteTransaction
+
+QAsyncSqliteTransaction::QAsyncSqliteTransaction(QAsyncSqliteWorker &worker, TransactionMode mode)
+    : m_worker(worker)
+{
+    if (sqlite3_get_autocommit(worker.db())) {
+        switch (mode) {
+        case TransactionMode::Deferred:
+            worker.exec(QStringLiteral("BEGIN DEFERRED"));
+            break;
+        case TransactionMode::Immediate:
+            worker.exec(QStringLiteral("BEGIN IMMEDIATE"));
+            break;
+        case TransactionMode::Exclusive:
+            worker.exec(QStringLiteral("BEGIN EXCLUSIVE"));
+            break;
+        }
+    } else {
+        // Nested inside an open transaction: a savepoint keeps it atomic.
+        m_savepoint = QStringLiteral("qasyncsqlite_%1").arg(++worker.m_savepointCounter);
+        worker.exec(QStringLiteral("SAVEPOINT ") + m_savepoint);
+    }
+}
+
+QAsyncSqliteTransaction::~QAsyncSqliteTransaction()
+{
+    if (m_done)
+        return;
+    QAsyncSqliteWorker::CancelSource notCancelable(m_worker, nullptr);
+    try {
+        if (m_savepoint.isEmpty()) {
+            if (!sqlite3_get_autocommit(m_worker.db()))
+                m_worker.exec(QStringLiteral("ROLLBACK"));
+        } else {
+            m_worker.exec(QStringLiteral("ROLLBACK TO ") + m_savepoint);
+            m_worker.exec(QStringLiteral("RELEASE ") + m_savepoint);
+        }
+    } catch (const QAsyncSqliteError &error) {
+        qCWarning(lcQAsyncSqlite) << "transaction(): rollback failed:" << error.what();
+    }
+}
+
+QVariantList QAsyncSqliteTransaction::execute(const QString &sql, const QVariantList &params)
+{
+    return m_worker.execute(sql, params);
+}
+
+QVariantList QAsyncSqliteTransaction::execute(const QString &sql, const QVariantMap &params)
+{
+    return m_worker.execute(sql, params);
+}
+
+qint64 QAsyncSqliteTransaction::executeInsert(const QString &sql, const QVariantList &params)
+{
+    return m_worker.executeInsert(sql, params);
+}
+
+qint64 QAsyncSqliteTransaction::executeMany(const QString &sql, const QList<QVariantList> &paramSets)
+{
+    return m_worker.executeMany(sql, paramSets);
+}
+
+sqlite3 *QAsyncSqliteTransaction::handle() const
+{
+    return m_worker.db();
+}
+
+void QAsyncSqliteTransaction::commit()
+{
+    if (m_savepoint.isEmpty())
+        m_worker.exec(QStringLiteral("COMMIT"));
+    else
+        m_worker.exec(QStringLiteral("RELEASE ") + m_savepoint);
+    m_done = true;
+}

@@ -1,0 +1,370 @@
+// Copyright (C) 2026 The QAsyncSqlite Authors
+// SPDX-License-Identifier: MIT
+#ifndef QASYNCSQLITEWORKER_P_H
+#define QASYNCSQLITEWORKER_P_H
+
+//  W A R N I N G
+//  This file is not part of the QAsyncSqlite API. It may change without notice.
+
+#include <QAsyncSqlite/qasyncsqliteconnection.h>
+#include <QAsyncSqlite/qasyncsqlitecursor.h>
+
+#include <QtCore/qloggingcategory.h>
+#include <QtCore/qmutex.h>
+#include <QtCore/qpointer.h>
+#include <QtCore/qset.h>
+#include <QtCore/qthread.h>
+#include <QtCore/qhash.h>
+#include <QtCore/qwaitcondition.h>
+
+#include <sqlite3.h>
+
+#include <atomic>
+#include <deque>
+#include <list>
+#include <optional>
+#include <set>
+#include <variant>
+
+Q_DECLARE_LOGGING_CATEGORY(lcQAsyncSqlite)
+
+namespace QAsyncSqlite::Detail {
+
+using Params = std::variant<QVariantList, QVariantMap>;
+
+// A job whose function reports into its future itself: several results
+// (iterDump) or a future that outlives the job (cursor streams).
+template <typename R>
+class InterfaceJob final : public Job
+{
+public:
+    using Function = std::function<void(QAsyncSqliteWorker &, QFutureInterface<R> &, Job &self)>;
+    explicit InterfaceJob(Function fn) : m_fn(std::move(fn)) { m_interface.reportStarted(); }
+    ~InterfaceJob() override { finishIfPending(); }
+    void run(QAsyncSqliteWorker &worker) override { m_fn(worker, m_interface, *this); }
+    QFutureInterfaceBase &futureInterface() override { return m_interface; }
+    QFuture<R> future() { return m_interface.future(); }
+
+private:
+    QFutureInterface<R> m_interface;
+    Function m_fn;
+};
+
+// Python's legacy rule: an implicit BEGIN precedes INSERT, UPDATE, DELETE and
+// REPLACE, judged by the statement's first keyword.
+bool isDml(const QString &sql);
+
+template <typename R>
+QFuture<R> makeFailedFuture(const QAsyncSqliteError &error)
+{
+    QFutureInterface<R> fi;
+    fi.reportStarted();
+    fi.reportException(error);
+    fi.reportFinished();
+    return fi.future();
+}
+
+// The settings a request reads, copied to the worker in FIFO order.
+struct Settings
+{
+    IsolationLevel isolationLevel = IsolationLevel::Deferred;
+    RowFactory rowFactory = RowFactory::Tuple;
+    RowFactoryFunction rowFactoryFunction;
+    TextFactory textFactory = TextFactory::String;
+};
+
+// How the columns of one prepared statement become row values.
+class ResultShape
+{
+public:
+    void prepare(sqlite3_stmt *stmt, const Settings &settings, DetectTypes detectTypes);
+    QVariant readRow(sqlite3_stmt *stmt) const;
+    QList<QAsyncSqliteColumn> description() const { return m_description; }
+
+private:
+    QVariant readValue(sqlite3_stmt *stmt, int column) const;
+
+    QStringList m_names;
+    QList<QAsyncSqliteColumn> m_description;
+    QList<Converter> m_converters;
+    Settings m_settings;
+    bool m_hasConverters = false;
+};
+
+} // namespace QAsyncSqlite::Detail
+
+// Worker-side state of a QAsyncSqliteCursor.
+struct QAsyncSqliteCursorState
+{
+    // Touched by the worker thread only.
+    sqlite3_stmt *stmt = nullptr;
+    QString sql;
+    bool hasRow = false;
+    bool closed = false;
+    QAsyncSqlite::Detail::ResultShape shape;
+    QFutureInterface<void> stream;   // valid while stream() runs
+    bool streaming = false;
+
+    // Back-pressure between the worker and the consumer's thread.
+    std::atomic<int> chunksInFlight{0};
+    std::atomic<bool> parked{false};
+
+    // Snapshot for the caller's getters.
+    mutable QMutex mutex;
+    QList<QAsyncSqliteColumn> description;
+    qint64 lastRowId = 0;
+    qint64 rowCount = -1;
+
+    QPointer<QAsyncSqliteCursor> cursor;   // dereferenced on the cursor's thread only
+};
+
+// Worker-side state of a QAsyncSqliteBlob.
+struct QAsyncSqliteBlobState
+{
+    sqlite3_blob *blob = nullptr;   // worker thread only
+    std::atomic<qint64> size{0};
+    std::atomic<qint64> position{0};
+};
+
+class QAsyncSqliteWorker : public QThread, public std::enable_shared_from_this<QAsyncSqliteWorker>
+{
+public:
+    using Job = QAsyncSqlite::Detail::Job;
+    using Params = QAsyncSqlite::Detail::Params;
+
+    QAsyncSqliteWorker(QAsyncSqliteConnection *connection, const QString &database,
+                       const QAsyncSqliteOptions &options, const QAsyncSqlite::Detail::Settings &settings);
+    ~QAsyncSqliteWorker() override;
+
+    // --- any thread ---
+    // Queues \a job, or fails it at once when the worker no longer accepts work.
+    void enqueue(std::unique_ptr<Job> job);
+    // Stops accepting work and queues the close; idempotent. The future ends
+    // after the handle is closed, as the thread finishes.
+    QFuture<void> requestClose();
+    // Destructor fallback: fail what is still queued and stop the running statement.
+    void abandon();
+    void interrupt();
+    // The connection is going away without waiting for us: post nothing more.
+    void detachConnection();
+    bool isAccepting() const;
+    bool inTransaction() const { return m_inTransaction.load(std::memory_order_acquire); }
+    qint64 totalChanges() const { return m_totalChanges.load(std::memory_order_acquire); }
+    QString database() const { return m_database; }
+    const QAsyncSqliteOptions &options() const { return m_options; }
+    // Posts \a fn to the connection's thread, unless the connection is gone.
+    void post(std::function<void(QAsyncSqliteConnection *)> fn);
+    // The error a request gets once this worker stopped accepting work.
+    QAsyncSqliteProgrammingError rejection() const;
+
+    // --- worker thread only ---
+    sqlite3 *db() const { return m_db; }
+    void open();
+    QVariantList execute(const QString &sql, const Params &params);
+    qint64 executeInsert(const QString &sql, const Params &params);
+    qint64 executeMany(const QString &sql, const QList<QVariantList> &paramSets);
+    void executeScript(const QString &script);
+    // Runs a statement that returns no rows (BEGIN, COMMIT, …).
+    void exec(const QString &sql);
+    void commit();
+    void rollback();
+    void setSettings(const QAsyncSqlite::Detail::Settings &settings);
+    void setIsolationLevel(QAsyncSqlite::IsolationLevel level);
+
+    void cursorExecute(const std::shared_ptr<QAsyncSqliteCursorState> &cursor, const QString &sql,
+                       const Params &params);
+    void cursorExecuteMany(const std::shared_ptr<QAsyncSqliteCursorState> &cursor, const QString &sql,
+                           const QList<QVariantList> &paramSets);
+    QVariantList cursorFetch(QAsyncSqliteCursorState &cursor, qint64 maxRows);
+    void cursorClose(QAsyncSqliteCursorState &cursor);
+    // Finalizes the cursor's statement (ending a stream) but keeps it usable.
+    void cursorReset(QAsyncSqliteCursorState &cursor);
+    void streamPump(const std::shared_ptr<QAsyncSqliteCursorState> &cursor);
+
+    void createFunction(const QString &name, int nArgs, const QAsyncSqlite::Function &fn,
+                        QAsyncSqlite::FunctionFlags flags);
+    void createAggregate(const QString &name, int nArgs, const QVariant &initialState,
+                         const QAsyncSqlite::AggregateStep &step,
+                         const QAsyncSqlite::AggregateFinal &finalize, QAsyncSqlite::FunctionFlags flags);
+    void createCollation(const QString &name, const QAsyncSqlite::Collation &fn);
+    void setAuthorizer(const QAsyncSqlite::Authorizer &fn);
+    void setProgressHandler(const QAsyncSqlite::ProgressHandler &fn, int n);
+    void setTraceCallback(const QAsyncSqlite::TraceCallback &fn);
+
+    void iterDump(QFutureInterface<QString> &out);
+    void backupTo(QAsyncSqliteWorker *target, const QAsyncSqliteBackupOptions &options);
+    void backupToPath(const QString &path, const QAsyncSqliteBackupOptions &options);
+    std::shared_ptr<QAsyncSqliteBlobState> blobOpen(const QString &table, const QString &column, qint64 rowid,
+                                                     QAsyncSqlite::BlobMode mode, const QString &schema);
+    QByteArray blobRead(QAsyncSqliteBlobState &blob, qint64 length);
+    void blobWrite(QAsyncSqliteBlobState &blob, const QByteArray &data);
+    void blobClose(QAsyncSqliteBlobState &blob);
+
+    // Throws the QAsyncSqliteError for \a rc with the handle's message.
+    [[noreturn]] void throwError(int rc, const QString &sql = {}) const;
+    // Whether a cancel of the running request should stop SQLite now.
+    bool currentRequestCanceled() const;
+    // While alive, the cancel check of the running request follows \a source.
+    struct CancelSource
+    {
+        CancelSource(QAsyncSqliteWorker &worker, QFutureInterfaceBase *source);
+        ~CancelSource();
+        QAsyncSqliteWorker &worker;
+        QFutureInterfaceBase *previous;
+    };
+    // Marks user code running on this worker; the connection rejects
+    // requests made from inside it instead of deadlocking.
+    struct UserCodeScope
+    {
+        explicit UserCodeScope(QAsyncSqliteWorker &worker);
+        ~UserCodeScope();
+        QAsyncSqliteWorker *previous;
+    };
+    static bool isInUserCodeOf(const QAsyncSqliteWorker *worker);
+    int progressTick();
+
+protected:
+    void run() override;
+
+private:
+    class StatementCache;
+    struct PreparedStatement;
+    PreparedStatement prepare(const QString &sql, bool cached);
+    void bindAll(sqlite3_stmt *stmt, const Params &params, const QString &sql);
+    void bindValue(sqlite3_stmt *stmt, int index, const QVariant &value, const QString &sql);
+    void beginImplicitTransaction(const QString &sql);
+    void process(Job &job);
+    void failJob(Job &job, const QAsyncSqliteError &error);
+    void publishState();
+    void openDatabase();
+    void closeDatabase();
+    void installHooks();
+
+    // Set at construction, read-only afterwards.
+    const QString m_database;
+    const QAsyncSqliteOptions m_options;
+
+    // Queue (any thread).
+    mutable QMutex m_queueMutex;
+    QWaitCondition m_queueNotEmpty;
+    std::deque<std::unique_ptr<Job>> m_queue;
+    bool m_accepting = true;
+    bool m_closeQueued = false;
+    bool m_abandoned = false;
+    const Job *m_closeJob = nullptr;
+    QFutureInterface<void> m_closed;
+
+    QMutex m_targetMutex;
+    QAsyncSqliteConnection *m_target;
+
+    QMutex m_interruptMutex;
+    sqlite3 *m_interruptHandle = nullptr;
+
+    std::atomic<bool> m_inTransaction{false};
+    std::atomic<qint64> m_totalChanges{0};
+
+    // Worker thread only.
+    sqlite3 *m_db = nullptr;
+    QAsyncSqlite::Detail::Settings m_settings;
+    std::unique_ptr<StatementCache> m_cache;
+    QFutureInterfaceBase *m_cancelSource = nullptr;
+    bool m_stopAfterBatch = false;
+    std::unique_ptr<QAsyncSqliteError> m_openError;
+    std::set<std::shared_ptr<QAsyncSqliteCursorState>> m_cursors;
+    std::set<std::shared_ptr<QAsyncSqliteBlobState>> m_blobs;
+    // Hook bookkeeping, published after each request.
+    QSet<QString> m_changedTables;
+    QByteArray m_lastChangedTable;
+    bool m_commitSeen = false;
+    bool m_rollbackSeen = false;
+    // Progress handler.
+    QAsyncSqlite::ProgressHandler m_progressHandler;
+    int m_progressPeriod = 1000;
+    int m_progressEvery = 0;
+    int m_progressCount = 0;
+    QAsyncSqlite::TraceCallback m_traceCallback;
+    QAsyncSqlite::Authorizer m_authorizer;
+    int m_savepointCounter = 0;
+
+    friend class QAsyncSqliteTransaction;
+};
+
+// Statement cache: LRU of prepared statements keyed by SQL text. A statement
+// in use is taken out, so nested use of the same SQL prepares a second one.
+
+class QAsyncSqliteWorker::StatementCache
+{
+public:
+    explicit StatementCache(int capacity) : m_capacity(qMax(0, capacity)) {}
+    ~StatementCache() { clear(); }
+
+    sqlite3_stmt *take(const QString &sql)
+    {
+        const auto it = m_index.constFind(sql);
+        if (it == m_index.cend())
+            return nullptr;
+        sqlite3_stmt *stmt = (*it)->second;
+        m_lru.erase(*it);
+        m_index.erase(it);
+        return stmt;
+    }
+
+    void give(const QString &sql, sqlite3_stmt *stmt)
+    {
+        if (m_capacity == 0 || m_index.contains(sql)) {
+            sqlite3_finalize(stmt);
+            return;
+        }
+        m_lru.emplace_front(sql, stmt);
+        m_index.insert(sql, m_lru.begin());
+        while (qsizetype(m_lru.size()) > m_capacity) {
+            m_index.remove(m_lru.back().first);
+            sqlite3_finalize(m_lru.back().second);
+            m_lru.pop_back();
+        }
+    }
+
+    void clear()
+    {
+        for (auto &entry : m_lru)
+            sqlite3_finalize(entry.second);
+        m_lru.clear();
+        m_index.clear();
+    }
+
+private:
+    using Entry = std::pair<QString, sqlite3_stmt *>;
+    qsizetype m_capacity;
+    std::list<Entry> m_lru;
+    QHash<QString, std::list<Entry>::iterator> m_index;
+};
+
+// A prepared statement on loan: reset and returned to the cache (or
+// finalized) when it goes out of scope, on every path.
+struct QAsyncSqliteWorker::PreparedStatement
+{
+    sqlite3_stmt *stmt = nullptr;
+    QString key;
+    StatementCache *cache = nullptr;
+
+    PreparedStatement() = default;
+    PreparedStatement(PreparedStatement &&other) noexcept
+        : stmt(std::exchange(other.stmt, nullptr)), key(std::move(other.key)), cache(other.cache) {}
+    PreparedStatement &operator=(PreparedStatement &&) = delete;
+    ~PreparedStatement()
+    {
+        if (!stmt)
+            return;
+        if (cache) {
+            sqlite3_reset(stmt);
+            sqlite3_clear_bindings(stmt);
+            cache->give(key, stmt);
+        } else {
+            sqlite3_finalize(stmt);
+        }
+    }
+    sqlite3_stmt *release() { return std::exchange(stmt, nullptr); }
+};
+
+#endif // QASYNCSQLITEWORKER_P_H
+
