@@ -28,20 +28,27 @@ class QASYNCSQLITE_EXPORT QAsyncSqliteBlob : public QObject
 {
     Q_OBJECT
 public:
+    /*! Closes the handle if close() was not called (queued like a request). */
     ~QAsyncSqliteBlob() override;
 
-    /*! The size in bytes. */
+    /*! The size in bytes (fixed while the handle is open). */
     qint64 size() const;
-    /*! The current position. */
+    /*! The current position, as of the last finished read, write or seek. */
     qint64 tell() const;
-    /*! Reads up to \a length bytes (the rest when negative) from the position. */
+    /*! Reads up to \a length bytes (the rest when negative) from the position
+        and moves past them; at the end it gives an empty array. A handle whose
+        row was changed since it was opened fails with
+        QAsyncSqliteOperationalError (SQLITE_ABORT). */
     QFuture<QByteArray> read(qint64 length = -1);
-    /*! Writes \a data at the position. */
+    /*! Writes \a data at the position and moves past it. Data reaching past
+        the end fails with QAsyncSqliteProgrammingError; a blob opened
+        read-only fails with QAsyncSqliteOperationalError (SQLITE_READONLY). */
     QFuture<void> write(const QByteArray &data);
     /*! Moves the position; out-of-range targets fail with
         QAsyncSqliteProgrammingError. Returns the new position. */
     QFuture<qint64> seek(qint64 offset, QAsyncSqlite::SeekOrigin origin = QAsyncSqlite::SeekOrigin::Begin);
-    /*! Closes the handle; later requests fail with QAsyncSqliteProgrammingError. */
+    /*! Closes the handle; later requests fail with QAsyncSqliteProgrammingError.
+        Idempotent. Closing the connection closes its blobs too. */
     QFuture<void> close();
 
 private:
