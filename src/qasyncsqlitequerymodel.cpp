@@ -1,0 +1,657 @@
+// Copyright (C) 2026 The QAsyncSqlite Authors
+// SPDX-License-Identifier: MIT
+#include <QAsyncSqlite/qasyncsqlitequerymodel.h>
+
+#include <QAsyncSqlite/qasyncsqliteconnection.h>
+#include <QAsyncSqlite/qasyncsqlitecursor.h>
+
+#include <QtCore/qfuturewatcher.h>
+#include <QtCore/qpointer.h>
+#include <QtCore/qset.h>
+#include <QtCore/qtimer.h>
+
+#include <sqlite3.h>
+
+namespace {
+
+// The values of one result row whatever the connection's row factory.
+QVariantList valuesOf(const QVariant &row, const QStringList &columns)
+{
+    if (row.metaType() == QMetaType::fromType<QAsyncSqliteRow>())
+        return row.value<QAsyncSqliteRow>().toList();
+    if (row.metaType().id() == QMetaType::QVariantMap) {
+        const QVariantMap map = row.toMap();
+        QVariantList values;
+        for (const QString &column : columns)
+            values.append(map.value(column));
+        return values;
+    }
+    if (row.metaType().id() == QMetaType::QVariantList)
+        return row.toList();
+    return {row};   // a callable row factory's value: shown as one column
+}
+
+// SQL NULL through the named roles and get(): a null QVariant reads as
+// `undefined` in QML, QVariant::fromValue(nullptr) as `null`.
+QVariant nullForQml(const QVariant &value)
+{
+    return value.isValid() ? value : QVariant::fromValue(nullptr);
+}
+
+QVariantMap errorMap(const QAsyncSqliteError &error)
+{
+    return {{QStringLiteral("code"), error.extendedCode()},
+            {QStringLiteral("name"), error.errorName()},
+            {QStringLiteral("message"), error.message()}};
+}
+
+// Empty if \a future succeeded, else the error it failed with.
+template <typename T>
+QVariantMap failureOf(const QFuture<T> &future)
+{
+    try {
+        QFuture<T>(future).waitForFinished();
+    } catch (const QAsyncSqliteError &error) {
+        return errorMap(error);
+    } catch (const std::exception &error) {
+        return {{QStringLiteral("code"), SQLITE_ERROR},
+                {QStringLiteral("name"), QStringLiteral("SQLITE_ERROR")},
+                {QStringLiteral("message"), QString::fromUtf8(error.what())}};
+    }
+    if (future.isCanceled()) {
+        return {{QStringLiteral("code"), SQLITE_ABORT},
+                {QStringLiteral("name"), QStringLiteral("SQLITE_ABORT")},
+                {QStringLiteral("message"), QStringLiteral("canceled")}};
+    }
+    return {};
+}
+
+// The tables a query reads: the root pages its OpenRead opcodes open,
+// mapped back through the schema (views and indexes resolve to tables).
+QStringList tablesReadBy(sqlite3 *db, const QString &query)
+{
+    QStringList tables;
+    sqlite3_stmt *explain = nullptr;
+    const QByteArray sql = "EXPLAIN " + query.toUtf8();
+    if (sqlite3_prepare_v2(db, sql.constData(), int(sql.size()), &explain, nullptr) != SQLITE_OK)
+        return tables;
+    QList<std::pair<int, int>> pages;   // (schema index, root page)
+    while (sqlite3_step(explain) == SQLITE_ROW) {
+        if (qstrcmp(reinterpret_cast<const char *>(sqlite3_column_text(explain, 1)), "OpenRead") == 0)
+            pages.append({sqlite3_column_int(explain, 4), sqlite3_column_int(explain, 3)});
+    }
+    sqlite3_finalize(explain);
+    for (const auto &[schemaIndex, page] : pages) {
+        if (schemaIndex > 1)
+            continue;   // attached databases: their schema tables are not tracked
+        const char *lookup = schemaIndex == 1
+            ? "SELECT tbl_name FROM sqlite_temp_schema WHERE rootpage = ?"
+            : "SELECT tbl_name FROM sqlite_schema WHERE rootpage = ?";
+        sqlite3_stmt *stmt = nullptr;
+        if (sqlite3_prepare_v2(db, lookup, -1, &stmt, nullptr) != SQLITE_OK)
+            continue;
+        sqlite3_bind_int(stmt, 1, page);
+        if (sqlite3_step(stmt) == SQLITE_ROW) {
+            const QString table = QString::fromUtf8(reinterpret_cast<const char *>(sqlite3_column_text(stmt, 0)));
+            if (!tables.contains(table))
+                tables.append(table);
+        }
+        sqlite3_finalize(stmt);
+    }
+    return tables;
+}
+
+} // namespace
+
+class QAsyncSqliteQueryModelPrivate
+{
+public:
+    explicit QAsyncSqliteQueryModelPrivate(QAsyncSqliteQueryModel *model) : q(model) {}
+
+    // Calls \a done with the finished future, unless the model is gone: the
+    // watcher is our child, so it dies with us (safe on Qt 6.4, unlike
+    // then(context) whose context must outlive the future).
+    template <typename T, typename Done>
+    void watch(const QFuture<T> &future, Done &&done)
+    {
+        auto *watcher = new QFutureWatcher<T>(q);
+        QObject::connect(watcher, &QFutureWatcherBase::finished, q,
+                         [watcher, done = std::forward<Done>(done)]() mutable {
+                             done(watcher->future());
+                             watcher->deleteLater();
+                         });
+        watcher->setFuture(future);
+    }
+
+    void scheduleReload(bool keepRows);
+    void reload(bool keepRows);
+    void apply(QList<QVariantList> newRows, const QStringList &newColumns);
+    void appendRows(const QList<QVariantList> &more);
+    void setLoading(bool loading);
+    void setAtEnd(bool atEnd);
+    void setError(const QVariantMap &error);
+    void dropCursor();
+    void updateLiveSources();
+    void learnTables();
+    // Reads PRAGMA data_version; a change since the baseline reloads.
+    void poll(bool baseline);
+    QList<QVariantList> toRows(const QVariantList &raw, const QStringList &columns) const;
+
+    QAsyncSqliteQueryModel *q;
+    QPointer<QAsyncSqliteConnection> connection;
+    QList<QMetaObject::Connection> connectionSignals;
+    QString query;
+    QVariant parameters;
+    int chunkSize = 256;
+    bool live = false;
+    int pollInterval = 250;
+
+    QList<QVariantList> rows;
+    QStringList columns;
+    QStringList tables;          // what the query reads, for live refresh
+    QPointer<QAsyncSqliteCursor> cursor;
+    quint64 generation = 0;      // results of an older load are ignored
+    bool loading = false;
+    bool fetching = false;
+    bool atEnd = true;
+    QVariantMap error;
+
+    QTimer pollTimer;
+    qint64 dataVersion = -1;
+    bool polling = false;
+    bool reloadQueued = false;
+    bool reloadKeepsRows = true;
+};
+
+QList<QVariantList> QAsyncSqliteQueryModelPrivate::toRows(const QVariantList &raw, const QStringList &names) const
+{
+    QList<QVariantList> result;
+    result.reserve(raw.size());
+    for (const QVariant &row : raw)
+        result.append(valuesOf(row, names));
+    return result;
+}
+
+void QAsyncSqliteQueryModelPrivate::scheduleReload(bool keepRows)
+{
+    // Property changes come in bursts (QML sets several at creation): load once.
+    reloadKeepsRows = reloadKeepsRows && keepRows;
+    if (reloadQueued)
+        return;
+    reloadQueued = true;
+    QTimer::singleShot(0, q, [this] {
+        reloadQueued = false;
+        const bool keep = std::exchange(reloadKeepsRows, true);
+        reload(keep);
+    });
+}
+
+void QAsyncSqliteQueryModelPrivate::dropCursor()
+{
+    if (QAsyncSqliteCursor *old = cursor.data()) {
+        old->close();
+        old->deleteLater();
+    }
+    cursor = nullptr;
+}
+
+void QAsyncSqliteQueryModelPrivate::reload(bool keepRows)
+{
+    const quint64 current = ++generation;
+    dropCursor();
+    fetching = false;
+    if (!connection || query.isEmpty() || !connection->isOpen()) {
+        apply({}, {});
+        setAtEnd(true);
+        setLoading(false);
+        return;
+    }
+    setLoading(true);
+    const int wanted = keepRows ? qMax(chunkSize, int(rows.size())) : chunkSize;
+    QAsyncSqliteCursor *c = connection->cursor();
+    cursor = c;
+    // Both requests are queued at once; FIFO order runs them back to back.
+    const QFuture<void> executed = parameters.metaType().id() == QMetaType::QVariantMap
+        ? c->execute(query, parameters.toMap())
+        : c->execute(query, parameters.toList());
+    const QFuture<QVariantList> fetched = c->fetchMany(wanted);
+    if (live)
+        poll(true);   // queued right behind the load: the baseline matches what we show
+    watch(fetched, [this, current, executed, wanted, c](const QFuture<QVariantList> &future) {
+        if (current != generation)
+            return;
+        QVariantMap failure = failureOf(executed);
+        if (failure.isEmpty())
+            failure = failureOf(future);
+        if (!failure.isEmpty()) {
+            setError(failure);
+            apply({}, {});
+            setAtEnd(true);
+            setLoading(false);
+            return;
+        }
+        QStringList names;
+        for (const QAsyncSqliteColumn &column : c->description())
+            names.append(column.name);
+        const QVariantList raw = future.result();
+        setError({});
+        apply(toRows(raw, names), names);
+        setAtEnd(raw.size() < wanted);
+        setLoading(false);
+        Q_EMIT q->refreshed();
+        if (live && tables.isEmpty())
+            learnTables();
+    });
+}
+
+void QAsyncSqliteQueryModelPrivate::apply(QList<QVariantList> newRows, const QStringList &newColumns)
+{
+    const int oldCount = int(rows.size());
+    if (newColumns != columns) {
+        q->beginResetModel();
+        rows = std::move(newRows);
+        columns = newColumns;
+        q->endResetModel();
+        Q_EMIT q->columnsChanged();
+    } else {
+        // Same shape: update in place so views keep their state.
+        const int common = qMin(oldCount, int(newRows.size()));
+        int first = -1;
+        for (int i = 0; i <= common; ++i) {
+            const bool changed = i < common && rows.at(i) != newRows.at(i);
+            if (changed) {
+                rows[i] = newRows.at(i);
+                if (first < 0)
+                    first = i;
+            } else if (first >= 0) {
+                Q_EMIT q->dataChanged(q->index(first, 0), q->index(i - 1, qMax(0, int(columns.size()) - 1)));
+                first = -1;
+            }
+        }
+        if (newRows.size() > oldCount) {
+            q->beginInsertRows({}, oldCount, int(newRows.size()) - 1);
+            rows.append(newRows.mid(oldCount));
+            q->endInsertRows();
+        } else if (newRows.size() < oldCount) {
+            q->beginRemoveRows({}, int(newRows.size()), oldCount - 1);
+            rows.resize(newRows.size());
+            q->endRemoveRows();
+        }
+    }
+    if (rows.size() != oldCount)
+        Q_EMIT q->countChanged();
+}
+
+void QAsyncSqliteQueryModelPrivate::appendRows(const QList<QVariantList> &more)
+{
+    if (more.isEmpty())
+        return;
+    q->beginInsertRows({}, int(rows.size()), int(rows.size() + more.size()) - 1);
+    rows.append(more);
+    q->endInsertRows();
+    Q_EMIT q->countChanged();
+}
+
+void QAsyncSqliteQueryModelPrivate::setLoading(bool value)
+{
+    if (loading != value) {
+        loading = value;
+        Q_EMIT q->loadingChanged();
+    }
+}
+
+void QAsyncSqliteQueryModelPrivate::setAtEnd(bool value)
+{
+    if (atEnd != value) {
+        atEnd = value;
+        Q_EMIT q->atEndChanged();
+    }
+}
+
+void QAsyncSqliteQueryModelPrivate::setError(const QVariantMap &value)
+{
+    if (error != value) {
+        error = value;
+        Q_EMIT q->errorChanged();
+    }
+}
+
+void QAsyncSqliteQueryModelPrivate::updateLiveSources()
+{
+    for (const auto &c : std::as_const(connectionSignals))
+        QObject::disconnect(c);
+    connectionSignals.clear();
+    pollTimer.stop();
+    dataVersion = -1;
+    if (!connection)
+        return;
+    // Loads wait for the connection to be open.
+    connectionSignals.append(QObject::connect(connection, &QAsyncSqliteConnection::openChanged, q, [this] {
+        if (connection && connection->isOpen())
+            scheduleReload(false);
+    }));
+    if (!live)
+        return;
+    connectionSignals.append(
+        QObject::connect(connection, &QAsyncSqliteConnection::tablesChanged, q, [this](const QStringList &changed) {
+            for (const QString &table : changed) {
+                if (tables.contains(table, Qt::CaseInsensitive)) {
+                    scheduleReload(true);
+                    return;
+                }
+            }
+        }));
+    if (pollInterval > 0)
+        pollTimer.start(pollInterval);
+    learnTables();
+}
+
+void QAsyncSqliteQueryModelPrivate::learnTables()
+{
+    if (!connection || query.isEmpty() || !connection->isOpen())
+        return;
+    const quint64 current = generation;
+    watch(connection->run([sql = query](sqlite3 *db) { return tablesReadBy(db, sql); }),
+          [this, current](const QFuture<QStringList> &future) {
+              if (current == generation && failureOf(future).isEmpty())
+                  tables = future.result();
+          });
+}
+
+void QAsyncSqliteQueryModelPrivate::poll(bool baseline)
+{
+    // PRAGMA data_version changes when another connection commits.
+    if ((polling && !baseline) || !connection || !connection->isOpen())
+        return;
+    polling = true;
+    const quint64 current = generation;
+    watch(connection->execute(QStringLiteral("PRAGMA data_version")),
+          [this, current, baseline](const QFuture<QVariantList> &future) {
+        polling = false;
+        if (current != generation) {
+            dataVersion = -1;   // measured against an older load: take a new baseline
+            return;
+        }
+        if (!failureOf(future).isEmpty() || future.result().isEmpty())
+            return;
+        const QVariantList values = valuesOf(future.result().constFirst(), {QStringLiteral("data_version")});
+        const qint64 version = values.value(0).toLongLong();
+        if (!baseline && dataVersion >= 0 && version != dataVersion)
+            scheduleReload(true);
+        dataVersion = version;
+    });
+}
+
+QAsyncSqliteQueryModel::QAsyncSqliteQueryModel(QObject *parent)
+    : QAbstractTableModel(parent), d_ptr(new QAsyncSqliteQueryModelPrivate(this))
+{
+    Q_D(QAsyncSqliteQueryModel);
+    connect(&d->pollTimer, &QTimer::timeout, this, [d] { d->poll(false); });
+}
+
+QAsyncSqliteQueryModel::~QAsyncSqliteQueryModel()
+{
+    Q_D(QAsyncSqliteQueryModel);
+    d->dropCursor();
+}
+
+QAsyncSqliteConnection *QAsyncSqliteQueryModel::connection() const
+{
+    Q_D(const QAsyncSqliteQueryModel);
+    return d->connection;
+}
+
+void QAsyncSqliteQueryModel::setConnection(QAsyncSqliteConnection *connection)
+{
+    Q_D(QAsyncSqliteQueryModel);
+    if (d->connection == connection)
+        return;
+    d->dropCursor();
+    d->connection = connection;
+    d->tables.clear();
+    d->updateLiveSources();
+    d->scheduleReload(false);
+    Q_EMIT connectionChanged();
+}
+
+QString QAsyncSqliteQueryModel::query() const
+{
+    Q_D(const QAsyncSqliteQueryModel);
+    return d->query;
+}
+
+void QAsyncSqliteQueryModel::setQuery(const QString &query)
+{
+    Q_D(QAsyncSqliteQueryModel);
+    if (d->query == query)
+        return;
+    d->query = query;
+    d->tables.clear();
+    if (d->live)
+        d->learnTables();
+    d->scheduleReload(false);
+    Q_EMIT queryChanged();
+}
+
+QVariant QAsyncSqliteQueryModel::parameters() const
+{
+    Q_D(const QAsyncSqliteQueryModel);
+    return d->parameters;
+}
+
+// QML hands a JS object to a QVariant property as a QJSValue (arrays arrive
+// as QVariantList): turn it into the QVariantMap of named parameters.
+static QVariant normalizedParameters(const QVariant &parameters)
+{
+    switch (parameters.metaType().id()) {
+    case QMetaType::UnknownType:
+    case QMetaType::QVariantList:
+    case QMetaType::QVariantMap:
+        return parameters;
+    case QMetaType::QVariantHash: {
+        const QVariantHash hash = parameters.toHash();
+        QVariantMap map;
+        for (auto it = hash.cbegin(); it != hash.cend(); ++it)
+            map.insert(it.key(), it.value());
+        return map;
+    }
+    case QMetaType::QStringList:
+        return parameters.toList();
+    default:
+        break;
+    }
+    if (qstrcmp(parameters.metaType().name(), "QJSValue") == 0) {
+        QVariant list = parameters;
+        if (list.convert(QMetaType::fromType<QVariantList>()) && !list.toList().isEmpty())
+            return list;
+        QVariant map = parameters;
+        if (map.convert(QMetaType::fromType<QVariantMap>()))
+            return map;
+    }
+    return parameters;
+}
+
+void QAsyncSqliteQueryModel::setParameters(const QVariant &value)
+{
+    Q_D(QAsyncSqliteQueryModel);
+    const QVariant parameters = normalizedParameters(value);
+    if (d->parameters == parameters)
+        return;
+    d->parameters = parameters;
+    d->scheduleReload(false);
+    Q_EMIT parametersChanged();
+}
+
+int QAsyncSqliteQueryModel::chunkSize() const
+{
+    Q_D(const QAsyncSqliteQueryModel);
+    return d->chunkSize;
+}
+
+void QAsyncSqliteQueryModel::setChunkSize(int size)
+{
+    Q_D(QAsyncSqliteQueryModel);
+    size = qMax(1, size);
+    if (d->chunkSize == size)
+        return;
+    d->chunkSize = size;
+    Q_EMIT chunkSizeChanged();
+}
+
+bool QAsyncSqliteQueryModel::isLive() const
+{
+    Q_D(const QAsyncSqliteQueryModel);
+    return d->live;
+}
+
+void QAsyncSqliteQueryModel::setLive(bool live)
+{
+    Q_D(QAsyncSqliteQueryModel);
+    if (d->live == live)
+        return;
+    d->live = live;
+    d->updateLiveSources();
+    Q_EMIT liveChanged();
+}
+
+int QAsyncSqliteQueryModel::pollInterval() const
+{
+    Q_D(const QAsyncSqliteQueryModel);
+    return d->pollInterval;
+}
+
+void QAsyncSqliteQueryModel::setPollInterval(int milliseconds)
+{
+    Q_D(QAsyncSqliteQueryModel);
+    milliseconds = qMax(0, milliseconds);
+    if (d->pollInterval == milliseconds)
+        return;
+    d->pollInterval = milliseconds;
+    d->updateLiveSources();
+    Q_EMIT pollIntervalChanged();
+}
+
+int QAsyncSqliteQueryModel::count() const
+{
+    Q_D(const QAsyncSqliteQueryModel);
+    return int(d->rows.size());
+}
+
+bool QAsyncSqliteQueryModel::isLoading() const
+{
+    Q_D(const QAsyncSqliteQueryModel);
+    return d->loading;
+}
+
+bool QAsyncSqliteQueryModel::isAtEnd() const
+{
+    Q_D(const QAsyncSqliteQueryModel);
+    return d->atEnd;
+}
+
+QVariantMap QAsyncSqliteQueryModel::error() const
+{
+    Q_D(const QAsyncSqliteQueryModel);
+    return d->error;
+}
+
+QStringList QAsyncSqliteQueryModel::columns() const
+{
+    Q_D(const QAsyncSqliteQueryModel);
+    return d->columns;
+}
+
+void QAsyncSqliteQueryModel::refresh()
+{
+    Q_D(QAsyncSqliteQueryModel);
+    d->reload(true);
+}
+
+QVariantMap QAsyncSqliteQueryModel::get(int row) const
+{
+    Q_D(const QAsyncSqliteQueryModel);
+    QVariantMap map;
+    if (row < 0 || row >= d->rows.size())
+        return map;
+    const QVariantList &values = d->rows.at(row);
+    for (qsizetype i = 0; i < d->columns.size() && i < values.size(); ++i)
+        map.insert(d->columns.at(i), nullForQml(values.at(i)));
+    return map;
+}
+
+int QAsyncSqliteQueryModel::rowCount(const QModelIndex &parent) const
+{
+    Q_D(const QAsyncSqliteQueryModel);
+    return parent.isValid() ? 0 : int(d->rows.size());
+}
+
+int QAsyncSqliteQueryModel::columnCount(const QModelIndex &parent) const
+{
+    Q_D(const QAsyncSqliteQueryModel);
+    return parent.isValid() ? 0 : int(d->columns.size());
+}
+
+QVariant QAsyncSqliteQueryModel::data(const QModelIndex &index, int role) const
+{
+    Q_D(const QAsyncSqliteQueryModel);
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const QVariantList &values = d->rows.at(index.row());
+    if (role == Qt::DisplayRole || role == Qt::EditRole)
+        return values.value(index.column());
+    const int column = role - (Qt::UserRole + 1);
+    if (column >= 0 && column < values.size())
+        return nullForQml(values.at(column));
+    return {};
+}
+
+QVariant QAsyncSqliteQueryModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    Q_D(const QAsyncSqliteQueryModel);
+    if (role != Qt::DisplayRole)
+        return {};
+    if (orientation == Qt::Horizontal)
+        return d->columns.value(section);
+    return section + 1;
+}
+
+QHash<int, QByteArray> QAsyncSqliteQueryModel::roleNames() const
+{
+    Q_D(const QAsyncSqliteQueryModel);
+    QHash<int, QByteArray> names = QAbstractTableModel::roleNames();
+    for (qsizetype i = 0; i < d->columns.size(); ++i)
+        names.insert(Qt::UserRole + 1 + int(i), d->columns.at(i).toUtf8());
+    return names;
+}
+
+bool QAsyncSqliteQueryModel::canFetchMore(const QModelIndex &parent) const
+{
+    Q_D(const QAsyncSqliteQueryModel);
+    return !parent.isValid() && !d->atEnd && !d->loading && !d->fetching && d->cursor;
+}
+
+void QAsyncSqliteQueryModel::fetchMore(const QModelIndex &parent)
+{
+    Q_D(QAsyncSqliteQueryModel);
+    if (!canFetchMore(parent))
+        return;
+    d->fetching = true;
+    d->setLoading(true);
+    const quint64 current = d->generation;
+    const int wanted = d->chunkSize;
+    d->watch(d->cursor->fetchMany(wanted), [d, current, wanted](const QFuture<QVariantList> &future) {
+        if (current != d->generation)
+            return;
+        d->fetching = false;
+        const QVariantMap failure = failureOf(future);
+        d->setError(failure);
+        if (failure.isEmpty()) {
+            const QVariantList raw = future.result();
+            d->appendRows(d->toRows(raw, d->columns));
+            d->setAtEnd(raw.size() < wanted);
+        } else {
+            d->setAtEnd(true);
+        }
+        d->setLoading(false);
+    });
+}

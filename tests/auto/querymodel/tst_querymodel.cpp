@@ -1,0 +1,230 @@
+// Copyright (C) 2026 The QAsyncSqlite Authors
+// SPDX-License-Identifier: MIT
+#include <QAsyncSqlite/QAsyncSqliteConnection>
+#include <QAsyncSqlite/QAsyncSqliteQueryModel>
+#include <QAsyncSqlite/QAsyncSqliteTest>
+
+#include <QtTest/QAbstractItemModelTester>
+#include <QtTest/QtTest>
+
+using namespace Qt::StringLiterals;
+
+class tst_QueryModel : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void loadsInChunks();
+    void parameters_data();
+    void parameters();
+    void errorIsReported();
+    void waitsForOpen();
+    void liveRefreshOwnWrites();
+    void liveRefreshOtherConnection();
+    void refreshKeepsLoadedRows();
+    void destroyWhileLoading();
+
+private:
+    void fill(int rows);
+    std::unique_ptr<QAsyncSqliteTest::TemporaryDatabase> m_tmp;
+    std::unique_ptr<QAsyncSqliteConnection> m_db;
+};
+
+void tst_QueryModel::init()
+{
+    m_tmp = std::make_unique<QAsyncSqliteTest::TemporaryDatabase>();
+    m_db = std::make_unique<QAsyncSqliteConnection>();
+    QASYNCSQLITE_AWAIT(m_db->open(m_tmp->path(), {.isolationLevel = QAsyncSqlite::IsolationLevel::Autocommit,
+                                                  .pragmas = {u"journal_mode=WAL"_s}}));
+    QASYNCSQLITE_AWAIT(m_db->execute(u"CREATE TABLE notes(id INTEGER PRIMARY KEY, title TEXT, body TEXT)"_s));
+}
+
+void tst_QueryModel::cleanup()
+{
+    m_db.reset();
+    m_tmp.reset();
+}
+
+void tst_QueryModel::fill(int rows)
+{
+    QList<QVariantList> sets;
+    for (int i = 0; i < rows; ++i)
+        sets.append({u"title %1"_s.arg(i), u"body %1"_s.arg(i)});
+    QASYNCSQLITE_AWAIT(m_db->executeMany(u"INSERT INTO notes(title, body) VALUES(?, ?)"_s, sets));
+}
+
+void tst_QueryModel::loadsInChunks()
+{
+    fill(250);
+    QAsyncSqliteQueryModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy refreshed(&model, &QAsyncSqliteQueryModel::refreshed);
+    model.setChunkSize(100);
+    model.setConnection(m_db.get());
+    model.setQuery(u"SELECT id, title FROM notes ORDER BY id"_s);
+    QVERIFY(refreshed.wait());
+    QCOMPARE(model.count(), 100);
+    QCOMPARE(model.columns(), (QStringList{u"id"_s, u"title"_s}));
+    QCOMPARE(model.columnCount(), 2);
+    QCOMPARE(model.headerData(1, Qt::Horizontal).toString(), u"title"_s);
+    QVERIFY(model.canFetchMore());
+    QVERIFY(!model.isAtEnd());
+    QCOMPARE(model.data(model.index(0, 1)).toString(), u"title 0"_s);
+    const QHash<int, QByteArray> roles = model.roleNames();
+    const int titleRole = roles.key("title");
+    QVERIFY(titleRole > Qt::UserRole);
+    QCOMPARE(model.data(model.index(42, 0), titleRole).toString(), u"title 42"_s);
+    QCOMPARE(model.get(7).value(u"title"_s).toString(), u"title 7"_s);
+
+    model.fetchMore();
+    QVERIFY(model.isLoading());
+    QVERIFY(!model.canFetchMore());   // one fetch at a time
+    QTRY_COMPARE(model.count(), 200);
+    model.fetchMore();
+    QTRY_COMPARE(model.count(), 250);
+    QTRY_VERIFY(model.isAtEnd());
+    QVERIFY(!model.canFetchMore());
+    QCOMPARE(model.data(model.index(249, 1)).toString(), u"title 249"_s);
+}
+
+void tst_QueryModel::parameters_data()
+{
+    QTest::addColumn<QString>("query");
+    QTest::addColumn<QVariant>("parameters");
+    QTest::newRow("positional") << u"SELECT title FROM notes WHERE id > ? AND id <= ?"_s
+                                << QVariant(QVariantList{5, 8});
+    QTest::newRow("named") << u"SELECT title FROM notes WHERE id > :low AND id <= :high"_s
+                           << QVariant(QVariantMap{{u"low"_s, 5}, {u"high"_s, 8}});
+}
+
+void tst_QueryModel::parameters()
+{
+    QFETCH(QString, query);
+    QFETCH(QVariant, parameters);
+    fill(20);
+    QAsyncSqliteQueryModel model;
+    QSignalSpy refreshed(&model, &QAsyncSqliteQueryModel::refreshed);
+    model.setConnection(m_db.get());
+    model.setQuery(query);
+    model.setParameters(parameters);
+    QVERIFY(refreshed.wait());
+    QCOMPARE(model.count(), 3);
+    QCOMPARE(model.data(model.index(0, 0)).toString(), u"title 5"_s);
+    QVERIFY(model.isAtEnd());
+}
+
+void tst_QueryModel::errorIsReported()
+{
+    QAsyncSqliteQueryModel model;
+    QSignalSpy errorChanged(&model, &QAsyncSqliteQueryModel::errorChanged);
+    model.setConnection(m_db.get());
+    model.setQuery(u"SELECT nope FROM notes"_s);
+    QVERIFY(errorChanged.wait());
+    QCOMPARE(model.error().value(u"name"_s).toString(), u"SQLITE_ERROR"_s);
+    QVERIFY(model.error().value(u"message"_s).toString().contains(u"nope"_s));
+    QCOMPARE(model.count(), 0);
+    QVERIFY(!model.isLoading());
+    model.setQuery(u"SELECT id FROM notes"_s);
+    QVERIFY(errorChanged.wait());
+    QVERIFY(model.error().isEmpty());
+}
+
+void tst_QueryModel::waitsForOpen()
+{
+    QAsyncSqliteConnection db;
+    QAsyncSqliteQueryModel model;
+    QSignalSpy refreshed(&model, &QAsyncSqliteQueryModel::refreshed);
+    model.setConnection(&db);
+    model.setQuery(u"SELECT 1 AS one"_s);
+    QTest::qWait(20);
+    QCOMPARE(model.count(), 0);
+    QVERIFY(model.error().isEmpty());   // not an error: nothing ran
+    db.open(u":memory:"_s);
+    QVERIFY(refreshed.wait());
+    QCOMPARE(model.count(), 1);
+    QCOMPARE(model.data(model.index(0, 0)).toLongLong(), 1);
+}
+
+void tst_QueryModel::liveRefreshOwnWrites()
+{
+    fill(3);
+    QAsyncSqliteQueryModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy refreshed(&model, &QAsyncSqliteQueryModel::refreshed);
+    model.setPollInterval(0);   // only the update hook may trigger this refresh
+    model.setLive(true);
+    model.setConnection(m_db.get());
+    model.setQuery(u"SELECT id, title FROM notes ORDER BY id"_s);
+    QVERIFY(refreshed.wait());
+    QCOMPARE(model.count(), 3);
+    QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
+    QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    QASYNCSQLITE_AWAIT(m_db->execute(u"INSERT INTO notes(title) VALUES('fresh')"_s));
+    QVERIFY(refreshed.wait());
+    QCOMPARE(model.count(), 4);
+    QCOMPARE(model.data(model.index(3, 1)).toString(), u"fresh"_s);
+    QCOMPARE(inserted.size(), 1);
+    QASYNCSQLITE_AWAIT(m_db->execute(u"UPDATE notes SET title = 'edited' WHERE id = 2"_s));
+    QVERIFY(refreshed.wait());
+    QCOMPARE(model.data(model.index(1, 1)).toString(), u"edited"_s);
+    QCOMPARE(changed.size(), 1);
+    QCOMPARE(reset.size(), 0);   // rows replaced in place, the view keeps its state
+}
+
+void tst_QueryModel::liveRefreshOtherConnection()
+{
+    fill(2);
+    QAsyncSqliteQueryModel model;
+    QSignalSpy refreshed(&model, &QAsyncSqliteQueryModel::refreshed);
+    model.setPollInterval(20);
+    model.setLive(true);
+    model.setConnection(m_db.get());
+    model.setQuery(u"SELECT title FROM notes ORDER BY id"_s);
+    QVERIFY(refreshed.wait());
+    QCOMPARE(model.count(), 2);
+
+    QAsyncSqliteConnection other;
+    QASYNCSQLITE_AWAIT(other.open(m_tmp->path()));
+    QASYNCSQLITE_AWAIT(other.execute(u"INSERT INTO notes(title) VALUES('from elsewhere')"_s));
+    QASYNCSQLITE_AWAIT(other.commit());
+    QTRY_COMPARE(model.count(), 3);
+    QCOMPARE(model.data(model.index(2, 0)).toString(), u"from elsewhere"_s);
+}
+
+void tst_QueryModel::refreshKeepsLoadedRows()
+{
+    fill(30);
+    QAsyncSqliteQueryModel model;
+    QSignalSpy refreshed(&model, &QAsyncSqliteQueryModel::refreshed);
+    model.setChunkSize(10);
+    model.setConnection(m_db.get());
+    model.setQuery(u"SELECT id FROM notes ORDER BY id"_s);
+    QVERIFY(refreshed.wait());
+    model.fetchMore();
+    QTRY_COMPARE(model.count(), 20);
+    model.refresh();
+    QVERIFY(refreshed.wait());
+    QCOMPARE(model.count(), 20);
+    QVERIFY(model.canFetchMore());
+}
+
+void tst_QueryModel::destroyWhileLoading()
+{
+    fill(1000);
+    for (int i = 0; i < 20; ++i) {
+        auto model = std::make_unique<QAsyncSqliteQueryModel>();
+        model->setLive(true);
+        model->setConnection(m_db.get());
+        model->setQuery(u"SELECT * FROM notes"_s);
+        model->refresh();
+        QCOMPARE(model->isLoading(), true);
+    }
+    // The connection keeps working and nothing was delivered to dead models.
+    QASYNCSQLITE_AWAIT_RESULT(rows, m_db->execute(u"SELECT count(*) FROM notes"_s));
+    QCOMPARE(rows.value(0).toList().value(0).toLongLong(), 1000);
+}
+
+QTEST_GUILESS_MAIN(tst_QueryModel)
+#include "tst_querymodel.moc"
