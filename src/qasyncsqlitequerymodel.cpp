@@ -153,6 +153,7 @@ public:
     quint64 generation = 0;      // results of an older load are ignored
     bool loading = false;
     bool fetching = false;
+    bool fetchPending = false;   // a view asked for more during a reload
     bool atEnd = true;
     QVariantMap error;
 
@@ -200,6 +201,8 @@ void QAsyncSqliteQueryModelPrivate::reload(bool keepRows)
     const quint64 current = ++generation;
     dropCursor();
     fetching = false;
+    if (!keepRows)
+        fetchPending = false;
     if (!connection || query.isEmpty() || !connection->isOpen()) {
         apply({}, {});
         setAtEnd(true);
@@ -241,6 +244,8 @@ void QAsyncSqliteQueryModelPrivate::reload(bool keepRows)
         Q_EMIT q->refreshed();
         if (live && tables.isEmpty())
             learnTables();
+        if (std::exchange(fetchPending, false))
+            q->fetchMore();
     });
 }
 
@@ -627,7 +632,9 @@ QHash<int, QByteArray> QAsyncSqliteQueryModel::roleNames() const
 bool QAsyncSqliteQueryModel::canFetchMore(const QModelIndex &parent) const
 {
     Q_D(const QAsyncSqliteQueryModel);
-    return !parent.isValid() && !d->atEnd && !d->loading && !d->fetching && d->cursor;
+    // True during a (live) reload too: a view asks only once, when it shows
+    // the last row, so fetchMore() then remembers the request (see below).
+    return !parent.isValid() && !d->atEnd && !d->fetching && d->cursor;
 }
 
 void QAsyncSqliteQueryModel::fetchMore(const QModelIndex &parent)
@@ -635,6 +642,10 @@ void QAsyncSqliteQueryModel::fetchMore(const QModelIndex &parent)
     Q_D(QAsyncSqliteQueryModel);
     if (!canFetchMore(parent))
         return;
+    if (d->loading) {   // a reload runs: fetch once it has delivered its rows
+        d->fetchPending = true;
+        return;
+    }
     d->fetching = true;
     d->setLoading(true);
     const quint64 current = d->generation;

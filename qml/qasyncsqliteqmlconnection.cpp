@@ -1,0 +1,521 @@
+// Copyright (C) 2026 The QAsyncSqlite Authors
+// SPDX-License-Identifier: MIT
+#include "qasyncsqliteqmlconnection.h"
+
+#include <QAsyncSqlite/qasyncsqliterow.h>
+
+#include <QtCore/qfuturewatcher.h>
+#include <QtCore/qloggingcategory.h>
+#include <QtCore/qdatetime.h>
+#include <QtQml/qjsengine.h>
+#include <QtQml/qjsvalueiterator.h>
+
+#include <sqlite3.h>
+
+#include <cmath>
+
+using namespace Qt::StringLiterals;
+using namespace QAsyncSqlite;
+
+Q_LOGGING_CATEGORY(lcQml, "qasyncsqlite.qml")
+
+namespace {
+
+// Beyond 2^53 a JS number cannot hold every integer: such values become
+// strings so no digit is lost.
+constexpr qint64 MaxSafeInteger = (qint64(1) << 53);
+
+QJSValue toJs(QJSEngine *engine, const QVariant &value);
+
+QJSValue rowToJs(QJSEngine *engine, const QStringList &keys, const QVariantList &values)
+{
+    QJSValue object = engine->newObject();
+    for (qsizetype i = 0; i < keys.size(); ++i)
+        object.setProperty(keys.at(i), toJs(engine, values.value(i)));
+    return object;
+}
+
+QJSValue toJs(QJSEngine *engine, const QVariant &value)
+{
+    switch (value.metaType().id()) {
+    case QMetaType::UnknownType:
+    case QMetaType::Nullptr:
+        return QJSValue(QJSValue::NullValue);
+    case QMetaType::LongLong:
+    case QMetaType::Int:
+    case QMetaType::UInt:
+    case QMetaType::ULongLong: {
+        const qint64 n = value.toLongLong();
+        if (n > MaxSafeInteger || n < -MaxSafeInteger)
+            return QJSValue(QString::number(n));
+        return QJSValue(double(n));
+    }
+    case QMetaType::Double:
+        return QJSValue(value.toDouble());
+    case QMetaType::Bool:
+        return QJSValue(value.toBool());
+    case QMetaType::QString:
+        return QJSValue(value.toString());
+    case QMetaType::QVariantList: {
+        const QVariantList list = value.toList();
+        QJSValue array = engine->newArray(uint(list.size()));
+        for (qsizetype i = 0; i < list.size(); ++i)
+            array.setProperty(quint32(i), toJs(engine, list.at(i)));
+        return array;
+    }
+    case QMetaType::QVariantMap: {
+        const QVariantMap map = value.toMap();
+        return rowToJs(engine, map.keys(), map.values());
+    }
+    default:
+        if (value.metaType() == QMetaType::fromType<QAsyncSqliteRow>()) {
+            const auto row = value.value<QAsyncSqliteRow>();
+            return rowToJs(engine, row.keys(), row.toList());
+        }
+        return engine->toScriptValue(value);   // QByteArray -> ArrayBuffer, dates -> Date
+    }
+}
+
+// One JS parameter to a bindable value; false for types SQLite cannot take.
+bool fromJs(const QJSValue &value, QVariant &out)
+{
+    if (value.isNull() || value.isUndefined()) {
+        out = QVariant();
+    } else if (value.isBool()) {
+        out = value.toBool();
+    } else if (value.isNumber()) {
+        const double d = value.toNumber();
+        if (std::isfinite(d) && d == std::trunc(d) && std::abs(d) <= double(MaxSafeInteger))
+            out = qint64(d);
+        else
+            out = d;
+    } else if (value.isString()) {
+        out = value.toString();
+    } else if (value.isDate()) {
+        out = value.toDateTime();
+    } else {
+        const QVariant variant = value.toVariant();
+        if (variant.metaType().id() != QMetaType::QByteArray)
+            return false;   // ArrayBuffer is the only object SQLite stores
+        out = variant;
+    }
+    return true;
+}
+
+QString typeName(const QJSValue &value)
+{
+    if (value.isUndefined())
+        return u"undefined"_s;
+    if (value.isNull())
+        return u"null"_s;
+    if (value.isArray())
+        return u"array"_s;
+    if (value.isNumber())
+        return u"number"_s;
+    if (value.isBool())
+        return u"boolean"_s;
+    return value.isString() ? u"string"_s : u"object"_s;
+}
+
+IsolationLevel isolationFromString(const QString &name, bool *ok)
+{
+    *ok = true;
+    const QString level = name.toLower();
+    if (level == u"deferred"_s || level.isEmpty())
+        return IsolationLevel::Deferred;
+    if (level == u"immediate"_s)
+        return IsolationLevel::Immediate;
+    if (level == u"exclusive"_s)
+        return IsolationLevel::Exclusive;
+    if (level == u"autocommit"_s)
+        return IsolationLevel::Autocommit;
+    *ok = false;
+    return IsolationLevel::Deferred;
+}
+
+QAsyncSqliteOptions toOptions(const QVariantMap &map)
+{
+    QAsyncSqliteOptions options;
+    for (auto it = map.cbegin(); it != map.cend(); ++it) {
+        const QString &key = it.key();
+        if (key == u"busyTimeout"_s) {
+            options.busyTimeout = std::chrono::milliseconds(it->toLongLong());
+        } else if (key == u"isolationLevel"_s) {
+            bool ok;
+            options.isolationLevel = isolationFromString(it->toString(), &ok);
+            if (!ok)
+                qCWarning(lcQml) << "AsyncSqlite: unknown isolationLevel" << it->toString();
+        } else if (key == u"pragmas"_s) {
+            options.pragmas = it->toStringList();
+        } else if (key == u"readOnly"_s) {
+            if (it->toBool())
+                options.openMode = OpenMode::ReadOnly;
+        } else if (key == u"create"_s) {
+            if (!it->toBool() && options.openMode == OpenMode::ReadWriteCreate)
+                options.openMode = OpenMode::ReadWrite;
+        } else if (key == u"uri"_s) {
+            options.uri = it->toBool();
+        } else if (key == u"cachedStatements"_s) {
+            options.cachedStatements = it->toInt();
+        } else {
+            qCWarning(lcQml) << "AsyncSqlite: unknown option" << key;
+        }
+    }
+    return options;
+}
+
+} // namespace
+
+QAsyncSqliteQmlConnection::QAsyncSqliteQmlConnection(QObject *parent) : QAsyncSqliteConnection(parent)
+{
+    // Rows keep their column order on their way to JS objects.
+    setRowFactory(RowFactory::Row);
+    connect(this, &QAsyncSqliteConnection::opened, this, [this] { setReady(true); });
+    connect(this, &QAsyncSqliteConnection::openChanged, this, [this] {
+        if (!isOpen())
+            setReady(false);
+    });
+}
+
+QAsyncSqliteQmlConnection::~QAsyncSqliteQmlConnection() = default;
+
+void QAsyncSqliteQmlConnection::setDatabaseName(const QString &name)
+{
+    if (m_databaseName == name)
+        return;
+    m_databaseName = name;
+    Q_EMIT databaseNameChanged();
+    reopen();
+}
+
+void QAsyncSqliteQmlConnection::setQmlOptions(const QVariantMap &options)
+{
+    if (m_options == options)
+        return;
+    m_options = options;
+    Q_EMIT qmlOptionsChanged();
+}
+
+void QAsyncSqliteQmlConnection::componentComplete()
+{
+    m_complete = true;
+    reopen();
+}
+
+void QAsyncSqliteQmlConnection::setReady(bool ready)
+{
+    if (m_ready != ready) {
+        m_ready = ready;
+        Q_EMIT readyChanged();
+    }
+}
+
+void QAsyncSqliteQmlConnection::reopen()
+{
+    if (!m_complete)
+        return;
+    const QFuture<void> closing = QAsyncSqliteConnection::close();
+    const auto openNow = [this] {
+        if (m_databaseName.isEmpty())
+            return;
+        const QFuture<void> opening = QAsyncSqliteConnection::open(m_databaseName, toOptions(m_options));
+        auto *watcher = new QFutureWatcher<void>(this);
+        connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
+            watcher->deleteLater();
+            const QJSValue failure = rejectionFor(watcher->future());
+            if (!failure.isUndefined())
+                qCWarning(lcQml) << "AsyncSqlite: cannot open" << m_databaseName << ":" << m_lastError;
+        });
+        watcher->setFuture(opening);
+    };
+    if (closing.isFinished()) {
+        openNow();   // first open: requests made right after it queue behind it
+        return;
+    }
+    auto *watcher = new QFutureWatcher<void>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [watcher, openNow] {
+        watcher->deleteLater();
+        openNow();
+    });
+    watcher->setFuture(closing);
+}
+
+QJSValue QAsyncSqliteQmlConnection::helpers()
+{
+    QJSEngine *engine = qjsEngine(this);
+    if (engine && !m_helpers.isObject()) {
+        // Qt 6.4 has Promise but no way to create one from C++: keep the
+        // executor's resolve/reject to settle it later. Error objects are
+        // built in JS too; V4 (6.4) ignores a plain assignment to an Error's
+        // `name`, hence defineProperty.
+        m_helpers = engine->evaluate(u"({"
+            " deferred: function () { var d = {}; d.promise = new Promise(function (resolve, reject)"
+            "   { d.resolve = resolve; d.reject = reject; }); return d; },"
+            " error: function (message, code, name, sql) { var e = new Error(message);"
+            "   e.code = code; e.sql = sql;"
+            "   Object.defineProperty(e, 'name', { value: name, writable: true, configurable: true });"
+            "   return e; }"
+            "})"_s);
+    }
+    return m_helpers;
+}
+
+QAsyncSqliteQmlConnection::Deferred QAsyncSqliteQmlConnection::makeDeferred()
+{
+    const QJSValue d = helpers().property(u"deferred"_s).call();
+    if (!d.isObject())
+        return {};
+    return {d.property(u"promise"_s), d.property(u"resolve"_s), d.property(u"reject"_s)};
+}
+
+QJSValue QAsyncSqliteQmlConnection::errorObject(const QAsyncSqliteError &error)
+{
+    return helpers().property(u"error"_s).call(
+        {error.message(), error.extendedCode(), error.errorName(), error.sql()});
+}
+
+QJSValue QAsyncSqliteQmlConnection::rejectionFor(const QFuture<void> &future) const
+{
+    auto *self = const_cast<QAsyncSqliteQmlConnection *>(this);
+    QJSEngine *engine = qjsEngine(this);
+    if (!engine)
+        return {};
+    QJSValue rejection;
+    try {
+        QFuture<void>(future).waitForFinished();
+        if (future.isCanceled()) {
+            rejection = self->errorObject(QAsyncSqliteOperationalError(SQLITE_ABORT, u"The request was canceled."_s));
+        }
+    } catch (const QAsyncSqliteError &e) {
+        rejection = self->errorObject(e);
+    } catch (const std::exception &e) {
+        rejection = self->errorObject(QAsyncSqliteError(SQLITE_ERROR, QString::fromUtf8(e.what())));
+    }
+    if (!rejection.isUndefined()) {
+        self->m_lastError = {{u"code"_s, rejection.property(u"code"_s).toInt()},
+                             {u"name"_s, rejection.property(u"name"_s).toString()},
+                             {u"message"_s, rejection.property(u"message"_s).toString()},
+                             {u"sql"_s, rejection.property(u"sql"_s).toString()}};
+        Q_EMIT self->lastErrorChanged();
+        Q_EMIT self->error(rejection);
+    }
+    return rejection;
+}
+
+template <typename T, typename ToJs>
+QJSValue QAsyncSqliteQmlConnection::promiseFor(const QFuture<T> &future, ToJs &&toJs)
+{
+    Deferred deferred = makeDeferred();
+    if (deferred.promise.isUndefined())
+        return {};
+    // The watcher is our child: if we go first, the promise simply never
+    // settles, and no callback reaches a dead item or engine.
+    auto *watcher = new QFutureWatcher<T>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this,
+            [this, watcher, deferred, toJs = std::forward<ToJs>(toJs)]() mutable {
+                watcher->deleteLater();
+                const QFuture<T> done = watcher->future();
+                const QJSValue rejection = rejectionFor(QFuture<void>(done));
+                if (!rejection.isUndefined())
+                    deferred.reject.call({rejection});
+                else
+                    deferred.resolve.call({toJs(done)});
+            });
+    watcher->setFuture(future);
+    return deferred.promise;
+}
+
+QJSValue QAsyncSqliteQmlConnection::promiseFor(const QFuture<void> &future)
+{
+    return promiseFor(future, [](const QFuture<void> &) { return QJSValue(); });
+}
+
+QJSValue QAsyncSqliteQmlConnection::typeError(const QString &message)
+{
+    if (QJSEngine *engine = qjsEngine(this))
+        engine->throwError(QJSValue::TypeError, message);
+    return {};
+}
+
+bool QAsyncSqliteQmlConnection::tooManyArguments(const QString &method, const QJSValue &extra)
+{
+    if (extra.isUndefined())
+        return false;
+    typeError(u"%1(): too many arguments"_s.arg(method));
+    return true;
+}
+
+// Converts (sql, params) or reports why not; \a params may be undefined,
+// an array (positional) or a plain object (named).
+static QString convertStatement(const QString &method, const QJSValue &sql, const QJSValue &params,
+                                QString &outSql, QVariant &outParams)
+{
+    if (!sql.isString())
+        return u"%1(): the SQL must be a string, not %2"_s.arg(method, typeName(sql));
+    outSql = sql.toString();
+    if (params.isUndefined() || params.isNull()) {
+        outParams = QVariantList();
+        return {};
+    }
+    if (params.isArray()) {
+        QVariantList list;
+        const int length = params.property(u"length"_s).toInt();
+        for (int i = 0; i < length; ++i) {
+            QVariant value;
+            if (!fromJs(params.property(quint32(i)), value)) {
+                return u"%1(): parameter %2 has an unsupported type (%3)"_s.arg(method).arg(i + 1).arg(
+                    typeName(params.property(quint32(i))));
+            }
+            list.append(value);
+        }
+        outParams = list;
+        return {};
+    }
+    if (params.isObject() && !params.isDate() && params.toVariant().metaType().id() != QMetaType::QByteArray) {
+        QVariantMap map;
+        QJSValueIterator it(params);
+        while (it.hasNext()) {
+            it.next();
+            QVariant value;
+            if (!fromJs(it.value(), value))
+                return u"%1(): parameter '%2' has an unsupported type"_s.arg(method, it.name());
+            map.insert(it.name(), value);
+        }
+        outParams = map;
+        return {};
+    }
+    return u"%1(): the parameters must be an array or an object, not %2"_s.arg(method, typeName(params));
+}
+
+QJSValue QAsyncSqliteQmlConnection::execute(const QJSValue &sql, const QJSValue &params, const QJSValue &extra)
+{
+    if (tooManyArguments(u"execute"_s, extra))
+        return {};
+    QString text;
+    QVariant bound;
+    if (const QString problem = convertStatement(u"execute"_s, sql, params, text, bound); !problem.isEmpty())
+        return typeError(problem);
+    QJSEngine *engine = qjsEngine(this);
+    const QFuture<QVariantList> future = bound.metaType().id() == QMetaType::QVariantMap
+        ? QAsyncSqliteConnection::execute(text, bound.toMap())
+        : QAsyncSqliteConnection::execute(text, bound.toList());
+    return promiseFor(future, [engine](const QFuture<QVariantList> &f) { return toJs(engine, f.result()); });
+}
+
+QJSValue QAsyncSqliteQmlConnection::executeInsert(const QJSValue &sql, const QJSValue &params, const QJSValue &extra)
+{
+    if (tooManyArguments(u"executeInsert"_s, extra))
+        return {};
+    QString text;
+    QVariant bound;
+    if (const QString problem = convertStatement(u"executeInsert"_s, sql, params, text, bound); !problem.isEmpty())
+        return typeError(problem);
+    QJSEngine *engine = qjsEngine(this);
+    const QFuture<qint64> future = bound.metaType().id() == QMetaType::QVariantMap
+        ? QAsyncSqliteConnection::executeInsert(text, bound.toMap())
+        : QAsyncSqliteConnection::executeInsert(text, bound.toList());
+    return promiseFor(future, [engine](const QFuture<qint64> &f) { return toJs(engine, f.result()); });
+}
+
+QJSValue QAsyncSqliteQmlConnection::executeMany(const QJSValue &sql, const QJSValue &paramSets, const QJSValue &extra)
+{
+    if (tooManyArguments(u"executeMany"_s, extra))
+        return {};
+    if (!sql.isString())
+        return typeError(u"executeMany(): the SQL must be a string, not %1"_s.arg(typeName(sql)));
+    if (!paramSets.isArray())
+        return typeError(u"executeMany(): the parameter sets must be an array, not %1"_s.arg(typeName(paramSets)));
+    QList<QVariantList> sets;
+    const int length = paramSets.property(u"length"_s).toInt();
+    for (int i = 0; i < length; ++i) {
+        const QJSValue set = paramSets.property(quint32(i));
+        if (!set.isArray())
+            return typeError(u"executeMany(): parameter set %1 must be an array, not %2"_s.arg(i).arg(typeName(set)));
+        QString ignored;
+        QVariant bound;
+        if (const QString problem = convertStatement(u"executeMany"_s, sql, set, ignored, bound); !problem.isEmpty())
+            return typeError(problem);
+        sets.append(bound.toList());
+    }
+    QJSEngine *engine = qjsEngine(this);
+    return promiseFor(QAsyncSqliteConnection::executeMany(sql.toString(), sets),
+                      [engine](const QFuture<qint64> &f) { return toJs(engine, f.result()); });
+}
+
+QJSValue QAsyncSqliteQmlConnection::executeScript(const QJSValue &script, const QJSValue &extra)
+{
+    if (tooManyArguments(u"executeScript"_s, extra))
+        return {};
+    if (!script.isString())
+        return typeError(u"executeScript(): the script must be a string, not %1"_s.arg(typeName(script)));
+    return promiseFor(QAsyncSqliteConnection::executeScript(script.toString()));
+}
+
+QJSValue QAsyncSqliteQmlConnection::transaction(const QJSValue &statements, const QJSValue &extra)
+{
+    if (tooManyArguments(u"transaction"_s, extra))
+        return {};
+    if (!statements.isArray())
+        return typeError(u"transaction(): expects an array of {sql, params}, not %1"_s.arg(typeName(statements)));
+    QList<std::pair<QString, QVariant>> batch;
+    const int length = statements.property(u"length"_s).toInt();
+    for (int i = 0; i < length; ++i) {
+        const QJSValue statement = statements.property(quint32(i));
+        if (!statement.isObject() || statement.isArray())
+            return typeError(u"transaction(): statement %1 must be an object {sql, params}"_s.arg(i));
+        QString sql;
+        QVariant params;
+        const QString problem = convertStatement(u"transaction"_s, statement.property(u"sql"_s),
+                                                 statement.property(u"params"_s), sql, params);
+        if (!problem.isEmpty())
+            return typeError(problem);
+        batch.append({sql, params});
+    }
+    QJSEngine *engine = qjsEngine(this);
+    const QFuture<QVariantList> future = QAsyncSqliteConnection::transaction([batch](QAsyncSqliteTransaction &tx) {
+        QVariantList results;
+        for (const auto &[sql, params] : batch) {
+            results.append(QVariant(params.metaType().id() == QMetaType::QVariantMap ? tx.execute(sql, params.toMap())
+                                                                                    : tx.execute(sql, params.toList())));
+        }
+        return results;
+    });
+    return promiseFor(future, [engine](const QFuture<QVariantList> &f) { return toJs(engine, f.result()); });
+}
+
+QJSValue QAsyncSqliteQmlConnection::commit(const QJSValue &extra)
+{
+    if (tooManyArguments(u"commit"_s, extra))
+        return {};
+    return promiseFor(QAsyncSqliteConnection::commit());
+}
+
+QJSValue QAsyncSqliteQmlConnection::rollback(const QJSValue &extra)
+{
+    if (tooManyArguments(u"rollback"_s, extra))
+        return {};
+    return promiseFor(QAsyncSqliteConnection::rollback());
+}
+
+QJSValue QAsyncSqliteQmlConnection::close(const QJSValue &extra)
+{
+    if (tooManyArguments(u"close"_s, extra))
+        return {};
+    return promiseFor(QAsyncSqliteConnection::close());
+}
+
+QJSValue QAsyncSqliteQmlConnection::backup(const QJSValue &path, const QJSValue &extra)
+{
+    if (tooManyArguments(u"backup"_s, extra))
+        return {};
+    if (!path.isString())
+        return typeError(u"backup(): the path must be a string, not %1"_s.arg(typeName(path)));
+    return promiseFor(QAsyncSqliteConnection::backup(path.toString()));
+}
+
+void QAsyncSqliteQmlConnection::interrupt(const QJSValue &extra)
+{
+    if (tooManyArguments(u"interrupt"_s, extra))
+        return;
+    QAsyncSqliteConnection::interrupt();
+}

@@ -1,0 +1,41 @@
+// Copyright (C) 2026 The QAsyncSqlite Authors
+// SPDX-License-Identifier: MIT
+#include <QtCore/qobject.h>
+#include <QtCore/qtemporarydir.h>
+#include <QtQml/qqmlcontext.h>
+#include <QtQml/qqmlengine.h>
+#include <QtQuickTest/quicktest.h>
+
+using namespace Qt::StringLiterals;
+
+// `testHelper` in the tests: what QML cannot do by itself.
+class TestHelper : public QObject
+{
+    Q_OBJECT
+public:
+    using QObject::QObject;
+    // Deletes \a object now, unlike JS destroy() (deleteLater): no event is
+    // processed between the call and the destruction.
+    Q_INVOKABLE void deleteNow(QObject *object) { delete object; }
+};
+
+// Makes the build tree's QML module importable and gives every test file a
+// scratch directory as `tempDir` and a `testHelper`.
+class Setup : public QObject
+{
+    Q_OBJECT
+public Q_SLOTS:
+    void qmlEngineAvailable(QQmlEngine *engine)
+    {
+        engine->addImportPath(QStringLiteral(QASYNCSQLITE_QML_IMPORT_DIR));
+        engine->rootContext()->setContextProperty(u"tempDir"_s, m_dir.path());
+        engine->rootContext()->setContextProperty(u"testHelper"_s, &m_helper);
+    }
+
+private:
+    QTemporaryDir m_dir;
+    TestHelper m_helper;
+};
+
+QUICK_TEST_MAIN_WITH_SETUP(qml, Setup)
+#include "tst_qml.moc"
