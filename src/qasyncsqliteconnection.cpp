@@ -76,20 +76,23 @@ QFuture<void> QAsyncSqliteConnection::open(const QString &database, const QAsync
     Q_D(QAsyncSqliteConnection);
     QFuture<void> future;
     bool isolationChanged = false;
+    const auto alreadyOpen = [] {
+        return makeFailedFuture<void>(QAsyncSqliteProgrammingError(
+            SQLITE_MISUSE, QStringLiteral("The connection is already open; close() it first.")));
+    };
+    const std::shared_ptr<QAsyncSqliteWorker> previous = d->currentWorker();
+    if (previous) {
+        if (previous->isAccepting())
+            return alreadyOpen();
+        // A close (or failed open) is under way: it runs what was queued
+        // before it, then the thread ends. Wait unlocked: queued work may
+        // call back into this object.
+        previous->wait();
+    }
     {
         QMutexLocker locker(&d->mutex);
-        if (d->worker) {
-            if (d->worker->isAccepting()) {
-                return makeFailedFuture<void>(QAsyncSqliteProgrammingError(
-                    SQLITE_MISUSE, QStringLiteral("The connection is already open; close() it first.")));
-            }
-            if (!d->worker->requestClose().isFinished()) {
-                return makeFailedFuture<void>(QAsyncSqliteProgrammingError(
-                    SQLITE_MISUSE, QStringLiteral("The connection is still closing; open() it again once "
-                                                  "close() has finished.")));
-            }
-            d->worker->wait();
-        }
+        if (d->worker != previous)
+            return alreadyOpen();   // another thread opened it meanwhile
         d->database = database;
         d->options = options;
         isolationChanged = d->settings.isolationLevel != options.isolationLevel;
@@ -302,7 +305,7 @@ QFuture<void> QAsyncSqliteConnection::loadExtension(const QString &path, const Q
         if (rc != SQLITE_OK) {
             const QString text = message ? QString::fromUtf8(message) : QString::fromUtf8(sqlite3_errstr(rc));
             sqlite3_free(message);
-            QAsyncSqliteError::throwForCode(rc == SQLITE_ERROR ? rc : rc, text);
+            QAsyncSqliteError::throwForCode(rc, text);
         }
     });
 }
@@ -340,6 +343,16 @@ QFuture<QByteArray> QAsyncSqliteConnection::serialize(const QString &schema)
 QFuture<void> QAsyncSqliteConnection::deserialize(const QByteArray &data, const QString &schema)
 {
     return submit<void>([data, schema](QAsyncSqliteWorker &w) {
+        // SQLite 3.40 replaces the schema under a statement that is still
+        // reading it (an open cursor or blob), which then crashes when
+        // finalized: refuse instead.
+        for (sqlite3_stmt *stmt = sqlite3_next_stmt(w.db(), nullptr); stmt; stmt = sqlite3_next_stmt(w.db(), stmt)) {
+            if (sqlite3_stmt_busy(stmt)) {
+                throw QAsyncSqliteOperationalError(
+                    SQLITE_BUSY, QStringLiteral("Cannot deserialize while a cursor or blob is still reading the "
+                                                "database; close it first."));
+            }
+        }
         // SQLite takes ownership of a buffer from its own allocator.
         auto *buffer = static_cast<unsigned char *>(sqlite3_malloc64(sqlite3_uint64(qMax<qsizetype>(1, data.size()))));
         if (!buffer)
@@ -422,6 +435,9 @@ void QAsyncSqliteConnection::setRowFactory(RowFactory factory)
     Q_D(QAsyncSqliteConnection);
     {
         QMutexLocker locker(&d->mutex);
+        // NOTIFY only on a change, like the other properties (tst_factories::notifySignals).
+        if (d->settings.rowFactory == factory && !d->settings.rowFactoryFunction)
+            return;
         d->settings.rowFactory = factory;
         d->settings.rowFactoryFunction = {};
         d->pushSettings();

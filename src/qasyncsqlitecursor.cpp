@@ -186,9 +186,9 @@ void QAsyncSqliteWorker::cursorExecute(const CursorStatePtr &cursor, const QStri
     QAsyncSqliteCursorState &c = *cursor;
     cursorReset(c);
     m_cursors.insert(cursor);
-    beginImplicitTransaction(sql);
     PreparedStatement prepared = prepare(sql, false);
     if (prepared.stmt) {
+        beginImplicitTransaction(sql);   // after prepare, as Python does (see execute())
         bindAll(prepared.stmt, params, sql);
         c.shape.prepare(prepared.stmt, m_settings, m_options.detectTypes);
         const int rc = sqlite3_step(prepared.stmt);
@@ -299,7 +299,10 @@ void QAsyncSqliteWorker::streamPump(const CursorStatePtr &cursor)
                 QAsyncSqliteCursor *object = cursor->cursor;
                 if (object)
                     Q_EMIT object->rowsReady(rows);
-                Q_EMIT connection->rowsReady(object, rows);
+                // A slot may have deleted the cursor: read the QPointer again
+                // rather than pass a dangling pointer on
+                // (tst_cursor::cursorDeletedMidStream).
+                Q_EMIT connection->rowsReady(cursor->cursor.data(), rows);
                 if (cursor->chunksInFlight.fetch_sub(1) - 1 < MaxChunksInFlight && cursor->parked.exchange(false)) {
                     if (auto worker = self.lock()) {
                         worker->enqueue(std::make_unique<CallableJob<void>>(

@@ -186,8 +186,9 @@ void QAsyncSqliteError::throwForCode(int extendedCode, const QString &message, c
     case SQLITE_PROTOCOL:
     case SQLITE_EMPTY:
     case SQLITE_SCHEMA:
-    case SQLITE_NOLFS:
-    case SQLITE_AUTH:
+        // SQLITE_NOLFS and SQLITE_AUTH are not in Python's list: they fall
+        // to the default, DatabaseError (Python raises sqlite3.DatabaseError
+        // for an authorizer denial). Guarded by tst_errors::codeToClassMapping.
         throw QAsyncSqliteOperationalError(extendedCode, message, sql);
     case SQLITE_TOOBIG:
         throw QAsyncSqliteDataError(extendedCode, message, sql);

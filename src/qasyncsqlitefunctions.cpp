@@ -258,6 +258,11 @@ void QAsyncSqliteWorker::createCollation(const QString &name, const Collation &f
 
 void QAsyncSqliteWorker::setAuthorizer(const Authorizer &fn)
 {
+    // Authorizer decisions are compiled into prepared statements, and SQLite
+    // expires them only when an authorizer is installed, not when it is
+    // removed: drop the cached ones (tst_functions::authorizerRemoved).
+    if (m_cache)
+        m_cache->clear();
     m_authorizer = fn;
     int rc;
     if (!fn) {
@@ -292,6 +297,11 @@ void QAsyncSqliteWorker::setProgressHandler(const ProgressHandler &fn, int n)
     m_progressEvery = qMax(1, n);
     m_progressPeriod = m_progressHandler ? qMin(m_progressEvery, 1000) : 1000;
     m_progressCount = 0;
+    installProgressHandler();
+}
+
+void QAsyncSqliteWorker::installProgressHandler()
+{
     sqlite3_progress_handler(
         m_db, m_progressPeriod, [](void *self) { return static_cast<QAsyncSqliteWorker *>(self)->progressTick(); },
         this);

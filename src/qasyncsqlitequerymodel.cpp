@@ -200,9 +200,10 @@ void QAsyncSqliteQueryModelPrivate::reload(bool keepRows)
 {
     const quint64 current = ++generation;
     dropCursor();
+    // A chunk being fetched or asked for is folded into this load.
+    const bool wantMore = keepRows && (fetching || fetchPending);
     fetching = false;
-    if (!keepRows)
-        fetchPending = false;
+    fetchPending = false;
     if (!connection || query.isEmpty() || !connection->isOpen()) {
         apply({}, {});
         setAtEnd(true);
@@ -210,7 +211,7 @@ void QAsyncSqliteQueryModelPrivate::reload(bool keepRows)
         return;
     }
     setLoading(true);
-    const int wanted = keepRows ? qMax(chunkSize, int(rows.size())) : chunkSize;
+    const int wanted = keepRows ? qMax(chunkSize, int(rows.size()) + (wantMore ? chunkSize : 0)) : chunkSize;
     QAsyncSqliteCursor *c = connection->cursor();
     cursor = c;
     // Both requests are queued at once; FIFO order runs them back to back.

@@ -12,7 +12,8 @@ namespace {
 
 QString timeToSql(QTime time)
 {
-    return time.toString(time.msec() ? QStringLiteral("HH:mm:ss.zzz") : QStringLiteral("HH:mm:ss"));
+    // Python's isoformat(): six fraction digits (microseconds), none when zero.
+    return time.toString(time.msec() ? QStringLiteral("HH:mm:ss.zzz000") : QStringLiteral("HH:mm:ss"));
 }
 
 QDateTime parseTimestamp(const QByteArray &raw)

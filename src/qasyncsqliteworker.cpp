@@ -79,11 +79,20 @@ QString beginStatement(IsolationLevel level)
 
 Job::~Job() = default;
 
+// QFutureInterfaceBase::reportFinished() does not run then() continuations
+// (only the typed QFutureInterface<T>::reportFinished() does): finish every
+// job's future through this, or continuations never run and their futures
+// stay pending forever. Guarded by tst_lifecycle::closeFromWorkerContinuation.
+static void finishFuture(QFutureInterfaceBase &fi)
+{
+    QFutureInterface<void>(fi).reportFinished();
+}
+
 void Job::fail(const QAsyncSqliteError &error)
 {
     QFutureInterfaceBase &fi = futureInterface();
     fi.reportException(error);
-    fi.reportFinished();
+    finishFuture(fi);
 }
 
 void Job::finishIfPending()
@@ -93,7 +102,7 @@ void Job::finishIfPending()
     QFutureInterfaceBase &fi = futureInterface();
     if (!fi.isFinished()) {
         fi.reportCanceled();
-        fi.reportFinished();
+        finishFuture(fi);
     }
 }
 
@@ -118,6 +127,10 @@ QAsyncSqliteWorker::PreparedStatement QAsyncSqliteWorker::prepare(const QString 
     if (rc != SQLITE_OK)
         throwError(rc, sql);
     if (tail && skipIgnorable(tail, utf8.constData() + utf8.size()) != utf8.constData() + utf8.size()) {
+        // Not into the cache: a later call with the same text would find the
+        // statement there and run its first part without this check.
+        // Guarded by tst_errors::multipleStatements.
+        sqlite3_finalize(prepared.release());
         throw QAsyncSqliteProgrammingError(SQLITE_MISUSE,
                                            QStringLiteral("You can only execute one statement at a time."), sql);
     }
@@ -434,7 +447,6 @@ void QAsyncSqliteWorker::post(std::function<void(QAsyncSqliteConnection *)> fn)
 
 void QAsyncSqliteWorker::run()
 {
-    bool opened = false;
     while (!m_stopAfterBatch) {
         std::deque<std::unique_ptr<Job>> batch;
         {
@@ -446,13 +458,15 @@ void QAsyncSqliteWorker::run()
         // Drain everything queued per wake-up: a wake costs far more than a query.
         for (auto &job : batch) {
             bool abandoned;
+            const Job *closeJob;
             {
                 QMutexLocker locker(&m_queueMutex);
                 abandoned = m_abandoned;
+                closeJob = m_closeJob;
             }
             if (m_openError) {
                 job->fail(*m_openError);
-            } else if (abandoned && job.get() != m_closeJob) {
+            } else if (abandoned && job.get() != closeJob) {
                 qCWarning(lcQAsyncSqlite) << "QAsyncSqliteConnection destroyed: dropping a queued request on"
                                           << m_database;
                 job->fail(QAsyncSqliteOperationalError(
@@ -460,10 +474,6 @@ void QAsyncSqliteWorker::run()
                     QStringLiteral("The connection was destroyed before this request could run.")));
             } else {
                 process(*job);
-            }
-            if (!opened && m_db) {
-                opened = true;
-                post([](QAsyncSqliteConnection *c) { Q_EMIT c->opened(); });
             }
             if (m_openError && !m_stopAfterBatch) {
                 // A failed open ends the worker: no thread is left behind.
@@ -491,7 +501,7 @@ void QAsyncSqliteWorker::run()
         closeDatabase();
     publishState();
     std::weak_ptr<QAsyncSqliteWorker> self = weak_from_this();
-    post([self, opened](QAsyncSqliteConnection *c) {
+    post([self, opened = m_wasOpened](QAsyncSqliteConnection *c) {
         if (auto worker = self.lock())
             worker->wait();   // the thread is past its last statement: this returns at once
         if (opened)
@@ -506,7 +516,7 @@ void QAsyncSqliteWorker::process(Job &job)
     QFutureInterfaceBase &fi = job.futureInterface();
     if (fi.isCanceled()) {
         // Canceled while queued: never runs.
-        fi.reportFinished();
+        finishFuture(fi);
         return;
     }
     {
@@ -526,7 +536,7 @@ void QAsyncSqliteWorker::process(Job &job)
     // Snapshots and signals first, so continuations see the new state.
     publishState();
     if (!job.isHandedOff())
-        fi.reportFinished();
+        finishFuture(fi);
 }
 
 QAsyncSqliteWorker::CancelSource::CancelSource(QAsyncSqliteWorker &w, QFutureInterfaceBase *source)
@@ -608,6 +618,9 @@ void QAsyncSqliteWorker::openDatabase()
     }
     m_db = db;
     sqlite3_extended_result_codes(m_db, 1);
+    // Extension loading starts disabled until enableLoadExtension(true):
+    // Debian's libsqlite3 enables the C API by default (tst_functions::loadExtensionDisabled).
+    sqlite3_db_config(m_db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, nullptr);
     sqlite3_busy_timeout(m_db, int(qBound<qint64>(0, qint64(m_options.busyTimeout.count()), qint64(INT_MAX))));
     m_cache = std::make_unique<StatementCache>(m_options.cachedStatements);
     installHooks();
@@ -620,6 +633,9 @@ void QAsyncSqliteWorker::openDatabase()
     exec(QStringLiteral("SELECT count(*) FROM sqlite_schema"));
     for (const QString &pragma : m_options.pragmas)
         exec(QStringLiteral("PRAGMA ") + pragma);
+    m_wasOpened = true;
+    // Posted before open()'s future finishes, so it reaches the caller first.
+    post([](QAsyncSqliteConnection *c) { Q_EMIT c->opened(); });
 }
 
 void QAsyncSqliteWorker::installHooks()
@@ -639,14 +655,17 @@ void QAsyncSqliteWorker::installHooks()
             }
         },
         this);
-    sqlite3_progress_handler(
-        m_db, m_progressPeriod, [](void *self) { return static_cast<QAsyncSqliteWorker *>(self)->progressTick(); },
-        this);
+    installProgressHandler();
 }
 
 int QAsyncSqliteWorker::progressTick()
 {
     if (currentRequestCanceled())
+        return 1;
+    // abandon()'s sqlite3_interrupt() is lost when no statement runs at that
+    // moment: stop any statement started later, too
+    // (tst_lifecycle::destroyBeforeStatementStarts).
+    if (m_abandoned.load(std::memory_order_relaxed))
         return 1;
     if (m_progressHandler) {
         m_progressCount += m_progressPeriod;
@@ -752,10 +771,13 @@ void QAsyncSqliteWorker::exec(const QString &sql)
 
 QVariantList QAsyncSqliteWorker::execute(const QString &sql, const Params &params)
 {
-    beginImplicitTransaction(sql);
+    // Prepare first, as Python does: a statement that fails to prepare (bad
+    // SQL, several statements) opens no implicit transaction.
+    // Guarded by tst_transactions::prepareErrorOpensNoTransaction.
     PreparedStatement prepared = prepare(sql, true);
     if (!prepared.stmt)
         return {};
+    beginImplicitTransaction(sql);
     bindAll(prepared.stmt, params, sql);
     QVariantList rows;
     ResultShape shape;
@@ -788,10 +810,10 @@ qint64 QAsyncSqliteWorker::executeMany(const QString &sql, const QList<QVariantL
         throw QAsyncSqliteProgrammingError(SQLITE_MISUSE,
                                            QStringLiteral("executeMany() can only execute DML statements."), sql);
     }
-    beginImplicitTransaction(sql);
     PreparedStatement prepared = prepare(sql, true);
     if (!prepared.stmt)
         return 0;
+    beginImplicitTransaction(sql);   // after prepare, as in execute()
     qint64 changes = 0;
     for (const QVariantList &params : paramSets) {
         if (currentRequestCanceled())

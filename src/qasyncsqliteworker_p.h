@@ -222,6 +222,7 @@ public:
     };
     static bool isInUserCodeOf(const QAsyncSqliteWorker *worker);
     int progressTick();
+    void installProgressHandler();
 
 protected:
     void run() override;
@@ -250,7 +251,7 @@ private:
     std::deque<std::unique_ptr<Job>> m_queue;
     bool m_accepting = true;
     bool m_closeQueued = false;
-    bool m_abandoned = false;
+    std::atomic<bool> m_abandoned{false};   // also read by progressTick() without the lock
     const Job *m_closeJob = nullptr;
     QFutureInterface<void> m_closed;
 
@@ -269,6 +270,7 @@ private:
     std::unique_ptr<StatementCache> m_cache;
     QFutureInterfaceBase *m_cancelSource = nullptr;
     bool m_stopAfterBatch = false;
+    bool m_wasOpened = false;
     std::unique_ptr<QAsyncSqliteError> m_openError;
     std::set<std::shared_ptr<QAsyncSqliteCursorState>> m_cursors;
     std::set<std::shared_ptr<QAsyncSqliteBlobState>> m_blobs;

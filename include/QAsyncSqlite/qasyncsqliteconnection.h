@@ -98,7 +98,6 @@ class QASYNCSQLITE_EXPORT QAsyncSqliteConnection : public QObject
 {
     Q_OBJECT
     Q_PROPERTY(bool open READ isOpen NOTIFY openChanged)
-    Q_PROPERTY(QString database READ database NOTIFY openChanged)
     Q_PROPERTY(bool inTransaction READ inTransaction NOTIFY inTransactionChanged)
     Q_PROPERTY(qint64 totalChanges READ totalChanges NOTIFY totalChangesChanged)
     Q_PROPERTY(QAsyncSqlite::IsolationLevel isolationLevel READ isolationLevel
@@ -198,7 +197,10 @@ public:
     }
 
     /*! Copies this database into \a target's (both stay usable). \a target
-        must be another open connection. */
+        must be another open connection (else QAsyncSqliteProgrammingError);
+        its worker pauses while the pages are copied. Two backups that would
+        wait for each other (A into B while B into A) do not deadlock: one
+        fails with QAsyncSqliteOperationalError (SQLITE_LOCKED). */
     QFuture<void> backup(QAsyncSqliteConnection *target, const QAsyncSqliteBackupOptions &options = {});
     /*! Copies this database into the file at \a path (created or replaced). */
     QFuture<void> backup(const QString &path, const QAsyncSqliteBackupOptions &options = {});
@@ -228,7 +230,9 @@ public:
     void interrupt();
 
     /*! Streams the database as SQL text, one result per statement, line for
-        line what Python's \c Connection.iterdump() gives. */
+        line what Python's \c Connection.iterdump() gives (except that a
+        single quote in a table name is escaped, where Python 3.11 fails).
+        Canceling the future stops the dump. */
     QFuture<QString> iterDump();
 
     /*! Allows or forbids loadExtension() (and SQL's load_extension()). */
@@ -242,9 +246,12 @@ public:
                                          QAsyncSqlite::BlobMode mode = QAsyncSqlite::BlobMode::ReadOnly,
                                          const QString &schema = QStringLiteral("main"));
 
-    /*! The database \a schema as the bytes of a database file. */
+    /*! The database \a schema as the bytes of a database file; empty for a
+        database that has no pages yet. */
     QFuture<QByteArray> serialize(const QString &schema = QStringLiteral("main"));
-    /*! Replaces \a schema with the database in \a data. */
+    /*! Replaces \a schema with the database in \a data. Fails with
+        QAsyncSqliteOperationalError (SQLITE_BUSY) while a cursor or blob is
+        still reading the connection. */
     QFuture<void> deserialize(const QByteArray &data, const QString &schema = QStringLiteral("main"));
     /*! The current value of run-time limit \a category (SQLITE_LIMIT_*). */
     QFuture<int> limit(int category);
@@ -256,6 +263,8 @@ public:
     /*! Rows changed since open, as of the last finished request. */
     qint64 totalChanges() const;
 
+    /*! How implicit transactions begin (Python's \c isolation_level); set
+        from QAsyncSqliteOptions::isolationLevel by open(). */
     QAsyncSqlite::IsolationLevel isolationLevel() const;
     /*! Applies to requests queued after this call. Switching to Autocommit
         commits an open transaction, as Python does. */
@@ -270,12 +279,15 @@ public:
     /*! Uses \a factory (run on the worker for every row); empty restores Tuple. */
     void setRowFactory(const QAsyncSqlite::RowFactoryFunction &factory);
 
+    /*! How TEXT values are returned (QString or UTF-8 QByteArray). */
     QAsyncSqlite::TextFactory textFactory() const;
     /*! Applies to requests queued after this call. */
     void setTextFactory(QAsyncSqlite::TextFactory factory);
 
     /*! How long the destructor waits for queued work (default 10 s). */
     std::chrono::milliseconds shutdownTimeout() const;
+    /*! Sets how long the destructor waits before interrupting the running
+        statement and failing what is still queued. */
     void setShutdownTimeout(std::chrono::milliseconds timeout);
 
 Q_SIGNALS:
@@ -295,10 +307,15 @@ Q_SIGNALS:
     void tablesChanged(const QStringList &tables);
     /*! A request failed with \a error (also delivered through its future). */
     void errorOccurred(const QAsyncSqliteError &error);
+    /*! inTransaction() changed. */
     void inTransactionChanged(bool inTransaction);
+    /*! totalChanges() changed. */
     void totalChangesChanged(qint64 totalChanges);
+    /*! isolationLevel() changed. */
     void isolationLevelChanged(QAsyncSqlite::IsolationLevel level);
+    /*! rowFactory() or rowFactoryFunction() changed. */
     void rowFactoryChanged();
+    /*! textFactory() changed. */
     void textFactoryChanged();
 
 private:

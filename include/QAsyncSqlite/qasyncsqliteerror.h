@@ -23,8 +23,8 @@
     | SQLITE_CONSTRAINT, SQLITE_MISMATCH | QAsyncSqliteIntegrityError |
     | SQLITE_TOOBIG | QAsyncSqliteDataError |
     | SQLITE_MISUSE, SQLITE_RANGE | QAsyncSqliteInterfaceError |
-    | SQLITE_ERROR, PERM, ABORT, BUSY, LOCKED, READONLY, INTERRUPT, IOERR, FULL, CANTOPEN, PROTOCOL, EMPTY, SCHEMA, NOMEM, NOLFS, AUTH | QAsyncSqliteOperationalError |
-    | anything else (CORRUPT, NOTADB, FORMAT, …) | QAsyncSqliteDatabaseError |
+    | SQLITE_ERROR, PERM, ABORT, BUSY, LOCKED, READONLY, INTERRUPT, IOERR, FULL, CANTOPEN, PROTOCOL, EMPTY, SCHEMA, NOMEM | QAsyncSqliteOperationalError |
+    | anything else (CORRUPT, NOTADB, FORMAT, AUTH, NOLFS, …) | QAsyncSqliteDatabaseError |
 
     Errors raised by QAsyncSqlite itself (use after close, wrong parameter
     count, unbindable values, a request dropped by the destructor) carry the

@@ -39,7 +39,7 @@ struct QAsyncSqliteOptions
     QAsyncSqlite::OpenMode openMode = QAsyncSqlite::OpenMode::ReadWriteCreate;
     /*! PRAGMA statements run in order right after opening, without the
         \c PRAGMA keyword, e.g. \c "journal_mode=WAL". */
-    QStringList pragmas;
+    QStringList pragmas = {};   // an initializer, so that designated initialisers may omit it under -Wextra
 };
 
 /*!
@@ -53,7 +53,7 @@ struct QAsyncSqliteBackupOptions
     int pages = -1;
     /*! Called on the worker thread after every step with the step's status
         (an SQLite result code), the pages remaining and the total page count. */
-    std::function<void(int status, int remaining, int total)> progress;
+    std::function<void(int status, int remaining, int total)> progress{};
     /*! The schema to back up: \c "main", \c "temp" or an attached name. */
     QString name = QStringLiteral("main");
     /*! How long to wait before retrying a step that met SQLITE_BUSY or
