@@ -27,6 +27,11 @@ QASYNCSQLITE_PACKAGES=(
     qml6-module-qtquick
     qml6-module-qttest
     qml6-module-qtqml-workerscript
+    qml6-module-qtquick-window    # QtTest's TestCase and the examples' windows
+    qml6-module-qtquick-controls  # examples/qml-notes
+    qml6-module-qtquick-layouts
+    qml6-module-qtquick-templates
+    qml6-module-qtqml-models
     qcoro-qt6-dev
     xvfb
     libqt6sql6-sqlite

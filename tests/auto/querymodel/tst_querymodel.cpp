@@ -23,6 +23,7 @@ private Q_SLOTS:
     void liveRefreshOwnWrites();
     void liveRefreshOtherConnection();
     void refreshKeepsLoadedRows();
+    void fetchMoreDuringRefresh();
     void destroyWhileLoading();
 
 private:
@@ -161,14 +162,14 @@ void tst_QueryModel::liveRefreshOwnWrites()
     QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
     QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
     QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    // The refresh may land while the write is still being awaited: wait on
+    // the model's state, not on the next signal.
     QASYNCSQLITE_AWAIT(m_db->execute(u"INSERT INTO notes(title) VALUES('fresh')"_s));
-    QVERIFY(refreshed.wait());
-    QCOMPARE(model.count(), 4);
+    QTRY_COMPARE(model.count(), 4);
     QCOMPARE(model.data(model.index(3, 1)).toString(), u"fresh"_s);
     QCOMPARE(inserted.size(), 1);
     QASYNCSQLITE_AWAIT(m_db->execute(u"UPDATE notes SET title = 'edited' WHERE id = 2"_s));
-    QVERIFY(refreshed.wait());
-    QCOMPARE(model.data(model.index(1, 1)).toString(), u"edited"_s);
+    QTRY_COMPARE(model.data(model.index(1, 1)).toString(), u"edited"_s);
     QCOMPARE(changed.size(), 1);
     QCOMPARE(reset.size(), 0);   // rows replaced in place, the view keeps its state
 }
@@ -208,6 +209,26 @@ void tst_QueryModel::refreshKeepsLoadedRows()
     QVERIFY(refreshed.wait());
     QCOMPARE(model.count(), 20);
     QVERIFY(model.canFetchMore());
+}
+
+void tst_QueryModel::fetchMoreDuringRefresh()
+{
+    // A view asks for more rows only once: a fetchMore() arriving while a
+    // reload runs must not be lost.
+    fill(50);
+    QAsyncSqliteQueryModel model;
+    QSignalSpy refreshed(&model, &QAsyncSqliteQueryModel::refreshed);
+    model.setChunkSize(10);
+    model.setConnection(m_db.get());
+    model.setQuery(u"SELECT id FROM notes ORDER BY id"_s);
+    QVERIFY(refreshed.wait());
+    QCOMPARE(model.count(), 10);
+    model.refresh();
+    QVERIFY(model.isLoading());
+    QVERIFY(model.canFetchMore());
+    model.fetchMore();
+    QTRY_COMPARE(model.count(), 20);
+    QCOMPARE(model.data(model.index(19, 0)).toLongLong(), 20);
 }
 
 void tst_QueryModel::destroyWhileLoading()
