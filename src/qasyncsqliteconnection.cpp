@@ -148,14 +148,23 @@ void QAsyncSqliteConnection::enqueue(std::unique_ptr<Job> job)
     job->fail(QAsyncSqliteProgrammingError(SQLITE_MISUSE, QStringLiteral("Cannot operate on a closed database.")));
 }
 
+QFuture<QVariantList> QAsyncSqliteConnection::submitQuery(std::function<QVariantList(QAsyncSqliteWorker &)> fn)
+{
+    auto job = std::make_unique<CallableJob<QVariantList>>(std::move(fn));
+    job->setSharesReads();
+    QFuture<QVariantList> future = job->future();
+    enqueue(std::move(job));
+    return future;
+}
+
 QFuture<QVariantList> QAsyncSqliteConnection::execute(const QString &sql, const QVariantList &params)
 {
-    return submit<QVariantList>([sql, params](QAsyncSqliteWorker &w) { return w.execute(sql, params); });
+    return submitQuery([sql, params](QAsyncSqliteWorker &w) { return w.execute(sql, params); });
 }
 
 QFuture<QVariantList> QAsyncSqliteConnection::execute(const QString &sql, const QVariantMap &params)
 {
-    return submit<QVariantList>([sql, params](QAsyncSqliteWorker &w) { return w.execute(sql, params); });
+    return submitQuery([sql, params](QAsyncSqliteWorker &w) { return w.execute(sql, params); });
 }
 
 QFuture<qint64> QAsyncSqliteConnection::executeInsert(const QString &sql, const QVariantList &params)

@@ -190,7 +190,7 @@ void QAsyncSqliteWorker::cursorExecute(const CursorStatePtr &cursor, const QStri
     if (prepared.stmt) {
         beginImplicitTransaction(sql);   // after prepare, as Python does (see execute())
         bindAll(prepared.stmt, params, sql);
-        c.shape.prepare(prepared.stmt, m_settings, m_options.detectTypes);
+        c.shape.prepare(prepared.stmt, m_settings, m_options.detectTypes, true);
         const int rc = sqlite3_step(prepared.stmt);
         if (rc != SQLITE_ROW && rc != SQLITE_DONE)
             throwError(rc, sql);

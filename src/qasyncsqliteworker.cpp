@@ -249,18 +249,25 @@ void QAsyncSqliteWorker::bindValue(sqlite3_stmt *stmt, int index, const QVariant
         QAsyncSqliteError::throwForCode(rc, QString::fromUtf8(sqlite3_errstr(rc)), sql);
 }
 
-void ResultShape::prepare(sqlite3_stmt *stmt, const Settings &settings, DetectTypes detectTypes)
+void ResultShape::prepare(sqlite3_stmt *stmt, const Settings &settings, DetectTypes detectTypes, bool describe)
 {
     m_settings = settings;
-    const int columns = sqlite3_column_count(stmt);
+    m_columnCount = sqlite3_column_count(stmt);
     m_names.clear();
     m_description.clear();
     m_converters.clear();
     m_hasConverters = false;
-    m_names.reserve(columns);
-    for (int i = 0; i < columns; ++i) {
-        QString name = fromUtf8(sqlite3_column_name(stmt, i));
-        const QString declared = fromUtf8(sqlite3_column_decltype(stmt, i));
+    // Per execution, so only compute what this result needs: plain tuples
+    // without type detection need no column metadata at all.
+    const bool needNames = describe || settings.rowFactory != RowFactory::Tuple || settings.rowFactoryFunction
+        || detectTypes.testFlag(ColumnNames);
+    const bool needDeclared = describe || detectTypes.testFlag(DeclaredTypes);
+    if (!needNames && !needDeclared)
+        return;
+    m_names.reserve(m_columnCount);
+    for (int i = 0; i < m_columnCount; ++i) {
+        QString name = needNames ? fromUtf8(sqlite3_column_name(stmt, i)) : QString();
+        const QString declared = needDeclared ? fromUtf8(sqlite3_column_decltype(stmt, i)) : QString();
         Converter converter;
         if (detectTypes.testFlag(ColumnNames)) {
             // "expr AS "name [type]"": the bracket selects the converter and
@@ -281,7 +288,8 @@ void ResultShape::prepare(sqlite3_stmt *stmt, const Settings &settings, DetectTy
         m_hasConverters = m_hasConverters || bool(converter);
         m_converters.append(converter);
         m_names.append(name);
-        m_description.append({name, declared});
+        if (describe)
+            m_description.append({name, declared});
     }
 }
 
@@ -315,7 +323,7 @@ QVariant ResultShape::readValue(sqlite3_stmt *stmt, int column) const
 
 QVariant ResultShape::readRow(sqlite3_stmt *stmt) const
 {
-    const int columns = int(m_names.size());
+    const int columns = m_columnCount;
     QVariantList values;
     values.reserve(columns);
     for (int i = 0; i < columns; ++i)
@@ -456,7 +464,9 @@ void QAsyncSqliteWorker::run()
             batch.swap(m_queue);
         }
         // Drain everything queued per wake-up: a wake costs far more than a query.
-        for (auto &job : batch) {
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+            const auto &job = batch[i];
+            m_jobsQueuedBehind = batch.size() - i - 1;
             bool abandoned;
             const Job *closeJob;
             {
@@ -473,7 +483,7 @@ void QAsyncSqliteWorker::run()
                     SQLITE_ABORT,
                     QStringLiteral("The connection was destroyed before this request could run.")));
             } else {
-                process(*job);
+                process(*job, m_jobsQueuedBehind == 0);
             }
             if (m_openError && !m_stopAfterBatch) {
                 // A failed open ends the worker: no thread is left behind.
@@ -499,7 +509,7 @@ void QAsyncSqliteWorker::run()
     rest.clear();
     if (m_db)
         closeDatabase();
-    publishState();
+    publishState(true);
     std::weak_ptr<QAsyncSqliteWorker> self = weak_from_this();
     post([self, opened = m_wasOpened](QAsyncSqliteConnection *c) {
         if (auto worker = self.lock())
@@ -511,14 +521,21 @@ void QAsyncSqliteWorker::run()
     m_closed.reportFinished();
 }
 
-void QAsyncSqliteWorker::process(Job &job)
+void QAsyncSqliteWorker::process(Job &job, bool lastInBatch)
 {
     QFutureInterfaceBase &fi = job.futureInterface();
     if (fi.isCanceled()) {
         // Canceled while queued: never runs.
+        if (lastInBatch) {
+            endSharedRead();
+            publishState(true);
+        }
         finishFuture(fi);
         return;
     }
+    m_currentJobSharesReads = job.sharesReads();
+    if (!m_currentJobSharesReads)
+        endSharedRead();
     {
         CancelSource cancel(*this, &fi);
         UserCodeScope userCode(*this);
@@ -534,7 +551,9 @@ void QAsyncSqliteWorker::process(Job &job)
         }
     }
     // Snapshots and signals first, so continuations see the new state.
-    publishState();
+    if (lastInBatch)
+        endSharedRead();
+    publishState(lastInBatch);
     if (!job.isHandedOff())
         finishFuture(fi);
 }
@@ -719,33 +738,80 @@ void QAsyncSqliteWorker::closeDatabase()
     m_db = nullptr;
 }
 
-void QAsyncSqliteWorker::publishState()
+void QAsyncSqliteWorker::publishState(bool flush)
 {
-    const bool inTx = m_db && !sqlite3_get_autocommit(m_db);
+    // The snapshots change at once, before the request's future finishes.
+    const bool inTx = m_db && !sqlite3_get_autocommit(m_db) && !m_sharedRead;
     const qint64 total = m_db ? sqlite3_total_changes64(m_db) : m_totalChanges.load();
-    if (m_inTransaction.exchange(inTx) != inTx)
-        post([inTx](QAsyncSqliteConnection *c) { Q_EMIT c->inTransactionChanged(inTx); });
-    if (m_totalChanges.exchange(total) != total)
-        post([total](QAsyncSqliteConnection *c) { Q_EMIT c->totalChangesChanged(total); });
+    m_inTransaction.store(inTx, std::memory_order_release);
+    m_totalChanges.store(total, std::memory_order_release);
     if (m_rollbackSeen) {
         m_rollbackSeen = false;
         m_changedTables.clear();
-        post([](QAsyncSqliteConnection *c) { Q_EMIT c->rolledBack(); });
+        ++m_pendingRollbacks;
     }
     if (m_commitSeen) {
         m_commitSeen = false;
         if (!inTx) {   // a COMMIT that failed (SQLITE_BUSY) leaves the transaction open
-            QStringList tables(m_changedTables.cbegin(), m_changedTables.cend());
-            tables.sort();
+            m_committedTables.unite(m_changedTables);
             m_changedTables.clear();
-            post([tables](QAsyncSqliteConnection *c) {
-                Q_EMIT c->committed();
-                if (!tables.isEmpty())
-                    Q_EMIT c->tablesChanged(tables);
-            });
+            ++m_pendingCommits;
         }
     }
     m_lastChangedTable.clear();
+    // The signals go out once per batch of queued requests: a burst of
+    // writes costs one cross-thread event, not several per request.
+    if (!flush)
+        return;
+    const bool txChanged = inTx != m_postedInTransaction;
+    const bool totalChanged = total != m_postedTotalChanges;
+    if (!txChanged && !totalChanged && !m_pendingCommits && !m_pendingRollbacks)
+        return;
+    m_postedInTransaction = inTx;
+    m_postedTotalChanges = total;
+    QStringList tables(m_committedTables.cbegin(), m_committedTables.cend());
+    tables.sort();
+    m_committedTables.clear();
+    post([txChanged, inTx, totalChanged, total, rollbacks = std::exchange(m_pendingRollbacks, 0),
+          commits = std::exchange(m_pendingCommits, 0), tables](QAsyncSqliteConnection *c) {
+        if (txChanged)
+            Q_EMIT c->inTransactionChanged(inTx);
+        if (totalChanged)
+            Q_EMIT c->totalChangesChanged(total);
+        for (int i = 0; i < rollbacks; ++i)
+            Q_EMIT c->rolledBack();
+        for (int i = 0; i < commits; ++i)
+            Q_EMIT c->committed();
+        if (!tables.isEmpty())
+            Q_EMIT c->tablesChanged(tables);
+    });
+}
+
+void QAsyncSqliteWorker::beginSharedRead()
+{
+    // Worth it only with more queued behind this request, and invisible only
+    // when no trace callback or authorizer would see the extra BEGIN/COMMIT.
+    if (m_sharedRead || !m_currentJobSharesReads || m_jobsQueuedBehind == 0 || m_traceCallback || m_authorizer
+        || !sqlite3_get_autocommit(m_db)) {
+        return;
+    }
+    exec(QStringLiteral("BEGIN"));
+    m_sharedRead = true;
+}
+
+void QAsyncSqliteWorker::endSharedRead()
+{
+    if (!m_sharedRead)
+        return;
+    m_sharedRead = false;
+    CancelSource notCancelable(*this, nullptr);
+    try {
+        exec(QStringLiteral("COMMIT"));
+    } catch (const QAsyncSqliteError &error) {
+        // Ending a read-only transaction cannot lose data; never leave it open.
+        qCWarning(lcQAsyncSqlite) << "Ending a shared read transaction failed:" << error.what();
+        sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -777,6 +843,13 @@ QVariantList QAsyncSqliteWorker::execute(const QString &sql, const Params &param
     PreparedStatement prepared = prepare(sql, true);
     if (!prepared.stmt)
         return {};
+    // Queries (read-only, with a result) may share one read transaction with
+    // the queries queued behind them; anything else ends it first.
+    const bool query = sqlite3_stmt_readonly(prepared.stmt) && sqlite3_column_count(prepared.stmt) > 0;
+    if (query)
+        beginSharedRead();
+    else
+        endSharedRead();
     beginImplicitTransaction(sql);
     bindAll(prepared.stmt, params, sql);
     QVariantList rows;
@@ -786,7 +859,7 @@ QVariantList QAsyncSqliteWorker::execute(const QString &sql, const Params &param
         const int rc = sqlite3_step(prepared.stmt);
         if (rc == SQLITE_ROW) {
             if (!shaped) {
-                shape.prepare(prepared.stmt, m_settings, m_options.detectTypes);
+                shape.prepare(prepared.stmt, m_settings, m_options.detectTypes, false);
                 shaped = true;
             }
             rows.append(shape.readRow(prepared.stmt));

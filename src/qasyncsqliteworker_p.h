@@ -77,7 +77,8 @@ struct Settings
 class ResultShape
 {
 public:
-    void prepare(sqlite3_stmt *stmt, const Settings &settings, DetectTypes detectTypes);
+    // \a describe: also collect the description (names and declared types).
+    void prepare(sqlite3_stmt *stmt, const Settings &settings, DetectTypes detectTypes, bool describe);
     QVariant readRow(sqlite3_stmt *stmt) const;
     QList<QAsyncSqliteColumn> description() const { return m_description; }
 
@@ -88,6 +89,7 @@ private:
     QList<QAsyncSqliteColumn> m_description;
     QList<Converter> m_converters;
     Settings m_settings;
+    int m_columnCount = 0;
     bool m_hasConverters = false;
 };
 
@@ -234,9 +236,14 @@ private:
     void bindAll(sqlite3_stmt *stmt, const Params &params, const QString &sql);
     void bindValue(sqlite3_stmt *stmt, int index, const QVariant &value, const QString &sql);
     void beginImplicitTransaction(const QString &sql);
-    void process(Job &job);
+    void process(Job &job, bool lastInBatch);
+    // A read transaction shared by the queries of one batch, in autocommit
+    // mode: one snapshot instead of one per query.
+    void beginSharedRead();
+    void endSharedRead();
     void failJob(Job &job, const QAsyncSqliteError &error);
-    void publishState();
+    // Updates the snapshots; with \a flush, posts the signals they imply.
+    void publishState(bool flush);
     void openDatabase();
     void closeDatabase();
     void installHooks();
@@ -275,7 +282,15 @@ private:
     std::set<std::shared_ptr<QAsyncSqliteCursorState>> m_cursors;
     std::set<std::shared_ptr<QAsyncSqliteBlobState>> m_blobs;
     // Hook bookkeeping, published after each request.
-    QSet<QString> m_changedTables;
+    QSet<QString> m_changedTables;     // by the open transaction
+    QSet<QString> m_committedTables;   // committed, not yet signalled
+    int m_pendingCommits = 0;
+    int m_pendingRollbacks = 0;
+    bool m_postedInTransaction = false;
+    qint64 m_postedTotalChanges = 0;
+    std::size_t m_jobsQueuedBehind = 0;
+    bool m_currentJobSharesReads = false;
+    bool m_sharedRead = false;
     QByteArray m_lastChangedTable;
     bool m_commitSeen = false;
     bool m_rollbackSeen = false;

@@ -37,6 +37,9 @@ public:
     /* run() passed the future on to someone who will finish it later. */
     void handOff() { m_handedOff = true; }
     bool isHandedOff() const { return m_handedOff; }
+    /* A plain query may share a read transaction with its batch neighbours. */
+    void setSharesReads() { m_sharesReads = true; }
+    bool sharesReads() const { return m_sharesReads; }
 
 protected:
     /* RAII: a job dropped on any path still ends its future. */
@@ -44,6 +47,7 @@ protected:
 
 private:
     bool m_handedOff = false;
+    bool m_sharesReads = false;
 };
 
 /* The raw handle of a worker, for QAsyncSqliteConnection::run(). */
@@ -328,6 +332,8 @@ private:
         return future;
     }
     void enqueue(std::unique_ptr<QAsyncSqlite::Detail::Job> job);
+    // execute()'s job: a plain query that may share a read transaction.
+    QFuture<QVariantList> submitQuery(std::function<QVariantList(QAsyncSqliteWorker &)> fn);
 
     friend class QAsyncSqliteCursor;
     friend class QAsyncSqliteWorker;

@@ -285,7 +285,7 @@ void tst_Errors::cannotOpen()
     QVERIFY2(error.message().contains(tmp.path()), qPrintable(error.message()));
     QVERIFY(!QFile::exists(tmp.path()));   // nothing was created
     // The failed open leaves no worker thread behind.
-    QTRY_COMPARE(threadCount(), threadsBefore);
+    QTRY_VERIFY2(threadCount() <= threadsBefore, qPrintable(QString::number(threadCount())));   // a pooled Qt thread may retire meanwhile
     QTRY_VERIFY(!db.isOpen());
     QASYNCSQLITE_AWAIT_ERROR(later, db.execute(u"SELECT 1"_s), QAsyncSqliteDatabaseError);
     QVERIFY(later.code() == SQLITE_CANTOPEN || later.code() == SQLITE_MISUSE);
@@ -296,7 +296,7 @@ void tst_Errors::cannotOpen()
     QASYNCSQLITE_AWAIT_RESULT(rows, db.execute(u"SELECT 1"_s));
     QCOMPARE(rows.size(), 1);
     QASYNCSQLITE_AWAIT(db.close());
-    QTRY_COMPARE(threadCount(), threadsBefore);
+    QTRY_VERIFY2(threadCount() <= threadsBefore, qPrintable(QString::number(threadCount())));   // a pooled Qt thread may retire meanwhile
 }
 
 void tst_Errors::multipleStatements_data()

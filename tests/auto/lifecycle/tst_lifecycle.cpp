@@ -216,7 +216,7 @@ void tst_Lifecycle::closeFromAnotherThread()
     QASYNCSQLITE_AWAIT(insert);
     QVERIFY(!db.isOpen());
     QTRY_COMPARE(closedSpy.size(), 1);
-    QTRY_COMPARE(threadCount(), baseline);
+    QTRY_VERIFY2(threadCount() <= baseline, qPrintable(QString::number(threadCount())));   // a pooled Qt thread may retire meanwhile
     QCOMPARE(countRows(tmp.path(), u"t"_s), 1);
 }
 
@@ -250,7 +250,7 @@ void tst_Lifecycle::closeFromWorkerContinuation()
     QASYNCSQLITE_AWAIT(after);
     QVERIFY(!db.isOpen());
     QTRY_COMPARE(closedSpy.size(), 1);
-    QTRY_COMPARE(threadCount(), baseline);
+    QTRY_VERIFY2(threadCount() <= baseline, qPrintable(QString::number(threadCount())));   // a pooled Qt thread may retire meanwhile
     QCOMPARE(countRows(tmp.path(), u"t"_s), 1);
 }
 
@@ -405,7 +405,7 @@ void tst_Lifecycle::destroyWithPendingWork()
     if (commit)
         QCOMPARE(QAsyncSqliteTest::awaitSuccess(commitFuture), QString());
     QCOMPARE(countRows(tmp.path(), u"t"_s), 1000);
-    QTRY_COMPARE(threadCount(), baseline);
+    QTRY_VERIFY2(threadCount() <= baseline, qPrintable(QString::number(threadCount())));   // a pooled Qt thread may retire meanwhile
 }
 
 void tst_Lifecycle::destroyWhileLongQueryRuns()
@@ -445,7 +445,7 @@ void tst_Lifecycle::destroyWhileLongQueryRuns()
     QASYNCSQLITE_AWAIT_ERROR(insertError, queuedInsert, QAsyncSqliteOperationalError);
     QCOMPARE(insertError.code(), SQLITE_ABORT);
     QCOMPARE(countRows(tmp.path(), u"t"_s), 0);
-    QTRY_COMPARE(threadCount(), baseline);
+    QTRY_VERIFY2(threadCount() <= baseline, qPrintable(QString::number(threadCount())));   // a pooled Qt thread may retire meanwhile
 }
 
 void tst_Lifecycle::destroyBeforeStatementStarts()
@@ -661,7 +661,7 @@ void tst_Lifecycle::threadCountReturnsToBaseline()
         QTRY_COMPARE(threadCount(), baseline + 1);
         QASYNCSQLITE_AWAIT(db->close());
     }
-    QTRY_COMPARE(threadCount(), baseline);
+    QTRY_VERIFY2(threadCount() <= baseline, qPrintable(QString::number(threadCount())));   // a pooled Qt thread may retire meanwhile
 }
 
 void tst_Lifecycle::failedOpenLeavesNoThread()
@@ -676,14 +676,14 @@ void tst_Lifecycle::failedOpenLeavesNoThread()
     QVERIFY(QAsyncSqliteTest::waitForFinished(queued));
     QASYNCSQLITE_AWAIT_ERROR(queuedError, queued, QAsyncSqliteError);
     QVERIFY(!queuedError.message().isEmpty());
-    QTRY_COMPARE(threadCount(), baseline);
+    QTRY_VERIFY2(threadCount() <= baseline, qPrintable(QString::number(threadCount())));   // a pooled Qt thread may retire meanwhile
     QVERIFY(!db.isOpen());
     // And later requests fail at once.
     QCOMPARE(rejectedAtOnce(db.execute(u"SELECT 1"_s)), QString());
     // The connection can still be opened properly afterwards.
     QASYNCSQLITE_AWAIT(db.open(u":memory:"_s));
     QASYNCSQLITE_AWAIT(db.close());
-    QTRY_COMPARE(threadCount(), baseline);
+    QTRY_VERIFY2(threadCount() <= baseline, qPrintable(QString::number(threadCount())));   // a pooled Qt thread may retire meanwhile
 }
 
 void tst_Lifecycle::workerThreadName_data()
@@ -835,7 +835,7 @@ void tst_Lifecycle::deleteFromWorkerContinuation()
     QCOMPARE(QAsyncSqliteTest::awaitSuccess(deleter), QString());
     QCOMPARE(QAsyncSqliteTest::awaitSuccess(before), QString());
     QCOMPARE(QAsyncSqliteTest::awaitSuccess(after), QString());
-    QTRY_COMPARE(threadCount(), baseline);
+    QTRY_VERIFY2(threadCount() <= baseline, qPrintable(QString::number(threadCount())));   // a pooled Qt thread may retire meanwhile
     QCOMPARE(countRows(tmp.path(), u"t"_s), 2);
 }
 
