@@ -1018,6 +1018,11 @@ qint64 QAsyncSqliteTransaction::executeInsert(const QString &sql, const QVariant
     return m_worker.executeInsert(sql, params);
 }
 
+qint64 QAsyncSqliteTransaction::executeInsert(const QString &sql, const QVariantMap &params)
+{
+    return m_worker.executeInsert(sql, params);
+}
+
 qint64 QAsyncSqliteTransaction::executeMany(const QString &sql, const QList<QVariantList> &paramSets)
 {
     return m_worker.executeMany(sql, paramSets);

@@ -37,6 +37,8 @@ public:
     QVariantList execute(const QString &sql, const QVariantMap &params);
     /*! Runs an INSERT and returns the last insert rowid. */
     qint64 executeInsert(const QString &sql, const QVariantList &params = {});
+    /*! Runs an INSERT with \c :name parameters and returns the last insert rowid. */
+    qint64 executeInsert(const QString &sql, const QVariantMap &params);
     /*! Runs a DML statement once per parameter set; returns the rows changed. */
     qint64 executeMany(const QString &sql, const QList<QVariantList> &paramSets);
     /*! The raw handle, for SQLite calls QAsyncSqlite does not wrap. */

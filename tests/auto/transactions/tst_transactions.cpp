@@ -473,6 +473,12 @@ void tst_Transactions::transactionReturnsValue()
     }));
     static_assert(std::is_same_v<decltype(id), qint64>);
     QCOMPARE(id, 2);
+    QASYNCSQLITE_AWAIT_RESULT(named, db.transaction([](QAsyncSqliteTransaction &tx) {
+        return tx.executeInsert(u"INSERT INTO t(name) VALUES(:name)"_s, QVariantMap{{u"name"_s, u"c"_s}});
+    }));
+    QCOMPARE(named, 3);
+    QASYNCSQLITE_AWAIT(db.execute(u"DELETE FROM t WHERE id = 3"_s));
+    QASYNCSQLITE_AWAIT(db.commit());
     QASYNCSQLITE_AWAIT_RESULT(names, db.transaction([](QAsyncSqliteTransaction &tx) {
         QStringList result;
         for (const QVariant &row : tx.execute(u"SELECT name FROM t ORDER BY id"_s))
