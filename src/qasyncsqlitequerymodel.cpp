@@ -150,6 +150,10 @@ public:
     QStringList columns;
     QStringList tables;          // what the query reads, for live refresh
     QPointer<QAsyncSqliteCursor> cursor;
+    // The requests of the current load or fetch: a newer load cancels them,
+    // so that a superseded query stops instead of delaying the new one.
+    QFuture<void> pendingExecute;
+    QFuture<QVariantList> pendingFetch;
     quint64 generation = 0;      // results of an older load are ignored
     bool loading = false;
     bool fetching = false;
@@ -189,6 +193,9 @@ void QAsyncSqliteQueryModelPrivate::scheduleReload(bool keepRows)
 
 void QAsyncSqliteQueryModelPrivate::dropCursor()
 {
+    // Queued: never runs; running: stops with SQLITE_INTERRUPT (per request).
+    pendingExecute.cancel();
+    pendingFetch.cancel();
     if (QAsyncSqliteCursor *old = cursor.data()) {
         old->close();
         old->deleteLater();
@@ -219,6 +226,8 @@ void QAsyncSqliteQueryModelPrivate::reload(bool keepRows)
         ? c->execute(query, parameters.toMap())
         : c->execute(query, parameters.toList());
     const QFuture<QVariantList> fetched = c->fetchMany(wanted);
+    pendingExecute = executed;
+    pendingFetch = fetched;
     if (live)
         poll(true);   // queued right behind the load: the baseline matches what we show
     watch(fetched, [this, current, executed, wanted, c](const QFuture<QVariantList> &future) {
@@ -651,7 +660,8 @@ void QAsyncSqliteQueryModel::fetchMore(const QModelIndex &parent)
     d->setLoading(true);
     const quint64 current = d->generation;
     const int wanted = d->chunkSize;
-    d->watch(d->cursor->fetchMany(wanted), [d, current, wanted](const QFuture<QVariantList> &future) {
+    d->pendingFetch = d->cursor->fetchMany(wanted);
+    d->watch(d->pendingFetch, [d, current, wanted](const QFuture<QVariantList> &future) {
         if (current != d->generation)
             return;
         d->fetching = false;

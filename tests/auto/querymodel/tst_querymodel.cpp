@@ -25,6 +25,7 @@ private Q_SLOTS:
     void refreshKeepsLoadedRows();
     void fetchMoreDuringRefresh();
     void destroyWhileLoading();
+    void supersededLoadIsCanceled();
 
 private:
     void fill(int rows);
@@ -245,6 +246,25 @@ void tst_QueryModel::destroyWhileLoading()
     // The connection keeps working and nothing was delivered to dead models.
     QASYNCSQLITE_AWAIT_RESULT(rows, m_db->execute(u"SELECT count(*) FROM notes"_s));
     QCOMPARE(rows.value(0).toList().value(0).toLongLong(), 1000);
+}
+
+void tst_QueryModel::supersededLoadIsCanceled()
+{
+    // A new query (or new parameters) must not wait for the load it replaces:
+    // the old load's requests are canceled, so a query that would never end
+    // stops and the new one runs.
+    fill(10);
+    QAsyncSqliteQueryModel model;
+    QSignalSpy refreshed(&model, &QAsyncSqliteQueryModel::refreshed);
+    model.setConnection(m_db.get());
+    model.setQuery(u"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
+                   "SELECT x FROM c WHERE x < 0"_s);   // never returns a row, never ends
+    QTRY_VERIFY(model.isLoading());
+    QTest::qWait(50);   // let it start running on the worker
+    model.setQuery(u"SELECT id FROM notes ORDER BY id"_s);
+    QVERIFY(refreshed.wait());
+    QCOMPARE(model.count(), 10);
+    QVERIFY(model.error().isEmpty());
 }
 
 QTEST_GUILESS_MAIN(tst_QueryModel)
