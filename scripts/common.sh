@@ -35,6 +35,8 @@ QASYNCSQLITE_PACKAGES=(
     qcoro-qt6-dev
     xvfb
     libqt6sql6-sqlite
+    doxygen                       # the API reference (target docs); graphviz is optional
+    doxyqml
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

@@ -310,18 +310,52 @@ void QAsyncSqliteWorker::installProgressHandler()
 void QAsyncSqliteWorker::setTraceCallback(const TraceCallback &fn)
 {
     m_traceCallback = fn;
-    if (!fn) {
+    installTrace();
+}
+
+void QAsyncSqliteWorker::installTrace()
+{
+    // One trace callback for two clients: the user's (SQLITE_TRACE_STMT) and
+    // the qasyncsqlite.sql category (statement start and SQLITE_TRACE_PROFILE).
+    // Neither costs anything while it is not wanted: the mask is then 0.
+    m_sqlLogging = lcQAsyncSqliteSql().isDebugEnabled();
+    m_statementStarts.clear();
+    unsigned mask = 0;
+    if (m_traceCallback || m_sqlLogging)
+        mask |= SQLITE_TRACE_STMT;
+    if (m_sqlLogging)
+        mask |= SQLITE_TRACE_PROFILE;
+    if (!mask) {
         sqlite3_trace_v2(m_db, 0, nullptr, nullptr);
         return;
     }
     sqlite3_trace_v2(
-        m_db, SQLITE_TRACE_STMT,
-        [](unsigned, void *self, void *p, void *x) {
+        m_db, mask,
+        [](unsigned event, void *self, void *p, void *x) {
             auto *worker = static_cast<QAsyncSqliteWorker *>(self);
             auto *stmt = static_cast<sqlite3_stmt *>(p);
+            if (event == SQLITE_TRACE_PROFILE) {
+                // SQLite's own estimate has millisecond resolution on Unix:
+                // time from the statement's start instead.
+                qint64 micros = *static_cast<const qint64 *>(x) / 1000;
+                const auto it = worker->m_statementStarts.find(stmt);
+                if (it != worker->m_statementStarts.end()) {
+                    micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                                 std::chrono::steady_clock::now() - it->second).count();
+                    worker->m_statementStarts.erase(it);
+                }
+                const char *sql = sqlite3_sql(stmt);
+                qCDebug(lcQAsyncSqliteSql, "%s (%lld \u00b5s)", sql ? sql : "", static_cast<long long>(micros));
+                return 0;
+            }
             const char *unexpanded = static_cast<const char *>(x);
             // Statements inside triggers arrive as "-- comment": report those as is.
-            char *expanded = (unexpanded && qstrncmp(unexpanded, "--", 2) == 0) ? nullptr : sqlite3_expanded_sql(stmt);
+            const bool subprogram = unexpanded && qstrncmp(unexpanded, "--", 2) == 0;
+            if (worker->m_sqlLogging && !subprogram)
+                worker->m_statementStarts.insert_or_assign(stmt, std::chrono::steady_clock::now());
+            if (!worker->m_traceCallback)
+                return 0;
+            char *expanded = subprogram ? nullptr : sqlite3_expanded_sql(stmt);
             const QString sql = QString::fromUtf8(expanded ? expanded : unexpanded);
             sqlite3_free(expanded);
             try {

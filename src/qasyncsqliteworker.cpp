@@ -10,6 +10,8 @@
 #include <limits>
 
 Q_LOGGING_CATEGORY(lcQAsyncSqlite, "qasyncsqlite")
+// Debug only, and off unless enabled (QT_LOGGING_RULES="qasyncsqlite.sql.debug=true").
+Q_LOGGING_CATEGORY(lcQAsyncSqliteSql, "qasyncsqlite.sql", QtInfoMsg)
 
 using namespace QAsyncSqlite;
 using namespace QAsyncSqlite::Detail;
@@ -115,10 +117,12 @@ QAsyncSqliteWorker::PreparedStatement QAsyncSqliteWorker::prepare(const QString 
 {
     PreparedStatement prepared;
     if (cached && m_cache) {
+        if ((prepared.entry = m_cache->take(sql))) {
+            prepared.stmt = prepared.entry->stmt;
+            return prepared;
+        }
         prepared.cache = m_cache.get();
         prepared.key = sql;
-        if ((prepared.stmt = m_cache->take(sql)))
-            return prepared;
     }
     const QByteArray utf8 = sql.toUtf8();
     const char *tail = nullptr;
@@ -533,6 +537,7 @@ void QAsyncSqliteWorker::process(Job &job, bool lastInBatch)
         finishFuture(fi);
         return;
     }
+    updateSqlLogging();
     m_currentJobSharesReads = job.sharesReads();
     if (!m_currentJobSharesReads)
         endSharedRead();
@@ -602,6 +607,13 @@ void QAsyncSqliteWorker::open()
     } catch (const QAsyncSqliteError &error) {
         closeDatabase();
         m_openError.reset(error.clone());
+        {
+            // Before open()'s future fails: a caller reacting to the failure
+            // may call open() again at once, which must not find the
+            // connection still "open" (tst_fault_vfs::reopenRightAfterFailedOpen).
+            QMutexLocker locker(&m_queueMutex);
+            m_accepting = false;
+        }
         throw;
     }
 }
@@ -660,9 +672,28 @@ void QAsyncSqliteWorker::openDatabase()
 void QAsyncSqliteWorker::installHooks()
 {
     sqlite3_commit_hook(
-        m_db, [](void *self) { static_cast<QAsyncSqliteWorker *>(self)->m_commitSeen = true; return 0; }, this);
+        m_db,
+        [](void *self) {
+            auto *worker = static_cast<QAsyncSqliteWorker *>(self);
+            // A transaction whose rollback failed (e.g. out of memory) holds
+            // writes that were meant to be discarded: it must never commit.
+            // Non-zero turns the COMMIT into a rollback
+            // (SQLITE_CONSTRAINT_COMMITHOOK). Guarded by
+            // tst_fault_oom::rollbackUnderMemoryPressure.
+            if (worker->m_rollbackFailed)
+                return 1;
+            worker->m_commitSeen = true;
+            return 0;
+        },
+        this);
     sqlite3_rollback_hook(
-        m_db, [](void *self) { static_cast<QAsyncSqliteWorker *>(self)->m_rollbackSeen = true; }, this);
+        m_db,
+        [](void *self) {
+            auto *worker = static_cast<QAsyncSqliteWorker *>(self);
+            worker->m_rollbackSeen = true;
+            worker->m_rollbackFailed = false;
+        },
+        this);
     sqlite3_update_hook(
         m_db,
         [](void *self, int, const char *, const char *table, sqlite3_int64) {
@@ -675,6 +706,7 @@ void QAsyncSqliteWorker::installHooks()
         },
         this);
     installProgressHandler();
+    installTrace();
 }
 
 int QAsyncSqliteWorker::progressTick()
@@ -810,7 +842,11 @@ void QAsyncSqliteWorker::endSharedRead()
     } catch (const QAsyncSqliteError &error) {
         // Ending a read-only transaction cannot lose data; never leave it open.
         qCWarning(lcQAsyncSqlite) << "Ending a shared read transaction failed:" << error.what();
-        sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+        // interrupt() from another thread can hit the ROLLBACK too: left
+        // open, the transaction would swallow later autocommit writes
+        // (tst_fault_races::interruptRacingClose). Retry until it ends.
+        for (int attempt = 0; attempt < 1000 && !sqlite3_get_autocommit(m_db); ++attempt)
+            sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
     }
 }
 
@@ -912,7 +948,10 @@ void QAsyncSqliteWorker::executeScript(const QString &script)
     while (p < end) {
         sqlite3_stmt *stmt = nullptr;
         const char *tail = nullptr;
-        int rc = sqlite3_prepare_v2(m_db, p, int(end - p), &stmt, &tail);
+        // + 1: the terminating NUL that QByteArray guarantees. Without it
+        // SQLite copies the whole rest of the script for every statement,
+        // quadratic in the script's size (tst_fault_badinput::sqlTextSizes).
+        int rc = sqlite3_prepare_v2(m_db, p, int(end - p) + 1, &stmt, &tail);
         const QString text = QString::fromUtf8(p, tail ? tail - p : end - p).trimmed();
         if (rc != SQLITE_OK)
             throwError(rc, text);
@@ -941,7 +980,12 @@ void QAsyncSqliteWorker::rollback()
     if (sqlite3_get_autocommit(m_db))
         return;
     CancelSource notCancelable(*this, nullptr);   // a canceled request must still be able to roll back
-    exec(QStringLiteral("ROLLBACK"));
+    try {
+        exec(QStringLiteral("ROLLBACK"));
+    } catch (const QAsyncSqliteError &) {
+        m_rollbackFailed = !sqlite3_get_autocommit(m_db);   // see installHooks()
+        throw;
+    }
 }
 
 void QAsyncSqliteWorker::setSettings(const Settings &settings)
@@ -990,16 +1034,23 @@ QAsyncSqliteTransaction::~QAsyncSqliteTransaction()
     if (m_done)
         return;
     QAsyncSqliteWorker::CancelSource notCancelable(m_worker, nullptr);
+    bool rolledBack = false;
     try {
         if (m_savepoint.isEmpty()) {
             if (!sqlite3_get_autocommit(m_worker.db()))
                 m_worker.exec(QStringLiteral("ROLLBACK"));
+            rolledBack = true;
         } else {
             m_worker.exec(QStringLiteral("ROLLBACK TO ") + m_savepoint);
+            rolledBack = true;
             m_worker.exec(QStringLiteral("RELEASE ") + m_savepoint);
         }
     } catch (const QAsyncSqliteError &error) {
         qCWarning(lcQAsyncSqlite) << "transaction(): rollback failed:" << error.what();
+        // Still open with fn's writes in it: the next COMMIT is vetoed and
+        // becomes a rollback (see installHooks()), so they never persist.
+        if (!rolledBack && !sqlite3_get_autocommit(m_worker.db()))
+            m_worker.m_rollbackFailed = true;
     }
 }
 
@@ -1035,6 +1086,11 @@ sqlite3 *QAsyncSqliteTransaction::handle() const
 
 void QAsyncSqliteTransaction::commit()
 {
+    // Canceled while fn ran (its last statements may have been too short for
+    // the progress handler to notice): roll back rather than commit under a
+    // future that reads canceled (tst_fault_races::cancelTransactionSteps).
+    if (m_worker.currentRequestCanceled())
+        throw QAsyncSqliteOperationalError(SQLITE_INTERRUPT, QStringLiteral("interrupted: the transaction was canceled"));
     if (m_savepoint.isEmpty())
         m_worker.exec(QStringLiteral("COMMIT"));
     else

@@ -20,6 +20,8 @@
 #include <sqlite3.h>
 
 #include <atomic>
+#include <chrono>
+#include <unordered_map>
 #include <deque>
 #include <list>
 #include <optional>
@@ -27,6 +29,8 @@
 #include <variant>
 
 Q_DECLARE_LOGGING_CATEGORY(lcQAsyncSqlite)
+// "qasyncsqlite.sql": every statement the worker runs, with its duration (debug, off by default).
+Q_DECLARE_LOGGING_CATEGORY(lcQAsyncSqliteSql)
 
 namespace QAsyncSqlite::Detail {
 
@@ -192,6 +196,16 @@ public:
     void setAuthorizer(const QAsyncSqlite::Authorizer &fn);
     void setProgressHandler(const QAsyncSqlite::ProgressHandler &fn, int n);
     void setTraceCallback(const QAsyncSqlite::TraceCallback &fn);
+    // (Re)installs the one sqlite3_trace_v2() callback that serves both
+    // setTraceCallback() and the qasyncsqlite.sql category (when enabled).
+    void installTrace();
+    // Follows the category being switched on or off at run time: one
+    // relaxed load per request when it is off.
+    void updateSqlLogging()
+    {
+        if (m_db && lcQAsyncSqliteSql().isDebugEnabled() != m_sqlLogging)
+            installTrace();
+    }
 
     void iterDump(QFutureInterface<QString> &out);
     void backupTo(QAsyncSqliteWorker *target, const QAsyncSqliteBackupOptions &options);
@@ -294,12 +308,15 @@ private:
     QByteArray m_lastChangedTable;
     bool m_commitSeen = false;
     bool m_rollbackSeen = false;
+    bool m_rollbackFailed = false;   // the open transaction must not commit (installHooks())
     // Progress handler.
     QAsyncSqlite::ProgressHandler m_progressHandler;
     int m_progressPeriod = 1000;
     int m_progressEvery = 0;
     int m_progressCount = 0;
     QAsyncSqlite::TraceCallback m_traceCallback;
+    bool m_sqlLogging = false;   // qasyncsqlite.sql was enabled at the last installTrace()
+    std::unordered_map<sqlite3_stmt *, std::chrono::steady_clock::time_point> m_statementStarts;
     QAsyncSqlite::Authorizer m_authorizer;
     int m_savepointCounter = 0;
 
@@ -307,78 +324,94 @@ private:
 };
 
 // Statement cache: LRU of prepared statements keyed by SQL text. A statement
-// in use is taken out, so nested use of the same SQL prepares a second one.
-
+// in use is marked so, and nested use of the same SQL prepares a second one.
 class QAsyncSqliteWorker::StatementCache
 {
 public:
+    struct Entry
+    {
+        QString sql;
+        sqlite3_stmt *stmt;
+        bool inUse;
+    };
+
     explicit StatementCache(int capacity) : m_capacity(qMax(0, capacity)) {}
     ~StatementCache() { clear(); }
 
-    sqlite3_stmt *take(const QString &sql)
+    // The cached statement for \a sql, marked in use and made most recent;
+    // null if there is none or it is in use (nested use prepares another).
+    Entry *take(const QString &sql)
     {
         const auto it = m_index.constFind(sql);
-        if (it == m_index.cend())
+        if (it == m_index.cend() || (*it)->inUse)
             return nullptr;
-        sqlite3_stmt *stmt = (*it)->second;
-        m_lru.erase(*it);
-        m_index.erase(it);
-        return stmt;
+        m_lru.splice(m_lru.begin(), m_lru, *it);   // no allocation on the hot path
+        Entry *entry = &*m_lru.begin();
+        entry->inUse = true;
+        return entry;
     }
 
-    void give(const QString &sql, sqlite3_stmt *stmt)
+    // Keeps a freshly prepared \a stmt for later, or finalizes it.
+    void adopt(const QString &sql, sqlite3_stmt *stmt)
     {
         if (m_capacity == 0 || m_index.contains(sql)) {
             sqlite3_finalize(stmt);
             return;
         }
-        m_lru.emplace_front(sql, stmt);
+        m_lru.push_front({sql, stmt, false});
         m_index.insert(sql, m_lru.begin());
-        while (qsizetype(m_lru.size()) > m_capacity) {
-            m_index.remove(m_lru.back().first);
-            sqlite3_finalize(m_lru.back().second);
-            m_lru.pop_back();
+        for (auto it = m_lru.end(); qsizetype(m_lru.size()) > m_capacity && it != m_lru.begin();) {
+            --it;
+            if (it->inUse)
+                continue;
+            m_index.remove(it->sql);
+            sqlite3_finalize(it->stmt);
+            it = m_lru.erase(it);
         }
     }
 
     void clear()
     {
         for (auto &entry : m_lru)
-            sqlite3_finalize(entry.second);
+            sqlite3_finalize(entry.stmt);
         m_lru.clear();
         m_index.clear();
     }
 
 private:
-    using Entry = std::pair<QString, sqlite3_stmt *>;
     qsizetype m_capacity;
-    std::list<Entry> m_lru;
+    std::list<Entry> m_lru;   // most recent first
     QHash<QString, std::list<Entry>::iterator> m_index;
 };
 
-// A prepared statement on loan: reset and returned to the cache (or
+// A prepared statement on loan: reset and handed back to the cache (or
 // finalized) when it goes out of scope, on every path.
 struct QAsyncSqliteWorker::PreparedStatement
 {
     sqlite3_stmt *stmt = nullptr;
+    StatementCache::Entry *entry = nullptr;   // set when it came from the cache
+    StatementCache *cache = nullptr;          // set when it should go into it
     QString key;
-    StatementCache *cache = nullptr;
 
     PreparedStatement() = default;
     PreparedStatement(PreparedStatement &&other) noexcept
-        : stmt(std::exchange(other.stmt, nullptr)), key(std::move(other.key)), cache(other.cache) {}
+        : stmt(std::exchange(other.stmt, nullptr)), entry(other.entry), cache(other.cache),
+          key(std::move(other.key)) {}
     PreparedStatement &operator=(PreparedStatement &&) = delete;
     ~PreparedStatement()
     {
         if (!stmt)
             return;
-        if (cache) {
+        if (entry || cache) {
             sqlite3_reset(stmt);
             sqlite3_clear_bindings(stmt);
-            cache->give(key, stmt);
-        } else {
-            sqlite3_finalize(stmt);
         }
+        if (entry)
+            entry->inUse = false;
+        else if (cache)
+            cache->adopt(key, stmt);
+        else
+            sqlite3_finalize(stmt);
     }
     sqlite3_stmt *release() { return std::exchange(stmt, nullptr); }
 };

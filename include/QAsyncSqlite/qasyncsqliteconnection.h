@@ -101,13 +101,19 @@ private:
 class QASYNCSQLITE_EXPORT QAsyncSqliteConnection : public QObject
 {
     Q_OBJECT
+    /*! Whether the connection accepts requests (see isOpen()). */
     Q_PROPERTY(bool open READ isOpen NOTIFY openChanged)
+    /*! Whether a transaction is open, as of the last finished request. */
     Q_PROPERTY(bool inTransaction READ inTransaction NOTIFY inTransactionChanged)
+    /*! Rows changed since open, as of the last finished request. */
     Q_PROPERTY(qint64 totalChanges READ totalChanges NOTIFY totalChangesChanged)
+    /*! How implicit transactions begin (Python's \c isolation_level). */
     Q_PROPERTY(QAsyncSqlite::IsolationLevel isolationLevel READ isolationLevel
                WRITE setIsolationLevel NOTIFY isolationLevelChanged)
+    /*! The built-in shape of result rows. */
     Q_PROPERTY(QAsyncSqlite::RowFactory rowFactory READ rowFactory WRITE setRowFactory
                NOTIFY rowFactoryChanged)
+    /*! How TEXT values are returned. */
     Q_PROPERTY(QAsyncSqlite::TextFactory textFactory READ textFactory WRITE setTextFactory
                NOTIFY textFactoryChanged)
 
@@ -142,7 +148,7 @@ public:
         order; their count must match. More than one statement in \a sql is a
         QAsyncSqliteProgrammingError. */
     QFuture<QVariantList> execute(const QString &sql, const QVariantList &params = {});
-    /*! Runs one statement with named parameters (\c :name, \c @name, \c $name;
+    /*! Runs one statement with named parameters (\c :name, \c \@name, \c $name;
         keys are given without the prefix). */
     QFuture<QVariantList> execute(const QString &sql, const QVariantMap &params);
     /*! Runs an INSERT and returns the rowid of the inserted row. */

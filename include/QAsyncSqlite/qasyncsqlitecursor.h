@@ -19,7 +19,10 @@ class QAsyncSqliteCursorPrivate;
 */
 struct QAsyncSqliteColumn
 {
+    /*! The column's name (its alias, if any). */
     QString name;
+    /*! The declared type of the table column, e.g. \c "INTEGER"; empty for
+        an expression. */
     QString declaredType;
     friend bool operator==(const QAsyncSqliteColumn &a, const QAsyncSqliteColumn &b)
     { return a.name == b.name && a.declaredType == b.declaredType; }
@@ -43,11 +46,15 @@ struct QAsyncSqliteColumn
 class QASYNCSQLITE_EXPORT QAsyncSqliteCursor : public QObject
 {
     Q_OBJECT
+    /*! Rows fetchMany() returns by default. */
     Q_PROPERTY(int arraySize READ arraySize WRITE setArraySize)
+    /*! The rowid of the last row inserted through this cursor. */
     Q_PROPERTY(qint64 lastRowId READ lastRowId)
+    /*! Rows changed by the last DML statement, -1 otherwise. */
     Q_PROPERTY(qint64 rowCount READ rowCount)
 
 public:
+    /*! Closes the cursor unless close() was called (queued like a request). */
     ~QAsyncSqliteCursor() override;
 
     /*! Prepares and runs \a sql with positional \a params, replacing any
@@ -76,6 +83,7 @@ public:
 
     /*! Rows fetchMany() returns by default (1, as in DB-API). */
     int arraySize() const;
+    /*! Sets the default row count of fetchMany() to \a size. */
     void setArraySize(int size);
     /*! The columns of the last executed statement. */
     QList<QAsyncSqliteColumn> description() const;

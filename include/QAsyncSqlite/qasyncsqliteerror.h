@@ -34,6 +34,7 @@
 class QASYNCSQLITE_EXPORT QAsyncSqliteError : public QException
 {
 public:
+    /*! Creates an error with code 0 and no message. */
     QAsyncSqliteError() = default;
     /*! Creates an error with SQLite's extended result code, a message and the
         failing SQL text. */
@@ -52,7 +53,10 @@ public:
 
     /*! The message as UTF-8, with the error name in front. */
     const char *what() const noexcept override;
+    /*! Throws a copy of this error with its dynamic type (QException's
+        contract, so that futures rethrow the right class). */
     void raise() const override;
+    /*! Returns a heap-allocated copy of this error with its dynamic type. */
     QAsyncSqliteError *clone() const override;
 
     /*! Returns the symbolic name of an SQLite (extended) result code. */
@@ -78,30 +82,39 @@ private:
         Name *clone() const override;                                               \
     };
 
-/*! \class QAsyncSqliteWarning \brief DB-API's \c Warning (e.g. a truncated value).
+/*! \class QAsyncSqliteWarning
+    \brief DB-API's \c Warning (e.g. a truncated value).
     Unlike Python it derives from QAsyncSqliteError so one handler catches all. */
 QASYNCSQLITE_DECLARE_ERROR(QAsyncSqliteWarning, QAsyncSqliteError)
-/*! \class QAsyncSqliteInterfaceError \brief Misuse of the database interface
+/*! \class QAsyncSqliteInterfaceError
+    \brief Misuse of the database interface
     (SQLITE_MISUSE, SQLITE_RANGE). */
 QASYNCSQLITE_DECLARE_ERROR(QAsyncSqliteInterfaceError, QAsyncSqliteError)
-/*! \class QAsyncSqliteDatabaseError \brief An error of the database itself;
+/*! \class QAsyncSqliteDatabaseError
+    \brief An error of the database itself;
     the base of the classes below. */
 QASYNCSQLITE_DECLARE_ERROR(QAsyncSqliteDatabaseError, QAsyncSqliteError)
-/*! \class QAsyncSqliteDataError \brief A value that cannot be stored
+/*! \class QAsyncSqliteDataError
+    \brief A value that cannot be stored
     (SQLITE_TOOBIG, integer overflow). */
 QASYNCSQLITE_DECLARE_ERROR(QAsyncSqliteDataError, QAsyncSqliteDatabaseError)
-/*! \class QAsyncSqliteOperationalError \brief An operational failure: locked,
+/*! \class QAsyncSqliteOperationalError
+    \brief An operational failure: locked,
     busy, interrupted, I/O, syntax and most SQL errors. */
 QASYNCSQLITE_DECLARE_ERROR(QAsyncSqliteOperationalError, QAsyncSqliteDatabaseError)
-/*! \class QAsyncSqliteIntegrityError \brief A constraint failed. */
+/*! \class QAsyncSqliteIntegrityError
+    \brief A constraint failed. */
 QASYNCSQLITE_DECLARE_ERROR(QAsyncSqliteIntegrityError, QAsyncSqliteDatabaseError)
-/*! \class QAsyncSqliteInternalError \brief SQLite's internal error. */
+/*! \class QAsyncSqliteInternalError
+    \brief SQLite's internal error. */
 QASYNCSQLITE_DECLARE_ERROR(QAsyncSqliteInternalError, QAsyncSqliteDatabaseError)
-/*! \class QAsyncSqliteProgrammingError \brief A programming mistake: closed
+/*! \class QAsyncSqliteProgrammingError
+    \brief A programming mistake: closed
     connection or cursor, wrong parameter count, unbindable value, more than one
     statement given to execute(). */
 QASYNCSQLITE_DECLARE_ERROR(QAsyncSqliteProgrammingError, QAsyncSqliteDatabaseError)
-/*! \class QAsyncSqliteNotSupportedError \brief A feature SQLite or this build
+/*! \class QAsyncSqliteNotSupportedError
+    \brief A feature SQLite or this build
     does not support. */
 QASYNCSQLITE_DECLARE_ERROR(QAsyncSqliteNotSupportedError, QAsyncSqliteDatabaseError)
 

@@ -65,12 +65,14 @@ Q_ENUM_NS(SeekOrigin)
     \c DeclaredTypes uses the column's declared type, \c ColumnNames a
     \c "name [type]" alias. */
 enum DetectType { DeclaredTypes = 0x1, ColumnNames = 0x2 };
+/*! A combination of DetectType values (QFlags). */
 Q_DECLARE_FLAGS(DetectTypes, DetectType)
 Q_FLAG_NS(DetectTypes)
 
 /*! Flags of user functions, mapped to SQLITE_DETERMINISTIC, SQLITE_DIRECTONLY
     and SQLITE_INNOCUOUS. */
 enum FunctionFlag { Deterministic = 0x1, DirectOnly = 0x2, Innocuous = 0x4 };
+/*! A combination of FunctionFlag values (QFlags). */
 Q_DECLARE_FLAGS(FunctionFlags, FunctionFlag)
 Q_FLAG_NS(FunctionFlags)
 

@@ -33,41 +33,60 @@ class QAsyncSqliteQueryModelPrivate;
 class QASYNCSQLITE_EXPORT QAsyncSqliteQueryModel : public QAbstractTableModel
 {
     Q_OBJECT
+    /*! The connection the query runs on (not owned). */
     Q_PROPERTY(QAsyncSqliteConnection *connection READ connection WRITE setConnection NOTIFY connectionChanged)
+    /*! The SELECT statement; setting it (re)loads the model. */
     Q_PROPERTY(QString query READ query WRITE setQuery NOTIFY queryChanged)
+    /*! The query's parameters: a list for \c ? or a map for \c :name. */
     Q_PROPERTY(QVariant parameters READ parameters WRITE setParameters NOTIFY parametersChanged)
+    /*! Rows fetched per chunk (default 256). */
     Q_PROPERTY(int chunkSize READ chunkSize WRITE setChunkSize NOTIFY chunkSizeChanged)
+    /*! Whether the model refreshes itself when its tables change. */
     Q_PROPERTY(bool live READ isLive WRITE setLive NOTIFY liveChanged)
+    /*! How often a live model polls for other connections' commits, in ms. */
     Q_PROPERTY(int pollInterval READ pollInterval WRITE setPollInterval NOTIFY pollIntervalChanged)
+    /*! Rows loaded so far. */
     Q_PROPERTY(int count READ count NOTIFY countChanged)
+    /*! Whether a query or fetch is running. */
     Q_PROPERTY(bool loading READ isLoading NOTIFY loadingChanged)
+    /*! Whether every row of the result is loaded. */
     Q_PROPERTY(bool atEnd READ isAtEnd NOTIFY atEndChanged)
+    /*! The last error as {code, name, message}; empty after a successful load. */
     Q_PROPERTY(QVariantMap error READ error NOTIFY errorChanged)
+    /*! The column names of the result. */
     Q_PROPERTY(QStringList columns READ columns NOTIFY columnsChanged)
 
 public:
+    /*! Creates an empty model with \a parent; set connection and query. */
     explicit QAsyncSqliteQueryModel(QObject *parent = nullptr);
+    /*! Destroys the model; pending loads are discarded. */
     ~QAsyncSqliteQueryModel() override;
 
     /*! The connection the query runs on (not owned). */
     QAsyncSqliteConnection *connection() const;
+    /*! Sets the connection to \a connection and reloads. */
     void setConnection(QAsyncSqliteConnection *connection);
     /*! The SELECT statement. Setting it (re)loads the model. */
     QString query() const;
+    /*! Sets the SELECT statement to \a query and reloads. */
     void setQuery(const QString &query);
     /*! Parameters of the query: a QVariantList for \c ? placeholders or a
         QVariantMap for \c :name ones. */
     QVariant parameters() const;
+    /*! Sets the query's \a parameters and reloads. */
     void setParameters(const QVariant &parameters);
     /*! Rows fetched per chunk (default 256). */
     int chunkSize() const;
+    /*! Sets the rows per chunk to \a size. */
     void setChunkSize(int size);
     /*! Whether the model refreshes itself when its tables change. */
     bool isLive() const;
+    /*! Turns live refreshing on or off (\a live). */
     void setLive(bool live);
     /*! How often a live model checks for commits by other connections, in
         milliseconds (default 250; 0 turns polling off). */
     int pollInterval() const;
+    /*! Sets the poll interval to \a milliseconds (0: no polling). */
     void setPollInterval(int milliseconds);
 
     /*! Rows loaded so far. */
@@ -88,29 +107,45 @@ public:
         SQL NULL is QVariant::fromValue(nullptr). */
     Q_INVOKABLE QVariantMap get(int row) const;
 
+    /*! The rows loaded so far (0 for a valid \a parent). */
     int rowCount(const QModelIndex &parent = QModelIndex()) const override;
+    /*! The result's column count (0 for a valid \a parent). */
     int columnCount(const QModelIndex &parent = QModelIndex()) const override;
     /*! Qt::DisplayRole and Qt::EditRole give the value of the index's
         column; the roles from roleNames() give the column of that name,
         with SQL NULL as QVariant::fromValue(nullptr) (\c null in QML). */
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    /*! The column name for horizontal headers, the row number for vertical ones. */
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
     /*! One role per column, named like the column, from Qt::UserRole + 1 on. */
     QHash<int, QByteArray> roleNames() const override;
+    /*! Whether rows remain to be loaded. */
     bool canFetchMore(const QModelIndex &parent = QModelIndex()) const override;
+    /*! Loads the next chunkSize() rows (asynchronously). */
     void fetchMore(const QModelIndex &parent = QModelIndex()) override;
 
 Q_SIGNALS:
+    /*! The \c connection property changed. */
     void connectionChanged();
+    /*! The \c query property changed. */
     void queryChanged();
+    /*! The \c parameters property changed. */
     void parametersChanged();
+    /*! The \c chunkSize property changed. */
     void chunkSizeChanged();
+    /*! The \c live property changed. */
     void liveChanged();
+    /*! The \c pollInterval property changed. */
     void pollIntervalChanged();
+    /*! The \c count property changed. */
     void countChanged();
+    /*! The \c loading property changed. */
     void loadingChanged();
+    /*! The \c atEnd property changed. */
     void atEndChanged();
+    /*! The \c error property changed. */
     void errorChanged();
+    /*! The \c columns property changed. */
     void columnsChanged();
     /*! A load or refresh finished and the rows are in the model. */
     void refreshed();

@@ -25,17 +25,24 @@ QT_DECLARE_QESDP_SPECIALIZATION_DTOR_WITH_EXPORT(QAsyncSqliteRowPrivate, QASYNCS
 class QASYNCSQLITE_EXPORT QAsyncSqliteRow
 {
     Q_GADGET
+    /*! The column names in result order (see keys()). */
     Q_PROPERTY(QStringList keys READ keys)
+    /*! The number of columns (see count()). */
     Q_PROPERTY(int count READ count)
 public:
     /*! Creates an empty row. */
     QAsyncSqliteRow();
     /*! Creates a row of \a values named by \a columns (equal lengths). */
     QAsyncSqliteRow(const QStringList &columns, const QVariantList &values);
+    /*! Copies \a other (cheap: the data is shared). */
     QAsyncSqliteRow(const QAsyncSqliteRow &other);
+    /*! Moves \a other into this row. */
     QAsyncSqliteRow(QAsyncSqliteRow &&other) noexcept;
+    /*! Assigns \a other (cheap: the data is shared). */
     QAsyncSqliteRow &operator=(const QAsyncSqliteRow &other);
+    /*! Move-assigns \a other. */
     QAsyncSqliteRow &operator=(QAsyncSqliteRow &&other) noexcept;
+    /*! Destroys the row. */
     ~QAsyncSqliteRow();
 
     /*! The value of column \a index, or an invalid QVariant if out of range. */
@@ -43,7 +50,9 @@ public:
     /*! The value of the column called \a name (case-insensitive), or an
         invalid QVariant if there is none. */
     Q_INVOKABLE QVariant value(const QString &name) const;
+    /*! Same as value(int). */
     QVariant operator[](int index) const { return value(index); }
+    /*! Same as value(const QString &). */
     QVariant operator[](const QString &name) const { return value(name); }
     /*! Whether a column called \a name exists (case-insensitive). */
     bool contains(const QString &name) const;
@@ -59,6 +68,7 @@ public:
     /*! Rows are equal when their column names and values are equal. */
     friend bool operator==(const QAsyncSqliteRow &a, const QAsyncSqliteRow &b)
     { return a.keys() == b.keys() && a.toList() == b.toList(); }
+    /*! Rows differ when their column names or values differ. */
     friend bool operator!=(const QAsyncSqliteRow &a, const QAsyncSqliteRow &b)
     { return !(a == b); }
 

@@ -3,8 +3,12 @@
 #ifndef QASYNCSQLITETEST_H
 #define QASYNCSQLITETEST_H
 
-// Qt Test helpers for code that uses QAsyncSqlite. Header-only: link
-// QAsyncSqlite::Test (or QAsyncSqlite::QAsyncSqlite and Qt6::Test).
+/*!
+    \file qasyncsqlitetest.h
+    \brief Qt Test helpers for code that uses QAsyncSqlite
+    (\c <QAsyncSqlite/QAsyncSqliteTest>). Header-only: link
+    QAsyncSqlite::Test (or QAsyncSqlite::QAsyncSqlite and Qt6::Test).
+*/
 
 #include <QAsyncSqlite/qasyncsqliteerror.h>
 
@@ -127,6 +131,7 @@ QString awaitError(const QFuture<T> &future, std::optional<E> &error,
 class TemporaryDatabase
 {
 public:
+    /*! Creates the temporary directory; path() is \a fileName inside it. */
     explicit TemporaryDatabase(const QString &fileName = QStringLiteral("test.sqlite"))
         : m_fileName(fileName) {}
     /*! Whether the temporary directory could be created. */
