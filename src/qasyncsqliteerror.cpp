@@ -51,7 +51,10 @@ QASYNCSQLITE_DEFINE_ERROR(QAsyncSqliteNotSupportedError)
 QString QAsyncSqliteError::nameForCode(int extendedCode)
 {
     // Every result code of sqlite3.h (3.40), so that errorName() is exact.
-    static const QHash<int, QLatin1String> names = {
+    // Never destroyed: a connection with static lifetime closes (and builds
+    // errors) during exit, possibly after this table's destructor would have
+    // run (tst_fault_races::appQuitsWithConnectionsOpen).
+    static const QHash<int, QLatin1String> &names = *new QHash<int, QLatin1String>{
 #define CODE(c) { c, QLatin1String(#c) },
         CODE(SQLITE_OK)
         CODE(SQLITE_ERROR)
