@@ -5,7 +5,6 @@
 #include "qasyncsqliteworker_p.h"
 #include "qasyncsqlitetypes_p.h"
 
-#include <limits>
 
 using namespace QAsyncSqlite;
 using namespace QAsyncSqlite::Detail;
@@ -44,61 +43,27 @@ QVariantList argumentsOf(int argc, sqlite3_value **argv)
 
 void setResult(sqlite3_context *ctx, const QVariant &original)
 {
-    QVariant value = original;
-    if (const Adapter adapter = adapterFor(value.metaType()))
-        value = adapter(value);
-    switch (value.metaType().id()) {
-    case QMetaType::UnknownType:
-    case QMetaType::Nullptr:
+    const SqlValue value = toSqlValue(original);
+    switch (value.kind) {
+    case SqlValue::Null:
         sqlite3_result_null(ctx);
         return;
-    case QMetaType::Bool:
-        sqlite3_result_int(ctx, value.toBool() ? 1 : 0);
+    case SqlValue::Integer:
+        sqlite3_result_int64(ctx, value.integer);
         return;
-    case QMetaType::Int:
-    case QMetaType::UInt:
-    case QMetaType::Long:
-    case QMetaType::LongLong:
-    case QMetaType::Short:
-    case QMetaType::UShort:
-    case QMetaType::Char:
-    case QMetaType::SChar:
-    case QMetaType::UChar:
-        sqlite3_result_int64(ctx, value.toLongLong());
+    case SqlValue::Real:
+        sqlite3_result_double(ctx, value.real);
         return;
-    case QMetaType::ULong:
-    case QMetaType::ULongLong:
-        if (value.toULongLong() > quint64(std::numeric_limits<qint64>::max())) {
-            sqlite3_result_error(ctx, "user-defined function returned an integer too large for SQLite", -1);
-            return;
-        }
-        sqlite3_result_int64(ctx, qint64(value.toULongLong()));
+    case SqlValue::Text:
+        sqlite3_result_text64(ctx, value.data(), sqlite3_uint64(value.bytes.size()), SQLITE_TRANSIENT, SQLITE_UTF8);
         return;
-    case QMetaType::Double:
-    case QMetaType::Float:
-        sqlite3_result_double(ctx, value.toDouble());
+    case SqlValue::Blob:
+        sqlite3_result_blob64(ctx, value.data(), sqlite3_uint64(value.bytes.size()), SQLITE_TRANSIENT);
         return;
-    case QMetaType::QByteArray: {
-        const QByteArray bytes = value.toByteArray();
-        sqlite3_result_blob64(ctx, bytes.constData() ? bytes.constData() : "", sqlite3_uint64(bytes.size()),
-                              SQLITE_TRANSIENT);
+    case SqlValue::TooLarge:
+        sqlite3_result_error(ctx, "user-defined function returned an integer too large for SQLite", -1);
         return;
-    }
-    case QMetaType::QString:
-    case QMetaType::QChar:
-    case QMetaType::QDate:
-    case QMetaType::QTime:
-    case QMetaType::QDateTime: {
-        const int type = value.metaType().id();
-        const QString text = type == QMetaType::QString ? value.toString()
-            : type == QMetaType::QChar                  ? QString(value.toChar())
-                                                        : dateTimeToSql(value);
-        const QByteArray utf8 = text.toUtf8();
-        sqlite3_result_text64(ctx, utf8.constData() ? utf8.constData() : "", sqlite3_uint64(utf8.size()),
-                              SQLITE_TRANSIENT, SQLITE_UTF8);
-        return;
-    }
-    default: {
+    case SqlValue::Unsupported: {
         const QByteArray message = "user-defined function returned an unsupported type: "
             + QByteArray(original.metaType().name());
         sqlite3_result_error(ctx, message.constData(), int(message.size()));

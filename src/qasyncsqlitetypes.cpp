@@ -7,6 +7,7 @@
 #include <QtCore/qreadwritelock.h>
 
 #include <atomic>
+#include <limits>
 
 namespace {
 
@@ -129,4 +130,66 @@ QString QAsyncSqlite::Detail::dateTimeToSql(const QVariant &value)
     default:
         return {};
     }
+}
+
+QAsyncSqlite::Detail::SqlValue QAsyncSqlite::Detail::toSqlValue(const QVariant &original)
+{
+    QVariant value = original;
+    if (const Adapter adapter = adapterFor(value.metaType()))
+        value = adapter(value);
+    SqlValue result;
+    switch (value.metaType().id()) {
+    case QMetaType::UnknownType:
+    case QMetaType::Nullptr:
+        break;
+    case QMetaType::Bool:
+        result.kind = SqlValue::Integer;
+        result.integer = value.toBool() ? 1 : 0;
+        break;
+    case QMetaType::Int:
+    case QMetaType::UInt:
+    case QMetaType::Long:
+    case QMetaType::LongLong:
+    case QMetaType::Short:
+    case QMetaType::UShort:
+    case QMetaType::Char:
+    case QMetaType::SChar:
+    case QMetaType::UChar:
+        result.kind = SqlValue::Integer;
+        result.integer = value.toLongLong();
+        break;
+    case QMetaType::ULong:
+    case QMetaType::ULongLong: {
+        const quint64 u = value.toULongLong();
+        result.kind = u > quint64(std::numeric_limits<qint64>::max()) ? SqlValue::TooLarge : SqlValue::Integer;
+        result.integer = qint64(u);
+        break;
+    }
+    case QMetaType::Double:
+    case QMetaType::Float:
+        result.kind = SqlValue::Real;
+        result.real = value.toDouble();
+        break;
+    case QMetaType::QString:
+        result.kind = SqlValue::Text;
+        result.bytes = value.toString().toUtf8();
+        break;
+    case QMetaType::QChar:
+        result.kind = SqlValue::Text;
+        result.bytes = QString(value.toChar()).toUtf8();
+        break;
+    case QMetaType::QDate:
+    case QMetaType::QTime:
+    case QMetaType::QDateTime:
+        result.kind = SqlValue::Text;
+        result.bytes = dateTimeToSql(value).toUtf8();
+        break;
+    case QMetaType::QByteArray:
+        result.kind = SqlValue::Blob;
+        result.bytes = value.toByteArray();
+        break;
+    default:
+        result.kind = SqlValue::Unsupported;
+    }
+    return result;
 }

@@ -13,6 +13,20 @@ Adapter adapterFor(QMetaType type);
 Converter converterFor(const QString &typeName);
 // Text forms of the built-in date/time adapters (Python's isoformat(" ")).
 QString dateTimeToSql(const QVariant &value);
+
+// A QVariant as SQLite stores it, after adapters: the one conversion behind
+// bound parameters and user function results.
+struct SqlValue
+{
+    enum Kind { Null, Integer, Real, Text, Blob, TooLarge, Unsupported };
+    Kind kind = Null;
+    qint64 integer = 0;
+    double real = 0;
+    QByteArray bytes;   // Text (UTF-8) and Blob; never a null pointer
+
+    const char *data() const { return bytes.constData() ? bytes.constData() : ""; }
+};
+SqlValue toSqlValue(const QVariant &value);
 } // namespace QAsyncSqlite::Detail
 
 #endif // QASYNCSQLITETYPES_P_H

@@ -6,8 +6,6 @@
 #include <QtCore/qcoreapplication.h>
 #include <QtCore/qhash.h>
 
-#include <cstring>
-#include <limits>
 
 Q_LOGGING_CATEGORY(lcQAsyncSqlite, "qasyncsqlite")
 // Debug only, and off unless enabled (QT_LOGGING_RULES="qasyncsqlite.sql.debug=true").
@@ -181,68 +179,33 @@ void QAsyncSqliteWorker::bindAll(sqlite3_stmt *stmt, const Params &params, const
 
 void QAsyncSqliteWorker::bindValue(sqlite3_stmt *stmt, int index, const QVariant &original, const QString &sql)
 {
-    QVariant value = original;
-    if (const Adapter adapter = adapterFor(value.metaType()))
-        value = adapter(value);
-
+    const SqlValue value = toSqlValue(original);
     int rc = SQLITE_OK;
-    switch (value.metaType().id()) {
-    case QMetaType::UnknownType:
-    case QMetaType::Nullptr:
+    switch (value.kind) {
+    case SqlValue::Null:
         rc = sqlite3_bind_null(stmt, index);
         break;
-    case QMetaType::Bool:
-        rc = sqlite3_bind_int(stmt, index, value.toBool() ? 1 : 0);
+    case SqlValue::Integer:
+        rc = sqlite3_bind_int64(stmt, index, value.integer);
         break;
-    case QMetaType::Int:
-    case QMetaType::UInt:
-    case QMetaType::Long:
-    case QMetaType::LongLong:
-    case QMetaType::Short:
-    case QMetaType::UShort:
-    case QMetaType::Char:
-    case QMetaType::SChar:
-    case QMetaType::UChar:
-        rc = sqlite3_bind_int64(stmt, index, value.toLongLong());
+    case SqlValue::Real:
+        rc = sqlite3_bind_double(stmt, index, value.real);
         break;
-    case QMetaType::ULong:
-    case QMetaType::ULongLong: {
-        const quint64 u = value.toULongLong();
-        if (u > quint64(std::numeric_limits<qint64>::max())) {
-            throw QAsyncSqliteDataError(
-                SQLITE_MISMATCH,
-                QStringLiteral("Error binding parameter %1: %2 is too large for SQLite's 64-bit INTEGER.")
-                    .arg(index).arg(u),
-                sql);
-        }
-        rc = sqlite3_bind_int64(stmt, index, qint64(u));
-        break;
-    }
-    case QMetaType::Double:
-    case QMetaType::Float:
-        rc = sqlite3_bind_double(stmt, index, value.toDouble());
-        break;
-    case QMetaType::QString:
-    case QMetaType::QChar:
-    case QMetaType::QDate:
-    case QMetaType::QTime:
-    case QMetaType::QDateTime: {
-        const QString text = value.metaType().id() == QMetaType::QString ? value.toString()
-            : value.metaType().id() == QMetaType::QChar                 ? QString(value.toChar())
-                                                                        : dateTimeToSql(value);
-        const QByteArray utf8 = text.toUtf8();
+    case SqlValue::Text:
         // A null pointer would bind NULL: an empty string must stay ''.
-        rc = sqlite3_bind_text64(stmt, index, utf8.constData() ? utf8.constData() : "",
-                                 sqlite3_uint64(utf8.size()), SQLITE_TRANSIENT, SQLITE_UTF8);
+        rc = sqlite3_bind_text64(stmt, index, value.data(), sqlite3_uint64(value.bytes.size()), SQLITE_TRANSIENT,
+                                 SQLITE_UTF8);
         break;
-    }
-    case QMetaType::QByteArray: {
-        const QByteArray bytes = value.toByteArray();
-        rc = sqlite3_bind_blob64(stmt, index, bytes.constData() ? bytes.constData() : "",
-                                 sqlite3_uint64(bytes.size()), SQLITE_TRANSIENT);
+    case SqlValue::Blob:
+        rc = sqlite3_bind_blob64(stmt, index, value.data(), sqlite3_uint64(value.bytes.size()), SQLITE_TRANSIENT);
         break;
-    }
-    default:
+    case SqlValue::TooLarge:
+        throw QAsyncSqliteDataError(
+            SQLITE_MISMATCH,
+            QStringLiteral("Error binding parameter %1: %2 is too large for SQLite's 64-bit INTEGER.")
+                .arg(index).arg(original.toULongLong()),
+            sql);
+    case SqlValue::Unsupported:
         throw QAsyncSqliteProgrammingError(
             SQLITE_MISMATCH,
             QStringLiteral("Error binding parameter %1: type '%2' is not supported.")
