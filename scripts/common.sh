@@ -37,6 +37,8 @@ QASYNCSQLITE_PACKAGES=(
     libqt6sql6-sqlite
     doxygen                       # the API reference (target docs); graphviz is optional
     doxyqml
+    clang                         # scripts/test-sanitizers: the libFuzzer target (tests/fuzz)
+    libclang-rt-14-dev            #   and its runtime (GCC's ASan/UBSan/TSan come with g++)
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

@@ -177,14 +177,14 @@ void QAsyncSqliteWorker::backupTo(QAsyncSqliteWorker *target, const QAsyncSqlite
         rendezvous->state = Rendezvous::State::Parked;
         rendezvous->changed.wakeAll();
         while (!rendezvous->done)
-            rendezvous->changed.wait(&rendezvous->mutex);
+            waitAnnotated(rendezvous->changed, rendezvous->mutex);
     }));
     guard.reset();   // from now on only the queued job holds it
 
     {
         QMutexLocker locker(&rendezvous->mutex);
         while (rendezvous->state == Rendezvous::State::Waiting) {
-            rendezvous->changed.wait(&rendezvous->mutex, QDeadlineTimer(ParkPollInterval));
+            waitAnnotated(rendezvous->changed, rendezvous->mutex, QDeadlineTimer(ParkPollInterval));
             if (rendezvous->state == Rendezvous::State::Waiting && currentRequestCanceled()) {
                 // A busy target must not hold a canceled backup forever.
                 rendezvous->state = Rendezvous::State::Abandoned;

@@ -427,7 +427,7 @@ void QAsyncSqliteWorker::run()
         {
             QMutexLocker locker(&m_queueMutex);
             while (m_queue.empty())
-                m_queueNotEmpty.wait(&m_queueMutex);
+                waitAnnotated(m_queueNotEmpty, m_queueMutex);
             batch.swap(m_queue);
         }
         // Drain everything queued per wake-up: a wake costs far more than a query.
@@ -493,6 +493,14 @@ void QAsyncSqliteWorker::process(Job &job, bool lastInBatch)
     QFutureInterfaceBase &fi = job.futureInterface();
     if (fi.isCanceled()) {
         // Canceled while queued: never runs.
+        if (!m_db && !m_wasOpened && !m_openError) {
+            // That was open() (always the first job): with no handle nothing
+            // after it may run (fuzz_requests found sqlite3_limit(nullptr));
+            // end the worker as a failed open does
+            // (tst_fault_races::cancelOpen).
+            m_openError = std::make_unique<QAsyncSqliteOperationalError>(
+                SQLITE_ABORT, QStringLiteral("open() was canceled before it ran"));
+        }
         if (lastInBatch) {
             endSharedRead();
             publishState(true);
