@@ -20,6 +20,7 @@
 #include <QtCore/qdir.h>
 #include <QtCore/qeventloop.h>
 #include <QtCore/qfile.h>
+#include <QtCore/qfuturewatcher.h>
 #include <QtCore/qjsonarray.h>
 #include <QtCore/qjsondocument.h>
 #include <QtCore/qjsonobject.h>
@@ -174,6 +175,23 @@ struct Touch
 // ---------------------------------------------------------------------------
 // Waiting on the event loop
 
+// Calls fn(future) on context's thread once the future finished. A
+// QFutureWatcher rather than then(context, …): Qt 6.4.2 can run a then()
+// continuation twice when it is attached while the worker finishes the
+// future (setContinuation runs it and stores it, runContinuation runs it
+// again), which crashes; watchers have no such race.
+template <typename T, typename Fn>
+void whenFinished(const QFuture<T> &future, QObject *context, Fn &&fn)
+{
+    auto *watcher = new QFutureWatcher<T>(context);
+    QObject::connect(watcher, &QFutureWatcherBase::finished, context,
+                     [watcher, fn = std::forward<Fn>(fn)]() mutable {
+                         watcher->deleteLater();
+                         fn(watcher->future());
+                     });
+    watcher->setFuture(future);
+}
+
 template <typename T>
 T awaitFuture(QFuture<T> future)
 {
@@ -181,7 +199,7 @@ T awaitFuture(QFuture<T> future)
         QEventLoop loop;
         QObject context;
         bool done = false;
-        future.then(&context, [&](QFuture<T>) {
+        whenFinished(future, &context, [&](QFuture<T>) {
             done = true;
             loop.quit();
         });
@@ -386,7 +404,7 @@ void w1(const Config &c)
             Clock::time_point t0;
             std::function<void()> next = [&] {
                 t0 = Clock::now();
-                db.execute(PointSql, {pointId(k, c.rows)}).then(&context, [&](QFuture<QVariantList> f) {
+                whenFinished(db.execute(PointSql, {pointId(k, c.rows)}), &context, [&](QFuture<QVariantList> f) {
                     const double us = microsSince(t0);
                     touch.rows_(f.result());
                     if (k >= total - c.w1)
@@ -840,7 +858,7 @@ W5Result w5Async(const Config &c)
         QFuture<QVariantList> last;
         for (int i = 0; i < Batch; ++i)
             last = db->execute(PointSql, {pointId(k++, c.rows)});
-        last.then(&context, [&, db](QFuture<QVariantList>) {
+        whenFinished(last, &context, [&, db](QFuture<QVariantList>) {
             --inFlight;
             reads += Batch;
             if (!stop)
@@ -853,7 +871,7 @@ W5Result w5Async(const Config &c)
     std::function<void()> writeBatch = [&] {
         ++inFlight;
         writer.executeMany(u"INSERT INTO w5(a, b, c) VALUES(?, ?, ?)"_s, rows);
-        writer.commit().then(&context, [&](QFuture<void>) {
+        whenFinished(writer.commit(), &context, [&](QFuture<void>) {
             --inFlight;
             written += 100;
             if (!stop)
@@ -1261,7 +1279,7 @@ void w8(const Config &c)
             bool done = false;
             auto t0 = Clock::now();
             std::function<void()> next = [&] {
-                db.execute(insert, rowParams(k)).then(&context, [&](QFuture<QVariantList> f) {
+                whenFinished(db.execute(insert, rowParams(k)), &context, [&](QFuture<QVariantList> f) {
                     f.waitForFinished();
                     if (++k < c.w8)
                         next();

@@ -267,6 +267,8 @@ private:
     void bindValue(sqlite3_stmt *stmt, int index, const QVariant &value, const QString &sql);
     void beginImplicitTransaction(const QString &sql);
     void process(Job &job, bool lastInBatch);
+    // Polls for new work for a few microseconds before the worker sleeps.
+    void spinForWork() const;
     // A read transaction shared by the queries of one batch, in autocommit
     // mode: one snapshot instead of one per query.
     void beginSharedRead();
@@ -287,6 +289,7 @@ private:
     QWaitCondition m_queueNotEmpty;
     std::deque<std::unique_ptr<Job>> m_queue;
     bool m_accepting = true;
+    std::atomic<bool> m_hasWork{false};   // set with the queue, read lock-free while spinning
     bool m_closeQueued = false;
     std::atomic<bool> m_abandoned{false};   // also read by progressTick() without the lock
     const Job *m_closeJob = nullptr;
