@@ -653,6 +653,11 @@ void QAsyncSqliteWorker::openDatabase()
     exec(QStringLiteral("SELECT count(*) FROM sqlite_schema"));
     for (const QString &pragma : m_options.pragmas)
         exec(QStringLiteral("PRAGMA ") + pragma);
+    if (currentRequestCanceled()) {
+        // Canceled while opening: its future reads canceled, so the
+        // connection must not go on as open either (tst_fault_races::cancelOpen).
+        throw QAsyncSqliteOperationalError(SQLITE_ABORT, QStringLiteral("open() was canceled"));
+    }
     m_wasOpened = true;
     // Posted before open()'s future finishes, so it reaches the caller first.
     post([](QAsyncSqliteConnection *c) { Q_EMIT c->opened(); });
@@ -816,8 +821,24 @@ void QAsyncSqliteWorker::beginSharedRead()
         || !sqlite3_get_autocommit(m_db)) {
         return;
     }
-    exec(QStringLiteral("BEGIN"));
+    try {
+        exec(QStringLiteral("BEGIN"));
+    } catch (const QAsyncSqliteError &) {
+        // An interrupt can fail BEGIN after it took effect: never leave that
+        // transaction behind to swallow later autocommit writes.
+        abandonTransaction();
+        throw;
+    }
     m_sharedRead = true;
+}
+
+void QAsyncSqliteWorker::abandonTransaction()
+{
+    // interrupt() from another thread may hit a ROLLBACK too
+    // (tst_fault_races::interruptRacingClose): retry until it took.
+    CancelSource notCancelable(*this, nullptr);
+    for (int attempt = 0; attempt < 1000 && !sqlite3_get_autocommit(m_db); ++attempt)
+        sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
 void QAsyncSqliteWorker::endSharedRead()
@@ -830,12 +851,10 @@ void QAsyncSqliteWorker::endSharedRead()
         exec(QStringLiteral("COMMIT"));
     } catch (const QAsyncSqliteError &error) {
         // Ending a read-only transaction cannot lose data; never leave it open.
-        qCWarning(lcQAsyncSqlite) << "Ending a shared read transaction failed:" << error.what();
-        // interrupt() from another thread can hit the ROLLBACK too: left
-        // open, the transaction would swallow later autocommit writes
-        // (tst_fault_races::interruptRacingClose). Retry until it ends.
-        for (int attempt = 0; attempt < 1000 && !sqlite3_get_autocommit(m_db); ++attempt)
-            sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+        // An interrupt() meant for a query may hit this COMMIT: expected, quiet.
+        if (error.code() != SQLITE_INTERRUPT)
+            qCWarning(lcQAsyncSqlite) << "Ending a shared read transaction failed:" << error.what();
+        abandonTransaction();
     }
 }
 
@@ -1000,16 +1019,15 @@ QAsyncSqliteTransaction::QAsyncSqliteTransaction(QAsyncSqliteWorker &worker, Tra
     : m_worker(worker)
 {
     if (sqlite3_get_autocommit(worker.db())) {
-        switch (mode) {
-        case TransactionMode::Deferred:
-            worker.exec(QStringLiteral("BEGIN DEFERRED"));
-            break;
-        case TransactionMode::Immediate:
-            worker.exec(QStringLiteral("BEGIN IMMEDIATE"));
-            break;
-        case TransactionMode::Exclusive:
-            worker.exec(QStringLiteral("BEGIN EXCLUSIVE"));
-            break;
+        const QString begin = mode == TransactionMode::Deferred ? QStringLiteral("BEGIN DEFERRED")
+            : mode == TransactionMode::Exclusive                ? QStringLiteral("BEGIN EXCLUSIVE")
+                                                                : QStringLiteral("BEGIN IMMEDIATE");
+        try {
+            worker.exec(begin);
+        } catch (const QAsyncSqliteError &) {
+            // Interrupted after taking effect: no destructor will roll it back.
+            worker.abandonTransaction();
+            throw;
         }
     } else {
         // Nested inside an open transaction: a savepoint keeps it atomic.

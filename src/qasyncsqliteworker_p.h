@@ -273,6 +273,8 @@ private:
     // mode: one snapshot instead of one per query.
     void beginSharedRead();
     void endSharedRead();
+    // Rolls back whatever transaction is open, retrying through interrupts.
+    void abandonTransaction();
     void failJob(Job &job, const QAsyncSqliteError &error);
     // Updates the snapshots; with \a flush, posts the signals they imply.
     void publishState(bool flush);
