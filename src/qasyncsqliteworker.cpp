@@ -1005,13 +1005,6 @@ void QAsyncSqliteWorker::setSettings(const Settings &settings)
         commit();   // as Python does when isolation_level becomes None
 }
 
-void QAsyncSqliteWorker::setIsolationLevel(IsolationLevel level)
-{
-    Settings settings = m_settings;
-    settings.isolationLevel = level;
-    setSettings(settings);
-}
-
 // ---------------------------------------------------------------------------
 // QAsyncSqliteTransaction
 

@@ -191,7 +191,6 @@ public:
     void commit();
     void rollback();
     void setSettings(const QAsyncSqlite::Detail::Settings &settings);
-    void setIsolationLevel(QAsyncSqlite::IsolationLevel level);
 
     void cursorExecute(const std::shared_ptr<QAsyncSqliteCursorState> &cursor, const QString &sql,
                        const Params &params);
