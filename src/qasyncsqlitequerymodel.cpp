@@ -349,6 +349,12 @@ void QAsyncSqliteQueryModelPrivate::updateLiveSources()
         return;
     connectionSignals.append(
         QObject::connect(connection, &QAsyncSqliteConnection::tablesChanged, q, [this](const QStringList &changed) {
+            // Tables not known yet (e.g. the query failed because its table
+            // did not exist): any change may be the one it waits for.
+            if (tables.isEmpty()) {
+                scheduleReload(true);
+                return;
+            }
             for (const QString &table : changed) {
                 if (tables.contains(table, Qt::CaseInsensitive)) {
                     scheduleReload(true);

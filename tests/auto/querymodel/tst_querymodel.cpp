@@ -24,6 +24,7 @@ private Q_SLOTS:
     void liveRefreshOtherConnection();
     void refreshKeepsLoadedRows();
     void fetchMoreDuringRefresh();
+    void liveRecoversWhenTableAppears();
     void destroyWhileLoading();
     void supersededLoadIsCanceled();
 
@@ -265,6 +266,24 @@ void tst_QueryModel::supersededLoadIsCanceled()
     QVERIFY(refreshed.wait());
     QCOMPARE(model.count(), 10);
     QVERIFY(model.error().isEmpty());
+}
+
+void tst_QueryModel::liveRecoversWhenTableAppears()
+{
+    // The query fails at first (no such table), so the model cannot know
+    // which tables it reads: any commit must make it try again.
+    QAsyncSqliteQueryModel model;
+    QSignalSpy errorChanged(&model, &QAsyncSqliteQueryModel::errorChanged);
+    model.setPollInterval(0);
+    model.setLive(true);
+    model.setConnection(m_db.get());
+    model.setQuery(u"SELECT title FROM later ORDER BY title"_s);
+    QVERIFY(errorChanged.wait());
+    QCOMPARE(model.error().value(u"name"_s).toString(), u"SQLITE_ERROR"_s);
+    QASYNCSQLITE_AWAIT(m_db->executeScript(u"CREATE TABLE later(title TEXT); INSERT INTO later VALUES('here');"_s));
+    QTRY_COMPARE(model.count(), 1);
+    QVERIFY(model.error().isEmpty());
+    QCOMPARE(model.data(model.index(0, 0)).toString(), u"here"_s);
 }
 
 QTEST_GUILESS_MAIN(tst_QueryModel)
