@@ -363,7 +363,7 @@ void QAsyncSqliteWorker::enqueue(std::unique_ptr<Job> job)
     QMutexLocker locker(&m_queueMutex);
     if (!m_accepting) {
         locker.unlock();
-        job->fail(rejection());
+        job->fail(rejection());   // closed, or failed to open: a call on a closed connection
         return;
     }
     m_queue.push_back(std::move(job));
@@ -516,8 +516,10 @@ void QAsyncSqliteWorker::process(Job &job, bool lastInBatch)
             // after it may run (fuzz_requests found sqlite3_limit(nullptr));
             // end the worker as a failed open does
             // (tst_fault_races::cancelOpen).
+            QMutexLocker locker(&m_queueMutex);
             m_openError = std::make_unique<QAsyncSqliteOperationalError>(
                 SQLITE_ABORT, QStringLiteral("open() was canceled before it ran"));
+            m_accepting = false;
         }
         if (lastInBatch) {
             endSharedRead();
@@ -595,12 +597,12 @@ void QAsyncSqliteWorker::open()
         openDatabase();
     } catch (const QAsyncSqliteError &error) {
         closeDatabase();
-        m_openError.reset(error.clone());
         {
             // Before open()'s future fails: a caller reacting to the failure
             // may call open() again at once, which must not find the
             // connection still "open" (tst_fault_vfs::reopenRightAfterFailedOpen).
             QMutexLocker locker(&m_queueMutex);
+            m_openError.reset(error.clone());
             m_accepting = false;
         }
         throw;

@@ -401,8 +401,10 @@ void tst_BadInput::corruptFiles_data()
     // SQLITE_MISUSE: a request queued after a failed open() finished is
     // rejected as made on a closed connection.
     const QStringList notADb{u"SQLITE_NOTADB"_s, u"SQLITE_MISUSE"_s};
+    // SQLITE_TOOBIG: a damaged record header can claim a value larger than
+    // SQLite's length limit.
     const QStringList corrupt{u"SQLITE_CORRUPT"_s, u"SQLITE_NOTADB"_s, u"SQLITE_CORRUPT_INDEX"_s, u"SQLITE_ERROR"_s,
-                              u"SQLITE_MISUSE"_s};
+                              u"SQLITE_MISUSE"_s, u"SQLITE_TOOBIG"_s};
     QTest::newRow("bad header magic") << u"magic"_s << notADb;
     QTest::newRow("bad page size") << u"pagesize"_s << notADb;
     QTest::newRow("flipped bytes in a table page") << u"page"_s << corrupt;
