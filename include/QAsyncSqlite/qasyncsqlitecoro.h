@@ -103,8 +103,12 @@ public:
     /*! Wraps \a future. */
     explicit FutureAwaiter(QFuture<T> future) : m_future(std::move(future)) {}
 
-    /*! True when the future is already finished: no suspension then. */
-    bool await_ready() const noexcept { return m_future.isFinished(); }
+    /*! Always false: the coroutine resumes from the event loop even when the
+        future has already finished. Resuming inline would let a consumer of
+        rows() whose next chunk is already there recurse once per row until
+        the stack overflows; one event-loop turn per await keeps the depth
+        bounded by the chunk size. */
+    bool await_ready() const noexcept { return false; }
 
     /*! Resumes \a awaiting from the event loop of the current thread once
         the future has finished. */
