@@ -42,7 +42,7 @@ public:
             worker->enqueue(std::move(job));
             return;
         }
-        job->fail(QAsyncSqliteProgrammingError(SQLITE_MISUSE, QStringLiteral("Cannot operate on a closed database.")));
+        job->fail(QAsyncSqliteWorker::rejection());
     }
 
     // Keeps the worker object alive; a closed worker rejects every job.

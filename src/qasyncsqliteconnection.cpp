@@ -145,7 +145,7 @@ void QAsyncSqliteConnection::enqueue(std::unique_ptr<Job> job)
         worker->enqueue(std::move(job));
         return;
     }
-    job->fail(QAsyncSqliteProgrammingError(SQLITE_MISUSE, QStringLiteral("Cannot operate on a closed database.")));
+    job->fail(QAsyncSqliteWorker::rejection());
 }
 
 QFuture<QVariantList> QAsyncSqliteConnection::submitQuery(std::function<QVariantList(QAsyncSqliteWorker &)> fn)

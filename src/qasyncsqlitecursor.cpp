@@ -39,7 +39,7 @@ void QAsyncSqliteCursorPrivate::enqueue(std::unique_ptr<Job> job)
         worker->enqueue(std::move(job));
         return;
     }
-    job->fail(QAsyncSqliteProgrammingError(SQLITE_MISUSE, QStringLiteral("Cannot operate on a closed database.")));
+    job->fail(QAsyncSqliteWorker::rejection());
 }
 
 QFuture<void> QAsyncSqliteCursor::execute(const QString &sql, const QVariantList &params)
@@ -105,15 +105,13 @@ QFuture<void> QAsyncSqliteCursor::stream()
 {
     Q_D(QAsyncSqliteCursor);
     if (d->closed) {
-        return makeFailedFuture<void>(
-            QAsyncSqliteProgrammingError(SQLITE_MISUSE, QStringLiteral("Cannot operate on a closed cursor.")));
+        return makeFailedFuture<void>(QAsyncSqliteWorker::closedCursor());
     }
     // The job's future is the stream's: the pump finishes it after the last chunk.
     auto job = std::make_unique<InterfaceJob<void>>(
         [state = d->state](QAsyncSqliteWorker &w, QFutureInterface<void> &stream, Job &self) {
-            if (state->closed) {
-                throw QAsyncSqliteProgrammingError(SQLITE_MISUSE, QStringLiteral("Cannot operate on a closed cursor."));
-            }
+            if (state->closed)
+                throw QAsyncSqliteWorker::closedCursor();
             if (state->streaming)
                 throw QAsyncSqliteProgrammingError(SQLITE_MISUSE, QStringLiteral("The cursor is already streaming."));
             state->stream = stream;

@@ -18,15 +18,12 @@ public:
     QFuture<R> submit(std::function<R(QAsyncSqliteWorker &, const std::shared_ptr<QAsyncSqliteCursorState> &)> fn)
     {
         if (closed) {
-            return QAsyncSqlite::Detail::makeFailedFuture<R>(QAsyncSqliteProgrammingError(
-                SQLITE_MISUSE, QStringLiteral("Cannot operate on a closed cursor.")));
+            return QAsyncSqlite::Detail::makeFailedFuture<R>(QAsyncSqliteWorker::closedCursor());
         }
         auto job = std::make_unique<QAsyncSqlite::Detail::CallableJob<R>>(
             [state = state, fn = std::move(fn)](QAsyncSqliteWorker &w) -> R {
-                if (state->closed) {
-                    throw QAsyncSqliteProgrammingError(SQLITE_MISUSE,
-                                                       QStringLiteral("Cannot operate on a closed cursor."));
-                }
+                if (state->closed)
+                    throw QAsyncSqliteWorker::closedCursor();
                 return fn(w, state);
             });
         QFuture<R> future = job->future();

@@ -339,9 +339,14 @@ bool QAsyncSqliteWorker::isAccepting() const
     return m_accepting;
 }
 
-QAsyncSqliteProgrammingError QAsyncSqliteWorker::rejection() const
+QAsyncSqliteProgrammingError QAsyncSqliteWorker::rejection()
 {
     return QAsyncSqliteProgrammingError(SQLITE_MISUSE, QStringLiteral("Cannot operate on a closed database."));
+}
+
+QAsyncSqliteProgrammingError QAsyncSqliteWorker::closedCursor()
+{
+    return QAsyncSqliteProgrammingError(SQLITE_MISUSE, QStringLiteral("Cannot operate on a closed cursor."));
 }
 
 bool QAsyncSqliteWorker::isInUserCodeOf(const QAsyncSqliteWorker *worker)

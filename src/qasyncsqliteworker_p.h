@@ -177,7 +177,9 @@ public:
     // Posts \a fn to the connection's thread, unless the connection is gone.
     void post(std::function<void(QAsyncSqliteConnection *)> fn);
     // The error a request gets once this worker stopped accepting work.
-    QAsyncSqliteProgrammingError rejection() const;
+    static QAsyncSqliteProgrammingError rejection();
+    // The error of a request on a closed cursor.
+    static QAsyncSqliteProgrammingError closedCursor();
 
     // --- worker thread only ---
     sqlite3 *db() const { return m_db; }
