@@ -7,6 +7,7 @@
 
 #include <QtCore/qcoreapplication.h>
 #include <QtCore/qdeadlinetimer.h>
+#include <QtCore/qpointer.h>
 
 using namespace QAsyncSqlite;
 using namespace QAsyncSqlite::Detail;

@@ -31,6 +31,7 @@ QAsyncSqliteCursor::~QAsyncSqliteCursor()
     Q_D(QAsyncSqliteCursor);
     if (!d->closed)
         close();
+    d->state->cursor = nullptr;
 }
 
 void QAsyncSqliteCursorPrivate::enqueue(std::unique_ptr<Job> job)
@@ -252,7 +253,7 @@ void QAsyncSqliteWorker::cursorReset(QAsyncSqliteCursorState &c)
     if (c.streaming) {
         c.stream.reportException(QAsyncSqliteProgrammingError(
             SQLITE_MISUSE, QStringLiteral("The cursor was closed before the stream finished.")));
-        c.stream.reportFinished();
+        finishFuture(c.stream);
         c.streaming = false;
     }
     sqlite3_finalize(std::exchange(c.stmt, nullptr));
@@ -269,7 +270,7 @@ void QAsyncSqliteWorker::streamPump(const CursorStatePtr &cursor)
     try {
         for (;;) {
             if (c.stream.isCanceled()) {
-                c.stream.reportFinished();
+                finishFuture(c.stream);
                 c.streaming = false;
                 return;
             }
@@ -279,7 +280,7 @@ void QAsyncSqliteWorker::streamPump(const CursorStatePtr &cursor)
                     if (QAsyncSqliteCursor *object = cursor->cursor)
                         Q_EMIT object->finished();
                 });
-                c.stream.reportFinished();
+                finishFuture(c.stream);
                 return;
             }
             if (c.chunksInFlight.load() >= MaxChunksInFlight) {
@@ -297,10 +298,10 @@ void QAsyncSqliteWorker::streamPump(const CursorStatePtr &cursor)
                 QAsyncSqliteCursor *object = cursor->cursor;
                 if (object)
                     Q_EMIT object->rowsReady(rows);
-                // A slot may have deleted the cursor: read the QPointer again
+                // A slot may have deleted the cursor: read the pointer again
                 // rather than pass a dangling pointer on
                 // (tst_cursor::cursorDeletedMidStream).
-                Q_EMIT connection->rowsReady(cursor->cursor.data(), rows);
+                Q_EMIT connection->rowsReady(cursor->cursor, rows);
                 if (cursor->chunksInFlight.fetch_sub(1) - 1 < MaxChunksInFlight && cursor->parked.exchange(false)) {
                     if (auto worker = self.lock()) {
                         worker->enqueue(std::make_unique<CallableJob<void>>(
@@ -311,7 +312,7 @@ void QAsyncSqliteWorker::streamPump(const CursorStatePtr &cursor)
         }
     } catch (const QAsyncSqliteError &error) {
         c.stream.reportException(error);
-        c.stream.reportFinished();
+        finishFuture(c.stream);
         c.streaming = false;
     }
 }

@@ -117,6 +117,7 @@ public:
         auto *watcher = new QFutureWatcher<T>(q);
         QObject::connect(watcher, &QFutureWatcherBase::finished, q,
                          [watcher, done = std::forward<Done>(done)]() mutable {
+                             QAsyncSqlite::Detail::tsanAcquireFinished(watcher->future());
                              done(watcher->future());
                              watcher->deleteLater();
                          });

@@ -79,15 +79,6 @@ QString beginStatement(IsolationLevel level)
 
 Job::~Job() = default;
 
-// QFutureInterfaceBase::reportFinished() does not run then() continuations
-// (only the typed QFutureInterface<T>::reportFinished() does): finish every
-// job's future through this, or continuations never run and their futures
-// stay pending forever. Guarded by tst_lifecycle::closeFromWorkerContinuation.
-static void finishFuture(QFutureInterfaceBase &fi)
-{
-    QFutureInterface<void>(fi).reportFinished();
-}
-
 void Job::fail(const QAsyncSqliteError &error)
 {
     QFutureInterfaceBase &fi = futureInterface();
@@ -330,7 +321,7 @@ QAsyncSqliteWorker::~QAsyncSqliteWorker()
     for (auto &job : m_queue)
         job->fail(rejection());
     if (!m_closed.isFinished())
-        m_closed.reportFinished();
+        finishFuture(m_closed);
 }
 
 bool QAsyncSqliteWorker::isAccepting() const
@@ -508,7 +499,7 @@ void QAsyncSqliteWorker::run()
             Q_EMIT c->closed();
         Q_EMIT c->openChanged();
     });
-    m_closed.reportFinished();
+    finishFuture(m_closed);
 }
 
 void QAsyncSqliteWorker::process(Job &job, bool lastInBatch)
@@ -743,7 +734,7 @@ void QAsyncSqliteWorker::closeDatabase()
     for (const auto &cursor : m_cursors) {
         if (cursor->streaming) {
             cursor->stream.reportException(closedError);
-            cursor->stream.reportFinished();
+            finishFuture(cursor->stream);
             cursor->streaming = false;
         }
         sqlite3_finalize(std::exchange(cursor->stmt, nullptr));

@@ -11,7 +11,6 @@
 
 #include <QtCore/qloggingcategory.h>
 #include <QtCore/qmutex.h>
-#include <QtCore/qpointer.h>
 #include <QtCore/qset.h>
 #include <QtCore/qthread.h>
 #include <QtCore/qhash.h>
@@ -74,13 +73,27 @@ bool waitAnnotated(QWaitCondition &condition, QMutex &mutex, Deadline... deadlin
     return woken;
 }
 
+// Finishes every future the library hands out.
+// - QFutureInterfaceBase::reportFinished() does not run then() continuations
+//   (only the typed QFutureInterface<T>::reportFinished() does), so without
+//   the cast they would never run and their futures stay pending forever
+//   (tst_lifecycle::closeFromWorkerContinuation).
+// - The TSan release pairs with tsanAcquireFinished() on the consumer's side.
+inline void finishFuture(QFutureInterfaceBase &fi)
+{
+#ifdef QT_BUILDING_UNDER_TSAN
+    QtTsan::futexRelease(&fi.mutex());
+#endif
+    QFutureInterface<void>(fi).reportFinished();
+}
+
 template <typename R>
 QFuture<R> makeFailedFuture(const QAsyncSqliteError &error)
 {
     QFutureInterface<R> fi;
     fi.reportStarted();
     fi.reportException(error);
-    fi.reportFinished();
+    finishFuture(fi);
     return fi.future();
 }
 
@@ -137,7 +150,11 @@ struct QAsyncSqliteCursorState
     qint64 lastRowId = 0;
     qint64 rowCount = -1;
 
-    QPointer<QAsyncSqliteCursor> cursor;   // dereferenced on the cursor's thread only
+    // Set and cleared (in ~QAsyncSqliteCursor) on the cursor's thread, read
+    // there only. A plain pointer rather than a QPointer: the state may die on
+    // the worker, and a QPointer's weak reference would then be released on
+    // a thread that does not own the cursor.
+    QAsyncSqliteCursor *cursor = nullptr;
 };
 
 // Worker-side state of a QAsyncSqliteBlob.

@@ -125,6 +125,7 @@ public:
     /*! The result, or the exception (see the class description). */
     T await_resume()
     {
+        QAsyncSqlite::Detail::tsanAcquireFinished(m_future);
         if (m_future.isCanceled()) {
             m_future.waitForFinished();   // finished: does not block; rethrows a stored exception
             Detail::throwCanceled();

@@ -58,8 +58,10 @@ inline std::chrono::milliseconds defaultTimeout()
 template <typename T>
 [[nodiscard]] bool waitForFinished(const QFuture<T> &future, std::chrono::milliseconds timeout = defaultTimeout())
 {
-    if (future.isFinished())
+    if (future.isFinished()) {
+        QAsyncSqlite::Detail::tsanAcquireFinished(future);
         return true;
+    }
     QEventLoop loop;
     QFutureWatcher<T> watcher;
     QTimer timer;
@@ -70,7 +72,10 @@ template <typename T>
     timer.start(timeout);
     if (!future.isFinished())
         loop.exec();
-    return future.isFinished();
+    if (!future.isFinished())
+        return false;
+    QAsyncSqlite::Detail::tsanAcquireFinished(future);
+    return true;
 }
 
 /*! Waits for \a future and returns an empty string if it succeeded, or a
