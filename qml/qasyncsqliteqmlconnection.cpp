@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include <cmath>
+#include <variant>
 
 using namespace Qt::StringLiterals;
 using namespace QAsyncSqlite;
@@ -280,6 +281,7 @@ QJSValue QAsyncSqliteQmlConnection::rejectionFor(const QFuture<void> &future) co
     QJSEngine *engine = qjsEngine(this);
     if (!engine)
         return {};
+    QAsyncSqlite::Detail::tsanAcquireFinished(future);
     QJSValue rejection;
     try {
         QFuture<void>(future).waitForFinished();
@@ -345,10 +347,16 @@ bool QAsyncSqliteQmlConnection::tooManyArguments(const QString &method, const QJ
     return true;
 }
 
+// Positional or named parameters. Not wrapped in a QVariant: a QVariant
+// would release its copy of the list or map inside libQt6Core, where
+// ThreadSanitizer (Debian's Qt is not instrumented) cannot see the atomic
+// reference count ordering that release after the worker's last read.
+using Parameters = std::variant<QVariantList, QVariantMap>;
+
 // Converts (sql, params) or reports why not; \a params may be undefined,
 // an array (positional) or a plain object (named).
 static QString convertStatement(const QString &method, const QJSValue &sql, const QJSValue &params,
-                                QString &outSql, QVariant &outParams)
+                                QString &outSql, Parameters &outParams)
 {
     if (!sql.isString())
         return u"%1(): the SQL must be a string, not %2"_s.arg(method, typeName(sql));
@@ -392,13 +400,12 @@ QJSValue QAsyncSqliteQmlConnection::execute(const QJSValue &sql, const QJSValue 
     if (tooManyArguments(u"execute"_s, extra))
         return {};
     QString text;
-    QVariant bound;
+    Parameters bound;
     if (const QString problem = convertStatement(u"execute"_s, sql, params, text, bound); !problem.isEmpty())
         return typeError(problem);
     QJSEngine *engine = qjsEngine(this);
-    const QFuture<QVariantList> future = bound.metaType().id() == QMetaType::QVariantMap
-        ? QAsyncSqliteConnection::execute(text, bound.toMap())
-        : QAsyncSqliteConnection::execute(text, bound.toList());
+    const QFuture<QVariantList> future =
+        std::visit([&](const auto &p) { return QAsyncSqliteConnection::execute(text, p); }, bound);
     return promiseFor(future, [engine](const QFuture<QVariantList> &f) { return toJs(engine, f.result()); });
 }
 
@@ -407,13 +414,12 @@ QJSValue QAsyncSqliteQmlConnection::executeInsert(const QJSValue &sql, const QJS
     if (tooManyArguments(u"executeInsert"_s, extra))
         return {};
     QString text;
-    QVariant bound;
+    Parameters bound;
     if (const QString problem = convertStatement(u"executeInsert"_s, sql, params, text, bound); !problem.isEmpty())
         return typeError(problem);
     QJSEngine *engine = qjsEngine(this);
-    const QFuture<qint64> future = bound.metaType().id() == QMetaType::QVariantMap
-        ? QAsyncSqliteConnection::executeInsert(text, bound.toMap())
-        : QAsyncSqliteConnection::executeInsert(text, bound.toList());
+    const QFuture<qint64> future =
+        std::visit([&](const auto &p) { return QAsyncSqliteConnection::executeInsert(text, p); }, bound);
     return promiseFor(future, [engine](const QFuture<qint64> &f) { return toJs(engine, f.result()); });
 }
 
@@ -432,10 +438,10 @@ QJSValue QAsyncSqliteQmlConnection::executeMany(const QJSValue &sql, const QJSVa
         if (!set.isArray())
             return typeError(u"executeMany(): parameter set %1 must be an array, not %2"_s.arg(i).arg(typeName(set)));
         QString ignored;
-        QVariant bound;
+        Parameters bound;
         if (const QString problem = convertStatement(u"executeMany"_s, sql, set, ignored, bound); !problem.isEmpty())
             return typeError(problem);
-        sets.append(bound.toList());
+        sets.append(std::get<QVariantList>(std::move(bound)));
     }
     QJSEngine *engine = qjsEngine(this);
     return promiseFor(QAsyncSqliteConnection::executeMany(sql.toString(), sets),
@@ -457,14 +463,14 @@ QJSValue QAsyncSqliteQmlConnection::transaction(const QJSValue &statements, cons
         return {};
     if (!statements.isArray())
         return typeError(u"transaction(): expects an array of {sql, params}, not %1"_s.arg(typeName(statements)));
-    QList<std::pair<QString, QVariant>> batch;
+    QList<std::pair<QString, Parameters>> batch;
     const int length = statements.property(u"length"_s).toInt();
     for (int i = 0; i < length; ++i) {
         const QJSValue statement = statements.property(quint32(i));
         if (!statement.isObject() || statement.isArray())
             return typeError(u"transaction(): statement %1 must be an object {sql, params}"_s.arg(i));
         QString sql;
-        QVariant params;
+        Parameters params;
         const QString problem = convertStatement(u"transaction"_s, statement.property(u"sql"_s),
                                                  statement.property(u"params"_s), sql, params);
         if (!problem.isEmpty())
@@ -474,9 +480,9 @@ QJSValue QAsyncSqliteQmlConnection::transaction(const QJSValue &statements, cons
     QJSEngine *engine = qjsEngine(this);
     const QFuture<QVariantList> future = QAsyncSqliteConnection::transaction([batch](QAsyncSqliteTransaction &tx) {
         QVariantList results;
-        for (const auto &[sql, params] : batch) {
-            results.append(QVariant(params.metaType().id() == QMetaType::QVariantMap ? tx.execute(sql, params.toMap())
-                                                                                    : tx.execute(sql, params.toList())));
+        for (const auto &statement : batch) {
+            results.append(QVariant(std::visit([&](const auto &p) { return tx.execute(statement.first, p); },
+                                               statement.second)));
         }
         return results;
     });
