@@ -19,6 +19,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <thread>
 
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
@@ -206,12 +207,10 @@ void tst_Lifecycle::closeFromAnotherThread()
     QASYNCSQLITE_AWAIT(db.execute(u"CREATE TABLE t(i)"_s));
     QFuture<qint64> insert;
     QFuture<void> closed;
-    std::unique_ptr<QThread> thread(QThread::create([&] {
+    std::thread([&] {
         insert = db.executeInsert(u"INSERT INTO t VALUES(1)"_s);
         closed = db.close();
-    }));
-    thread->start();
-    QVERIFY(thread->wait(20000));
+    }).join();
     QASYNCSQLITE_AWAIT(closed);
     QASYNCSQLITE_AWAIT(insert);
     QVERIFY(!db.isOpen());

@@ -28,6 +28,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <thread>
 
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
@@ -255,14 +256,13 @@ void tst_Races::closeConcurrentlyFromTwoThreads()
             inserts.append(db.executeInsert(u"INSERT INTO t VALUES(?)"_s, {i}));
         QSemaphore ready, go;
         QFuture<void> a, b;
-        std::unique_ptr<QThread> ta(QThread::create([&] { ready.release(); go.acquire(); a = db.close(); }));
-        std::unique_ptr<QThread> tb(QThread::create([&] { ready.release(); go.acquire(); b = db.close(); }));
-        ta->start();
-        tb->start();
-        QVERIFY(ready.tryAcquire(2, 20000));
+        std::thread ta([&] { ready.release(); go.acquire(); a = db.close(); });
+        std::thread tb([&] { ready.release(); go.acquire(); b = db.close(); });
+        const bool bothReady = ready.tryAcquire(2, 20000);
         go.release(2);   // both call close() at once
-        QVERIFY(ta->wait(20000));
-        QVERIFY(tb->wait(20000));
+        ta.join();
+        tb.join();
+        QVERIFY(bothReady);
         QCOMPARE(QAsyncSqliteTest::awaitSuccess(a), QString());
         QCOMPARE(QAsyncSqliteTest::awaitSuccess(b), QString());
         for (const auto &f : std::as_const(inserts))
@@ -405,20 +405,19 @@ void tst_Races::callsWhileAndAfterClosing()
         constexpr int Threads = 4, PerThread = 200;
         std::vector<QList<QFuture<qint64>>> futures(Threads);
         QSemaphore go;
-        std::vector<std::unique_ptr<QThread>> threads;
+        std::vector<std::thread> threads;
         for (int t = 0; t < Threads; ++t) {
-            threads.emplace_back(QThread::create([&, t] {
+            threads.emplace_back([&, t] {
                 go.acquire();
                 for (int i = 0; i < PerThread; ++i)
                     futures[t].append(db.executeInsert(u"INSERT INTO t VALUES(?)"_s, {t * 1000 + i}));
-            }));
-            threads.back()->start();
+            });
         }
         go.release(Threads);
         QThread::usleep(200);
         QFuture<void> closed = db.close();
         for (auto &thread : threads)
-            QVERIFY(thread->wait(20000));
+            thread.join();
         QASYNCSQLITE_AWAIT(closed);
         int ran = 0;
         for (const auto &list : futures) {
@@ -820,15 +819,14 @@ void tst_Races::interruptRacingClose()
             }
             calls += n;
         };
-        std::unique_ptr<QThread> a(QThread::create(hammer));
-        std::unique_ptr<QThread> b(QThread::create(hammer));
-        a->start();
-        b->start();
+        std::thread a(hammer);
+        std::thread b(hammer);
         QFuture<void> closed = db.close();
-        QASYNCSQLITE_AWAIT(closed);
+        const QString closeFailure = QAsyncSqliteTest::awaitSuccess(closed);
         stop = true;
-        QVERIFY(a->wait(20000));
-        QVERIFY(b->wait(20000));
+        a.join();
+        b.join();
+        QCOMPARE(closeFailure, QString());
         for (const auto &f : std::as_const(work)) {
             const QString state = terminalState(f);
             QVERIFY2(state == u"result"_s || state == u"error:SQLITE_INTERRUPT"_s, qPrintable(state));
