@@ -30,8 +30,6 @@ inline int fdCount()
     return int(QDir(QStringLiteral("/proc/self/fd")).entryList(QDir::AllEntries | QDir::System | QDir::NoDotAndDotDot).size());
 }
 
-// Threads, fds and sqlite3_memory_used() at construction; compare() tells
-// what differs now ("" when all are back).
 // Worker threads ("QAsyncSqlite <database>") still alive in this process.
 inline int workerThreadCount()
 {
@@ -53,6 +51,8 @@ inline int settle()
     return 0;
 }
 
+// Threads, fds and sqlite3_memory_used() at construction; compare() tells
+// what differs now ("" when all are back).
 struct Baseline
 {
     int settled = settle();
