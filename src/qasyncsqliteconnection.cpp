@@ -62,12 +62,12 @@ QAsyncSqliteConnection::~QAsyncSqliteConnection()
         worker->detachConnection();
         return;
     }
-    if (!worker->wait(QDeadlineTimer(timeout))) {
+    if (!worker->join(QDeadlineTimer(timeout))) {
         qCWarning(lcQAsyncSqlite) << "QAsyncSqliteConnection destroyed while" << worker->database()
                                   << "still had work after" << timeout.count()
                                   << "ms: interrupting it and failing the remaining requests";
         worker->abandon();
-        worker->wait();
+        worker->join();
     }
     worker->detachConnection();
 }
@@ -88,7 +88,7 @@ QFuture<void> QAsyncSqliteConnection::open(const QString &database, const QAsync
         // A close (or failed open) is under way: it runs what was queued
         // before it, then the thread ends. Wait unlocked: queued work may
         // call back into this object.
-        previous->wait();
+        previous->join();
     }
     {
         QMutexLocker locker(&d->mutex);

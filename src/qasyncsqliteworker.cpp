@@ -316,7 +316,7 @@ QAsyncSqliteWorker::QAsyncSqliteWorker(QAsyncSqliteConnection *connection, const
 
 QAsyncSqliteWorker::~QAsyncSqliteWorker()
 {
-    wait();
+    join();
     // Requests that never reached the worker (it was never started).
     for (auto &job : m_queue)
         job->fail(rejection());
@@ -494,12 +494,21 @@ void QAsyncSqliteWorker::run()
     std::weak_ptr<QAsyncSqliteWorker> self = weak_from_this();
     post([self, opened = m_wasOpened](QAsyncSqliteConnection *c) {
         if (auto worker = self.lock())
-            worker->wait();   // the thread is past its last statement: this returns at once
+            worker->join();   // the thread is past its last statement: this returns at once
         if (opened)
             Q_EMIT c->closed();
         Q_EMIT c->openChanged();
     });
     finishFuture(m_closed);
+    QtTsan::futexRelease(this);   // the last statement: pairs with join()
+}
+
+bool QAsyncSqliteWorker::join(QDeadlineTimer deadline)
+{
+    if (!wait(deadline))
+        return false;
+    QtTsan::futexAcquire(this);
+    return true;
 }
 
 void QAsyncSqliteWorker::process(Job &job, bool lastInBatch)

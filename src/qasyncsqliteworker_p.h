@@ -186,6 +186,10 @@ public:
     void interrupt();
     // The connection is going away without waiting for us: post nothing more.
     void detachConnection();
+    // QThread::wait() that ThreadSanitizer understands: a thread that had
+    // finished before wait() is joined inside libQt6Core, out of TSan's
+    // sight, and everything the worker wrote would look racy to the joiner.
+    bool join(QDeadlineTimer deadline = QDeadlineTimer(QDeadlineTimer::Forever));
     bool isAccepting() const;
     bool inTransaction() const { return m_inTransaction.load(std::memory_order_acquire); }
     qint64 totalChanges() const { return m_totalChanges.load(std::memory_order_acquire); }
