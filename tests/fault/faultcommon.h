@@ -20,9 +20,26 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <functional>
+#include <typeinfo>
 
 namespace Fault {
+
+/* How long a fault test waits for one request. */
+constexpr std::chrono::milliseconds requestTimeout{20000};
+
+/* The class QAsyncSqliteError::throwForCode() gives for \a code: a typed
+   error must be of exactly that class. */
+inline const std::type_info &expectedClass(int code)
+{
+    try {
+        QAsyncSqliteError::throwForCode(code, QString());
+    } catch (const QAsyncSqliteError &e) {
+        return typeid(e);
+    }
+    return typeid(void);
+}
 
 inline int threadCount()
 {

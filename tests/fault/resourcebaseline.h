@@ -6,6 +6,8 @@
 #ifndef QASYNCSQLITE_RESOURCEBASELINE_H
 #define QASYNCSQLITE_RESOURCEBASELINE_H
 
+#include "faultcommon.h"
+
 #include <QAsyncSqlite/QAsyncSqliteConnection>
 #include <QAsyncSqlite/QAsyncSqliteTest>
 
@@ -20,15 +22,8 @@
 
 namespace FaultTest {
 
-inline int threadCount()
-{
-    return int(QDir(QStringLiteral("/proc/self/task")).entryList(QDir::Dirs | QDir::NoDotAndDotDot).size());
-}
-
-inline int fdCount()
-{
-    return int(QDir(QStringLiteral("/proc/self/fd")).entryList(QDir::AllEntries | QDir::System | QDir::NoDotAndDotDot).size());
-}
+using Fault::fdCount;
+using Fault::threadCount;
 
 // Worker threads ("QAsyncSqlite <database>") still alive in this process.
 inline int workerThreadCount()

@@ -129,17 +129,8 @@ void disarm()
 
 // --- Checking requests --------------------------------------------------------
 
-constexpr auto requestTimeout = 20s;
-
-const std::type_info &expectedClass(int code)
-{
-    try {
-        QAsyncSqliteError::throwForCode(code, QString());
-    } catch (const QAsyncSqliteError &e) {
-        return typeid(e);
-    }
-    return typeid(void);
-}
+using Fault::expectedClass;
+using Fault::requestTimeout;
 
 struct Stats
 {

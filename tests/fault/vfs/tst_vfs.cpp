@@ -30,18 +30,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-constexpr auto requestTimeout = 20s;
-
-// The class QAsyncSqliteError::throwForCode() gives for \a code.
-const std::type_info &expectedClass(int code)
-{
-    try {
-        QAsyncSqliteError::throwForCode(code, QString());
-    } catch (const QAsyncSqliteError &e) {
-        return typeid(e);
-    }
-    return typeid(void);
-}
+using Fault::expectedClass;
+using Fault::requestTimeout;
 
 // How one request ended.
 struct Outcome
