@@ -58,22 +58,20 @@ inline std::chrono::milliseconds defaultTimeout()
 template <typename T>
 [[nodiscard]] bool waitForFinished(const QFuture<T> &future, std::chrono::milliseconds timeout = defaultTimeout())
 {
-    if (future.isFinished()) {
-        QAsyncSqlite::Detail::tsanAcquireFinished(future);
-        return true;
+    if (!future.isFinished()) {
+        QEventLoop loop;
+        QFutureWatcher<T> watcher;
+        QTimer timer;
+        timer.setSingleShot(true);
+        QObject::connect(&watcher, &QFutureWatcherBase::finished, &loop, &QEventLoop::quit);
+        QObject::connect(&timer, &QTimer::timeout, &loop, &QEventLoop::quit);
+        watcher.setFuture(future);
+        timer.start(timeout);
+        if (!future.isFinished())
+            loop.exec();
+        if (!future.isFinished())
+            return false;
     }
-    QEventLoop loop;
-    QFutureWatcher<T> watcher;
-    QTimer timer;
-    timer.setSingleShot(true);
-    QObject::connect(&watcher, &QFutureWatcherBase::finished, &loop, &QEventLoop::quit);
-    QObject::connect(&timer, &QTimer::timeout, &loop, &QEventLoop::quit);
-    watcher.setFuture(future);
-    timer.start(timeout);
-    if (!future.isFinished())
-        loop.exec();
-    if (!future.isFinished())
-        return false;
     QAsyncSqlite::Detail::tsanAcquireFinished(future);
     return true;
 }
