@@ -43,7 +43,7 @@ QVariantList argumentsOf(int argc, sqlite3_value **argv)
 
 void setResult(sqlite3_context *ctx, const QVariant &original)
 {
-    const SqlValue value = toSqlValue(original);
+    const SqlValue value = toSqlValue(original, NullValues::VariantOnly);
     switch (value.kind) {
     case SqlValue::Null:
         sqlite3_result_null(ctx);

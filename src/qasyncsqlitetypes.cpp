@@ -132,8 +132,37 @@ QString QAsyncSqlite::Detail::dateTimeToSql(const QVariant &value)
     }
 }
 
-QAsyncSqlite::Detail::SqlValue QAsyncSqlite::Detail::toSqlValue(const QVariant &original)
+namespace {
+
+// Qt's null values, which Qt's own SQLite driver binds as NULL
+// (tst_values::nullsBindAsQSqlite): a null QVariant of any type (QVariant(),
+// nullptr, QVariant(QMetaType)), a null QString or QByteArray, and an
+// invalid QDate, QTime or QDateTime.
+bool isQtNull(const QVariant &value)
 {
+    switch (value.metaType().id()) {
+    case QMetaType::QString:
+        return static_cast<const QString *>(value.constData())->isNull();
+    case QMetaType::QByteArray:
+        return static_cast<const QByteArray *>(value.constData())->isNull();
+    case QMetaType::QDate:
+        return !static_cast<const QDate *>(value.constData())->isValid();
+    case QMetaType::QTime:
+        return !static_cast<const QTime *>(value.constData())->isValid();
+    case QMetaType::QDateTime:
+        return !static_cast<const QDateTime *>(value.constData())->isValid();
+    default:
+        return false;
+    }
+}
+
+} // namespace
+
+QAsyncSqlite::Detail::SqlValue QAsyncSqlite::Detail::toSqlValue(const QVariant &original, NullValues nulls)
+{
+    // Before adapters, as Python never adapts None.
+    if (original.isNull() || (nulls == NullValues::QtSql && isQtNull(original)))
+        return {};
     QVariant value = original;
     if (const Adapter adapter = adapterFor(value.metaType()))
         value = adapter(value);

@@ -26,7 +26,12 @@ struct SqlValue
 
     const char *data() const { return bytes.constData() ? bytes.constData() : ""; }
 };
-SqlValue toSqlValue(const QVariant &value);
+// Which values are NULL: a null QVariant of any type always. Bound
+// parameters also take Qt's null values as Qt's SQLite driver does (a null
+// QString or QByteArray, an invalid date or time); a function's result
+// keeps them as values ('' and an empty blob), as a Python str or bytes.
+enum class NullValues { QtSql, VariantOnly };
+SqlValue toSqlValue(const QVariant &value, NullValues nulls);
 } // namespace QAsyncSqlite::Detail
 
 #endif // QASYNCSQLITETYPES_P_H

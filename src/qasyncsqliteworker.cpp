@@ -170,7 +170,7 @@ void QAsyncSqliteWorker::bindAll(sqlite3_stmt *stmt, const Params &params, const
 
 void QAsyncSqliteWorker::bindValue(sqlite3_stmt *stmt, int index, const QVariant &original, const QString &sql)
 {
-    const SqlValue value = toSqlValue(original);
+    const SqlValue value = toSqlValue(original, NullValues::QtSql);
     int rc = SQLITE_OK;
     switch (value.kind) {
     case SqlValue::Null:

@@ -13,6 +13,8 @@
 #include <QtCore/qscopeguard.h>
 #include <QtCore/qsize.h>
 #include <QtCore/qurl.h>
+#include <QtSql/qsqldatabase.h>
+#include <QtSql/qsqlquery.h>
 #include <QtTest/QtTest>
 
 #include <sqlite3.h>
@@ -49,6 +51,8 @@ class tst_Values : public QObject
 private Q_SLOTS:
     void bindRoundTrip_data();
     void bindRoundTrip();
+    void nullsBindAsQSqlite_data();
+    void nullsBindAsQSqlite();
     void loneSurrogate();
     void readStorageClasses_data();
     void readStorageClasses();
@@ -104,8 +108,6 @@ void tst_Values::bindRoundTrip_data()
                                       << QVariant();
     QTest::newRow("string") << QVariant(u"hello"_s) << u"text"_s << QVariant(u"hello"_s);
     QTest::newRow("empty string stays ''") << QVariant(u""_s) << u"text"_s << QVariant(u""_s);
-    // A QString is TEXT even when null: only QVariant() (or nullptr) is NULL.
-    QTest::newRow("null QString is ''") << QVariant(QString()) << u"text"_s << QVariant(u""_s);
     QTest::newRow("invalid QVariant is NULL") << QVariant() << u"null"_s << QVariant();
     QTest::newRow("nullptr is NULL") << QVariant::fromValue(nullptr) << u"null"_s << QVariant();
     QTest::newRow("emoji") << QVariant(u"\U0001F600 \U0001F468\u200D\U0001F469\u200D\U0001F467"_s) << u"text"_s
@@ -120,8 +122,6 @@ void tst_Values::bindRoundTrip_data()
                                     << QVariant(QByteArray("\0a\0b\0", 5));
     QTest::newRow("empty blob is a zero-length blob") << QVariant(QByteArray("")) << u"blob"_s
                                                       << QVariant(QByteArray(""));
-    QTest::newRow("null QByteArray is a zero-length blob") << QVariant(QByteArray()) << u"blob"_s
-                                                           << QVariant(QByteArray(""));
     QTest::newRow("invalid UTF-8 blob") << QVariant(QByteArray("\xff\xfe\xc3(\x80\xed\xa0\x80", 8)) << u"blob"_s
                                         << QVariant(QByteArray("\xff\xfe\xc3(\x80\xed\xa0\x80", 8));
     // Dates and times bind as ISO 8601 text, in the format Python's sqlite3
@@ -184,6 +184,58 @@ void tst_Values::bindRoundTrip()
         QVERIFY(!actual.toString().isNull());   // '' reads as an empty, not a null, QString
     if (expected.metaType() == QMetaType::fromType<QByteArray>())
         QVERIFY(!actual.toByteArray().isNull());
+}
+
+void tst_Values::nullsBindAsQSqlite_data()
+{
+    // Qt's null values bind as Qt's own SQLite driver binds them, so a
+    // program moving from QSqlQuery keeps its NULLs.
+    QTest::addColumn<QVariant>("value");
+    QTest::newRow("invalid QVariant") << QVariant();
+    QTest::newRow("nullptr") << QVariant::fromValue(nullptr);
+    QTest::newRow("typed null int") << QVariant(QMetaType::fromType<int>());
+    QTest::newRow("typed null qint64") << QVariant(QMetaType::fromType<qint64>());
+    QTest::newRow("typed null double") << QVariant(QMetaType::fromType<double>());
+    QTest::newRow("typed null bool") << QVariant(QMetaType::fromType<bool>());
+    QTest::newRow("typed null QString") << QVariant(QMetaType::fromType<QString>());
+    QTest::newRow("typed null QByteArray") << QVariant(QMetaType::fromType<QByteArray>());
+    QTest::newRow("null QString") << QVariant(QString());
+    QTest::newRow("empty QString") << QVariant(u""_s);
+    QTest::newRow("null QByteArray") << QVariant(QByteArray());
+    QTest::newRow("empty QByteArray") << QVariant(QByteArray(""));
+    QTest::newRow("invalid QDate") << QVariant(QDate());
+    QTest::newRow("invalid QTime") << QVariant(QTime());
+    QTest::newRow("invalid QDateTime") << QVariant(QDateTime());
+    QTest::newRow("zero int") << QVariant(0);
+}
+
+void tst_Values::nullsBindAsQSqlite()
+{
+    QFETCH(QVariant, value);
+    const QString sql = u"SELECT typeof(?), quote(?)"_s;
+
+    const QString name = QString::fromLatin1(QTest::currentDataTag());
+    QString expectedType, expectedQuote;
+    {
+        QSqlDatabase qsqlite = QSqlDatabase::addDatabase(u"QSQLITE"_s, name);
+        qsqlite.setDatabaseName(u":memory:"_s);
+        QVERIFY2(qsqlite.open(), "Qt's SQLite driver is missing (apt-get install libqt6sql6-sqlite)");
+        QSqlQuery query(qsqlite);
+        QVERIFY(query.prepare(sql));
+        query.addBindValue(value);
+        query.addBindValue(value);
+        QVERIFY(query.exec());
+        QVERIFY(query.next());
+        expectedType = query.value(0).toString();
+        expectedQuote = query.value(1).toString();
+    }
+    QSqlDatabase::removeDatabase(name);
+
+    QAsyncSqliteConnection db;
+    QASYNCSQLITE_AWAIT(db.open(u":memory:"_s));
+    QASYNCSQLITE_AWAIT_RESULT(rows, db.execute(sql, {value, value}));
+    QCOMPARE(rows.value(0).toList().value(0).toString(), expectedType);
+    QCOMPARE(rows.value(0).toList().value(1).toString(), expectedQuote);
 }
 
 void tst_Values::loneSurrogate()
