@@ -119,19 +119,6 @@ QFuture<void> QAsyncSqliteBlob::close()
 // ---------------------------------------------------------------------------
 // Worker side
 
-namespace {
-
-[[noreturn]] void throwBlobError(const QAsyncSqliteWorker &worker, int rc)
-{
-    // SQLITE_ABORT: the row was changed or deleted behind the handle's back.
-    if ((rc & 0xff) == SQLITE_ABORT) {
-        throw QAsyncSqliteOperationalError(rc, QStringLiteral("Cannot operate on an expired blob handle."));
-    }
-    worker.throwError(rc);
-}
-
-} // namespace
-
 std::shared_ptr<QAsyncSqliteBlobState> QAsyncSqliteWorker::blobOpen(const QString &table, const QString &column,
                                                                     qint64 rowid, BlobMode mode,
                                                                     const QString &schema)
@@ -160,7 +147,7 @@ QByteArray QAsyncSqliteWorker::blobRead(QAsyncSqliteBlobState &blob, qint64 leng
         // Blobs never exceed SQLITE_MAX_LENGTH (< 2 GiB), so ints suffice.
         const int rc = sqlite3_blob_read(blob.blob, data.data(), int(count), int(position));
         if (rc != SQLITE_OK)
-            throwBlobError(*this, rc);
+            throwError(rc);   // SQLITE_ABORT ("query aborted"): the row changed under the handle
     }
     blob.position.store(position + count);
     return data;
@@ -176,11 +163,11 @@ void QAsyncSqliteWorker::blobWrite(QAsyncSqliteBlobState &blob, const QByteArray
                               .arg(position)
                               .arg(blob.size.load()));
     }
-    if (!data.isEmpty()) {
-        const int rc = sqlite3_blob_write(blob.blob, data.constData(), int(data.size()), int(position));
-        if (rc != SQLITE_OK)
-            throwBlobError(*this, rc);
-    }
+    // Even an empty write reaches SQLite, as in Python: it fails on a handle
+    // that expired (SQLITE_ABORT).
+    const int rc = sqlite3_blob_write(blob.blob, data.isNull() ? "" : data.constData(), int(data.size()), int(position));
+    if (rc != SQLITE_OK)
+        throwError(rc);   // SQLITE_ABORT ("query aborted"): the row changed under the handle
     blob.position.store(position + data.size());
 }
 

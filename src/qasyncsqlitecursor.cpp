@@ -43,10 +43,37 @@ void QAsyncSqliteCursorPrivate::enqueue(std::unique_ptr<Job> job)
     job->fail(QAsyncSqliteWorker::rejection());
 }
 
+QFuture<void> QAsyncSqliteCursorPrivate::submitExecute(CursorFunction fn)
+{
+    if (closed) {
+        // Python fails it before clearing the description.
+        auto job = std::make_unique<CallableJob<void>>([s = state](QAsyncSqliteWorker &) {
+            QMutexLocker locker(&s->mutex);
+            s->rowCount = -1;
+        });
+        const QFuture<void> queued = job->future();
+        enqueue(std::move(job));
+        if (queued.isFinished()) {   // not queued (the connection is closed): nothing runs before it
+            QMutexLocker locker(&state->mutex);
+            state->rowCount = -1;
+        }
+        return makeFailedFuture<void>(QAsyncSqliteWorker::closedCursor());
+    }
+    auto job = std::make_unique<CallableJob<void>>([s = state, fn = std::move(fn)](QAsyncSqliteWorker &w) {
+        w.setCursorResult(*s, {}, -1);
+        if (s->closed)
+            throw QAsyncSqliteWorker::closedCursor();
+        fn(w, s);
+    });
+    QFuture<void> future = job->future();
+    enqueue(std::move(job));
+    return future;
+}
+
 QFuture<void> QAsyncSqliteCursor::execute(const QString &sql, const QVariantList &params)
 {
     Q_D(QAsyncSqliteCursor);
-    return d->submit<void>([sql, params](QAsyncSqliteWorker &w, const CursorStatePtr &state) {
+    return d->submitExecute([sql, params](QAsyncSqliteWorker &w, const CursorStatePtr &state) {
         w.cursorExecute(state, sql, params);
     });
 }
@@ -54,7 +81,7 @@ QFuture<void> QAsyncSqliteCursor::execute(const QString &sql, const QVariantList
 QFuture<void> QAsyncSqliteCursor::execute(const QString &sql, const QVariantMap &params)
 {
     Q_D(QAsyncSqliteCursor);
-    return d->submit<void>([sql, params](QAsyncSqliteWorker &w, const CursorStatePtr &state) {
+    return d->submitExecute([sql, params](QAsyncSqliteWorker &w, const CursorStatePtr &state) {
         w.cursorExecute(state, sql, params);
     });
 }
@@ -62,7 +89,7 @@ QFuture<void> QAsyncSqliteCursor::execute(const QString &sql, const QVariantMap 
 QFuture<void> QAsyncSqliteCursor::executeMany(const QString &sql, const QList<QVariantList> &paramSets)
 {
     Q_D(QAsyncSqliteCursor);
-    return d->submit<void>([sql, paramSets](QAsyncSqliteWorker &w, const CursorStatePtr &state) {
+    return d->submitExecute([sql, paramSets](QAsyncSqliteWorker &w, const CursorStatePtr &state) {
         w.cursorExecuteMany(state, sql, paramSets);
     });
 }
@@ -70,10 +97,9 @@ QFuture<void> QAsyncSqliteCursor::executeMany(const QString &sql, const QList<QV
 QFuture<void> QAsyncSqliteCursor::executeScript(const QString &script)
 {
     Q_D(QAsyncSqliteCursor);
-    return d->submit<void>([script](QAsyncSqliteWorker &w, const CursorStatePtr &state) {
-        w.cursorReset(*state);
-        w.executeScript(script);
-    });
+    // As Python's Cursor.executescript(): the connection's, leaving this
+    // cursor's statement, rows and attributes as they are.
+    return d->submit<void>([script](QAsyncSqliteWorker &w, const CursorStatePtr &) { w.executeScript(script); });
 }
 
 QFuture<QVariant> QAsyncSqliteCursor::fetchOne()
@@ -88,7 +114,8 @@ QFuture<QVariant> QAsyncSqliteCursor::fetchOne()
 QFuture<QVariantList> QAsyncSqliteCursor::fetchMany(int size)
 {
     Q_D(QAsyncSqliteCursor);
-    const int count = size < 0 ? d->arraySize.load() : size;
+    // 0 fetches every remaining row, as Python's fetchmany(0) does.
+    const int count = size < 0 ? d->arraySize.load() : size == 0 ? -1 : size;
     return d->submit<QVariantList>([count](QAsyncSqliteWorker &w, const CursorStatePtr &state) {
         return w.cursorFetch(*state, count);
     });
@@ -180,31 +207,41 @@ QAsyncSqliteConnection *QAsyncSqliteCursor::connection() const
 // ---------------------------------------------------------------------------
 // Worker side
 
+void QAsyncSqliteWorker::setCursorResult(QAsyncSqliteCursorState &c, const QList<QAsyncSqliteColumn> &description,
+                                         qint64 rowCount, std::optional<qint64> lastRowId)
+{
+    QMutexLocker locker(&c.mutex);
+    c.description = description;
+    c.rowCount = rowCount;
+    if (lastRowId)
+        c.lastRowId = *lastRowId;
+}
+
 void QAsyncSqliteWorker::cursorExecute(const CursorStatePtr &cursor, const QString &sql, const Params &params)
 {
     QAsyncSqliteCursorState &c = *cursor;
     cursorReset(c);
     m_cursors.insert(cursor);
-    PreparedStatement prepared = prepare(sql, false);
-    if (prepared.stmt) {
-        beginImplicitTransaction(sql);   // after prepare, as Python does (see execute())
-        bindAll(prepared.stmt, params, sql);
-        c.shape.prepare(prepared.stmt, m_settings, m_options.detectTypes, true);
-        const int rc = sqlite3_step(prepared.stmt);
-        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-            throwError(rc, sql);
-        c.hasRow = rc == SQLITE_ROW;
-        if (!c.hasRow)
-            sqlite3_reset(prepared.stmt);   // releases its read lock now
-        c.stmt = prepared.release();
-    } else {
-        c.shape = {};
-    }
+    c.shape = {};
     c.sql = sql;
-    QMutexLocker locker(&c.mutex);
-    c.description = c.shape.description();
-    c.lastRowId = sqlite3_last_insert_rowid(m_db);
-    c.rowCount = isDml(sql) ? sqlite3_changes64(m_db) : -1;
+    PreparedStatement prepared = prepare(sql, false);
+    if (!prepared.stmt)
+        return;
+    c.dml = isDml(sqlite3_sql(prepared.stmt));
+    beginImplicitTransaction(prepared.stmt);   // after prepare, as Python does (see execute())
+    bindAll(prepared.stmt, params, sql);
+    c.shape.prepare(prepared.stmt, m_settings, m_options.detectTypes, true);
+    const int rc = sqlite3_step(prepared.stmt);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        throwError(rc, sql);
+    c.hasRow = rc == SQLITE_ROW;
+    if (!c.hasRow)
+        sqlite3_reset(prepared.stmt);   // releases its read lock now
+    c.stmt = prepared.release();
+    // Python's rowcount counts a DML statement's changes once it is done
+    // (INSERT … RETURNING: after its last row is fetched).
+    setCursorResult(c, c.shape.description(), c.dml ? (c.hasRow ? 0 : sqlite3_changes64(m_db)) : -1,
+                    sqlite3_last_insert_rowid(m_db));
 }
 
 void QAsyncSqliteWorker::cursorExecuteMany(const CursorStatePtr &cursor, const QString &sql,
@@ -213,15 +250,21 @@ void QAsyncSqliteWorker::cursorExecuteMany(const CursorStatePtr &cursor, const Q
     QAsyncSqliteCursorState &c = *cursor;
     cursorReset(c);
     c.shape = {};
-    const qint64 changes = executeMany(sql, paramSets);
     c.sql = sql;
-    QMutexLocker locker(&c.mutex);
-    c.description.clear();
-    c.rowCount = changes;
+    ResultShape shape;
+    try {
+        const qint64 rowCount = executeMany(sql, paramSets, &shape);
+        setCursorResult(c, shape.description(), rowCount);
+    } catch (...) {
+        // As Python: described once a parameter set ran, even if a later one fails.
+        setCursorResult(c, shape.description(), -1);
+        throw;
+    }
 }
 
 QVariantList QAsyncSqliteWorker::cursorFetch(QAsyncSqliteCursorState &c, qint64 maxRows)
 {
+    c.shape.setTextFactory(m_settings.textFactory);
     QVariantList rows;
     while (c.hasRow && (maxRows < 0 || rows.size() < maxRows)) {
         rows.append(c.shape.readRow(c.stmt));
@@ -232,6 +275,10 @@ QVariantList QAsyncSqliteWorker::cursorFetch(QAsyncSqliteCursorState &c, qint64 
         if (rc != SQLITE_DONE)
             throwError(rc, c.sql);
         sqlite3_reset(c.stmt);
+        if (c.dml) {
+            QMutexLocker locker(&c.mutex);
+            c.rowCount = sqlite3_changes64(m_db);
+        }
     }
     return rows;
 }
@@ -267,20 +314,26 @@ void QAsyncSqliteWorker::streamPump(const CursorStatePtr &cursor)
         return;
     CancelSource cancel(*this, &c.stream);
     const int chunkSize = qMax(1, m_options.iterChunkSize);
+    // The stream's future is not the job's: publish the snapshots before it
+    // finishes, as process() does for every other request, so that whoever
+    // waits on it sees totalChanges() and inTransaction() after it.
+    const auto end = [&] {
+        c.streaming = false;
+        publishState(false);
+        finishFuture(c.stream);
+    };
     try {
         for (;;) {
             if (c.stream.isCanceled()) {
-                finishFuture(c.stream);
-                c.streaming = false;
+                end();
                 return;
             }
             if (!c.hasRow) {
-                c.streaming = false;
                 post([cursor](QAsyncSqliteConnection *) {
                     if (QAsyncSqliteCursor *object = cursor->cursor)
                         Q_EMIT object->finished();
                 });
-                finishFuture(c.stream);
+                end();
                 return;
             }
             if (c.chunksInFlight.load() >= MaxChunksInFlight) {
@@ -310,9 +363,10 @@ void QAsyncSqliteWorker::streamPump(const CursorStatePtr &cursor)
                 }
             });
         }
-    } catch (const QAsyncSqliteError &error) {
-        c.stream.reportException(error);
-        finishFuture(c.stream);
-        c.streaming = false;
+    } catch (...) {
+        // An SQLite error, or anything a row factory throws
+        // (tst_cursor::streamRowFactoryThrows): the stream ends with it.
+        c.stream.reportException(std::current_exception());
+        end();
     }
 }

@@ -30,6 +30,11 @@ public:
         enqueue(std::move(job));
         return future;
     }
+    // An execute() or executeMany(): as Python's, it first clears
+    // description() and sets rowCount() to -1, which is what remains when it
+    // fails; on a closed cursor only rowCount() changes, and that reset
+    // still takes its place in the queue, behind the requests before it.
+    QFuture<void> submitExecute(CursorFunction fn);
     void enqueue(std::unique_ptr<QAsyncSqlite::Detail::Job> job);
 
     QAsyncSqliteConnection *connection = nullptr;

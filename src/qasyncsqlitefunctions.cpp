@@ -280,20 +280,15 @@ void QAsyncSqliteWorker::setTraceCallback(const TraceCallback &fn)
 
 void QAsyncSqliteWorker::installTrace()
 {
-    // One trace callback for two clients: the user's (SQLITE_TRACE_STMT) and
-    // the qasyncsqlite.sql category (statement start and SQLITE_TRACE_PROFILE).
-    // Neither costs anything while it is not wanted: the mask is then 0.
+    // One trace callback for three clients: the start of every statement
+    // settles the commit before it (settleCommit()), the user's callback
+    // (SQLITE_TRACE_STMT) and the qasyncsqlite.sql category (statement start
+    // and SQLITE_TRACE_PROFILE). Profiling costs nothing while not wanted.
     m_sqlLogging = lcQAsyncSqliteSql().isDebugEnabled();
     m_statementStarts.clear();
-    unsigned mask = 0;
-    if (m_traceCallback || m_sqlLogging)
-        mask |= SQLITE_TRACE_STMT;
+    unsigned mask = SQLITE_TRACE_STMT;
     if (m_sqlLogging)
         mask |= SQLITE_TRACE_PROFILE;
-    if (!mask) {
-        sqlite3_trace_v2(m_db, 0, nullptr, nullptr);
-        return;
-    }
     sqlite3_trace_v2(
         m_db, mask,
         [](unsigned event, void *self, void *p, void *x) {
@@ -313,6 +308,7 @@ void QAsyncSqliteWorker::installTrace()
                 qCDebug(lcQAsyncSqliteSql, "%s (%lld \u00b5s)", sql ? sql : "", static_cast<long long>(micros));
                 return 0;
             }
+            worker->settleCommit();
             const char *unexpanded = static_cast<const char *>(x);
             // Statements inside triggers arrive as "-- comment": report those as is.
             const bool subprogram = unexpanded && qstrncmp(unexpanded, "--", 2) == 0;

@@ -23,12 +23,13 @@ QString fromUtf8(const char *text)
     return text ? QString::fromUtf8(text) : QString();
 }
 
-// Skips white space, comments and empty statements (';'), as Python's check
-// for "more than one statement" does.
-const char *skipIgnorable(const char *p, const char *end)
+// Skips white space and comments the way Python's sqlite3 does (lstrip_sql
+// in CPython 3.11): both its "one statement at a time" check and its
+// classification of DML look past them, and neither skips a ';'.
+const char *skipSpaceAndComments(const char *p, const char *end)
 {
     while (p < end) {
-        if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f' || *p == ';') {
+        if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f') {
             ++p;
         } else if (p + 1 < end && p[0] == '-' && p[1] == '-') {
             while (p < end && *p != '\n')
@@ -47,13 +48,13 @@ const char *skipIgnorable(const char *p, const char *end)
 
 } // namespace
 
-bool QAsyncSqlite::Detail::isDml(const QString &sql)
+bool QAsyncSqlite::Detail::isDml(const char *sql)
 {
-    const QByteArray utf8 = sql.left(256).toUtf8();
-    const char *p = skipIgnorable(utf8.constData(), utf8.constData() + utf8.size());
-    const QByteArray word = QByteArray(p).left(7).toLower();
-    return word.startsWith("insert") || word.startsWith("update") || word.startsWith("delete")
-        || word.startsWith("replace");
+    if (!sql)
+        return false;
+    const char *p = skipSpaceAndComments(sql, sql + qstrlen(sql));
+    return qstrnicmp(p, "insert", 6) == 0 || qstrnicmp(p, "update", 6) == 0 || qstrnicmp(p, "delete", 6) == 0
+        || qstrnicmp(p, "replace", 7) == 0;
 }
 
 namespace {
@@ -71,6 +72,11 @@ QString beginStatement(IsolationLevel level)
     }
     return QStringLiteral("BEGIN DEFERRED");
 }
+
+// A shared read ends after this many queries or this long, whichever comes
+// first (beginSharedRead()).
+constexpr int MaxSharedReadQueries = 64;
+constexpr auto MaxSharedReadTime = std::chrono::milliseconds(10);
 
 } // namespace
 
@@ -119,7 +125,7 @@ QAsyncSqliteWorker::PreparedStatement QAsyncSqliteWorker::prepare(const QString 
                                       cached ? SQLITE_PREPARE_PERSISTENT : 0, &prepared.stmt, &tail);
     if (rc != SQLITE_OK)
         throwError(rc, sql);
-    if (tail && skipIgnorable(tail, utf8.constData() + utf8.size()) != utf8.constData() + utf8.size()) {
+    if (tail && skipSpaceAndComments(tail, utf8.constData() + utf8.size()) != utf8.constData() + utf8.size()) {
         // Not into the cache: a later call with the same text would find the
         // statement there and run its first part without this check.
         // Guarded by tst_errors::multipleStatements.
@@ -412,9 +418,14 @@ void QAsyncSqliteWorker::abandon()
 
 void QAsyncSqliteWorker::interrupt()
 {
-    QMutexLocker locker(&m_interruptMutex);
-    if (m_interruptHandle)
-        sqlite3_interrupt(m_interruptHandle);
+    // Stops the request running now, through the progress handler
+    // (progressTick()), and nothing else. sqlite3_interrupt() would also fail
+    // every statement started until all active ones end, and a half-read
+    // cursor, a parked stream or an open blob keeps one active between
+    // requests (tst_cursor::interruptWhileIdle). A request that ends before
+    // the next tick has nothing left to stop.
+    if (const quint64 running = m_runningRequest.load(std::memory_order_acquire))
+        m_interruptedRequest.store(running, std::memory_order_release);
 }
 
 void QAsyncSqliteWorker::detachConnection()
@@ -540,6 +551,7 @@ void QAsyncSqliteWorker::process(Job &job, bool lastInBatch)
     {
         CancelSource cancel(*this, &fi);
         UserCodeScope userCode(*this);
+        const RunningRequest running(*this);
         try {
             job.run(*this);
         } catch (const QAsyncSqliteError &error) {
@@ -581,7 +593,21 @@ QAsyncSqliteWorker::UserCodeScope::~UserCodeScope()
 
 bool QAsyncSqliteWorker::currentRequestCanceled() const
 {
-    return m_cancelSource && m_cancelSource->isCanceled();
+    if (!m_cancelSource)
+        return false;
+    const quint64 running = m_runningRequest.load(std::memory_order_relaxed);
+    return m_cancelSource->isCanceled()
+        || (running && m_interruptedRequest.load(std::memory_order_acquire) == running);
+}
+
+QAsyncSqliteWorker::RunningRequest::RunningRequest(QAsyncSqliteWorker &w) : worker(w)
+{
+    worker.m_runningRequest.store(++worker.m_requestSequence, std::memory_order_release);
+}
+
+QAsyncSqliteWorker::RunningRequest::~RunningRequest()
+{
+    worker.m_runningRequest.store(0, std::memory_order_release);
 }
 
 void QAsyncSqliteWorker::throwError(int rc, const QString &sql) const
@@ -651,10 +677,6 @@ void QAsyncSqliteWorker::openDatabase()
     sqlite3_busy_timeout(m_db, int(qBound<qint64>(0, qint64(m_options.busyTimeout.count()), qint64(INT_MAX))));
     m_cache = std::make_unique<StatementCache>(m_options.cachedStatements);
     installHooks();
-    {
-        QMutexLocker locker(&m_interruptMutex);
-        m_interruptHandle = m_db;
-    }
     // Read the schema now, so that a file that is not a database fails
     // open() with SQLITE_NOTADB instead of the first query.
     exec(QStringLiteral("SELECT count(*) FROM sqlite_schema"));
@@ -683,7 +705,10 @@ void QAsyncSqliteWorker::installHooks()
             // tst_fault_oom::rollbackUnderMemoryPressure.
             if (worker->m_rollbackFailed)
                 return 1;
-            worker->m_commitSeen = true;
+            worker->settleCommit();
+            worker->m_committingTables = std::exchange(worker->m_changedTables, {});
+            worker->m_commitInFlight = true;
+            worker->m_lastChangedTable.clear();
             return 0;
         },
         this);
@@ -691,32 +716,66 @@ void QAsyncSqliteWorker::installHooks()
         m_db,
         [](void *self) {
             auto *worker = static_cast<QAsyncSqliteWorker *>(self);
-            worker->m_rollbackSeen = true;
+            // Also the end of a commit that failed after its hook.
+            worker->m_commitInFlight = false;
+            worker->m_committingTables.clear();
+            worker->m_changedTables.clear();
+            worker->m_lastChangedTable.clear();
+            ++worker->m_pendingRollbacks;
             worker->m_rollbackFailed = false;
         },
         this);
+#ifdef QASYNCSQLITE_HAVE_PREUPDATE_HOOK
+    sqlite3_preupdate_hook(
+        m_db,
+        [](void *self, sqlite3 *, int, const char *, const char *table, sqlite3_int64, sqlite3_int64) {
+            static_cast<QAsyncSqliteWorker *>(self)->noteChange(table);
+        },
+        this);
+#else
+    // Misses WITHOUT ROWID tables, REPLACE's deletes, blob writes and
+    // DELETE without WHERE (doc/python-compatibility.md).
     sqlite3_update_hook(
         m_db,
         [](void *self, int, const char *, const char *table, sqlite3_int64) {
-            auto *worker = static_cast<QAsyncSqliteWorker *>(self);
-            // Called per row: only convert a table name when it changes.
-            if (worker->m_lastChangedTable != table) {
-                worker->m_lastChangedTable = table;
-                worker->m_changedTables.insert(QString::fromUtf8(table));
-            }
+            static_cast<QAsyncSqliteWorker *>(self)->noteChange(table);
         },
         this);
+#endif
     installProgressHandler();
     installTrace();
+}
+
+void QAsyncSqliteWorker::noteChange(const char *table)
+{
+    settleCommit();
+    // Called per row: only convert a table name when it changes.
+    if (m_lastChangedTable != table) {
+        m_lastChangedTable = table;
+        m_changedTables.insert(QString::fromUtf8(table));
+    }
+}
+
+void QAsyncSqliteWorker::settleCommit()
+{
+    if (!m_commitInFlight)
+        return;
+    m_commitInFlight = false;
+    if (sqlite3_get_autocommit(m_db)) {
+        m_committedTables.unite(m_committingTables);
+        ++m_pendingCommits;
+    } else {
+        m_changedTables.unite(m_committingTables);
+    }
+    m_committingTables.clear();
 }
 
 int QAsyncSqliteWorker::progressTick()
 {
     if (currentRequestCanceled())
         return 1;
-    // abandon()'s sqlite3_interrupt() is lost when no statement runs at that
-    // moment: stop any statement started later, too
-    // (tst_lifecycle::destroyBeforeStatementStarts).
+    // abandon() stops the request running at that moment; stop any statement
+    // started later, too (tst_lifecycle::destroyBeforeStatementStarts).
     if (m_abandoned.load(std::memory_order_relaxed))
         return 1;
     if (m_progressHandler) {
@@ -755,12 +814,9 @@ void QAsyncSqliteWorker::closeDatabase()
         sqlite3_blob_close(std::exchange(blob->blob, nullptr));
     m_blobs.clear();
     m_cache.reset();
+    settleCommit();   // closing a blob or a cursor may have committed its writes
     if (!sqlite3_get_autocommit(m_db))
         qCWarning(lcQAsyncSqlite) << "Closing" << m_database << "with an open transaction: it is rolled back";
-    {
-        QMutexLocker locker(&m_interruptMutex);
-        m_interruptHandle = nullptr;
-    }
     if (sqlite3_close(m_db) != SQLITE_OK) {
         // Statements prepared through run() and never finalized: let SQLite
         // close the handle when they go.
@@ -778,20 +834,8 @@ void QAsyncSqliteWorker::publishState(bool flush)
     const qint64 total = m_db ? sqlite3_total_changes64(m_db) : m_totalChanges.load();
     m_inTransaction.store(inTx, std::memory_order_release);
     m_totalChanges.store(total, std::memory_order_release);
-    if (m_rollbackSeen) {
-        m_rollbackSeen = false;
-        m_changedTables.clear();
-        ++m_pendingRollbacks;
-    }
-    if (m_commitSeen) {
-        m_commitSeen = false;
-        if (!inTx) {   // a COMMIT that failed (SQLITE_BUSY) leaves the transaction open
-            m_committedTables.unite(m_changedTables);
-            m_changedTables.clear();
-            ++m_pendingCommits;
-        }
-    }
-    m_lastChangedTable.clear();
+    if (m_db)
+        settleCommit();
     // The signals go out once per batch of queued requests: a burst of
     // writes costs one cross-thread event, not several per request.
     if (!flush)
@@ -822,12 +866,29 @@ void QAsyncSqliteWorker::publishState(bool flush)
 
 void QAsyncSqliteWorker::beginSharedRead()
 {
+    if (m_sharedRead) {
+        // Bounded: while it lasts it holds SHARED (rollback journal: another
+        // connection's COMMIT waits for it) or one snapshot (WAL: no
+        // checkpoint can pass it). Guarded by tst_batching::sharedReadLetsWritersIn.
+        if (++m_sharedReadQueries < MaxSharedReadQueries
+            && std::chrono::steady_clock::now() - m_sharedReadStart < MaxSharedReadTime) {
+            return;
+        }
+        endSharedRead();
+    }
     // Worth it only with more queued behind this request, and invisible only
     // when no trace callback or authorizer would see the extra BEGIN/COMMIT.
-    if (m_sharedRead || !m_currentJobSharesReads || m_jobsQueuedBehind == 0 || m_traceCallback || m_authorizer
+    if (!m_currentJobSharesReads || m_jobsQueuedBehind == 0 || m_traceCallback || m_authorizer
         || !sqlite3_get_autocommit(m_db)) {
         return;
     }
+    // A statement that wrote and is still active (an open blob, a half-read
+    // INSERT … RETURNING) commits when it ends. Inside a shared read its
+    // writes would only commit with it, and that COMMIT fails while the
+    // statement is active ("SQL statements in progress"): wait for it to end.
+    // Guarded by tst_batching::sharedReadKeepsActiveWrites.
+    if (sqlite3_txn_state(m_db, nullptr) == SQLITE_TXN_WRITE)
+        return;
     try {
         exec(QStringLiteral("BEGIN"));
     } catch (const QAsyncSqliteError &) {
@@ -837,6 +898,8 @@ void QAsyncSqliteWorker::beginSharedRead()
         throw;
     }
     m_sharedRead = true;
+    m_sharedReadQueries = 1;
+    m_sharedReadStart = std::chrono::steady_clock::now();
 }
 
 void QAsyncSqliteWorker::abandonTransaction()
@@ -857,8 +920,9 @@ void QAsyncSqliteWorker::endSharedRead()
     try {
         exec(QStringLiteral("COMMIT"));
     } catch (const QAsyncSqliteError &error) {
-        // Ending a read-only transaction cannot lose data; never leave it open.
-        // An interrupt() meant for a query may hit this COMMIT: expected, quiet.
+        // Only read-only queries ran inside it (anything else ends it first)
+        // and none began while a write was pending (beginSharedRead()), so
+        // ending it cannot lose data; never leave it open.
         if (error.code() != SQLITE_INTERRUPT)
             qCWarning(lcQAsyncSqlite) << "Ending a shared read transaction failed:" << error.what();
         abandonTransaction();
@@ -868,10 +932,12 @@ void QAsyncSqliteWorker::endSharedRead()
 // ---------------------------------------------------------------------------
 // Statements
 
-void QAsyncSqliteWorker::beginImplicitTransaction(const QString &sql)
+void QAsyncSqliteWorker::beginImplicitTransaction(sqlite3_stmt *stmt)
 {
-    if (m_settings.isolationLevel != IsolationLevel::Autocommit && sqlite3_get_autocommit(m_db) && isDml(sql))
+    if (m_settings.isolationLevel != IsolationLevel::Autocommit && sqlite3_get_autocommit(m_db)
+        && isDml(sqlite3_sql(stmt))) {
         exec(beginStatement(m_settings.isolationLevel));
+    }
 }
 
 void QAsyncSqliteWorker::exec(const QString &sql)
@@ -901,7 +967,7 @@ QVariantList QAsyncSqliteWorker::execute(const QString &sql, const Params &param
         beginSharedRead();
     else
         endSharedRead();
-    beginImplicitTransaction(sql);
+    beginImplicitTransaction(prepared.stmt);
     bindAll(prepared.stmt, params, sql);
     QVariantList rows;
     ResultShape shape;
@@ -928,30 +994,41 @@ qint64 QAsyncSqliteWorker::executeInsert(const QString &sql, const Params &param
     return sqlite3_last_insert_rowid(m_db);
 }
 
-qint64 QAsyncSqliteWorker::executeMany(const QString &sql, const QList<QVariantList> &paramSets)
+qint64 QAsyncSqliteWorker::executeMany(const QString &sql, const QList<QVariantList> &paramSets, ResultShape *shape)
 {
-    if (!isDml(sql)) {
+    // As Python: prepare, refuse a statement that cannot write (its
+    // sqlite3_stmt_readonly(), so WITH … INSERT and DDL pass), then the
+    // implicit BEGIN, which only DML gets.
+    PreparedStatement prepared = prepare(sql, true);
+    if (!prepared.stmt)
+        return -1;
+    if (sqlite3_stmt_readonly(prepared.stmt)) {
         throw QAsyncSqliteProgrammingError(SQLITE_MISUSE,
                                            QStringLiteral("executeMany() can only execute DML statements."), sql);
     }
-    PreparedStatement prepared = prepare(sql, true);
-    if (!prepared.stmt)
-        return 0;
-    beginImplicitTransaction(sql);   // after prepare, as in execute()
-    qint64 changes = 0;
+    beginImplicitTransaction(prepared.stmt);
+    // Python's rowcount: the changes of DML statements, -1 for others.
+    const bool dml = isDml(sqlite3_sql(prepared.stmt));
+    qint64 rowCount = dml ? 0 : -1;
     for (const QVariantList &params : paramSets) {
         if (currentRequestCanceled())
             throwError(SQLITE_INTERRUPT, sql);
         bindAll(prepared.stmt, params, sql);
-        int rc;
-        while ((rc = sqlite3_step(prepared.stmt)) == SQLITE_ROW) {
-        }
+        int rc = sqlite3_step(prepared.stmt);
+        // Python counts the changes of a statement that returns no rows: a
+        // RETURNING clause leaves rowcount alone, though its writes happen.
+        const bool counts = dml && rc == SQLITE_DONE;
+        while (rc == SQLITE_ROW)
+            rc = sqlite3_step(prepared.stmt);
         if (rc != SQLITE_DONE)
             throwError(rc, sql);
-        changes += sqlite3_changes64(m_db);
+        if (counts)
+            rowCount += sqlite3_changes64(m_db);
         sqlite3_reset(prepared.stmt);
+        if (shape && &params == &paramSets.first())   // described once it ran, as in Python
+            shape->prepare(prepared.stmt, m_settings, m_options.detectTypes, true);
     }
-    return changes;
+    return rowCount;
 }
 
 void QAsyncSqliteWorker::executeScript(const QString &script)

@@ -54,8 +54,10 @@ private:
 };
 
 // Python's legacy rule: an implicit BEGIN precedes INSERT, UPDATE, DELETE and
-// REPLACE, judged by the statement's first keyword.
-bool isDml(const QString &sql);
+// REPLACE, judged by the statement's first keyword after white space and
+// comments; rowcount counts changes for these only. \a sql is UTF-8, e.g.
+// sqlite3_sql() of the prepared statement.
+bool isDml(const char *sql);
 
 // QWaitCondition::wait() that ThreadSanitizer understands. Debian's Qt is not
 // built with TSan: the wait unlocks and relocks the QMutex inside
@@ -114,6 +116,8 @@ public:
     void prepare(sqlite3_stmt *stmt, const Settings &settings, DetectTypes detectTypes, bool describe);
     QVariant readRow(sqlite3_stmt *stmt) const;
     QList<QAsyncSqliteColumn> description() const { return m_description; }
+    // Python reads the connection's text factory at each fetch, not at execute.
+    void setTextFactory(TextFactory factory) { m_settings.textFactory = factory; }
 
 private:
     QVariant readValue(sqlite3_stmt *stmt, int column) const;
@@ -134,6 +138,7 @@ struct QAsyncSqliteCursorState
     // Touched by the worker thread only.
     sqlite3_stmt *stmt = nullptr;
     QString sql;
+    bool dml = false;   // rowCount counts its changes (isDml())
     bool hasRow = false;
     bool closed = false;
     QAsyncSqlite::Detail::ResultShape shape;
@@ -207,7 +212,9 @@ public:
     void open();
     QVariantList execute(const QString &sql, const Params &params);
     qint64 executeInsert(const QString &sql, const Params &params);
-    qint64 executeMany(const QString &sql, const QList<QVariantList> &paramSets);
+    // Returns Python's rowcount; with \a shape, also describes the statement's columns.
+    qint64 executeMany(const QString &sql, const QList<QVariantList> &paramSets,
+                       QAsyncSqlite::Detail::ResultShape *shape = nullptr);
     void executeScript(const QString &script);
     // Runs a statement that returns no rows (BEGIN, COMMIT, …).
     void exec(const QString &sql);
@@ -220,6 +227,9 @@ public:
     void cursorExecuteMany(const std::shared_ptr<QAsyncSqliteCursorState> &cursor, const QString &sql,
                            const QList<QVariantList> &paramSets);
     QVariantList cursorFetch(QAsyncSqliteCursorState &cursor, qint64 maxRows);
+    // The cursor's snapshot for its getters (lastRowId kept when not given).
+    void setCursorResult(QAsyncSqliteCursorState &cursor, const QList<QAsyncSqliteColumn> &description,
+                         qint64 rowCount, std::optional<qint64> lastRowId = std::nullopt);
     void cursorClose(QAsyncSqliteCursorState &cursor);
     // Finalizes the cursor's statement (ending a stream) but keeps it usable.
     void cursorReset(QAsyncSqliteCursorState &cursor);
@@ -256,7 +266,8 @@ public:
 
     // Throws the QAsyncSqliteError for \a rc with the handle's message.
     [[noreturn]] void throwError(int rc, const QString &sql = {}) const;
-    // Whether a cancel of the running request should stop SQLite now.
+    // Whether the running request was canceled or interrupted: SQLite should
+    // stop it now.
     bool currentRequestCanceled() const;
     // While alive, the cancel check of the running request follows \a source.
     struct CancelSource
@@ -265,6 +276,13 @@ public:
         ~CancelSource();
         QAsyncSqliteWorker &worker;
         QFutureInterfaceBase *previous;
+    };
+    // Numbers the request running while alive, for interrupt().
+    struct RunningRequest
+    {
+        explicit RunningRequest(QAsyncSqliteWorker &worker);
+        ~RunningRequest();
+        QAsyncSqliteWorker &worker;
     };
     // Marks user code running on this worker; the connection rejects
     // requests made from inside it instead of deadlocking.
@@ -287,7 +305,8 @@ private:
     PreparedStatement prepare(const QString &sql, bool cached);
     void bindAll(sqlite3_stmt *stmt, const Params &params, const QString &sql);
     void bindValue(sqlite3_stmt *stmt, int index, const QVariant &value, const QString &sql);
-    void beginImplicitTransaction(const QString &sql);
+    // Python's implicit BEGIN, before a DML statement in autocommit mode.
+    void beginImplicitTransaction(sqlite3_stmt *stmt);
     void process(Job &job, bool lastInBatch);
     // Polls for new work for a few microseconds before the worker sleeps.
     void spinForWork() const;
@@ -303,6 +322,14 @@ private:
     void openDatabase();
     void closeDatabase();
     void installHooks();
+    // The hooks' view of changes: a row of \a table changed.
+    void noteChange(const char *table);
+    // Decides a commit whose hook fired: it succeeded unless its transaction
+    // is still open (a COMMIT that failed with SQLITE_BUSY). Called when the
+    // next statement starts, at the next hook and after each request; a
+    // commit that fails otherwise rolls back before any of these
+    // (tst_transactions::tablesChangedSeesEveryCommittedChange).
+    void settleCommit();
 
     // Set at construction, read-only afterwards.
     const QString m_database;
@@ -322,8 +349,10 @@ private:
     QMutex m_targetMutex;
     QAsyncSqliteConnection *m_target;
 
-    QMutex m_interruptMutex;
-    sqlite3 *m_interruptHandle = nullptr;
+    // interrupt(): requests are numbered as they run (worker thread).
+    std::atomic<quint64> m_runningRequest{0};       // 0 between requests
+    std::atomic<quint64> m_interruptedRequest{0};
+    quint64 m_requestSequence = 0;
 
     std::atomic<bool> m_inTransaction{false};
     std::atomic<qint64> m_totalChanges{0};
@@ -338,9 +367,11 @@ private:
     std::unique_ptr<QAsyncSqliteError> m_openError;
     std::set<std::shared_ptr<QAsyncSqliteCursorState>> m_cursors;
     std::set<std::shared_ptr<QAsyncSqliteBlobState>> m_blobs;
-    // Hook bookkeeping, published after each request.
-    QSet<QString> m_changedTables;     // by the open transaction
-    QSet<QString> m_committedTables;   // committed, not yet signalled
+    // Hook bookkeeping (installHooks()), published after each request.
+    QSet<QString> m_changedTables;      // by the open transaction
+    QSet<QString> m_committingTables;   // by the transaction whose commit hook fired, until settled
+    bool m_commitInFlight = false;
+    QSet<QString> m_committedTables;    // committed, not yet signalled
     int m_pendingCommits = 0;
     int m_pendingRollbacks = 0;
     bool m_postedInTransaction = false;
@@ -348,9 +379,9 @@ private:
     std::size_t m_jobsQueuedBehind = 0;
     bool m_currentJobSharesReads = false;
     bool m_sharedRead = false;
+    int m_sharedReadQueries = 0;
+    std::chrono::steady_clock::time_point m_sharedReadStart;
     QByteArray m_lastChangedTable;
-    bool m_commitSeen = false;
-    bool m_rollbackSeen = false;
     bool m_rollbackFailed = false;   // the open transaction must not commit (installHooks())
     // Progress handler.
     QAsyncSqlite::ProgressHandler m_progressHandler;

@@ -249,8 +249,11 @@ public:
     QFuture<void> setProgressHandler(const QAsyncSqlite::ProgressHandler &fn, int n);
     /*! Calls \a fn with the text of every statement run. An empty \a fn removes it. */
     QFuture<void> setTraceCallback(const QAsyncSqlite::TraceCallback &fn);
-    /*! Stops the statement running now with SQLITE_INTERRUPT. Thread-safe,
-        immediate, not queued; a no-op when nothing runs. */
+    /*! Stops the request running now: its statement fails with
+        SQLITE_INTERRUPT within about a thousand SQLite instructions.
+        Thread-safe and not queued. A no-op when no request runs, even while
+        a cursor, a stream or a blob keeps a statement open between requests
+        (unlike sqlite3_interrupt(), which would fail the next ones). */
     void interrupt();
 
     /*! Streams the database as SQL text, one result per statement, line for

@@ -64,12 +64,15 @@ public:
     QFuture<void> execute(const QString &sql, const QVariantMap &params);
     /*! Runs a DML statement once per parameter set. */
     QFuture<void> executeMany(const QString &sql, const QList<QVariantList> &paramSets);
-    /*! Runs a script (see QAsyncSqliteConnection::executeScript()). */
+    /*! Runs a script (see QAsyncSqliteConnection::executeScript()). As in
+        Python, the cursor's own statement, pending rows, description(),
+        rowCount() and lastRowId() stay as they were. */
     QFuture<void> executeScript(const QString &script);
 
     /*! The next row, or an invalid QVariant when there are no more. */
     QFuture<QVariant> fetchOne();
-    /*! Up to \a size rows (arraySize() when \a size is negative). */
+    /*! Up to \a size rows: arraySize() when \a size is negative, every
+        remaining row when it is 0 (as Python's \c fetchmany(0)). */
     QFuture<QVariantList> fetchMany(int size = -1);
     /*! All remaining rows. */
     QFuture<QVariantList> fetchAll();

@@ -6,10 +6,17 @@
 #include <QAsyncSqlite/QAsyncSqliteConnection>
 #include <QAsyncSqlite/QAsyncSqliteTest>
 
+#include <QAsyncSqlite/QAsyncSqliteBlob>
+#include <QAsyncSqlite/QAsyncSqliteCursor>
+
 #include <QtCore/qsemaphore.h>
 #include <QtTest/QtTest>
 
 #include <sqlite3.h>
+
+#include <atomic>
+#include <functional>
+#include <thread>
 
 using namespace Qt::StringLiterals;
 using QAsyncSqlite::IsolationLevel;
@@ -28,11 +35,16 @@ private Q_SLOTS:
     void commitsElsewhereBeforeQueueingAreSeen();
     void signalsCoalescedPerBatch();
     void cancelInsideSharedRead();
+    void sharedReadKeepsActiveWrites_data();
+    void sharedReadKeepsActiveWrites();
+    void sharedReadLetsWritersIn_data();
+    void sharedReadLetsWritersIn();
 
 private:
     // Holds the worker inside a run() until release(), so that everything
     // queued meanwhile forms one batch.
-    void holdWorker();
+    void holdWorker() { holdWorker(*m_db); }
+    void holdWorker(QAsyncSqliteConnection &db);
     void release() { m_release.release(); }
 
     std::unique_ptr<QAsyncSqliteTest::TemporaryDatabase> m_tmp;
@@ -56,9 +68,9 @@ void tst_Batching::cleanup()
     m_tmp.reset();
 }
 
-void tst_Batching::holdWorker()
+void tst_Batching::holdWorker(QAsyncSqliteConnection &db)
 {
-    m_db->run([this](sqlite3 *) {
+    db.run([this](sqlite3 *) {
         m_held.release();
         m_release.acquire();
     });
@@ -201,6 +213,134 @@ void tst_Batching::cancelInsideSharedRead()
     QVERIFY(canceled.isCanceled());
     QCOMPARE(after.result().value(0).toList().value(0).toLongLong(), 1);
     QVERIFY(!m_db->inTransaction());
+}
+
+void tst_Batching::sharedReadKeepsActiveWrites_data()
+{
+    QTest::addColumn<QString>("writer");
+    QTest::newRow("blob written, still open") << u"blob"_s;
+    QTest::newRow("INSERT ... RETURNING half fetched") << u"returning"_s;
+}
+
+void tst_Batching::sharedReadKeepsActiveWrites()
+{
+    // A statement that has written and is still active holds its writes in
+    // an autocommit transaction that commits when it ends. Queries batched
+    // behind it must not wrap that in a shared read whose COMMIT fails
+    // ("SQL statements in progress") and whose ROLLBACK then discards the
+    // writes the caller was told had succeeded. Default options: a
+    // rollback-journal file, Deferred.
+    QFETCH(QString, writer);
+    QAsyncSqliteTest::TemporaryDatabase tmp;
+    QAsyncSqliteConnection db;
+    QASYNCSQLITE_AWAIT(db.open(tmp.path(), {.isolationLevel = writer == u"blob" ? IsolationLevel::Deferred
+                                                                                 : IsolationLevel::Autocommit}));
+    QASYNCSQLITE_AWAIT(db.executeScript(u"CREATE TABLE t(id INTEGER PRIMARY KEY, b BLOB);"
+                                        "INSERT INTO t VALUES(1, zeroblob(4));"_s));
+    std::unique_ptr<QAsyncSqliteBlob> blob;
+    QAsyncSqliteCursor *cursor = nullptr;
+    if (writer == u"blob") {
+        QASYNCSQLITE_AWAIT_RESULT(opened, db.blobOpen(u"t"_s, u"b"_s, 1, QAsyncSqlite::BlobMode::ReadWrite));
+        blob.reset(opened);
+        QASYNCSQLITE_AWAIT(blob->write("xy"));
+    } else {
+        cursor = db.cursor(u"INSERT INTO t(b) VALUES(X'01'), (X'02') RETURNING id"_s);
+        QASYNCSQLITE_AWAIT_RESULT(first, cursor->fetchOne());
+        QCOMPARE(first.toList().value(0).toLongLong(), 2);
+    }
+    holdWorker(db);
+    const auto first = db.execute(u"SELECT count(*) FROM t"_s);
+    const auto second = db.execute(u"SELECT count(*) FROM t"_s);
+    const auto closed = blob ? blob->close() : cursor->close();
+    const auto committed = db.commit();
+    release();
+    QASYNCSQLITE_AWAIT(first);
+    QASYNCSQLITE_AWAIT(second);
+    QASYNCSQLITE_AWAIT(closed);
+    QASYNCSQLITE_AWAIT(committed);
+    QASYNCSQLITE_AWAIT(db.close());
+
+    // What another connection finds on disk.
+    QAsyncSqliteConnection reader;
+    QASYNCSQLITE_AWAIT(reader.open(tmp.path()));
+    QASYNCSQLITE_AWAIT_RESULT(rows, reader.execute(u"SELECT id, hex(b) FROM t ORDER BY id"_s));
+    if (writer == u"blob") {
+        QCOMPARE(rows, (QVariantList{QVariantList{qint64(1), u"78790000"_s}}));
+    } else {
+        QCOMPARE(rows, (QVariantList{QVariantList{qint64(1), u"00000000"_s}, QVariantList{qint64(2), u"01"_s},
+                                     QVariantList{qint64(3), u"02"_s}}));
+    }
+}
+
+void tst_Batching::sharedReadLetsWritersIn_data()
+{
+    QTest::addColumn<QString>("journal");
+    QTest::newRow("rollback journal") << u"delete"_s;
+    QTest::newRow("WAL") << u"wal"_s;
+}
+
+void tst_Batching::sharedReadLetsWritersIn()
+{
+    // One batch of queries that runs for seconds. A shared read spanning it
+    // would hold SHARED (rollback journal: another connection's COMMIT gets
+    // SQLITE_BUSY) or one snapshot (WAL: no checkpoint can finish) for all
+    // of it. Bounded, it lets a writer with a 1 s busy timeout in every time.
+    QFETCH(QString, journal);
+    QAsyncSqliteTest::TemporaryDatabase tmp;
+    QAsyncSqliteConnection db;
+    QASYNCSQLITE_AWAIT(db.open(tmp.path(), {.pragmas = {u"journal_mode="_s + journal}}));
+    QASYNCSQLITE_AWAIT(db.executeScript(u"CREATE TABLE t(x INTEGER); INSERT INTO t VALUES(1);"_s));
+
+    holdWorker(db);
+    // Each query reads t (so it takes the read lock) and counts for a while.
+    const QString slow = u"SELECT (SELECT count(*) FROM t) + (WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL "
+                         "SELECT n + 1 FROM c WHERE n < 20000) SELECT count(*) FROM c)"_s;
+    QList<QFuture<QVariantList>> reads;
+    for (int i = 0; i < 800; ++i)
+        reads.append(db.execute(slow));
+
+    // A few writes spread over the batch (each lets the reader wait in turn:
+    // with a rollback journal a pending writer keeps new readers out).
+    // WAL: a checkpoint shortly after each write must reach the end of the
+    // log, which it cannot while a reader keeps an older snapshot.
+    int writes = 0;
+    QStringList failures;   // written by the writer thread, read after join
+    std::thread writer([&] {
+        sqlite3 *other = nullptr;
+        sqlite3_open(tmp.path().toUtf8().constData(), &other);
+        sqlite3_busy_timeout(other, 1000);
+        const auto run = [&](const char *sql, const std::function<void(sqlite3_stmt *)> &row = {}) {
+            sqlite3_stmt *stmt = nullptr;
+            int rc = sqlite3_prepare_v2(other, sql, -1, &stmt, nullptr);
+            if (rc == SQLITE_OK) {
+                while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+                    if (row)
+                        row(stmt);
+                }
+            }
+            if (rc != SQLITE_DONE)
+                failures.append(QString::fromUtf8(sql) + u": "_s + QString::fromUtf8(sqlite3_errstr(rc)));
+            sqlite3_finalize(stmt);
+        };
+        for (; writes < 8; ++writes) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(150));
+            run("INSERT INTO t VALUES(2)");
+            if (journal != u"wal")
+                continue;
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            run("PRAGMA wal_checkpoint(PASSIVE)", [&](sqlite3_stmt *stmt) {
+                // (busy, frames in the log, frames checkpointed)
+                if (sqlite3_column_int(stmt, 1) != sqlite3_column_int(stmt, 2))
+                    failures.append(u"a reader held the checkpoint back"_s);
+            });
+        }
+        sqlite3_close(other);
+    });
+    release();
+    writer.join();
+    QVERIFY2(failures.isEmpty(), qPrintable(failures.join(u", "_s)));
+    QVERIFY2(!reads.last().isFinished(), "the writes did not overlap the batch: make the batch longer");
+    QCOMPARE(QAsyncSqliteTest::awaitSuccess(reads.last(), std::chrono::minutes(2)), QString());
 }
 
 QTEST_GUILESS_MAIN(tst_Batching)

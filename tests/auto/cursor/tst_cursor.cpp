@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: MIT
 // QAsyncSqliteCursor: DB-API fetching, metadata, close, and streaming with
 // back-pressure (DESIGN.md §3, Cursor).
+#include <QAsyncSqlite/QAsyncSqliteBlob>
 #include <QAsyncSqlite/QAsyncSqliteConnection>
 #include <QAsyncSqlite/QAsyncSqliteCursor>
 #include <QAsyncSqlite/QAsyncSqliteTest>
@@ -14,6 +15,7 @@
 
 #include <atomic>
 #include <functional>
+#include <stdexcept>
 
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
@@ -75,6 +77,9 @@ private Q_SLOTS:
     void streamCancel();
     void streamConnectionClosed();
     void cursorDeletedMidStream();
+    void streamRowFactoryThrows();
+    void interruptWhileIdle_data();
+    void interruptWhileIdle();
 
 private:
     std::unique_ptr<QAsyncSqliteConnection> m_db;
@@ -159,7 +164,9 @@ void tst_Cursor::fetchMany_data()
     QTest::newRow("explicit 3") << 0 << 3 << QList<int>{3, 3, 3, 1, 0};
     QTest::newRow("explicit overrides arraySize") << 5 << 2 << QList<int>{2, 2, 2, 2, 2, 0};
     QTest::newRow("bigger than result") << 0 << 100 << QList<int>{10, 0};
-    QTest::newRow("zero") << 0 << 0 << QList<int>{0, 0};
+    // Python 3.11's fetchmany(0) returns every remaining row (its loop stops
+    // when the count reaches the size, which 0 never does).
+    QTest::newRow("zero means all") << 0 << 0 << QList<int>{10, 0};
     QTest::newRow("arraySize clamps to 1") << -3 << -1 << QList<int>{1, 1};
 }
 
@@ -262,10 +269,13 @@ void tst_Cursor::executeManyOnCursor()
 void tst_Cursor::executeScriptOnCursor()
 {
     QAsyncSqliteCursor *c = m_db->cursor(u"SELECT id FROM t ORDER BY id"_s);
+    QASYNCSQLITE_AWAIT_RESULT(first, c->fetchOne());
     QASYNCSQLITE_AWAIT(c->executeScript(u"CREATE TABLE s(x); INSERT INTO s VALUES(1); INSERT INTO s VALUES(2);"_s));
-    // The script replaced the cursor's statement: nothing left to fetch.
+    // As Python's Cursor.executescript(): the cursor's own query goes on
+    // where it was (Python 3.11 fetches the rest after a script too).
     QASYNCSQLITE_AWAIT_RESULT(rows, c->fetchAll());
-    QVERIFY(rows.isEmpty());
+    QCOMPARE(rows, intRows(2, 11));
+    QCOMPARE(c->description().size(), 1);
     QASYNCSQLITE_AWAIT(c->execute(u"SELECT sum(x) FROM s"_s));
     QASYNCSQLITE_AWAIT_RESULT(sum, c->fetchOne());
     QCOMPARE(sum, QVariant(QVariantList{3LL}));
@@ -555,6 +565,79 @@ void tst_Cursor::cursorDeletedMidStream()
     QCOMPARE(rows.size(), 1);
     QVERIFY(orphanChunks < 10000 / 4);
     QVERIFY(!danglingCursor);
+}
+
+void tst_Cursor::streamRowFactoryThrows()
+{
+    // A row factory may throw anything: the stream ends with that exception
+    // (it does not hang), and the cursor can stream again.
+    m_db->setRowFactory([](const QAsyncSqliteRow &row) -> QVariant {
+        if (row.value(0).toLongLong() == 3)
+            throw std::runtime_error("no threes");
+        return row.toList();
+    });
+    QAsyncSqliteCursor *c = m_db->cursor(u"SELECT id FROM t ORDER BY id"_s);
+    const QFuture<void> streamed = c->stream();
+    QVERIFY(QAsyncSqliteTest::waitForFinished(streamed, 5s));
+    try {
+        QFuture<void>(streamed).waitForFinished();
+        QFAIL("the stream succeeded");
+    } catch (const std::runtime_error &e) {
+        QCOMPARE(e.what(), "no threes");
+    }
+    m_db->setRowFactory(QAsyncSqlite::RowFactory::Tuple);
+    QSignalSpy rows(c, &QAsyncSqliteCursor::rowsReady);
+    QASYNCSQLITE_AWAIT(c->execute(u"SELECT id FROM t WHERE id > 8 ORDER BY id"_s));
+    QASYNCSQLITE_AWAIT(c->stream());
+    QTRY_COMPARE(rows.size(), 1);
+    QCOMPARE(rows.first().first().toList(), intRows(9, 11));
+}
+
+void tst_Cursor::interruptWhileIdle_data()
+{
+    QTest::addColumn<QString>("active");   // what stays active between requests
+    QTest::newRow("half-read cursor") << u"cursor"_s;
+    QTest::newRow("parked stream") << u"stream"_s;
+    QTest::newRow("open blob") << u"blob"_s;
+}
+
+void tst_Cursor::interruptWhileIdle()
+{
+    // interrupt() stops the request running now; with none running it does
+    // nothing. SQLite's own sqlite3_interrupt() would instead fail every
+    // statement started until all active ones end, and a cursor, stream or
+    // blob keeps one active between requests.
+    QFETCH(QString, active);
+    QAsyncSqliteCursor *c = m_db->cursor();
+    std::unique_ptr<QAsyncSqliteBlob> blob;
+    QFuture<void> streamed;
+    if (active == u"blob") {
+        QASYNCSQLITE_AWAIT(m_db->execute(u"UPDATE t SET data = zeroblob(4) WHERE id = 1"_s));
+        QASYNCSQLITE_AWAIT_RESULT(opened, m_db->blobOpen(u"t"_s, u"data"_s, 1));
+        blob.reset(opened);
+    } else {
+        QASYNCSQLITE_AWAIT(c->execute(seriesSql(1000)));
+        if (active == u"cursor") {
+            QASYNCSQLITE_AWAIT(c->fetchOne());
+        } else {
+            // No event loop until the stream has filled its read-ahead and parked.
+            streamed = c->stream();
+            m_db->run([](sqlite3 *) {}).waitForFinished();
+            QVERIFY(!streamed.isFinished());
+        }
+    }
+    m_db->interrupt();
+    QASYNCSQLITE_AWAIT_RESULT(rows, m_db->execute(u"SELECT 1"_s));
+    QCOMPARE(rows, QVariantList{QVariant(QVariantList{1LL})});
+    if (active == u"blob") {
+        QASYNCSQLITE_AWAIT_RESULT(data, blob->read());
+        QCOMPARE(data, QByteArray(4, '\0'));
+    } else if (active == u"cursor") {
+        QASYNCSQLITE_AWAIT_RESULT(rest, c->fetchAll());
+        QCOMPARE(rest.size(), 999);
+    } else {
+        QASYNCSQLITE_AWAIT(streamed);
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_Cursor)

@@ -83,6 +83,9 @@ private Q_SLOTS:
     void failedCommitInTransactionFn();
     void signalsAndTotalChanges();
     void tablesChangedPerAutocommitStatement();
+    void tablesChangedSeesEveryCommittedChange_data();
+    void tablesChangedSeesEveryCommittedChange();
+    void committedPerAutocommitExecuteManyRow();
     void isolationLevelProperty();
     void runGivesRawHandle();
 };
@@ -788,6 +791,79 @@ void tst_Transactions::tablesChangedPerAutocommitStatement()
     QTRY_COMPARE(tables.size(), 3);
     QCOMPARE(tables.at(2).at(0).toStringList(), (QStringList{u"x"_s, u"y"_s}));
     QCOMPARE(committed.size(), 3);
+}
+
+void tst_Transactions::tablesChangedSeesEveryCommittedChange_data()
+{
+    // Changes SQLite's update hook does not see, and a request that commits
+    // one transaction and rolls back the next. Autocommit isolation: every
+    // statement outside BEGIN commits on its own.
+    QTest::addColumn<QString>("script");
+    QTest::addColumn<QStringList>("tables");
+    QTest::addColumn<int>("commits");
+    QTest::addColumn<int>("rollbacks");
+    QTest::newRow("DELETE without WHERE (truncate)") << u"DELETE FROM r"_s << QStringList{u"r"_s} << 1 << 0;
+    QTest::newRow("WITHOUT ROWID insert") << u"INSERT INTO w VALUES('c', 3)"_s << QStringList{u"w"_s} << 1 << 0;
+    QTest::newRow("WITHOUT ROWID update") << u"UPDATE w SET v = 9"_s << QStringList{u"w"_s} << 1 << 0;
+    QTest::newRow("WITHOUT ROWID delete") << u"DELETE FROM w WHERE k = 'a'"_s << QStringList{u"w"_s} << 1 << 0;
+    QTest::newRow("REPLACE deletes the conflicting row") << u"REPLACE INTO w VALUES('a', 5)"_s
+                                                          << QStringList{u"w"_s} << 1 << 0;
+    QTest::newRow("commit a, then roll back b")
+        << u"INSERT INTO r VALUES(3); BEGIN; INSERT INTO w VALUES('z', 1); ROLLBACK;"_s << QStringList{u"r"_s} << 1 << 1;
+    QTest::newRow("commit a, then roll back an empty transaction")
+        << u"INSERT INTO r VALUES(3); BEGIN; ROLLBACK;"_s << QStringList{u"r"_s} << 1 << 1;
+    QTest::newRow("commit a, then a failing statement")
+        << u"INSERT INTO r VALUES(3); INSERT INTO w VALUES('a', 1);"_s << QStringList{u"r"_s} << 1 << 1;
+    QTest::newRow("rolled back only") << u"BEGIN; DELETE FROM r; INSERT INTO w VALUES('z', 1); ROLLBACK;"_s
+                                      << QStringList{} << 0 << 1;
+    QTest::newRow("three commits") << u"INSERT INTO r VALUES(3); DELETE FROM w; UPDATE r SET x = 0;"_s
+                                   << QStringList{u"r"_s, u"w"_s} << 3 << 0;
+}
+
+void tst_Transactions::tablesChangedSeesEveryCommittedChange()
+{
+    QFETCH(QString, script);
+    QFETCH(QStringList, tables);
+    QFETCH(int, commits);
+    QFETCH(int, rollbacks);
+    QAsyncSqliteTest::TemporaryDatabase tmp;
+    QAsyncSqliteConnection db;
+    QASYNCSQLITE_AWAIT(db.open(tmp.path(), {.isolationLevel = QAsyncSqlite::IsolationLevel::Autocommit}));
+    QASYNCSQLITE_AWAIT(db.executeScript(u"CREATE TABLE r(x); INSERT INTO r VALUES(1), (2);"
+                                        "CREATE TABLE w(k TEXT PRIMARY KEY, v INTEGER) WITHOUT ROWID;"
+                                        "INSERT INTO w VALUES('a', 1), ('b', 2);"_s));
+    QCoreApplication::processEvents();
+    QSignalSpy changed(&db, &QAsyncSqliteConnection::tablesChanged);
+    QSignalSpy committed(&db, &QAsyncSqliteConnection::committed);
+    QSignalSpy rolledBack(&db, &QAsyncSqliteConnection::rolledBack);
+    const auto run = db.executeScript(script);
+    QVERIFY(QAsyncSqliteTest::waitForFinished(run));
+    QASYNCSQLITE_AWAIT(db.close());   // its signals arrive before closed()
+    QCoreApplication::processEvents();
+    QSet<QString> reported;
+    for (const QList<QVariant> &emission : changed) {
+        for (const QString &table : emission.first().toStringList())
+            reported.insert(table);
+    }
+    QCOMPARE(reported, QSet<QString>(tables.cbegin(), tables.cend()));
+    QCOMPARE(committed.size(), commits);
+    QCOMPARE(rolledBack.size(), rollbacks);
+}
+
+void tst_Transactions::committedPerAutocommitExecuteManyRow()
+{
+    QAsyncSqliteTest::TemporaryDatabase tmp;
+    QAsyncSqliteConnection db;
+    QASYNCSQLITE_AWAIT(db.open(tmp.path(), {.isolationLevel = QAsyncSqlite::IsolationLevel::Autocommit}));
+    QASYNCSQLITE_AWAIT(db.execute(u"CREATE TABLE r(x)"_s));
+    QCoreApplication::processEvents();
+    QSignalSpy committed(&db, &QAsyncSqliteConnection::committed);
+    QSignalSpy changed(&db, &QAsyncSqliteConnection::tablesChanged);
+    QASYNCSQLITE_AWAIT_RESULT(rows, db.executeMany(u"INSERT INTO r VALUES(?)"_s, {{1}, {2}, {3}, {4}}));
+    QCOMPARE(rows, 4);
+    QTRY_COMPARE(committed.size(), 4);   // each row committed on its own
+    QCOMPARE(changed.size(), 1);         // coalesced per request
+    QCOMPARE(changed.first().first().toStringList(), QStringList{u"r"_s});
 }
 
 void tst_Transactions::isolationLevelProperty()
