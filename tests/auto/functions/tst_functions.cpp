@@ -689,7 +689,6 @@ void tst_Functions::windowFunction_data()
     add("without OVER, finalize", u"first"_s, 1, u"SELECT w(v) FROM t"_s);
     add("without OVER, GROUP BY", u"first"_s, 1, u"SELECT g, w(id) FROM t GROUP BY g ORDER BY g"_s);
     add("without OVER, no rows", u"sum"_s, 1, u"SELECT w(x) FROM t WHERE 0"_s);
-    add("without OVER, no rows, list state", u"first"_s, 1, u"SELECT w(x) FROM t WHERE 0"_s);
     add("too many arguments", u"sum"_s, 1, u"SELECT w(x, x) OVER () FROM t"_s);
     add("too few arguments", u"first"_s, 1, u"SELECT w() FROM t"_s);
     add("argument count out of range", u"sum"_s, 200, u"SELECT w(x) FROM t"_s);
