@@ -260,6 +260,16 @@ QFuture<void> QAsyncSqliteConnection::createAggregate(const QString &name, int n
     });
 }
 
+QFuture<void> QAsyncSqliteConnection::createWindowFunction(const QString &name, int nArgs,
+                                                           const QVariant &initialState, const AggregateStep &step,
+                                                           const AggregateStep &inverse, const WindowValue &value,
+                                                           const AggregateFinal &finalize, FunctionFlags flags)
+{
+    return submit<void>([=](QAsyncSqliteWorker &w) {
+        w.createWindowFunction(name, nArgs, initialState, step, inverse, value, finalize, flags);
+    });
+}
+
 QFuture<void> QAsyncSqliteConnection::createCollation(const QString &name, const Collation &fn)
 {
     return submit<void>([=](QAsyncSqliteWorker &w) { w.createCollation(name, fn); });

@@ -41,7 +41,18 @@ QVariantList argumentsOf(int argc, sqlite3_value **argv)
     return args;
 }
 
-void setResult(sqlite3_context *ctx, const QVariant &original)
+// The callables of an aggregate. Errors of window functions name the failing
+// one, in Python's words; functions and aggregates (no Method given) keep
+// their own messages.
+enum class Method { Step, Inverse, Value, Finalize };
+
+QByteArray raisedError(Method method)
+{
+    static constexpr const char *names[] = {"step", "inverse", "value", "finalize"};
+    return "user-defined aggregate's '" + QByteArray(names[int(method)]) + "' method raised error";
+}
+
+void setResult(sqlite3_context *ctx, const QVariant &original, std::optional<Method> method = {})
 {
     const SqlValue value = toSqlValue(original, NullValues::VariantOnly);
     switch (value.kind) {
@@ -61,19 +72,33 @@ void setResult(sqlite3_context *ctx, const QVariant &original)
         sqlite3_result_blob64(ctx, value.data(), sqlite3_uint64(value.bytes.size()), SQLITE_TRANSIENT);
         return;
     case SqlValue::TooLarge:
-        sqlite3_result_error(ctx, "user-defined function returned an integer too large for SQLite", -1);
+        if (method)
+            sqlite3_result_error_toobig(ctx);   // as Python's OverflowError does
+        else
+            sqlite3_result_error(ctx, "user-defined function returned an integer too large for SQLite", -1);
         return;
     case SqlValue::Unsupported: {
-        const QByteArray message = "user-defined function returned an unsupported type: "
-            + QByteArray(original.metaType().name());
+        QByteArray message;
+        if (!method)
+            message = "user-defined function returned an unsupported type: " + QByteArray(original.metaType().name());
+        else if (*method == Method::Value)
+            message = "unable to set result from user-defined aggregate's 'value' method";
+        else
+            message = raisedError(*method);   // Python says so for any failure of finalize
         sqlite3_result_error(ctx, message.constData(), int(message.size()));
     }
     }
 }
 
-// Reports a C++ exception from user code as the SQL statement's error.
-void resultFromException(sqlite3_context *ctx)
+// Reports a C++ exception from user code as the SQL statement's error: for a
+// window function Python's message naming \a method, else the exception's.
+void resultFromException(sqlite3_context *ctx, std::optional<Method> method = {})
 {
+    if (method) {
+        const QByteArray message = raisedError(*method);
+        sqlite3_result_error(ctx, message.constData(), int(message.size()));
+        return;
+    }
     try {
         throw;
     } catch (const std::exception &e) {
@@ -108,6 +133,12 @@ struct AggregateData
     QVariant initialState;
     AggregateStep step;
     AggregateFinal finalize;
+    // Window functions only.
+    bool window = false;
+    AggregateStep inverse = {};
+    WindowValue value = {};
+
+    std::optional<Method> named(Method method) const { return window ? std::optional(method) : std::nullopt; }
 };
 
 struct CollationData
@@ -122,18 +153,103 @@ void destroy(void *data)
     delete static_cast<T *>(data);
 }
 
+int removeFunction(sqlite3 *db, const QString &name, int nArgs)
+{
+    return sqlite3_create_function_v2(db, name.toUtf8().constData(), nArgs, SQLITE_UTF8, nullptr, nullptr, nullptr,
+                                      nullptr, nullptr);
+}
+
+// The state of one group or window frame lives in SQLite's aggregate context
+// as a QVariant pointer, created on first use: usually by xStep, but by
+// xValue for a frame that starts empty. xFinal runs on success and on error,
+// so it always deletes it.
+QVariant *stateOf(sqlite3_context *ctx, const AggregateData &data)
+{
+    auto **slot = static_cast<QVariant **>(sqlite3_aggregate_context(ctx, sizeof(QVariant *)));
+    if (slot && !*slot)
+        *slot = new QVariant(data.initialState);
+    return slot ? *slot : nullptr;
+}
+
+// xStep and xInverse: fold one row's arguments into (or out of) the state.
+template <Method method>
+void foldRow(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    const auto &data = *static_cast<const AggregateData *>(sqlite3_user_data(ctx));
+    const AggregateStep &fn = method == Method::Step ? data.step : data.inverse;
+    if (!fn) {   // only an inverse may be missing, as in Python
+        sqlite3_result_error(ctx, "user-defined aggregate's 'inverse' method not defined", -1);
+        return;
+    }
+    try {
+        QVariant *state = stateOf(ctx, data);
+        if (!state) {
+            sqlite3_result_error_nomem(ctx);
+            return;
+        }
+        QAsyncSqliteWorker::UserCodeScope scope(*data.worker);
+        *state = fn(*state, argumentsOf(argc, argv));
+    } catch (...) {
+        resultFromException(ctx, data.named(method));
+    }
+}
+
+// xValue of window functions.
+void frameValue(sqlite3_context *ctx)
+{
+    const auto &data = *static_cast<const AggregateData *>(sqlite3_user_data(ctx));
+    try {
+        const QVariant *state = stateOf(ctx, data);
+        if (!state) {
+            sqlite3_result_error_nomem(ctx);
+            return;
+        }
+        QAsyncSqliteWorker::UserCodeScope scope(*data.worker);
+        setResult(ctx, data.value ? data.value(*state) : *state, Method::Value);
+    } catch (...) {
+        resultFromException(ctx, Method::Value);
+    }
+}
+
+void finalResult(sqlite3_context *ctx)
+{
+    const auto &data = *static_cast<const AggregateData *>(sqlite3_user_data(ctx));
+    auto **slot = static_cast<QVariant **>(sqlite3_aggregate_context(ctx, 0));
+    const std::unique_ptr<QVariant> owned(slot ? *slot : nullptr);
+    // A window function's group without rows is NULL, without finalize, as
+    // in Python; createAggregate() finalizes its initial state.
+    if (!owned && data.window)
+        return;
+    const QVariant &state = owned ? *owned : data.initialState;
+    try {
+        QAsyncSqliteWorker::UserCodeScope scope(*data.worker);
+        setResult(ctx, data.finalize ? data.finalize(state) : data.value ? data.value(state) : state,
+                  data.named(Method::Finalize));
+    } catch (...) {
+        resultFromException(ctx, data.named(Method::Finalize));
+    }
+}
+
+// Registers \a data as an aggregate, or (data->window) an aggregate window
+// function; SQLite takes ownership of it, even on failure.
+int createAggregateFunction(sqlite3 *db, const QString &name, int nArgs, FunctionFlags flags, AggregateData *data)
+{
+    const bool window = data->window;
+    return sqlite3_create_window_function(db, name.toUtf8().constData(), nArgs, functionFlags(flags), data,
+                                          foldRow<Method::Step>, finalResult, window ? frameValue : nullptr,
+                                          window ? foldRow<Method::Inverse> : nullptr, destroy<AggregateData>);
+}
+
 } // namespace
 
 void QAsyncSqliteWorker::createFunction(const QString &name, int nArgs, const Function &fn, FunctionFlags flags)
 {
-    const QByteArray utf8 = name.toUtf8();
     int rc;
     if (!fn) {
-        rc = sqlite3_create_function_v2(m_db, utf8.constData(), nArgs, SQLITE_UTF8, nullptr, nullptr, nullptr,
-                                        nullptr, nullptr);
+        rc = removeFunction(m_db, name, nArgs);
     } else {
         rc = sqlite3_create_function_v2(
-            m_db, utf8.constData(), nArgs, functionFlags(flags), new FunctionData{this, fn},
+            m_db, name.toUtf8().constData(), nArgs, functionFlags(flags), new FunctionData{this, fn},
             [](sqlite3_context *ctx, int argc, sqlite3_value **argv) {
                 auto *data = static_cast<FunctionData *>(sqlite3_user_data(ctx));
                 try {
@@ -156,43 +272,25 @@ void QAsyncSqliteWorker::createAggregate(const QString &name, int nArgs, const Q
     if (!step) {
         throw QAsyncSqliteProgrammingError(SQLITE_MISUSE, QStringLiteral("createAggregate() needs a step function."));
     }
-    // The state of one group lives in SQLite's aggregate context as a
-    // QVariant pointer; xFinal runs on success and on error, so it always
-    // deletes it.
-    const int rc = sqlite3_create_function_v2(
-        m_db, name.toUtf8().constData(), nArgs, functionFlags(flags),
-        new AggregateData{this, initialState, step, finalize}, nullptr,
-        [](sqlite3_context *ctx, int argc, sqlite3_value **argv) {
-            auto *data = static_cast<AggregateData *>(sqlite3_user_data(ctx));
-            auto **state = static_cast<QVariant **>(sqlite3_aggregate_context(ctx, sizeof(QVariant *)));
-            if (!state) {
-                sqlite3_result_error_nomem(ctx);
-                return;
-            }
-            try {
-                if (!*state)
-                    *state = new QVariant(data->initialState);
-                UserCodeScope scope(*data->worker);
-                **state = data->step(**state, argumentsOf(argc, argv));
-            } catch (...) {
-                resultFromException(ctx);
-            }
-        },
-        [](sqlite3_context *ctx) {
-            auto *data = static_cast<AggregateData *>(sqlite3_user_data(ctx));
-            auto **slot = static_cast<QVariant **>(sqlite3_aggregate_context(ctx, 0));
-            const std::unique_ptr<QVariant> owned(slot ? *slot : nullptr);
-            const QVariant state = owned ? *owned : data->initialState;
-            try {
-                UserCodeScope scope(*data->worker);
-                setResult(ctx, data->finalize ? data->finalize(state) : state);
-            } catch (...) {
-                resultFromException(ctx);
-            }
-        },
-        destroy<AggregateData>);
+    const int rc = createAggregateFunction(m_db, name, nArgs, flags,
+                                           new AggregateData{this, initialState, step, finalize});
     if (rc != SQLITE_OK)
         throwError(rc);
+}
+
+void QAsyncSqliteWorker::createWindowFunction(const QString &name, int nArgs, const QVariant &initialState,
+                                              const AggregateStep &step, const AggregateStep &inverse,
+                                              const WindowValue &value, const AggregateFinal &finalize,
+                                              FunctionFlags flags)
+{
+    const int rc = step ? createAggregateFunction(m_db, name, nArgs, flags,
+                                                  new AggregateData{this, initialState, step, finalize, true,
+                                                                    inverse, value})
+                        : removeFunction(m_db, name, nArgs);
+    // SQLite leaves the handle's error alone here (throwError() would read
+    // "not an error"); Python raises ProgrammingError with the code's text.
+    if (rc != SQLITE_OK)
+        throw QAsyncSqliteProgrammingError(rc, QString::fromUtf8(sqlite3_errstr(rc)));
 }
 
 void QAsyncSqliteWorker::createCollation(const QString &name, const Collation &fn)

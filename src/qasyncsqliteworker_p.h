@@ -240,6 +240,10 @@ public:
     void createAggregate(const QString &name, int nArgs, const QVariant &initialState,
                          const QAsyncSqlite::AggregateStep &step,
                          const QAsyncSqlite::AggregateFinal &finalize, QAsyncSqlite::FunctionFlags flags);
+    void createWindowFunction(const QString &name, int nArgs, const QVariant &initialState,
+                              const QAsyncSqlite::AggregateStep &step, const QAsyncSqlite::AggregateStep &inverse,
+                              const QAsyncSqlite::WindowValue &value, const QAsyncSqlite::AggregateFinal &finalize,
+                              QAsyncSqlite::FunctionFlags flags);
     void createCollation(const QString &name, const QAsyncSqlite::Collation &fn);
     void setAuthorizer(const QAsyncSqlite::Authorizer &fn);
     void setProgressHandler(const QAsyncSqlite::ProgressHandler &fn, int n);

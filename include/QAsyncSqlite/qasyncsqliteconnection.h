@@ -240,6 +240,25 @@ public:
                                   const QAsyncSqlite::AggregateStep &step,
                                   const QAsyncSqlite::AggregateFinal &finalize = {},
                                   QAsyncSqlite::FunctionFlags flags = {});
+    /*! Creates (or, with an empty \a step, removes) the aggregate window
+        function \a name taking \a nArgs arguments (-1: any number), as
+        Python's \c create_window_function() does. The state of every frame
+        starts as \a initialState; \a step adds a row's arguments to it,
+        \a inverse takes out those of the frame's oldest row (both return the
+        new state), \a value gives the frame's current result and \a finalize
+        the result of a group used without \c OVER. An empty \a value gives
+        the state itself, an empty \a finalize what \a value gives; an empty
+        \a inverse fails a statement whose frames lose rows, like a Python
+        class without \c inverse. A group without rows gives NULL without
+        calling \a finalize, and an exception fails the statement with
+        Python's message, e.g. "user-defined aggregate's 'inverse' method
+        raised error". */
+    QFuture<void> createWindowFunction(const QString &name, int nArgs, const QVariant &initialState,
+                                       const QAsyncSqlite::AggregateStep &step,
+                                       const QAsyncSqlite::AggregateStep &inverse,
+                                       const QAsyncSqlite::WindowValue &value,
+                                       const QAsyncSqlite::AggregateFinal &finalize = {},
+                                       QAsyncSqlite::FunctionFlags flags = {});
     /*! Creates (or, with an empty \a fn, removes) the collation \a name. */
     QFuture<void> createCollation(const QString &name, const QAsyncSqlite::Collation &fn);
     /*! Installs (or, with an empty \a fn, removes) the authorizer. */

@@ -82,10 +82,14 @@ using RowFactoryFunction = std::function<QVariant(const QAsyncSqliteRow &)>;
     statement fail with the exception's message. */
 using Function = std::function<QVariant(const QVariantList &args)>;
 /*! An aggregate step: receives the current state and the row's arguments and
-    returns the new state. */
+    returns the new state. A window function's inverse has the same shape: it
+    returns the state without the row. */
 using AggregateStep = std::function<QVariant(const QVariant &state, const QVariantList &args)>;
 /*! An aggregate finalizer: turns the final state into the SQL result. */
 using AggregateFinal = std::function<QVariant(const QVariant &state)>;
+/*! A window function's value: the current result of a frame, from its state
+    (which stays in use for the next rows). */
+using WindowValue = std::function<QVariant(const QVariant &state)>;
 /*! A collation: negative, zero or positive like \c strcmp. */
 using Collation = std::function<int(const QString &, const QString &)>;
 /*! Called every N virtual machine instructions; non-zero aborts the statement. */

@@ -304,7 +304,7 @@ void tst_Lifecycle::callsAfterClose_data()
     const QStringList operations = {
         u"execute"_s, u"executeNamed"_s, u"executeInsert"_s, u"executeMany"_s, u"executeScript"_s,
         u"commit"_s, u"rollback"_s, u"transaction"_s, u"run"_s, u"backupPath"_s, u"backupConnection"_s,
-        u"createFunction"_s, u"createAggregate"_s, u"createCollation"_s, u"setAuthorizer"_s,
+        u"createFunction"_s, u"createAggregate"_s, u"createWindowFunction"_s, u"createCollation"_s, u"setAuthorizer"_s,
         u"setProgressHandler"_s, u"setTraceCallback"_s, u"iterDump"_s, u"enableLoadExtension"_s,
         u"loadExtension"_s, u"blobOpen"_s, u"serialize"_s, u"deserialize"_s, u"limit"_s, u"setLimit"_s,
         u"cursorExecute"_s, u"cursorWithSql"_s,
@@ -345,6 +345,10 @@ void tst_Lifecycle::callsAfterClose()
         {u"createFunction"_s, [&] { return rejectedAtOnce(db.createFunction(u"f"_s, 0, [](const QVariantList &) { return QVariant(); })); }},
         {u"createAggregate"_s, [&] {
              return rejectedAtOnce(db.createAggregate(u"a"_s, 1, 0, [](const QVariant &s, const QVariantList &) { return s; }));
+         }},
+        {u"createWindowFunction"_s, [&] {
+             const AggregateStep keep = [](const QVariant &s, const QVariantList &) { return s; };
+             return rejectedAtOnce(db.createWindowFunction(u"w"_s, 1, 0, keep, keep, {}));
          }},
         {u"createCollation"_s, [&] { return rejectedAtOnce(db.createCollation(u"c"_s, [](const QString &, const QString &) { return 0; })); }},
         {u"setAuthorizer"_s, [&] { return rejectedAtOnce(db.setAuthorizer({})); }},
@@ -711,6 +715,8 @@ void tst_Lifecycle::requestFromUserCode_data()
     QTest::addColumn<QString>("where");
     QTest::newRow("function") << u"function"_s;
     QTest::newRow("aggregate") << u"aggregate"_s;
+    QTest::newRow("window inverse") << u"window inverse"_s;
+    QTest::newRow("window value") << u"window value"_s;
     QTest::newRow("collation") << u"collation"_s;
     QTest::newRow("run") << u"run"_s;
     QTest::newRow("transaction") << u"transaction"_s;
@@ -762,6 +768,22 @@ void tst_Lifecycle::requestFromUserCode()
             return s;
         }));
         outer = QFuture<void>(db.execute(u"SELECT nestedagg(v) FROM t"_s));
+    } else if (where.startsWith(u"window"_s)) {
+        const bool inInverse = where == u"window inverse"_s;
+        QASYNCSQLITE_AWAIT(db.createWindowFunction(
+            u"nestedwin"_s, 1, 0, [](const QVariant &s, const QVariantList &) { return s; },
+            [tryNested, inInverse](const QVariant &s, const QVariantList &) {
+                if (inInverse)
+                    tryNested();
+                return s;
+            },
+            [tryNested, inInverse](const QVariant &s) {
+                if (!inInverse)
+                    tryNested();
+                return s;
+            }));
+        // A one-row frame: every row after the first takes one out.
+        outer = QFuture<void>(db.execute(u"SELECT nestedwin(v) OVER (ROWS CURRENT ROW) FROM t"_s));
     } else if (where == u"collation"_s) {
         QASYNCSQLITE_AWAIT(db.createCollation(u"nestedcoll"_s, [tryNested](const QString &a, const QString &b) {
             tryNested();
