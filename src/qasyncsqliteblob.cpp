@@ -132,6 +132,7 @@ std::shared_ptr<QAsyncSqliteBlobState> QAsyncSqliteWorker::blobOpen(const QStrin
         throwError(rc);
     }
     state->size.store(sqlite3_blob_bytes(state->blob));
+    state->table = table.toUtf8();
     // Registered so that closeDatabase() closes it before sqlite3_close().
     m_blobs.insert(state);
     return state;
@@ -164,10 +165,16 @@ void QAsyncSqliteWorker::blobWrite(QAsyncSqliteBlobState &blob, const QByteArray
                               .arg(blob.size.load()));
     }
     // Even an empty write reaches SQLite, as in Python: it fails on a handle
-    // that expired (SQLITE_ABORT).
+    // that expired (SQLITE_ABORT). SQLite 3.40 calls the preupdate hook from
+    // here before checking the handle, and then reads the freed schema of an
+    // expired one (tst_blob::writeToExpiredHandle): write without the hook,
+    // and tell tablesChanged() ourselves.
+    installChangeHook(false);
     const int rc = sqlite3_blob_write(blob.blob, data.isNull() ? "" : data.constData(), int(data.size()), int(position));
+    installChangeHook(true);
     if (rc != SQLITE_OK)
         throwError(rc);   // SQLITE_ABORT ("query aborted"): the row changed under the handle
+    noteChange(blob.table.constData());
     blob.position.store(position + data.size());
 }
 

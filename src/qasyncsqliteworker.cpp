@@ -725,25 +725,28 @@ void QAsyncSqliteWorker::installHooks()
             worker->m_rollbackFailed = false;
         },
         this);
-#ifdef QASYNCSQLITE_HAVE_PREUPDATE_HOOK
-    sqlite3_preupdate_hook(
-        m_db,
-        [](void *self, sqlite3 *, int, const char *, const char *table, sqlite3_int64, sqlite3_int64) {
-            static_cast<QAsyncSqliteWorker *>(self)->noteChange(table);
-        },
-        this);
-#else
-    // Misses WITHOUT ROWID tables, REPLACE's deletes, blob writes and
-    // DELETE without WHERE (doc/python-compatibility.md).
-    sqlite3_update_hook(
-        m_db,
-        [](void *self, int, const char *, const char *table, sqlite3_int64) {
-            static_cast<QAsyncSqliteWorker *>(self)->noteChange(table);
-        },
-        this);
-#endif
+    installChangeHook(true);
     installProgressHandler();
     installTrace();
+}
+
+void QAsyncSqliteWorker::installChangeHook(bool enabled)
+{
+#ifdef QASYNCSQLITE_HAVE_PREUPDATE_HOOK
+    using Hook = void (*)(void *, sqlite3 *, int, const char *, const char *, sqlite3_int64, sqlite3_int64);
+    const Hook hook = [](void *self, sqlite3 *, int, const char *, const char *table, sqlite3_int64, sqlite3_int64) {
+        static_cast<QAsyncSqliteWorker *>(self)->noteChange(table);
+    };
+    sqlite3_preupdate_hook(m_db, enabled ? hook : nullptr, this);
+#else
+    // Misses WITHOUT ROWID tables, REPLACE's deletes and DELETE without
+    // WHERE (doc/python-compatibility.md).
+    using Hook = void (*)(void *, int, const char *, const char *, sqlite3_int64);
+    const Hook hook = [](void *self, int, const char *, const char *table, sqlite3_int64) {
+        static_cast<QAsyncSqliteWorker *>(self)->noteChange(table);
+    };
+    sqlite3_update_hook(m_db, enabled ? hook : nullptr, this);
+#endif
 }
 
 void QAsyncSqliteWorker::noteChange(const char *table)

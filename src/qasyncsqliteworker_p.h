@@ -166,6 +166,7 @@ struct QAsyncSqliteCursorState
 struct QAsyncSqliteBlobState
 {
     sqlite3_blob *blob = nullptr;   // worker thread only
+    QByteArray table;               // worker thread only
     std::atomic<qint64> size{0};
     std::atomic<qint64> position{0};
 };
@@ -326,6 +327,8 @@ private:
     void openDatabase();
     void closeDatabase();
     void installHooks();
+    // The hook that tells which tables change (installHooks()).
+    void installChangeHook(bool enabled);
     // The hooks' view of changes: a row of \a table changed.
     void noteChange(const char *table);
     // Decides a commit whose hook fired: it succeeded unless its transaction

@@ -40,6 +40,8 @@ private Q_SLOTS:
     void closedConnection();
     void destroyWithoutClose();
     void expiredHandle();
+    void writeToExpiredHandle_data();
+    void writeToExpiredHandle();
     void openErrors_data();
     void openErrors();
 
@@ -316,6 +318,41 @@ void tst_Blob::expiredHandle()
     QASYNCSQLITE_AWAIT(m_db->commit());
     QASYNCSQLITE_AWAIT_ERROR(error, blob->read(), QAsyncSqliteOperationalError);
     QCOMPARE(error.code(), SQLITE_ABORT);
+}
+
+void tst_Blob::writeToExpiredHandle_data()
+{
+    // Ways for a write handle to expire under it. With a preupdate hook
+    // installed, SQLite 3.40 calls it from sqlite3_blob_write() before
+    // checking the handle, and reads the freed schema of an expired one.
+    QTest::addColumn<QString>("expire");
+    QTest::newRow("row updated") << u"UPDATE t SET b = X'0000' WHERE id = 1"_s;
+    QTest::newRow("row deleted") << u"DELETE FROM t WHERE id = 1"_s;
+    QTest::newRow("schema change rolled back") << u"BEGIN; CREATE TABLE x(y); ROLLBACK;"_s;
+    QTest::newRow("write rolled back") << u"BEGIN; INSERT INTO t(b) VALUES(X'01'); ROLLBACK;"_s;
+    QTest::newRow("table dropped") << u"DROP TABLE t"_s;
+}
+
+void tst_Blob::writeToExpiredHandle()
+{
+    QFETCH(QString, expire);
+    auto blob = openBlob(BlobMode::ReadWrite);
+    QVERIFY(blob);
+    QASYNCSQLITE_AWAIT(blob->write("x"));
+    QASYNCSQLITE_AWAIT(m_db->commit());
+    const auto expired = m_db->executeScript(expire);
+    QVERIFY(QAsyncSqliteTest::waitForFinished(expired));
+    for (const QByteArray &data : {QByteArray("y"), QByteArray("")}) {
+        const auto write = blob->write(data);
+        QVERIFY(QAsyncSqliteTest::waitForFinished(write));
+        try {
+            QFuture<void>(write).waitForFinished();   // an error (SQLITE_ABORT) or not, but no crash
+        } catch (const QAsyncSqliteError &error) {
+            QCOMPARE(error.code(), SQLITE_ABORT);
+        }
+    }
+    QASYNCSQLITE_AWAIT_RESULT(rows, m_db->execute(u"SELECT 1"_s));
+    QCOMPARE(rows.size(), 1);
 }
 
 void tst_Blob::openErrors_data()
