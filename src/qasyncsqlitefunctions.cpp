@@ -41,18 +41,20 @@ QVariantList argumentsOf(int argc, sqlite3_value **argv)
     return args;
 }
 
-// The callables of an aggregate. Errors of window functions name the failing
-// one, in Python's words; functions and aggregates (no Method given) keep
-// their own messages.
-enum class Method { Step, Inverse, Value, Finalize };
+// Which callable of a user function failed: errors use Python 3.11's words
+// for each, and the exception's own text goes to the log, as Python prints
+// a callback's traceback (tst_functions::functionErrorsAsPython).
+enum class Method { Function, Step, Inverse, Value, Finalize };
 
 QByteArray raisedError(Method method)
 {
-    static constexpr const char *names[] = {"step", "inverse", "value", "finalize"};
+    static constexpr const char *names[] = {"", "step", "inverse", "value", "finalize"};
+    if (method == Method::Function)
+        return "user-defined function raised exception";
     return "user-defined aggregate's '" + QByteArray(names[int(method)]) + "' method raised error";
 }
 
-void setResult(sqlite3_context *ctx, const QVariant &original, std::optional<Method> method = {})
+void setResult(sqlite3_context *ctx, const QVariant &original, Method method)
 {
     const SqlValue value = toSqlValue(original, NullValues::VariantOnly);
     switch (value.kind) {
@@ -72,41 +74,31 @@ void setResult(sqlite3_context *ctx, const QVariant &original, std::optional<Met
         sqlite3_result_blob64(ctx, value.data(), sqlite3_uint64(value.bytes.size()), SQLITE_TRANSIENT);
         return;
     case SqlValue::TooLarge:
-        if (method)
-            sqlite3_result_error_toobig(ctx);   // as Python's OverflowError does
-        else
-            sqlite3_result_error(ctx, "user-defined function returned an integer too large for SQLite", -1);
+        sqlite3_result_error_toobig(ctx);   // as Python's OverflowError does
         return;
     case SqlValue::Unsupported: {
-        QByteArray message;
-        if (!method)
-            message = "user-defined function returned an unsupported type: " + QByteArray(original.metaType().name());
-        else if (*method == Method::Value)
-            message = "unable to set result from user-defined aggregate's 'value' method";
-        else
-            message = raisedError(*method);   // Python says so for any failure of finalize
+        qCWarning(lcQAsyncSqlite, "A user-defined function returned a %s, which SQLite cannot store",
+                  original.metaType().name());
+        const QByteArray message = method == Method::Value
+            ? QByteArray("unable to set result from user-defined aggregate's 'value' method")
+            : raisedError(method);
         sqlite3_result_error(ctx, message.constData(), int(message.size()));
     }
     }
 }
 
-// Reports a C++ exception from user code as the SQL statement's error: for a
-// window function Python's message naming \a method, else the exception's.
-void resultFromException(sqlite3_context *ctx, std::optional<Method> method = {})
+// Reports a C++ exception from user code as the SQL statement's error.
+void resultFromException(sqlite3_context *ctx, Method method)
 {
-    if (method) {
-        const QByteArray message = raisedError(*method);
-        sqlite3_result_error(ctx, message.constData(), int(message.size()));
-        return;
-    }
     try {
         throw;
     } catch (const std::exception &e) {
-        const QByteArray message = QByteArray("user-defined function raised exception: ") + e.what();
-        sqlite3_result_error(ctx, message.constData(), int(message.size()));
+        qCWarning(lcQAsyncSqlite, "%s: %s", raisedError(method).constData(), e.what());
     } catch (...) {
-        sqlite3_result_error(ctx, "user-defined function raised exception", -1);
+        qCWarning(lcQAsyncSqlite, "%s", raisedError(method).constData());
     }
+    const QByteArray message = raisedError(method);
+    sqlite3_result_error(ctx, message.constData(), int(message.size()));
 }
 
 int functionFlags(FunctionFlags flags)
@@ -137,8 +129,6 @@ struct AggregateData
     bool window = false;
     AggregateStep inverse = {};
     WindowValue value = {};
-
-    std::optional<Method> named(Method method) const { return window ? std::optional(method) : std::nullopt; }
 };
 
 struct CollationData
@@ -190,7 +180,7 @@ void foldRow(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         QAsyncSqliteWorker::UserCodeScope scope(*data.worker);
         *state = fn(*state, argumentsOf(argc, argv));
     } catch (...) {
-        resultFromException(ctx, data.named(method));
+        resultFromException(ctx, method);
     }
 }
 
@@ -216,17 +206,15 @@ void finalResult(sqlite3_context *ctx)
     const auto &data = *static_cast<const AggregateData *>(sqlite3_user_data(ctx));
     auto **slot = static_cast<QVariant **>(sqlite3_aggregate_context(ctx, 0));
     const std::unique_ptr<QVariant> owned(slot ? *slot : nullptr);
-    // A window function's group without rows is NULL, without finalize, as
-    // in Python; createAggregate() finalizes its initial state.
-    if (!owned && data.window)
+    // A group without rows is NULL, without finalize, as in Python.
+    if (!owned)
         return;
-    const QVariant &state = owned ? *owned : data.initialState;
     try {
         QAsyncSqliteWorker::UserCodeScope scope(*data.worker);
-        setResult(ctx, data.finalize ? data.finalize(state) : data.value ? data.value(state) : state,
-                  data.named(Method::Finalize));
+        setResult(ctx, data.finalize ? data.finalize(*owned) : data.value ? data.value(*owned) : *owned,
+                  Method::Finalize);
     } catch (...) {
-        resultFromException(ctx, data.named(Method::Finalize));
+        resultFromException(ctx, Method::Finalize);
     }
 }
 
@@ -254,28 +242,28 @@ void QAsyncSqliteWorker::createFunction(const QString &name, int nArgs, const Fu
                 auto *data = static_cast<FunctionData *>(sqlite3_user_data(ctx));
                 try {
                     UserCodeScope scope(*data->worker);
-                    setResult(ctx, data->fn(argumentsOf(argc, argv)));
+                    setResult(ctx, data->fn(argumentsOf(argc, argv)), Method::Function);
                 } catch (...) {
-                    resultFromException(ctx);
+                    resultFromException(ctx, Method::Function);
                 }
             },
             nullptr, nullptr, destroy<FunctionData>);
     }
+    // SQLite leaves the handle's error alone here (throwError() would read
+    // "not an error"): Python's class and text.
     if (rc != SQLITE_OK)
-        throwError(rc);
+        throw QAsyncSqliteOperationalError(rc, QStringLiteral("Error creating function"));
 }
 
 void QAsyncSqliteWorker::createAggregate(const QString &name, int nArgs, const QVariant &initialState,
                                          const AggregateStep &step, const AggregateFinal &finalize,
                                          FunctionFlags flags)
 {
-    if (!step) {
-        throw QAsyncSqliteProgrammingError(SQLITE_MISUSE, QStringLiteral("createAggregate() needs a step function."));
-    }
-    const int rc = createAggregateFunction(m_db, name, nArgs, flags,
-                                           new AggregateData{this, initialState, step, finalize});
+    const int rc = step ? createAggregateFunction(m_db, name, nArgs, flags,
+                                                  new AggregateData{this, initialState, step, finalize})
+                        : removeFunction(m_db, name, nArgs);
     if (rc != SQLITE_OK)
-        throwError(rc);
+        throw QAsyncSqliteOperationalError(rc, QStringLiteral("Error creating aggregate"));
 }
 
 void QAsyncSqliteWorker::createWindowFunction(const QString &name, int nArgs, const QVariant &initialState,
@@ -287,8 +275,7 @@ void QAsyncSqliteWorker::createWindowFunction(const QString &name, int nArgs, co
                                                   new AggregateData{this, initialState, step, finalize, true,
                                                                     inverse, value})
                         : removeFunction(m_db, name, nArgs);
-    // SQLite leaves the handle's error alone here (throwError() would read
-    // "not an error"); Python raises ProgrammingError with the code's text.
+    // Python raises ProgrammingError with the code's text here.
     if (rc != SQLITE_OK)
         throw QAsyncSqliteProgrammingError(rc, QString::fromUtf8(sqlite3_errstr(rc)));
 }

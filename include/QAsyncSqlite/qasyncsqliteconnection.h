@@ -230,12 +230,18 @@ public:
     QFuture<void> backup(const QString &path, const QAsyncSqliteBackupOptions &options = {});
 
     /*! Creates (or, with an empty \a fn, removes) the SQL function \a name
-        taking \a nArgs arguments (-1: any number). */
+        taking \a nArgs arguments (-1: any number). An exception in \a fn
+        fails the statement with Python's "user-defined function raised
+        exception" (its own text goes to the \c qasyncsqlite log). */
     QFuture<void> createFunction(const QString &name, int nArgs, const QAsyncSqlite::Function &fn,
                                  QAsyncSqlite::FunctionFlags flags = {});
-    /*! Creates an aggregate: the state starts as \a initialState for every
-        group, \a step folds each row's arguments into it, and \a finalize
-        (default: identity) turns the last state into the result. */
+    /*! Creates (or, with an empty \a step, removes) an aggregate: the state
+        starts as \a initialState for every group, \a step folds each row's
+        arguments into it, and \a finalize (default: identity) turns the last
+        state into the result. As in Python, a group without rows gives NULL
+        without calling \a finalize, and an exception fails the statement
+        with "user-defined aggregate's 'step' method raised error" (or
+        'finalize'). */
     QFuture<void> createAggregate(const QString &name, int nArgs, const QVariant &initialState,
                                   const QAsyncSqlite::AggregateStep &step,
                                   const QAsyncSqlite::AggregateFinal &finalize = {},
