@@ -77,8 +77,8 @@ QFuture<qint64> QAsyncSqliteBlob::seek(qint64 offset, SeekOrigin origin)
     Q_D(QAsyncSqliteBlob);
     // Computed on the worker, so that it sees the position left by the reads
     // and writes queued before it.
-    return d->submit<qint64>([offset, origin](QAsyncSqliteWorker &, QAsyncSqliteBlobState &state) {
-        const qint64 size = state.size.load();
+    return d->submit<qint64>([offset, origin](QAsyncSqliteWorker &w, QAsyncSqliteBlobState &state) {
+        const qint64 size = w.blobSize(state);
         qint64 base = 0;
         switch (origin) {
         case SeekOrigin::Begin:
@@ -138,10 +138,19 @@ std::shared_ptr<QAsyncSqliteBlobState> QAsyncSqliteWorker::blobOpen(const QStrin
     return state;
 }
 
+qint64 QAsyncSqliteWorker::blobSize(QAsyncSqliteBlobState &blob)
+{
+    // 0 once SQLite found the handle expired, as Python reads it before
+    // each operation: reads then give nothing, writes and seeks are out of
+    // range.
+    blob.size.store(sqlite3_blob_bytes(blob.blob));
+    return blob.size.load();
+}
+
 QByteArray QAsyncSqliteWorker::blobRead(QAsyncSqliteBlobState &blob, qint64 length)
 {
     const qint64 position = blob.position.load();
-    const qint64 remaining = blob.size.load() - position;
+    const qint64 remaining = qMax<qint64>(0, blobSize(blob) - position);
     const qint64 count = length < 0 || length > remaining ? remaining : length;
     QByteArray data(count, Qt::Uninitialized);
     if (count > 0) {
@@ -157,7 +166,7 @@ QByteArray QAsyncSqliteWorker::blobRead(QAsyncSqliteBlobState &blob, qint64 leng
 void QAsyncSqliteWorker::blobWrite(QAsyncSqliteBlobState &blob, const QByteArray &data)
 {
     const qint64 position = blob.position.load();
-    if (data.size() > blob.size.load() - position) {
+    if (data.size() > blobSize(blob) - position) {
         throw QAsyncSqliteProgrammingError(
             SQLITE_RANGE, QStringLiteral("Data longer than blob length: %1 bytes at offset %2 of a %3-byte blob.")
                               .arg(data.size())
@@ -175,6 +184,7 @@ void QAsyncSqliteWorker::blobWrite(QAsyncSqliteBlobState &blob, const QByteArray
     if (rc != SQLITE_OK)
         throwError(rc);   // SQLITE_ABORT ("query aborted"): the row changed under the handle
     noteChange(blob.table.constData());
+    blob.written = true;
     blob.position.store(position + data.size());
 }
 
@@ -182,12 +192,16 @@ void QAsyncSqliteWorker::blobClose(QAsyncSqliteBlobState &blob)
 {
     if (!blob.blob)
         return;   // closed already, or by closeDatabase()
-    // In autocommit mode closing commits the writes: that can fail (BUSY).
+    // In autocommit mode closing commits the writes, and that can fail
+    // (SQLITE_BUSY): then the writes are lost, and the caller is told.
+    // Python ignores what sqlite3_blob_close() returns; so do we otherwise,
+    // when it only repeats the error of an earlier operation.
+    const bool commits = blob.written && sqlite3_get_autocommit(m_db);
     const int rc = sqlite3_blob_close(std::exchange(blob.blob, nullptr));
     const auto it = std::find_if(m_blobs.begin(), m_blobs.end(),
                                  [&blob](const auto &entry) { return entry.get() == &blob; });
     if (it != m_blobs.end())
         m_blobs.erase(it);
-    if (rc != SQLITE_OK)
+    if (rc != SQLITE_OK && commits)
         throwError(rc);
 }

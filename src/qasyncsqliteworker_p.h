@@ -165,8 +165,10 @@ struct QAsyncSqliteCursorState
 // Worker-side state of a QAsyncSqliteBlob.
 struct QAsyncSqliteBlobState
 {
-    sqlite3_blob *blob = nullptr;   // worker thread only
-    QByteArray table;               // worker thread only
+    // Worker thread only.
+    sqlite3_blob *blob = nullptr;
+    QByteArray table;
+    bool written = false;   // closing it in autocommit mode commits
     std::atomic<qint64> size{0};
     std::atomic<qint64> position{0};
 };
@@ -265,6 +267,7 @@ public:
     void backupToPath(const QString &path, const QAsyncSqliteBackupOptions &options);
     std::shared_ptr<QAsyncSqliteBlobState> blobOpen(const QString &table, const QString &column, qint64 rowid,
                                                      QAsyncSqlite::BlobMode mode, const QString &schema);
+    qint64 blobSize(QAsyncSqliteBlobState &blob);
     QByteArray blobRead(QAsyncSqliteBlobState &blob, qint64 length);
     void blobWrite(QAsyncSqliteBlobState &blob, const QByteArray &data);
     void blobClose(QAsyncSqliteBlobState &blob);

@@ -31,14 +31,16 @@ public:
     /*! Closes the handle if close() was not called (queued like a request). */
     ~QAsyncSqliteBlob() override;
 
-    /*! The size in bytes (fixed while the handle is open). */
+    /*! The size in bytes, fixed while the handle is valid; 0 once an
+        operation found that its row changed (as SQLite and Python report
+        an expired handle), as of the last finished request. */
     qint64 size() const;
     /*! The current position, as of the last finished read, write or seek. */
     qint64 tell() const;
     /*! Reads up to \a length bytes (the rest when negative) from the position
         and moves past them; at the end it gives an empty array. A handle whose
         row was changed since it was opened fails with
-        QAsyncSqliteOperationalError (SQLITE_ABORT). */
+        QAsyncSqliteOperationalError (SQLITE_ABORT), and then reads as empty. */
     QFuture<QByteArray> read(qint64 length = -1);
     /*! Writes \a data at the position and moves past it. Data reaching past
         the end fails with QAsyncSqliteProgrammingError; a blob opened
@@ -48,7 +50,10 @@ public:
         QAsyncSqliteProgrammingError. Returns the new position. */
     QFuture<qint64> seek(qint64 offset, QAsyncSqlite::SeekOrigin origin = QAsyncSqlite::SeekOrigin::Begin);
     /*! Closes the handle; later requests fail with QAsyncSqliteProgrammingError.
-        Idempotent. Closing the connection closes its blobs too. */
+        Idempotent. Closing the connection closes its blobs too. In
+        autocommit mode closing commits what was written, and a failure of
+        that commit (e.g. SQLITE_BUSY) is reported; errors of earlier
+        operations are not repeated (Python ignores them all). */
     QFuture<void> close();
 
 private:
