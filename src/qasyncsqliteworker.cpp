@@ -1134,9 +1134,13 @@ QAsyncSqliteTransaction::~QAsyncSqliteTransaction()
         }
     } catch (const QAsyncSqliteError &error) {
         qCWarning(lcQAsyncSqlite) << "transaction(): rollback failed:" << error.what();
-        // Still open with fn's writes in it: the next COMMIT is vetoed and
-        // becomes a rollback (see installHooks()), so they never persist.
-        if (!rolledBack && !sqlite3_get_autocommit(m_worker.db()))
+        // Could not run (out of memory, I/O): still open with fn's writes in
+        // it, so the next COMMIT is vetoed and becomes a rollback (see
+        // installHooks()). SQLITE_ERROR ("no such savepoint") means fn ended
+        // the transaction itself: what is open now is not ours to veto, and
+        // Python's commit() would commit it (the differential regression
+        // "transaction() whose fn rolled back").
+        if (!rolledBack && !sqlite3_get_autocommit(m_worker.db()) && error.code() != SQLITE_ERROR)
             m_worker.m_rollbackFailed = true;
     }
 }
