@@ -46,18 +46,24 @@ void QAsyncSqliteCursorPrivate::enqueue(std::unique_ptr<Job> job)
 QFuture<void> QAsyncSqliteCursorPrivate::submitExecute(CursorFunction fn)
 {
     if (closed) {
-        // Python fails it before clearing the description.
-        auto job = std::make_unique<CallableJob<void>>([s = state](QAsyncSqliteWorker &) {
+        // Python fails it before clearing the description, but after setting
+        // rowcount to -1: that happens in its place in the queue, and the
+        // future fails once it did.
+        const auto reset = [s = state] {
             QMutexLocker locker(&s->mutex);
             s->rowCount = -1;
-        });
-        const QFuture<void> queued = job->future();
-        enqueue(std::move(job));
-        if (queued.isFinished()) {   // not queued (the connection is closed): nothing runs before it
-            QMutexLocker locker(&state->mutex);
-            state->rowCount = -1;
+        };
+        if (!worker || !worker->isAccepting()) {   // the connection is closed: nothing runs before it
+            reset();
+            return makeFailedFuture<void>(QAsyncSqliteWorker::closedCursor());
         }
-        return makeFailedFuture<void>(QAsyncSqliteWorker::closedCursor());
+        auto job = std::make_unique<CallableJob<void>>([reset](QAsyncSqliteWorker &) {
+            reset();
+            throw QAsyncSqliteWorker::closedCursor();
+        });
+        QFuture<void> future = job->future();
+        enqueue(std::move(job));
+        return future;
     }
     auto job = std::make_unique<CallableJob<void>>([s = state, fn = std::move(fn)](QAsyncSqliteWorker &w) {
         w.setCursorResult(*s, {}, -1);
