@@ -1,12 +1,13 @@
 // Copyright (C) 2026 The QAsyncSqlite Authors
 // SPDX-License-Identifier: MIT
 // Open, close, destroy, cancel and interrupt: the lifecycle of a connection and
-// of its worker thread (DESIGN.md §1, close protocol and cancellation).
+// of its worker thread (doc/threading.md, doc/cancellation.md).
+#include "../../fault/resourcebaseline.h"
+
 #include <QAsyncSqlite/QAsyncSqliteConnection>
 #include <QAsyncSqlite/QAsyncSqliteCursor>
 #include <QAsyncSqlite/QAsyncSqliteTest>
 
-#include <QtCore/qdir.h>
 #include <QtCore/qfile.h>
 #include <QtCore/qscopeguard.h>
 #include <QtCore/qsemaphore.h>
@@ -24,12 +25,9 @@
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
 
-namespace {
+using Fault::threadCount;
 
-int threadCount()
-{
-    return int(QDir(u"/proc/self/task"_s).entryList(QDir::Dirs | QDir::NoDotAndDotDot).size());
-}
+namespace {
 
 QString threadName(qint64 tid)
 {
