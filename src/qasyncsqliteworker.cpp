@@ -491,14 +491,14 @@ void QAsyncSqliteWorker::run()
     if (m_db)
         closeDatabase();
     publishState(true);
-    std::weak_ptr<QAsyncSqliteWorker> self = weak_from_this();
-    post([self, opened = m_wasOpened](QAsyncSqliteConnection *c) {
-        if (auto worker = self.lock())
-            worker->join();   // the thread is past its last statement: this returns at once
+    post([opened = m_wasOpened](QAsyncSqliteConnection *c) {
         if (opened)
             Q_EMIT c->closed();
         Q_EMIT c->openChanged();
     });
+    // Runs close().then(fn) continuations on this thread: nothing on the
+    // connection's thread may wait for them
+    // (tst_lifecycle::closeContinuationDoesNotBlockEventLoop).
     finishFuture(m_closed);
     QtTsan::futexRelease(this);   // the last statement: pairs with join()
 }

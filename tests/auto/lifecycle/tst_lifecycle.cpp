@@ -95,6 +95,7 @@ private Q_SLOTS:
     void closeWithoutOpen();
     void closeFromAnotherThread();
     void closeFromWorkerContinuation();
+    void closeContinuationDoesNotBlockEventLoop();
     void openTwice();
     void reopenAfterClose();
     void callsAfterClose_data();
@@ -249,6 +250,34 @@ void tst_Lifecycle::closeFromWorkerContinuation()
     QTRY_COMPARE(closedSpy.size(), 1);
     QTRY_VERIFY2(threadCount() <= baseline, qPrintable(QString::number(threadCount())));   // a pooled Qt thread may retire meanwhile
     QCOMPARE(countRows(tmp.path(), u"t"_s), 1);
+}
+
+void tst_Lifecycle::closeContinuationDoesNotBlockEventLoop()
+{
+    // A continuation without a context runs on the worker and may take its
+    // time; the connection's thread must keep turning meanwhile.
+    QAsyncSqliteConnection db;
+    QSignalSpy closedSpy(&db, &QAsyncSqliteConnection::closed);
+    QASYNCSQLITE_AWAIT(db.open(u":memory:"_s));
+    auto hold = std::make_shared<QSemaphore>();
+    auto releaseHold = qScopeGuard([hold] { hold->release(); });
+    db.run([hold](sqlite3 *) { hold->acquire(); });   // close() stays pending while then() attaches
+    QFuture<void> continuation = db.close().then([] { QThread::msleep(500); });
+    QElapsedTimer sinceTick;
+    qint64 longestGap = 0;
+    QTimer ticker;
+    ticker.setInterval(10ms);
+    connect(&ticker, &QTimer::timeout, this, [&] { longestGap = qMax(longestGap, sinceTick.restart()); });
+    sinceTick.start();
+    ticker.start();
+    releaseHold.dismiss();
+    hold->release();
+    QVERIFY(QAsyncSqliteTest::waitForFinished(continuation));
+    longestGap = qMax(longestGap, sinceTick.elapsed());
+    ticker.stop();
+    qInfo("longest event loop gap while the 500 ms continuation ran: %lld ms", longestGap);
+    QVERIFY2(longestGap < 250, qPrintable(QString::number(longestGap)));
+    QTRY_COMPARE(closedSpy.size(), 1);
 }
 
 void tst_Lifecycle::openTwice()
