@@ -12,11 +12,11 @@
 using namespace QAsyncSqlite;
 using namespace QAsyncSqlite::Detail;
 
-std::shared_ptr<QAsyncSqliteWorker> makeWorker(QAsyncSqliteConnection *connection, const QString &database,
+std::shared_ptr<QAsyncSqliteWorker> makeWorker(std::shared_ptr<ConnectionLink> link, const QString &database,
                                                const QAsyncSqliteOptions &options, const Settings &settings)
 {
     return std::shared_ptr<QAsyncSqliteWorker>(
-        new QAsyncSqliteWorker(connection, database, options, settings), [](QAsyncSqliteWorker *worker) {
+        new QAsyncSqliteWorker(std::move(link), database, options, settings), [](QAsyncSqliteWorker *worker) {
             if (QThread::currentThread() == worker && QCoreApplication::instance()) {
                 // The last owner let go on the worker itself (e.g. in a
                 // continuation): a thread cannot join itself, so the
@@ -38,9 +38,19 @@ void QAsyncSqliteConnectionPrivate::pushSettings()
     }
 }
 
+void QAsyncSqliteConnectionPrivate::notify(QAsyncSqliteConnection *q,
+                                           std::function<void(QAsyncSqliteConnection *)> emitSignal)
+{
+    if (QThread::currentThread() == q->thread())
+        emitSignal(q);
+    else
+        link->post(std::move(emitSignal));
+}
+
 QAsyncSqliteConnection::QAsyncSqliteConnection(QObject *parent)
     : QObject(parent), d_ptr(new QAsyncSqliteConnectionPrivate)
 {
+    d_ptr->link = std::make_shared<ConnectionLink>(this);
 }
 
 QAsyncSqliteConnection::~QAsyncSqliteConnection()
@@ -53,13 +63,13 @@ QAsyncSqliteConnection::~QAsyncSqliteConnection()
         worker = std::move(d->worker);
         timeout = d->shutdownTimeout;
     }
+    d->link->detach();
     if (!worker)
         return;
     worker->requestClose();
     if (QThread::currentThread() == worker.get()) {
         // Deleted from a continuation on our own worker: it finishes the queue
-        // after this returns; it just must not talk to us any more.
-        worker->detachConnection();
+        // after this returns.
         return;
     }
     if (!worker->join(QDeadlineTimer(timeout))) {
@@ -69,7 +79,6 @@ QAsyncSqliteConnection::~QAsyncSqliteConnection()
         worker->abandon();
         worker->join();
     }
-    worker->detachConnection();
 }
 
 QFuture<void> QAsyncSqliteConnection::open(const QString &database, const QAsyncSqliteOptions &options)
@@ -98,15 +107,18 @@ QFuture<void> QAsyncSqliteConnection::open(const QString &database, const QAsync
         d->options = options;
         isolationChanged = d->settings.isolationLevel != options.isolationLevel;
         d->settings.isolationLevel = options.isolationLevel;
-        d->worker = makeWorker(this, database, options, d->settings);
+        d->worker = makeWorker(d->link, database, options, d->settings);
         auto job = std::make_unique<CallableJob<void>>([](QAsyncSqliteWorker &w) { w.open(); });
         future = job->future();
         d->worker->enqueue(std::move(job));
         d->worker->start();
     }
-    if (isolationChanged)
-        Q_EMIT isolationLevelChanged(options.isolationLevel);
-    Q_EMIT openChanged();
+    if (isolationChanged) {
+        d->notify(this, [level = options.isolationLevel](QAsyncSqliteConnection *c) {
+            Q_EMIT c->isolationLevelChanged(level);
+        });
+    }
+    d->notify(this, [](QAsyncSqliteConnection *c) { Q_EMIT c->openChanged(); });
     return future;
 }
 
@@ -423,7 +435,7 @@ void QAsyncSqliteConnection::setIsolationLevel(IsolationLevel level)
         d->settings.isolationLevel = level;
         d->pushSettings();
     }
-    Q_EMIT isolationLevelChanged(level);
+    d->notify(this, [level](QAsyncSqliteConnection *c) { Q_EMIT c->isolationLevelChanged(level); });
 }
 
 RowFactory QAsyncSqliteConnection::rowFactory() const
@@ -452,7 +464,7 @@ void QAsyncSqliteConnection::setRowFactory(RowFactory factory)
         d->settings.rowFactoryFunction = {};
         d->pushSettings();
     }
-    Q_EMIT rowFactoryChanged();
+    d->notify(this, [](QAsyncSqliteConnection *c) { Q_EMIT c->rowFactoryChanged(); });
 }
 
 void QAsyncSqliteConnection::setRowFactory(const RowFactoryFunction &factory)
@@ -464,7 +476,7 @@ void QAsyncSqliteConnection::setRowFactory(const RowFactoryFunction &factory)
         d->settings.rowFactoryFunction = factory;
         d->pushSettings();
     }
-    Q_EMIT rowFactoryChanged();
+    d->notify(this, [](QAsyncSqliteConnection *c) { Q_EMIT c->rowFactoryChanged(); });
 }
 
 TextFactory QAsyncSqliteConnection::textFactory() const
@@ -484,7 +496,7 @@ void QAsyncSqliteConnection::setTextFactory(TextFactory factory)
         d->settings.textFactory = factory;
         d->pushSettings();
     }
-    Q_EMIT textFactoryChanged();
+    d->notify(this, [](QAsyncSqliteConnection *c) { Q_EMIT c->textFactoryChanged(); });
 }
 
 std::chrono::milliseconds QAsyncSqliteConnection::shutdownTimeout() const

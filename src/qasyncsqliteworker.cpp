@@ -306,9 +306,9 @@ QVariant ResultShape::readRow(sqlite3_stmt *stmt) const
 // ---------------------------------------------------------------------------
 // Lifetime and queue
 
-QAsyncSqliteWorker::QAsyncSqliteWorker(QAsyncSqliteConnection *connection, const QString &database,
+QAsyncSqliteWorker::QAsyncSqliteWorker(std::shared_ptr<ConnectionLink> link, const QString &database,
                                        const QAsyncSqliteOptions &options, const Settings &settings)
-    : m_database(database), m_options(options), m_target(connection), m_settings(settings)
+    : m_database(database), m_options(options), m_link(std::move(link)), m_settings(settings)
 {
     m_closed.reportStarted();
     setObjectName(QStringLiteral("QAsyncSqlite ") + database);
@@ -417,19 +417,21 @@ void QAsyncSqliteWorker::interrupt()
         sqlite3_interrupt(m_interruptHandle);
 }
 
-void QAsyncSqliteWorker::detachConnection()
+void ConnectionLink::post(std::function<void(QAsyncSqliteConnection *)> fn)
 {
-    QMutexLocker locker(&m_targetMutex);
-    m_target = nullptr;
-}
-
-void QAsyncSqliteWorker::post(std::function<void(QAsyncSqliteConnection *)> fn)
-{
-    QMutexLocker locker(&m_targetMutex);
-    if (QAsyncSqliteConnection *target = m_target) {
+    // Posted under the lock: the connection cannot be destroyed meanwhile,
+    // and ~QObject removes what it did not deliver yet.
+    QMutexLocker locker(&m_mutex);
+    if (QAsyncSqliteConnection *target = m_connection) {
         QMetaObject::invokeMethod(
             target, [target, fn = std::move(fn)] { fn(target); }, Qt::QueuedConnection);
     }
+}
+
+void ConnectionLink::detach()
+{
+    QMutexLocker locker(&m_mutex);
+    m_connection = nullptr;
 }
 
 void QAsyncSqliteWorker::run()

@@ -97,6 +97,25 @@ QFuture<R> makeFailedFuture(const QAsyncSqliteError &error)
     return fi.future();
 }
 
+// The connection as other threads reach it: its workers post their signals
+// through this, and so do its setters when called off its thread. Every
+// worker a connection starts shares one link, so that the destructor's one
+// detach() stops them all from touching the connection, a worker still
+// closing after a reopen included.
+class ConnectionLink
+{
+public:
+    explicit ConnectionLink(QAsyncSqliteConnection *connection) : m_connection(connection) {}
+    // Runs \a fn on the connection's thread, unless the connection is gone by then.
+    void post(std::function<void(QAsyncSqliteConnection *)> fn);
+    // The connection is being destroyed: nothing posted from now on reaches it.
+    void detach();
+
+private:
+    QMutex m_mutex;
+    QAsyncSqliteConnection *m_connection;
+};
+
 // The settings a request reads, copied to the worker in FIFO order.
 struct Settings
 {
@@ -171,7 +190,7 @@ public:
     using Job = QAsyncSqlite::Detail::Job;
     using Params = QAsyncSqlite::Detail::Params;
 
-    QAsyncSqliteWorker(QAsyncSqliteConnection *connection, const QString &database,
+    QAsyncSqliteWorker(std::shared_ptr<QAsyncSqlite::Detail::ConnectionLink> link, const QString &database,
                        const QAsyncSqliteOptions &options, const QAsyncSqlite::Detail::Settings &settings);
     ~QAsyncSqliteWorker() override;
 
@@ -184,8 +203,6 @@ public:
     // Destructor fallback: fail what is still queued and stop the running statement.
     void abandon();
     void interrupt();
-    // The connection is going away without waiting for us: post nothing more.
-    void detachConnection();
     // QThread::wait() that ThreadSanitizer understands: a thread that had
     // finished before wait() is joined inside libQt6Core, out of TSan's
     // sight, and everything the worker wrote would look racy to the joiner.
@@ -196,7 +213,7 @@ public:
     QString database() const { return m_database; }
     const QAsyncSqliteOptions &options() const { return m_options; }
     // Posts \a fn to the connection's thread, unless the connection is gone.
-    void post(std::function<void(QAsyncSqliteConnection *)> fn);
+    void post(std::function<void(QAsyncSqliteConnection *)> fn) { m_link->post(std::move(fn)); }
     // The error a request gets once this worker stopped accepting work.
     static QAsyncSqliteProgrammingError rejection();
     // The error of a request on a closed cursor.
@@ -319,8 +336,7 @@ private:
     const Job *m_closeJob = nullptr;
     QFutureInterface<void> m_closed;
 
-    QMutex m_targetMutex;
-    QAsyncSqliteConnection *m_target;
+    const std::shared_ptr<QAsyncSqlite::Detail::ConnectionLink> m_link;
 
     QMutex m_interruptMutex;
     sqlite3 *m_interruptHandle = nullptr;

@@ -111,6 +111,7 @@ private Q_SLOTS:
     void interruptRunaway();
     void interruptIdle();
     void openCloseSignals();
+    void notifySignalsOnConnectionThread();
     void failedOpenSignals();
     void threadCountReturnsToBaseline_data();
     void threadCountReturnsToBaseline();
@@ -643,6 +644,49 @@ void tst_Lifecycle::openCloseSignals()
     QVERIFY(openChanged.size() > changesWhileOpen);
     QCOMPARE(opened.size(), 1);
     QVERIFY(!db.isOpen());
+}
+
+void tst_Lifecycle::notifySignalsOnConnectionThread()
+{
+    QAsyncSqliteConnection db;
+    QStringList emitted;         // in order, by the slots below
+    QStringList offThread;       // those emitted on another thread than db's
+    const auto record = [&](const QString &name) {
+        // Direct: the slot runs on whichever thread emits.
+        return [&db, &emitted, &offThread, name] {
+            emitted.append(name);
+            if (QThread::currentThread() != db.thread())
+                offThread.append(name);
+        };
+    };
+    connect(&db, &QAsyncSqliteConnection::isolationLevelChanged, &db, record(u"isolationLevel"_s), Qt::DirectConnection);
+    connect(&db, &QAsyncSqliteConnection::rowFactoryChanged, &db, record(u"rowFactory"_s), Qt::DirectConnection);
+    connect(&db, &QAsyncSqliteConnection::textFactoryChanged, &db, record(u"textFactory"_s), Qt::DirectConnection);
+    connect(&db, &QAsyncSqliteConnection::openChanged, &db, record(u"open"_s), Qt::DirectConnection);
+
+    std::thread([&db] {
+        db.setIsolationLevel(QAsyncSqlite::IsolationLevel::Immediate);
+        db.setRowFactory(QAsyncSqlite::RowFactory::Map);
+        db.setRowFactory([](const QAsyncSqliteRow &row) { return QVariant(row.toList()); });
+        db.setTextFactory(QAsyncSqlite::TextFactory::Bytes);
+        db.open(u":memory:"_s, {.isolationLevel = QAsyncSqlite::IsolationLevel::Exclusive});
+    }).join();
+    const QStringList expected = {u"isolationLevel"_s, u"rowFactory"_s, u"rowFactory"_s, u"textFactory"_s,
+                                  u"isolationLevel"_s, u"open"_s};
+    QTRY_COMPARE(emitted, expected);
+    QCOMPARE(offThread, QStringList());
+
+    // On the connection's own thread the signal comes at once, so that a
+    // binding sees the new value synchronously.
+    emitted.clear();
+    db.setTextFactory(QAsyncSqlite::TextFactory::String);
+    QCOMPARE(emitted, QStringList{u"textFactory"_s});
+
+    // A queued emission never reaches a connection destroyed before it ran.
+    auto *doomed = new QAsyncSqliteConnection;
+    std::thread([doomed] { doomed->setTextFactory(QAsyncSqlite::TextFactory::Bytes); }).join();
+    delete doomed;
+    QCoreApplication::processEvents();
 }
 
 void tst_Lifecycle::failedOpenSignals()
