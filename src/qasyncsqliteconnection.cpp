@@ -13,10 +13,12 @@ using namespace QAsyncSqlite;
 using namespace QAsyncSqlite::Detail;
 
 std::shared_ptr<QAsyncSqliteWorker> makeWorker(std::shared_ptr<ConnectionLink> link, const QString &database,
-                                               const QAsyncSqliteOptions &options, const Settings &settings)
+                                               const QAsyncSqliteOptions &options, const Settings &settings,
+                                               std::shared_ptr<QAsyncSqliteWorker> previous)
 {
     return std::shared_ptr<QAsyncSqliteWorker>(
-        new QAsyncSqliteWorker(std::move(link), database, options, settings), [](QAsyncSqliteWorker *worker) {
+        new QAsyncSqliteWorker(std::move(link), database, options, settings, std::move(previous)),
+        [](QAsyncSqliteWorker *worker) {
             if (QThread::currentThread() == worker && QCoreApplication::instance()) {
                 // The last owner let go on the worker itself (e.g. in a
                 // continuation): a thread cannot join itself, so the
@@ -86,28 +88,19 @@ QFuture<void> QAsyncSqliteConnection::open(const QString &database, const QAsync
     Q_D(QAsyncSqliteConnection);
     QFuture<void> future;
     bool isolationChanged = false;
-    const auto alreadyOpen = [] {
-        return makeFailedFuture<void>(QAsyncSqliteProgrammingError(
-            SQLITE_MISUSE, QStringLiteral("The connection is already open; close() it first.")));
-    };
-    const std::shared_ptr<QAsyncSqliteWorker> previous = d->currentWorker();
-    if (previous) {
-        if (previous->isAccepting())
-            return alreadyOpen();
-        // A close (or failed open) is under way: it runs what was queued
-        // before it, then the thread ends. Wait unlocked: queued work may
-        // call back into this object.
-        previous->join();
-    }
     {
         QMutexLocker locker(&d->mutex);
-        if (d->worker != previous)
-            return alreadyOpen();   // another thread opened it meanwhile
+        if (d->worker && d->worker->isAccepting()) {
+            return makeFailedFuture<void>(QAsyncSqliteProgrammingError(
+                SQLITE_MISUSE, QStringLiteral("The connection is already open; close() it first.")));
+        }
         d->database = database;
         d->options = options;
         isolationChanged = d->settings.isolationLevel != options.isolationLevel;
         d->settings.isolationLevel = options.isolationLevel;
-        d->worker = makeWorker(d->link, database, options, d->settings);
+        // A close (or failed open) may still be under way: the new worker
+        // waits for it on its own thread, never here.
+        d->worker = makeWorker(d->link, database, options, d->settings, std::move(d->worker));
         auto job = std::make_unique<CallableJob<void>>([](QAsyncSqliteWorker &w) { w.open(); });
         future = job->future();
         d->worker->enqueue(std::move(job));

@@ -36,6 +36,7 @@ public:
 std::shared_ptr<QAsyncSqliteWorker> makeWorker(std::shared_ptr<QAsyncSqlite::Detail::ConnectionLink> link,
                                                const QString &database,
                                                const QAsyncSqliteOptions &options,
-                                               const QAsyncSqlite::Detail::Settings &settings);
+                                               const QAsyncSqlite::Detail::Settings &settings,
+                                               std::shared_ptr<QAsyncSqliteWorker> previous);
 
 #endif // QASYNCSQLITECONNECTION_P_H

@@ -307,8 +307,10 @@ QVariant ResultShape::readRow(sqlite3_stmt *stmt) const
 // Lifetime and queue
 
 QAsyncSqliteWorker::QAsyncSqliteWorker(std::shared_ptr<ConnectionLink> link, const QString &database,
-                                       const QAsyncSqliteOptions &options, const Settings &settings)
-    : m_database(database), m_options(options), m_link(std::move(link)), m_settings(settings)
+                                       const QAsyncSqliteOptions &options, const Settings &settings,
+                                       std::shared_ptr<QAsyncSqliteWorker> previous)
+    : m_database(database), m_options(options), m_previous(std::move(previous)), m_link(std::move(link)),
+      m_settings(settings)
 {
     m_closed.reportStarted();
     setObjectName(QStringLiteral("QAsyncSqlite ") + database);
@@ -436,6 +438,15 @@ void ConnectionLink::detach()
 
 void QAsyncSqliteWorker::run()
 {
+    if (m_previous) {
+        // FIFO across a reopen, without blocking open(): what was queued
+        // before close() runs, and the old handle closes, before anything of
+        // ours (tst_lifecycle::reopenDoesNotWaitForOldWorker).
+        m_previous->waitClosed();
+        std::shared_ptr<QAsyncSqliteWorker> previous;   // dropped after the unlock, never under our lock
+        QMutexLocker locker(&m_queueMutex);
+        previous.swap(m_previous);
+    }
     while (!m_stopAfterBatch) {
         std::deque<std::unique_ptr<Job>> batch;
         spinForWork();
@@ -498,6 +509,7 @@ void QAsyncSqliteWorker::run()
             Q_EMIT c->closed();
         Q_EMIT c->openChanged();
     });
+    m_handleClosed.release();   // after the post: a successor's opened() comes after our closed()
     // Runs close().then(fn) continuations on this thread: nothing on the
     // connection's thread may wait for them
     // (tst_lifecycle::closeContinuationDoesNotBlockEventLoop).

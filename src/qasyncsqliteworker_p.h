@@ -73,6 +73,31 @@ bool waitAnnotated(QWaitCondition &condition, QMutex &mutex, Deadline... deadlin
     return woken;
 }
 
+// A one-way gate: closed until release(), open for good afterwards.
+class Latch
+{
+public:
+    void release()
+    {
+        QMutexLocker locker(&m_mutex);
+        m_released = true;
+        m_condition.wakeAll();
+    }
+    // Whether it was released by \a deadline.
+    bool wait(QDeadlineTimer deadline = QDeadlineTimer(QDeadlineTimer::Forever))
+    {
+        QMutexLocker locker(&m_mutex);
+        while (!m_released && waitAnnotated(m_condition, m_mutex, deadline)) {
+        }
+        return m_released;
+    }
+
+private:
+    QMutex m_mutex;
+    QWaitCondition m_condition;
+    bool m_released = false;
+};
+
 // Finishes every future the library hands out.
 // - QFutureInterfaceBase::reportFinished() does not run then() continuations
 //   (only the typed QFutureInterface<T>::reportFinished() does), so without
@@ -190,16 +215,26 @@ public:
     using Job = QAsyncSqlite::Detail::Job;
     using Params = QAsyncSqlite::Detail::Params;
 
+    // \a previous: the connection's worker before a reopen, still closing;
+    // this one runs nothing before that one closed its handle.
     QAsyncSqliteWorker(std::shared_ptr<QAsyncSqlite::Detail::ConnectionLink> link, const QString &database,
-                       const QAsyncSqliteOptions &options, const QAsyncSqlite::Detail::Settings &settings);
+                       const QAsyncSqliteOptions &options, const QAsyncSqlite::Detail::Settings &settings,
+                       std::shared_ptr<QAsyncSqliteWorker> previous);
     ~QAsyncSqliteWorker() override;
 
     // --- any thread ---
     // Queues \a job, or fails it at once when the worker no longer accepts work.
     void enqueue(std::unique_ptr<Job> job);
     // Stops accepting work and queues the close; idempotent. The future ends
-    // after the handle is closed, as the thread finishes.
+    // after the handle is closed, as the thread finishes; its continuations
+    // without a context run on this thread.
     QFuture<void> requestClose();
+    // Whether, by \a deadline, every request ran and the handle is closed;
+    // the thread may still be running close()'s continuations then.
+    bool waitClosed(QDeadlineTimer deadline = QDeadlineTimer(QDeadlineTimer::Forever))
+    {
+        return m_handleClosed.wait(deadline);
+    }
     // Destructor fallback: fail what is still queued and stop the running statement.
     void abandon();
     void interrupt();
@@ -335,6 +370,8 @@ private:
     std::atomic<bool> m_abandoned{false};   // also read by progressTick() without the lock
     const Job *m_closeJob = nullptr;
     QFutureInterface<void> m_closed;
+    QAsyncSqlite::Detail::Latch m_handleClosed;   // released by run() before m_closed finishes
+    std::shared_ptr<QAsyncSqliteWorker> m_previous;   // reset by run() once it closed (under m_queueMutex)
 
     const std::shared_ptr<QAsyncSqlite::Detail::ConnectionLink> m_link;
 

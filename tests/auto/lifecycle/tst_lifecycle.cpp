@@ -98,6 +98,8 @@ private Q_SLOTS:
     void closeContinuationDoesNotBlockEventLoop();
     void openTwice();
     void reopenAfterClose();
+    void reopenDoesNotWaitForOldWorker_data();
+    void reopenDoesNotWaitForOldWorker();
     void callsAfterClose_data();
     void callsAfterClose();
     void destroyWithPendingWork_data();
@@ -323,6 +325,68 @@ void tst_Lifecycle::reopenAfterClose()
     QASYNCSQLITE_AWAIT(db.close());
     QTRY_COMPARE(openedSpy.size(), 3);
     QTRY_COMPARE(closedSpy.size(), 3);
+}
+
+void tst_Lifecycle::reopenDoesNotWaitForOldWorker_data()
+{
+    QTest::addColumn<bool>("slowContinuation");
+    QTest::newRow("slow run() body before close()") << false;
+    QTest::newRow("slow close() continuation") << true;
+}
+
+void tst_Lifecycle::reopenDoesNotWaitForOldWorker()
+{
+    QFETCH(bool, slowContinuation);
+    QAsyncSqliteTest::TemporaryDatabase tmp;
+    QAsyncSqliteConnection db;
+    // The old handle keeps an exclusive lock until it is closed: a new handle
+    // reading the file before that fails with SQLITE_BUSY at once.
+    QASYNCSQLITE_AWAIT(db.open(tmp.path(), {.isolationLevel = QAsyncSqlite::IsolationLevel::Autocommit,
+                                            .pragmas = {u"locking_mode=EXCLUSIVE"_s}}));
+    QASYNCSQLITE_AWAIT(db.execute(u"CREATE TABLE t(i)"_s));
+
+    // The old worker blocks on this for a second (a blocking open() still
+    // returns then, instead of deadlocking the test).
+    auto slowGate = std::make_shared<QSemaphore>();
+    std::thread releaser([slowGate] {
+        std::this_thread::sleep_for(1s);
+        slowGate->release();
+    });
+    auto joinReleaser = qScopeGuard([&releaser] { releaser.join(); });
+    auto hold = std::make_shared<QSemaphore>();   // keeps close() pending while then() attaches
+    auto releaseHold = qScopeGuard([hold] { hold->release(); });
+    QFuture<void> slow;
+    if (!slowContinuation)
+        slow = db.run([slowGate](sqlite3 *) { slowGate->acquire(); });
+    else
+        db.run([hold](sqlite3 *) { hold->acquire(); });
+    QFuture<qint64> before = db.executeInsert(u"INSERT INTO t VALUES(1)"_s);
+    QFuture<void> closed = db.close();
+    if (slowContinuation) {
+        slow = closed.then([slowGate] { slowGate->acquire(); });
+        releaseHold.dismiss();
+        hold->release();
+    }
+
+    QElapsedTimer timer;
+    timer.start();
+    QFuture<void> reopened = db.open(tmp.path(), {.busyTimeout = 0ms,
+                                                  .isolationLevel = QAsyncSqlite::IsolationLevel::Autocommit});
+    const qint64 openMs = timer.elapsed();
+    QFuture<QVariantList> after = db.execute(u"SELECT count(*) FROM t"_s);
+    qInfo("open() after close() returned in %lld ms", openMs);
+    QVERIFY2(openMs < 200, qPrintable(QString::number(openMs)));
+    QVERIFY(db.isOpen());
+
+    // FIFO across the reopen: what was queued before close() ran first, and
+    // the new handle opened only after the old one was closed.
+    QASYNCSQLITE_AWAIT(reopened);
+    QASYNCSQLITE_AWAIT_RESULT(rows, after);
+    QCOMPARE(rows, (QVariantList{QVariantList{1LL}}));
+    QVERIFY(before.isFinished());
+    QCOMPARE(QAsyncSqliteTest::awaitSuccess(before), QString());
+    QASYNCSQLITE_AWAIT(closed);
+    QASYNCSQLITE_AWAIT(slow);
 }
 
 void tst_Lifecycle::callsAfterClose_data()
