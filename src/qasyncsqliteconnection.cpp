@@ -12,24 +12,14 @@
 using namespace QAsyncSqlite;
 using namespace QAsyncSqlite::Detail;
 
-std::shared_ptr<QAsyncSqliteWorker> makeWorker(std::shared_ptr<ConnectionLink> link, const QString &database,
-                                               const QAsyncSqliteOptions &options, const Settings &settings,
-                                               std::shared_ptr<QAsyncSqliteWorker> previous)
-{
-    return std::shared_ptr<QAsyncSqliteWorker>(
-        new QAsyncSqliteWorker(std::move(link), database, options, settings, std::move(previous)),
-        [](QAsyncSqliteWorker *worker) {
-            if (QThread::currentThread() == worker && QCoreApplication::instance()) {
-                // The last owner let go on the worker itself (e.g. in a
-                // continuation): a thread cannot join itself, so the
-                // application's thread does it.
-                QMetaObject::invokeMethod(
-                    QCoreApplication::instance(), [worker] { delete worker; }, Qt::QueuedConnection);
-                return;
-            }
-            delete worker;   // ~QAsyncSqliteWorker joins the thread
-        });
-}
+namespace {
+
+// After abandon(): long enough for an interrupted statement to stop and a
+// short queue to be failed, so that usually every future has ended when the
+// destructor returns (tst_lifecycle::destroyWhileLongQueryRuns).
+constexpr std::chrono::milliseconds abandonGrace{100};
+
+} // namespace
 
 void QAsyncSqliteConnectionPrivate::pushSettings()
 {
@@ -58,6 +48,7 @@ QAsyncSqliteConnection::QAsyncSqliteConnection(QObject *parent)
 QAsyncSqliteConnection::~QAsyncSqliteConnection()
 {
     Q_D(QAsyncSqliteConnection);
+    d->link->detach();   // whatever the workers still do, nothing reaches this object
     std::shared_ptr<QAsyncSqliteWorker> worker;
     std::chrono::milliseconds timeout;
     {
@@ -65,7 +56,6 @@ QAsyncSqliteConnection::~QAsyncSqliteConnection()
         worker = std::move(d->worker);
         timeout = d->shutdownTimeout;
     }
-    d->link->detach();
     if (!worker)
         return;
     worker->requestClose();
@@ -74,13 +64,26 @@ QAsyncSqliteConnection::~QAsyncSqliteConnection()
         // after this returns.
         return;
     }
-    if (!worker->join(QDeadlineTimer(timeout))) {
+    QDeadlineTimer deadline(timeout);
+    if (!worker->waitClosed(deadline)) {
         qCWarning(lcQAsyncSqlite) << "QAsyncSqliteConnection destroyed while" << worker->database()
                                   << "still had work after" << timeout.count()
                                   << "ms: interrupting it and failing the remaining requests";
         worker->abandon();
-        worker->join();
+        deadline = QDeadlineTimer(abandonGrace);
+        if (!worker->waitClosed(deadline)) {
+            // In user code that no interrupt reaches (tst_lifecycle::destroyIsBounded).
+            qCWarning(lcQAsyncSqlite) << "QAsyncSqliteConnection destroyed:" << worker->database()
+                                      << "is still busy and left to finish on its own";
+            return;
+        }
     }
+    // Only close()'s continuations may still run on the worker. With a
+    // QCoreApplication, its teardown waits for the thread (see
+    // QAsyncSqliteWorker::create()); without one (or after it, e.g. a
+    // connection parented to it or a static), nothing would, so wait here.
+    if (!QCoreApplication::instance())
+        worker->join(deadline);
 }
 
 QFuture<void> QAsyncSqliteConnection::open(const QString &database, const QAsyncSqliteOptions &options)
@@ -100,7 +103,7 @@ QFuture<void> QAsyncSqliteConnection::open(const QString &database, const QAsync
         d->settings.isolationLevel = options.isolationLevel;
         // A close (or failed open) may still be under way: the new worker
         // waits for it on its own thread, never here.
-        d->worker = makeWorker(d->link, database, options, d->settings, std::move(d->worker));
+        d->worker = QAsyncSqliteWorker::create(d->link, database, options, d->settings, std::move(d->worker));
         auto job = std::make_unique<CallableJob<void>>([](QAsyncSqliteWorker &w) { w.open(); });
         future = job->future();
         d->worker->enqueue(std::move(job));

@@ -32,11 +32,4 @@ public:
     std::chrono::milliseconds shutdownTimeout{10000};
 };
 
-// Workers are deleted only once their thread has ended, and never by themselves.
-std::shared_ptr<QAsyncSqliteWorker> makeWorker(std::shared_ptr<QAsyncSqlite::Detail::ConnectionLink> link,
-                                               const QString &database,
-                                               const QAsyncSqliteOptions &options,
-                                               const QAsyncSqlite::Detail::Settings &settings,
-                                               std::shared_ptr<QAsyncSqliteWorker> previous);
-
 #endif // QASYNCSQLITECONNECTION_P_H

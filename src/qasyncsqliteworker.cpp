@@ -6,6 +6,8 @@
 #include <QtCore/qcoreapplication.h>
 #include <QtCore/qhash.h>
 
+#include <thread>
+
 
 Q_LOGGING_CATEGORY(lcQAsyncSqlite, "qasyncsqlite")
 // Debug only, and off unless enabled (QT_LOGGING_RULES="qasyncsqlite.sql.debug=true").
@@ -306,6 +308,76 @@ QVariant ResultShape::readRow(sqlite3_stmt *stmt) const
 // ---------------------------------------------------------------------------
 // Lifetime and queue
 
+namespace {
+
+// Joins and deletes, each on a detached thread of its own, the workers whose
+// last owner let go while their thread still ran: close()'s continuations, or
+// a body the connection's destructor gave up on. QCoreApplication's teardown
+// waits for them (a post routine), so that the process never exits under a
+// running worker (tst_lifecycle::exitWaitsForAbandonedWorker).
+class Reapers
+{
+public:
+    static Reapers &instance()
+    {
+        static auto *reapers = new Reapers;   // never destroyed: a reaper may outlive static destruction
+        return *reapers;
+    }
+
+    void reap(QAsyncSqliteWorker *worker)
+    {
+        {
+            QMutexLocker locker(&m_mutex);
+            ++m_running;
+            if (!m_waitAtTeardown) {
+                m_waitAtTeardown = true;
+                qAddPostRoutine(&Reapers::waitAtTeardown);
+            }
+        }
+        std::thread([this, worker] {
+            delete worker;   // ~QAsyncSqliteWorker joins the thread
+            QMutexLocker locker(&m_mutex);
+            if (--m_running == 0)
+                m_done.wakeAll();
+        }).detach();
+    }
+
+private:
+    static void waitAtTeardown()
+    {
+        Reapers &self = instance();
+        QMutexLocker locker(&self.m_mutex);
+        self.m_waitAtTeardown = false;
+        while (self.m_running > 0)
+            waitAnnotated(self.m_done, self.m_mutex);
+    }
+
+    QMutex m_mutex;
+    QWaitCondition m_done;
+    int m_running = 0;
+    bool m_waitAtTeardown = false;   // the post routine is registered
+};
+
+} // namespace
+
+std::shared_ptr<QAsyncSqliteWorker> QAsyncSqliteWorker::create(std::shared_ptr<ConnectionLink> link,
+                                                               const QString &database,
+                                                               const QAsyncSqliteOptions &options,
+                                                               const Settings &settings,
+                                                               std::shared_ptr<QAsyncSqliteWorker> previous)
+{
+    return std::shared_ptr<QAsyncSqliteWorker>(
+        new QAsyncSqliteWorker(std::move(link), database, options, settings, std::move(previous)),
+        [](QAsyncSqliteWorker *worker) {
+            // A thread cannot join itself, and an owner must not wait for
+            // user code still running on the worker.
+            if (QThread::currentThread() == worker || worker->isRunning())
+                Reapers::instance().reap(worker);
+            else
+                delete worker;   // its thread has ended: the join returns at once
+        });
+}
+
 QAsyncSqliteWorker::QAsyncSqliteWorker(std::shared_ptr<ConnectionLink> link, const QString &database,
                                        const QAsyncSqliteOptions &options, const Settings &settings,
                                        std::shared_ptr<QAsyncSqliteWorker> previous)
@@ -405,11 +477,17 @@ QFuture<void> QAsyncSqliteWorker::requestClose()
 
 void QAsyncSqliteWorker::abandon()
 {
+    std::shared_ptr<QAsyncSqliteWorker> previous;
     {
         QMutexLocker locker(&m_queueMutex);
         m_abandoned = true;
+        previous = m_previous;
     }
     interrupt();
+    // What the worker before a reopen still runs was queued on the same,
+    // now destroyed, connection (tst_lifecycle::destroyIsBounded).
+    if (previous)
+        previous->abandon();
 }
 
 void QAsyncSqliteWorker::interrupt()

@@ -215,11 +215,15 @@ public:
     using Job = QAsyncSqlite::Detail::Job;
     using Params = QAsyncSqlite::Detail::Params;
 
-    // \a previous: the connection's worker before a reopen, still closing;
-    // this one runs nothing before that one closed its handle.
-    QAsyncSqliteWorker(std::shared_ptr<QAsyncSqlite::Detail::ConnectionLink> link, const QString &database,
-                       const QAsyncSqliteOptions &options, const QAsyncSqlite::Detail::Settings &settings,
-                       std::shared_ptr<QAsyncSqliteWorker> previous);
+    // The only way to make a worker. Its last owner may let go on any
+    // thread, the worker's own included, and never waits for it: a worker
+    // whose thread still runs is joined and deleted by a reaper thread.
+    // \a previous: the connection's worker before a reopen, maybe still
+    // closing; the new one runs nothing before that one closed its handle.
+    static std::shared_ptr<QAsyncSqliteWorker> create(std::shared_ptr<QAsyncSqlite::Detail::ConnectionLink> link,
+                                                      const QString &database, const QAsyncSqliteOptions &options,
+                                                      const QAsyncSqlite::Detail::Settings &settings,
+                                                      std::shared_ptr<QAsyncSqliteWorker> previous);
     ~QAsyncSqliteWorker() override;
 
     // --- any thread ---
@@ -235,7 +239,8 @@ public:
     {
         return m_handleClosed.wait(deadline);
     }
-    // Destructor fallback: fail what is still queued and stop the running statement.
+    // Destructor fallback: fail what is still queued and stop the running
+    // statement, here and in a previous worker this one still waits for.
     void abandon();
     void interrupt();
     // QThread::wait() that ThreadSanitizer understands: a thread that had
@@ -334,6 +339,10 @@ protected:
     void run() override;
 
 private:
+    QAsyncSqliteWorker(std::shared_ptr<QAsyncSqlite::Detail::ConnectionLink> link, const QString &database,
+                       const QAsyncSqliteOptions &options, const QAsyncSqlite::Detail::Settings &settings,
+                       std::shared_ptr<QAsyncSqliteWorker> previous);
+
     class StatementCache;
     struct PreparedStatement;
     PreparedStatement prepare(const QString &sql, bool cached);

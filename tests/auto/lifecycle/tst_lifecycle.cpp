@@ -9,6 +9,7 @@
 #include <QAsyncSqlite/QAsyncSqliteTest>
 
 #include <QtCore/qfile.h>
+#include <QtCore/qprocess.h>
 #include <QtCore/qscopeguard.h>
 #include <QtCore/qsemaphore.h>
 #include <QtCore/qthread.h>
@@ -106,6 +107,9 @@ private Q_SLOTS:
     void destroyWithPendingWork();
     void destroyWhileLongQueryRuns();
     void destroyBeforeStatementStarts();
+    void destroyIsBounded_data();
+    void destroyIsBounded();
+    void exitWaitsForAbandonedWorker();
     void cancelQueued_data();
     void cancelQueued();
     void cancelRunning_data();
@@ -560,10 +564,84 @@ void tst_Lifecycle::destroyBeforeStatementStarts()
         });
         QVERIFY(waitStarted(started));
         QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"destroyed while"_s));
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"left to finish on its own"_s));
     }
-    QVERIFY(running.isFinished());
+    // The destructor returned while the body still sleeps (destroyIsBounded).
     QCOMPARE(QAsyncSqliteTest::awaitSuccess(running), QString());
     QCOMPARE(running.result(), SQLITE_INTERRUPT);
+}
+
+void tst_Lifecycle::destroyIsBounded_data()
+{
+    QTest::addColumn<bool>("reopened");
+    QTest::newRow("slow run() body") << false;
+    QTest::newRow("slow run() body, closed and reopened") << true;
+}
+
+void tst_Lifecycle::destroyIsBounded()
+{
+    // A run() body outlives shutdownTimeout(): the destructor returns soon
+    // after it anyway, and the worker finishes on its own without touching
+    // the destroyed connection.
+    QFETCH(bool, reopened);
+    FaultTest::warmUp();
+    QAsyncSqliteTest::TemporaryDatabase tmp;
+    const FaultTest::Baseline baseline;
+    auto started = std::make_shared<QSemaphore>();
+    auto *db = new QAsyncSqliteConnection;
+    db->setShutdownTimeout(200ms);
+    QASYNCSQLITE_AWAIT(db->open(tmp.path()));
+    QFuture<void> body = db->run([started](sqlite3 *) {
+        started->release();
+        QThread::msleep(3000);
+    });
+    QList<QFuture<void>> dropped;   // every request the destructor must fail
+    for (int i = 0; i < 3; ++i)
+        dropped.append(QFuture<void>(db->execute(u"SELECT ?"_s, {i})));
+    QFuture<void> closed;
+    if (reopened) {
+        // The new worker waits for the old one, which is still in the body.
+        closed = db->close();
+        dropped.append(db->open(tmp.path()));
+        dropped.append(QFuture<void>(db->execute(u"SELECT 1"_s)));
+    }
+    QVERIFY(waitStarted(*started));
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"destroyed while"_s));
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"left to finish on its own"_s));
+    for (qsizetype i = 0; i < dropped.size(); ++i)
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"dropping a queued request"_s));
+
+    QElapsedTimer timer;
+    timer.start();
+    delete db;
+    const qint64 destroyMs = timer.elapsed();
+    qInfo("the destructor returned after %lld ms (shutdownTimeout 200 ms, body 3000 ms)", destroyMs);
+    QVERIFY2(destroyMs < 500, qPrintable(QString::number(destroyMs)));
+    QVERIFY(!body.isFinished());
+
+    // The body ends normally; everything queued behind it fails.
+    QVERIFY(QAsyncSqliteTest::waitForFinished(body, 20s));
+    QCOMPARE(QAsyncSqliteTest::awaitSuccess(body), QString());
+    for (const QFuture<void> &future : std::as_const(dropped)) {
+        QASYNCSQLITE_AWAIT_ERROR(error, future, QAsyncSqliteOperationalError);
+        QCOMPARE(error.code(), SQLITE_ABORT);
+    }
+    if (reopened)
+        QASYNCSQLITE_AWAIT(closed);
+    FAULT_VERIFY_BASELINE(baseline);
+}
+
+void tst_Lifecycle::exitWaitsForAbandonedWorker()
+{
+    // The child destroys a connection whose body outlives the timeout and
+    // returns from main() at once: the process must not exit under the body.
+    QProcess child;
+    child.start(QStringLiteral(QASYNCSQLITE_ABANDONED_EXIT), {});
+    QVERIFY2(child.waitForFinished(60000), QASYNCSQLITE_ABANDONED_EXIT);
+    const QByteArray errors = child.readAllStandardError();
+    QCOMPARE(child.exitStatus(), QProcess::NormalExit);
+    QVERIFY2(child.exitCode() == 0, errors.constData());
+    QCOMPARE(child.readAllStandardOutput(), QByteArray("connection destroyed\nbody finished\n"));
 }
 
 void tst_Lifecycle::cancelQueued_data()
