@@ -107,7 +107,6 @@ QFuture<void> QAsyncSqliteConnection::open(const QString &database, const QAsync
         auto job = std::make_unique<CallableJob<void>>([](QAsyncSqliteWorker &w) { w.open(); });
         future = job->future();
         d->worker->enqueue(std::move(job));
-        d->worker->start();
     }
     if (isolationChanged) {
         d->notify(this, [level = options.isolationLevel](QAsyncSqliteConnection *c) {

@@ -310,51 +310,55 @@ QVariant ResultShape::readRow(sqlite3_stmt *stmt) const
 
 namespace {
 
-// Joins and deletes, each on a detached thread of its own, the workers whose
-// last owner let go while their thread still ran: close()'s continuations, or
-// a body the connection's destructor gave up on. QCoreApplication's teardown
-// waits for them (a post routine), so that the process never exits under a
-// running worker (tst_lifecycle::exitWaitsForAbandonedWorker).
-class Reapers
+// Workers whose last owner let go while run() still ran (close()'s
+// continuations, or a body the connection's destructor gave up on). Each is
+// joined and deleted by a detached reaper thread once run() ends.
+// QCoreApplication's teardown waits for all of them (a post routine), so that
+// the process never exits under a running worker
+// (tst_lifecycle::exitWaitsForAbandonedWorker).
+class Orphans
 {
 public:
-    static Reapers &instance()
+    static Orphans &instance()
     {
-        static auto *reapers = new Reapers;   // never destroyed: a reaper may outlive static destruction
-        return *reapers;
+        static auto *orphans = new Orphans;   // never destroyed: a reaper may outlive static destruction
+        return *orphans;
     }
 
+    void adopt()
+    {
+        QMutexLocker locker(&m_mutex);
+        ++m_count;
+        if (!m_waitAtTeardown) {
+            m_waitAtTeardown = true;
+            qAddPostRoutine(&Orphans::waitAtTeardown);
+        }
+    }
+
+    // Called at the end of run(): the reaper carries the worker's thread name.
     void reap(QAsyncSqliteWorker *worker)
     {
-        {
-            QMutexLocker locker(&m_mutex);
-            ++m_running;
-            if (!m_waitAtTeardown) {
-                m_waitAtTeardown = true;
-                qAddPostRoutine(&Reapers::waitAtTeardown);
-            }
-        }
         std::thread([this, worker] {
             delete worker;   // ~QAsyncSqliteWorker joins the thread
             QMutexLocker locker(&m_mutex);
-            if (--m_running == 0)
-                m_done.wakeAll();
+            if (--m_count == 0)
+                m_reaped.wakeAll();
         }).detach();
     }
 
 private:
     static void waitAtTeardown()
     {
-        Reapers &self = instance();
+        Orphans &self = instance();
         QMutexLocker locker(&self.m_mutex);
         self.m_waitAtTeardown = false;
-        while (self.m_running > 0)
-            waitAnnotated(self.m_done, self.m_mutex);
+        while (self.m_count > 0)
+            waitAnnotated(self.m_reaped, self.m_mutex);
     }
 
     QMutex m_mutex;
-    QWaitCondition m_done;
-    int m_running = 0;
+    QWaitCondition m_reaped;
+    int m_count = 0;
     bool m_waitAtTeardown = false;   // the post routine is registered
 };
 
@@ -366,16 +370,30 @@ std::shared_ptr<QAsyncSqliteWorker> QAsyncSqliteWorker::create(std::shared_ptr<C
                                                                const Settings &settings,
                                                                std::shared_ptr<QAsyncSqliteWorker> previous)
 {
-    return std::shared_ptr<QAsyncSqliteWorker>(
+    std::shared_ptr<QAsyncSqliteWorker> worker(
         new QAsyncSqliteWorker(std::move(link), database, options, settings, std::move(previous)),
-        [](QAsyncSqliteWorker *worker) {
-            // A thread cannot join itself, and an owner must not wait for
-            // user code still running on the worker.
-            if (QThread::currentThread() == worker || worker->isRunning())
-                Reapers::instance().reap(worker);
+        [](QAsyncSqliteWorker *w) {
+            // Whichever of this and the end of run() comes second deletes the
+            // worker: the last owner never waits for user code still running
+            // on it, and a thread never joins itself.
+            bool runEnded;
+            {
+                QMutexLocker locker(&w->m_queueMutex);
+                w->m_ownerGone = true;
+                runEnded = w->m_runEnded;
+            }
+            if (runEnded)
+                delete w;   // only QThread's own exit is left: a short join
             else
-                delete worker;   // its thread has ended: the join returns at once
+                Orphans::instance().adopt();
         });
+    worker->start();
+    if (!worker->isRunning()) {
+        // The thread could not be created (QThread warned): no run() will end.
+        QMutexLocker locker(&worker->m_queueMutex);
+        worker->m_runEnded = true;
+    }
+    return worker;
 }
 
 QAsyncSqliteWorker::QAsyncSqliteWorker(std::shared_ptr<ConnectionLink> link, const QString &database,
@@ -592,6 +610,14 @@ void QAsyncSqliteWorker::run()
     // connection's thread may wait for them
     // (tst_lifecycle::closeContinuationDoesNotBlockEventLoop).
     finishFuture(m_closed);
+    bool ownerGone;
+    {
+        QMutexLocker locker(&m_queueMutex);
+        m_runEnded = true;
+        ownerGone = m_ownerGone;
+    }
+    if (ownerGone)
+        Orphans::instance().reap(this);   // joins us once this returns
     QtTsan::futexRelease(this);   // the last statement: pairs with join()
 }
 

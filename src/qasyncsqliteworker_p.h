@@ -215,11 +215,12 @@ public:
     using Job = QAsyncSqlite::Detail::Job;
     using Params = QAsyncSqlite::Detail::Params;
 
-    // The only way to make a worker. Its last owner may let go on any
-    // thread, the worker's own included, and never waits for it: a worker
-    // whose thread still runs is joined and deleted by a reaper thread.
-    // \a previous: the connection's worker before a reopen, maybe still
-    // closing; the new one runs nothing before that one closed its handle.
+    // The only way to make a worker; its thread starts at once. The last
+    // owner may let go on any thread, the worker's own included, and never
+    // waits: a worker whose run() still runs then deletes itself through a
+    // reaper thread when run() ends. \a previous: the connection's worker
+    // before a reopen, maybe still closing; the new one runs nothing before
+    // that one closed its handle.
     static std::shared_ptr<QAsyncSqliteWorker> create(std::shared_ptr<QAsyncSqlite::Detail::ConnectionLink> link,
                                                       const QString &database, const QAsyncSqliteOptions &options,
                                                       const QAsyncSqlite::Detail::Settings &settings,
@@ -381,6 +382,8 @@ private:
     QFutureInterface<void> m_closed;
     QAsyncSqlite::Detail::Latch m_handleClosed;   // released by run() before m_closed finishes
     std::shared_ptr<QAsyncSqliteWorker> m_previous;   // reset by run() once it closed (under m_queueMutex)
+    bool m_ownerGone = false;   // the last owner let go (see create())
+    bool m_runEnded = false;    // run() is past its last user code
 
     const std::shared_ptr<QAsyncSqlite::Detail::ConnectionLink> m_link;
 
