@@ -131,8 +131,9 @@ void tst_Locking::cancelWhileWaitingForLock()
     // its own after shutdownTimeout and a short grace. Replacing
     // sqlite3_busy_timeout() with an own sqlite3_busy_handler() would fix
     // that, but then PRAGMA busy_timeout reads 0 (tests/auto/qml checks it
-    // reads back the option). Checked here: both end within that bound, in
-    // a typed terminal state, and the next request runs.
+    // reads back the option). Checked here: both requests end within their
+    // busy timeout, in a typed terminal state, the destructor returns before
+    // it, and the next request runs.
     const auto busy = 1500ms;
     QAsyncSqliteTest::TemporaryDatabase tmp;
     FaultTest::Baseline baseline;
