@@ -12,22 +12,14 @@
 using namespace QAsyncSqlite;
 using namespace QAsyncSqlite::Detail;
 
-std::shared_ptr<QAsyncSqliteWorker> makeWorker(QAsyncSqliteConnection *connection, const QString &database,
-                                               const QAsyncSqliteOptions &options, const Settings &settings)
-{
-    return std::shared_ptr<QAsyncSqliteWorker>(
-        new QAsyncSqliteWorker(connection, database, options, settings), [](QAsyncSqliteWorker *worker) {
-            if (QThread::currentThread() == worker && QCoreApplication::instance()) {
-                // The last owner let go on the worker itself (e.g. in a
-                // continuation): a thread cannot join itself, so the
-                // application's thread does it.
-                QMetaObject::invokeMethod(
-                    QCoreApplication::instance(), [worker] { delete worker; }, Qt::QueuedConnection);
-                return;
-            }
-            delete worker;   // ~QAsyncSqliteWorker joins the thread
-        });
-}
+namespace {
+
+// After abandon(): long enough for an interrupted statement to stop and a
+// short queue to be failed, so that usually every future has ended when the
+// destructor returns (tst_lifecycle::destroyWhileLongQueryRuns).
+constexpr std::chrono::milliseconds abandonGrace{100};
+
+} // namespace
 
 void QAsyncSqliteConnectionPrivate::pushSettings()
 {
@@ -38,14 +30,25 @@ void QAsyncSqliteConnectionPrivate::pushSettings()
     }
 }
 
+void QAsyncSqliteConnectionPrivate::notify(QAsyncSqliteConnection *q,
+                                           std::function<void(QAsyncSqliteConnection *)> emitSignal)
+{
+    if (QThread::currentThread() == q->thread())
+        emitSignal(q);
+    else
+        link->post(std::move(emitSignal));
+}
+
 QAsyncSqliteConnection::QAsyncSqliteConnection(QObject *parent)
     : QObject(parent), d_ptr(new QAsyncSqliteConnectionPrivate)
 {
+    d_ptr->link = std::make_shared<ConnectionLink>(this);
 }
 
 QAsyncSqliteConnection::~QAsyncSqliteConnection()
 {
     Q_D(QAsyncSqliteConnection);
+    d->link->detach();   // whatever the workers still do, nothing reaches this object
     std::shared_ptr<QAsyncSqliteWorker> worker;
     std::chrono::milliseconds timeout;
     {
@@ -58,18 +61,29 @@ QAsyncSqliteConnection::~QAsyncSqliteConnection()
     worker->requestClose();
     if (QThread::currentThread() == worker.get()) {
         // Deleted from a continuation on our own worker: it finishes the queue
-        // after this returns; it just must not talk to us any more.
-        worker->detachConnection();
+        // after this returns.
         return;
     }
-    if (!worker->join(QDeadlineTimer(timeout))) {
+    QDeadlineTimer deadline(timeout);
+    if (!worker->waitClosed(deadline)) {
         qCWarning(lcQAsyncSqlite) << "QAsyncSqliteConnection destroyed while" << worker->database()
                                   << "still had work after" << timeout.count()
                                   << "ms: interrupting it and failing the remaining requests";
         worker->abandon();
-        worker->join();
+        deadline = QDeadlineTimer(abandonGrace);
+        if (!worker->waitClosed(deadline)) {
+            // In user code that no interrupt reaches (tst_lifecycle::destroyIsBounded).
+            qCWarning(lcQAsyncSqlite) << "QAsyncSqliteConnection destroyed:" << worker->database()
+                                      << "is still busy and left to finish on its own";
+            return;
+        }
     }
-    worker->detachConnection();
+    // Only close()'s continuations may still run on the worker. With a
+    // QCoreApplication, its teardown waits for the thread (see
+    // QAsyncSqliteWorker::create()); without one (or after it, e.g. a
+    // connection parented to it or a static), nothing would, so wait here.
+    if (!QCoreApplication::instance())
+        worker->join(deadline);
 }
 
 QFuture<void> QAsyncSqliteConnection::open(const QString &database, const QAsyncSqliteOptions &options)
@@ -77,36 +91,29 @@ QFuture<void> QAsyncSqliteConnection::open(const QString &database, const QAsync
     Q_D(QAsyncSqliteConnection);
     QFuture<void> future;
     bool isolationChanged = false;
-    const auto alreadyOpen = [] {
-        return makeFailedFuture<void>(QAsyncSqliteProgrammingError(
-            SQLITE_MISUSE, QStringLiteral("The connection is already open; close() it first.")));
-    };
-    const std::shared_ptr<QAsyncSqliteWorker> previous = d->currentWorker();
-    if (previous) {
-        if (previous->isAccepting())
-            return alreadyOpen();
-        // A close (or failed open) is under way: it runs what was queued
-        // before it, then the thread ends. Wait unlocked: queued work may
-        // call back into this object.
-        previous->join();
-    }
     {
         QMutexLocker locker(&d->mutex);
-        if (d->worker != previous)
-            return alreadyOpen();   // another thread opened it meanwhile
+        if (d->worker && d->worker->isAccepting()) {
+            return makeFailedFuture<void>(QAsyncSqliteProgrammingError(
+                SQLITE_MISUSE, QStringLiteral("The connection is already open; close() it first.")));
+        }
         d->database = database;
         d->options = options;
         isolationChanged = d->settings.isolationLevel != options.isolationLevel;
         d->settings.isolationLevel = options.isolationLevel;
-        d->worker = makeWorker(this, database, options, d->settings);
+        // A close (or failed open) may still be under way: the new worker
+        // waits for it on its own thread, never here.
+        d->worker = QAsyncSqliteWorker::create(d->link, database, options, d->settings, std::move(d->worker));
         auto job = std::make_unique<CallableJob<void>>([](QAsyncSqliteWorker &w) { w.open(); });
         future = job->future();
         d->worker->enqueue(std::move(job));
-        d->worker->start();
     }
-    if (isolationChanged)
-        Q_EMIT isolationLevelChanged(options.isolationLevel);
-    Q_EMIT openChanged();
+    if (isolationChanged) {
+        d->notify(this, [level = options.isolationLevel](QAsyncSqliteConnection *c) {
+            Q_EMIT c->isolationLevelChanged(level);
+        });
+    }
+    d->notify(this, [](QAsyncSqliteConnection *c) { Q_EMIT c->openChanged(); });
     return future;
 }
 
@@ -433,7 +440,7 @@ void QAsyncSqliteConnection::setIsolationLevel(IsolationLevel level)
         d->settings.isolationLevel = level;
         d->pushSettings();
     }
-    Q_EMIT isolationLevelChanged(level);
+    d->notify(this, [level](QAsyncSqliteConnection *c) { Q_EMIT c->isolationLevelChanged(level); });
 }
 
 RowFactory QAsyncSqliteConnection::rowFactory() const
@@ -462,7 +469,7 @@ void QAsyncSqliteConnection::setRowFactory(RowFactory factory)
         d->settings.rowFactoryFunction = {};
         d->pushSettings();
     }
-    Q_EMIT rowFactoryChanged();
+    d->notify(this, [](QAsyncSqliteConnection *c) { Q_EMIT c->rowFactoryChanged(); });
 }
 
 void QAsyncSqliteConnection::setRowFactory(const RowFactoryFunction &factory)
@@ -474,7 +481,7 @@ void QAsyncSqliteConnection::setRowFactory(const RowFactoryFunction &factory)
         d->settings.rowFactoryFunction = factory;
         d->pushSettings();
     }
-    Q_EMIT rowFactoryChanged();
+    d->notify(this, [](QAsyncSqliteConnection *c) { Q_EMIT c->rowFactoryChanged(); });
 }
 
 TextFactory QAsyncSqliteConnection::textFactory() const
@@ -494,7 +501,7 @@ void QAsyncSqliteConnection::setTextFactory(TextFactory factory)
         d->settings.textFactory = factory;
         d->pushSettings();
     }
-    Q_EMIT textFactoryChanged();
+    d->notify(this, [](QAsyncSqliteConnection *c) { Q_EMIT c->textFactoryChanged(); });
 }
 
 std::chrono::milliseconds QAsyncSqliteConnection::shutdownTimeout() const

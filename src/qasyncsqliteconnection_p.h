@@ -18,7 +18,12 @@ public:
     }
     // Queues a settings change so it applies in FIFO order.
     void pushSettings();
+    // Emits a NOTIFY signal of \a q on q's thread: at once when called there,
+    // so that a binding sees the change synchronously, queued otherwise
+    // (tst_lifecycle::notifySignalsOnConnectionThread).
+    void notify(QAsyncSqliteConnection *q, std::function<void(QAsyncSqliteConnection *)> emitSignal);
 
+    std::shared_ptr<QAsyncSqlite::Detail::ConnectionLink> link;   // set by the constructor, then constant
     mutable QMutex mutex;   // guards everything below
     std::shared_ptr<QAsyncSqliteWorker> worker;
     QString database;
@@ -26,10 +31,5 @@ public:
     QAsyncSqlite::Detail::Settings settings;
     std::chrono::milliseconds shutdownTimeout{10000};
 };
-
-// Workers are deleted only once their thread has ended, and never by themselves.
-std::shared_ptr<QAsyncSqliteWorker> makeWorker(QAsyncSqliteConnection *connection, const QString &database,
-                                               const QAsyncSqliteOptions &options,
-                                               const QAsyncSqlite::Detail::Settings &settings);
 
 #endif // QASYNCSQLITECONNECTION_P_H

@@ -6,6 +6,8 @@
 #include <QtCore/qcoreapplication.h>
 #include <QtCore/qhash.h>
 
+#include <thread>
+
 
 Q_LOGGING_CATEGORY(lcQAsyncSqlite, "qasyncsqlite")
 // Debug only, and off unless enabled (QT_LOGGING_RULES="qasyncsqlite.sql.debug=true").
@@ -312,9 +314,99 @@ QVariant ResultShape::readRow(sqlite3_stmt *stmt) const
 // ---------------------------------------------------------------------------
 // Lifetime and queue
 
-QAsyncSqliteWorker::QAsyncSqliteWorker(QAsyncSqliteConnection *connection, const QString &database,
-                                       const QAsyncSqliteOptions &options, const Settings &settings)
-    : m_database(database), m_options(options), m_target(connection), m_settings(settings)
+namespace {
+
+// Workers whose last owner let go while run() still ran (close()'s
+// continuations, or a body the connection's destructor gave up on). Each is
+// joined and deleted by a detached reaper thread once run() ends.
+// QCoreApplication's teardown waits for all of them (a post routine), so that
+// the process never exits under a running worker
+// (tst_lifecycle::exitWaitsForAbandonedWorker).
+class Orphans
+{
+public:
+    static Orphans &instance()
+    {
+        static auto *orphans = new Orphans;   // never destroyed: a reaper may outlive static destruction
+        return *orphans;
+    }
+
+    void adopt()
+    {
+        QMutexLocker locker(&m_mutex);
+        ++m_count;
+        if (!m_waitAtTeardown) {
+            m_waitAtTeardown = true;
+            qAddPostRoutine(&Orphans::waitAtTeardown);
+        }
+    }
+
+    // Called at the end of run(): the reaper carries the worker's thread name.
+    void reap(QAsyncSqliteWorker *worker)
+    {
+        std::thread([this, worker] {
+            delete worker;   // ~QAsyncSqliteWorker joins the thread
+            QMutexLocker locker(&m_mutex);
+            if (--m_count == 0)
+                m_reaped.wakeAll();
+        }).detach();
+    }
+
+private:
+    static void waitAtTeardown()
+    {
+        Orphans &self = instance();
+        QMutexLocker locker(&self.m_mutex);
+        self.m_waitAtTeardown = false;
+        while (self.m_count > 0)
+            waitAnnotated(self.m_reaped, self.m_mutex);
+    }
+
+    QMutex m_mutex;
+    QWaitCondition m_reaped;
+    int m_count = 0;
+    bool m_waitAtTeardown = false;   // the post routine is registered
+};
+
+} // namespace
+
+std::shared_ptr<QAsyncSqliteWorker> QAsyncSqliteWorker::create(std::shared_ptr<ConnectionLink> link,
+                                                               const QString &database,
+                                                               const QAsyncSqliteOptions &options,
+                                                               const Settings &settings,
+                                                               std::shared_ptr<QAsyncSqliteWorker> previous)
+{
+    std::shared_ptr<QAsyncSqliteWorker> worker(
+        new QAsyncSqliteWorker(std::move(link), database, options, settings, std::move(previous)),
+        [](QAsyncSqliteWorker *w) {
+            // Whichever of this and the end of run() comes second deletes the
+            // worker: the last owner never waits for user code still running
+            // on it, and a thread never joins itself.
+            bool runEnded;
+            {
+                QMutexLocker locker(&w->m_queueMutex);
+                w->m_ownerGone = true;
+                runEnded = w->m_runEnded;
+            }
+            if (runEnded)
+                delete w;   // only QThread's own exit is left: a short join
+            else
+                Orphans::instance().adopt();
+        });
+    worker->start();
+    if (!worker->isRunning()) {
+        // The thread could not be created (QThread warned): no run() will end.
+        QMutexLocker locker(&worker->m_queueMutex);
+        worker->m_runEnded = true;
+    }
+    return worker;
+}
+
+QAsyncSqliteWorker::QAsyncSqliteWorker(std::shared_ptr<ConnectionLink> link, const QString &database,
+                                       const QAsyncSqliteOptions &options, const Settings &settings,
+                                       std::shared_ptr<QAsyncSqliteWorker> previous)
+    : m_database(database), m_options(options), m_previous(std::move(previous)), m_link(std::move(link)),
+      m_settings(settings)
 {
     m_closed.reportStarted();
     setObjectName(QStringLiteral("QAsyncSqlite ") + database);
@@ -409,11 +501,17 @@ QFuture<void> QAsyncSqliteWorker::requestClose()
 
 void QAsyncSqliteWorker::abandon()
 {
+    std::shared_ptr<QAsyncSqliteWorker> previous;
     {
         QMutexLocker locker(&m_queueMutex);
         m_abandoned = true;
+        previous = m_previous;
     }
     interrupt();
+    // What the worker before a reopen still runs was queued on the same,
+    // now destroyed, connection (tst_lifecycle::destroyIsBounded).
+    if (previous)
+        previous->abandon();
 }
 
 void QAsyncSqliteWorker::interrupt()
@@ -428,23 +526,34 @@ void QAsyncSqliteWorker::interrupt()
         m_interruptedRequest.store(running, std::memory_order_release);
 }
 
-void QAsyncSqliteWorker::detachConnection()
+void ConnectionLink::post(std::function<void(QAsyncSqliteConnection *)> fn)
 {
-    QMutexLocker locker(&m_targetMutex);
-    m_target = nullptr;
-}
-
-void QAsyncSqliteWorker::post(std::function<void(QAsyncSqliteConnection *)> fn)
-{
-    QMutexLocker locker(&m_targetMutex);
-    if (QAsyncSqliteConnection *target = m_target) {
+    // Posted under the lock: the connection cannot be destroyed meanwhile,
+    // and ~QObject removes what it did not deliver yet.
+    QMutexLocker locker(&m_mutex);
+    if (QAsyncSqliteConnection *target = m_connection) {
         QMetaObject::invokeMethod(
             target, [target, fn = std::move(fn)] { fn(target); }, Qt::QueuedConnection);
     }
 }
 
+void ConnectionLink::detach()
+{
+    QMutexLocker locker(&m_mutex);
+    m_connection = nullptr;
+}
+
 void QAsyncSqliteWorker::run()
 {
+    if (m_previous) {
+        // FIFO across a reopen, without blocking open(): what was queued
+        // before close() runs, and the old handle closes, before anything of
+        // ours (tst_lifecycle::reopenDoesNotWaitForOldWorker).
+        m_previous->waitClosed();
+        std::shared_ptr<QAsyncSqliteWorker> previous;   // dropped after the unlock, never under our lock
+        QMutexLocker locker(&m_queueMutex);
+        previous.swap(m_previous);
+    }
     while (!m_stopAfterBatch) {
         std::deque<std::unique_ptr<Job>> batch;
         spinForWork();
@@ -502,15 +611,24 @@ void QAsyncSqliteWorker::run()
     if (m_db)
         closeDatabase();
     publishState(true);
-    std::weak_ptr<QAsyncSqliteWorker> self = weak_from_this();
-    post([self, opened = m_wasOpened](QAsyncSqliteConnection *c) {
-        if (auto worker = self.lock())
-            worker->join();   // the thread is past its last statement: this returns at once
+    post([opened = m_wasOpened](QAsyncSqliteConnection *c) {
         if (opened)
             Q_EMIT c->closed();
         Q_EMIT c->openChanged();
     });
+    m_handleClosed.release();   // after the post: a successor's opened() comes after our closed()
+    // Runs close().then(fn) continuations on this thread: nothing on the
+    // connection's thread may wait for them
+    // (tst_lifecycle::closeContinuationDoesNotBlockEventLoop).
     finishFuture(m_closed);
+    bool ownerGone;
+    {
+        QMutexLocker locker(&m_queueMutex);
+        m_runEnded = true;
+        ownerGone = m_ownerGone;
+    }
+    if (ownerGone)
+        Orphans::instance().reap(this);   // joins us once this returns
     QtTsan::futexRelease(this);   // the last statement: pairs with join()
 }
 

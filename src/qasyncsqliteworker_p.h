@@ -75,6 +75,31 @@ bool waitAnnotated(QWaitCondition &condition, QMutex &mutex, Deadline... deadlin
     return woken;
 }
 
+// A one-way gate: closed until release(), open for good afterwards.
+class Latch
+{
+public:
+    void release()
+    {
+        QMutexLocker locker(&m_mutex);
+        m_released = true;
+        m_condition.wakeAll();
+    }
+    // Whether it was released by \a deadline.
+    bool wait(QDeadlineTimer deadline = QDeadlineTimer(QDeadlineTimer::Forever))
+    {
+        QMutexLocker locker(&m_mutex);
+        while (!m_released && waitAnnotated(m_condition, m_mutex, deadline)) {
+        }
+        return m_released;
+    }
+
+private:
+    QMutex m_mutex;
+    QWaitCondition m_condition;
+    bool m_released = false;
+};
+
 // Finishes every future the library hands out.
 // - QFutureInterfaceBase::reportFinished() does not run then() continuations
 //   (only the typed QFutureInterface<T>::reportFinished() does), so without
@@ -98,6 +123,25 @@ QFuture<R> makeFailedFuture(const QAsyncSqliteError &error)
     finishFuture(fi);
     return fi.future();
 }
+
+// The connection as other threads reach it: its workers post their signals
+// through this, and so do its setters when called off its thread. Every
+// worker a connection starts shares one link, so that the destructor's one
+// detach() stops them all from touching the connection, a worker still
+// closing after a reopen included.
+class ConnectionLink
+{
+public:
+    explicit ConnectionLink(QAsyncSqliteConnection *connection) : m_connection(connection) {}
+    // Runs \a fn on the connection's thread, unless the connection is gone by then.
+    void post(std::function<void(QAsyncSqliteConnection *)> fn);
+    // The connection is being destroyed: nothing posted from now on reaches it.
+    void detach();
+
+private:
+    QMutex m_mutex;
+    QAsyncSqliteConnection *m_connection;
+};
 
 // The settings a request reads, copied to the worker in FIFO order.
 struct Settings
@@ -179,21 +223,35 @@ public:
     using Job = QAsyncSqlite::Detail::Job;
     using Params = QAsyncSqlite::Detail::Params;
 
-    QAsyncSqliteWorker(QAsyncSqliteConnection *connection, const QString &database,
-                       const QAsyncSqliteOptions &options, const QAsyncSqlite::Detail::Settings &settings);
+    // The only way to make a worker; its thread starts at once. The last
+    // owner may let go on any thread, the worker's own included, and never
+    // waits: a worker whose run() still runs then deletes itself through a
+    // reaper thread when run() ends. \a previous: the connection's worker
+    // before a reopen, maybe still closing; the new one runs nothing before
+    // that one closed its handle.
+    static std::shared_ptr<QAsyncSqliteWorker> create(std::shared_ptr<QAsyncSqlite::Detail::ConnectionLink> link,
+                                                      const QString &database, const QAsyncSqliteOptions &options,
+                                                      const QAsyncSqlite::Detail::Settings &settings,
+                                                      std::shared_ptr<QAsyncSqliteWorker> previous);
     ~QAsyncSqliteWorker() override;
 
     // --- any thread ---
     // Queues \a job, or fails it at once when the worker no longer accepts work.
     void enqueue(std::unique_ptr<Job> job);
     // Stops accepting work and queues the close; idempotent. The future ends
-    // after the handle is closed, as the thread finishes.
+    // after the handle is closed, as the thread finishes; its continuations
+    // without a context run on this thread.
     QFuture<void> requestClose();
-    // Destructor fallback: fail what is still queued and stop the running statement.
+    // Whether, by \a deadline, every request ran and the handle is closed;
+    // the thread may still be running close()'s continuations then.
+    bool waitClosed(QDeadlineTimer deadline = QDeadlineTimer(QDeadlineTimer::Forever))
+    {
+        return m_handleClosed.wait(deadline);
+    }
+    // Destructor fallback: fail what is still queued and stop the running
+    // statement, here and in a previous worker this one still waits for.
     void abandon();
     void interrupt();
-    // The connection is going away without waiting for us: post nothing more.
-    void detachConnection();
     // QThread::wait() that ThreadSanitizer understands: a thread that had
     // finished before wait() is joined inside libQt6Core, out of TSan's
     // sight, and everything the worker wrote would look racy to the joiner.
@@ -204,7 +262,7 @@ public:
     QString database() const { return m_database; }
     const QAsyncSqliteOptions &options() const { return m_options; }
     // Posts \a fn to the connection's thread, unless the connection is gone.
-    void post(std::function<void(QAsyncSqliteConnection *)> fn);
+    void post(std::function<void(QAsyncSqliteConnection *)> fn) { m_link->post(std::move(fn)); }
     // The error a request gets once this worker stopped accepting work.
     static QAsyncSqliteProgrammingError rejection();
     // The error of a request on a closed cursor.
@@ -308,6 +366,10 @@ protected:
     void run() override;
 
 private:
+    QAsyncSqliteWorker(std::shared_ptr<QAsyncSqlite::Detail::ConnectionLink> link, const QString &database,
+                       const QAsyncSqliteOptions &options, const QAsyncSqlite::Detail::Settings &settings,
+                       std::shared_ptr<QAsyncSqliteWorker> previous);
+
     class StatementCache;
     struct PreparedStatement;
     PreparedStatement prepare(const QString &sql, bool cached);
@@ -355,9 +417,12 @@ private:
     std::atomic<bool> m_abandoned{false};   // also read by progressTick() without the lock
     const Job *m_closeJob = nullptr;
     QFutureInterface<void> m_closed;
+    QAsyncSqlite::Detail::Latch m_handleClosed;   // released by run() before m_closed finishes
+    std::shared_ptr<QAsyncSqliteWorker> m_previous;   // reset by run() once it closed (under m_queueMutex)
+    bool m_ownerGone = false;   // the last owner let go (see create())
+    bool m_runEnded = false;    // run() is past its last user code
 
-    QMutex m_targetMutex;
-    QAsyncSqliteConnection *m_target;
+    const std::shared_ptr<QAsyncSqlite::Detail::ConnectionLink> m_link;
 
     // interrupt(): requests are numbered as they run (worker thread).
     std::atomic<quint64> m_runningRequest{0};       // 0 between requests

@@ -110,7 +110,8 @@ private:
     \endcode
 
     Every public method may be called from any thread. Signals are emitted in
-    the thread the connection object lives in.
+    the thread the connection object lives in; the NOTIFY signal of a setter
+    (or of open()) called in that thread is emitted before it returns.
 */
 class QASYNCSQLITE_EXPORT QAsyncSqliteConnection : public QObject
 {
@@ -134,20 +135,32 @@ class QASYNCSQLITE_EXPORT QAsyncSqliteConnection : public QObject
 public:
     /*! Creates a closed connection; call open(). */
     explicit QAsyncSqliteConnection(QObject *parent = nullptr);
-    /*! Runs what is queued and closes (see close()), waiting at most
-        shutdownTimeout(); requests it cannot run then end with a
-        QAsyncSqliteOperationalError (SQLITE_ABORT) and a warning. */
+    /*! Closes like close(), waiting at most shutdownTimeout() for the queued
+        requests to run and the handle to close (never for close()'s
+        continuations). Past it, interrupts the running statement and fails
+        the requests still queued with QAsyncSqliteOperationalError
+        (SQLITE_ABORT) and a warning; if the worker is still busy 100 ms later
+        (in code no interrupt reaches, e.g. a run() body), returns anyway and
+        leaves the worker to finish on its own: it ends that request, fails
+        the rest, closes the handle and never touches this object again.
+        QCoreApplication's destructor waits for such a worker. Without a
+        QCoreApplication (or after it is destroyed) this destructor also
+        waits, within the same timeout, for the worker thread to end. */
     ~QAsyncSqliteConnection() override;
 
-    /*! Starts the worker thread and opens \a database (a path, \c ":memory:",
-        or a \c file: URI when \a options.uri is set). Requests queued after
-        open() run after it; if opening fails they fail with the same error
-        and the worker thread ends. */
+    /*! Starts a worker thread and opens \a database (a path, \c ":memory:",
+        or a \c file: URI when \a options.uri is set). Returns at once, also
+        right after close(): the new worker waits, on its own thread, until
+        the previous one has run what was queued before close() and closed
+        its handle. Requests queued after open() run after it; if opening
+        fails they fail with the same error and the worker thread ends. */
     QFuture<void> open(const QString &database, const QAsyncSqliteOptions &options = {});
-    /*! Runs every request queued before it, finalizes statements, closes the
-        handle and ends the worker. Idempotent; safe from any thread, including
-        a continuation running on the worker. Later calls fail with
-        QAsyncSqliteProgrammingError. */
+    /*! Runs every request queued before it, finalizes statements and closes
+        the handle; then closed() is posted and the future finishes on the
+        worker, which runs the continuations attached without a context and
+        ends. Idempotent; safe from any thread, including a continuation
+        running on the worker. Later calls fail with
+        QAsyncSqliteProgrammingError, until open(). */
     QFuture<void> close();
     /*! Whether the connection accepts requests (open() was called and
         neither close() nor an open failure has happened since). */
@@ -336,10 +349,12 @@ public:
     /*! Applies to requests queued after this call. */
     void setTextFactory(QAsyncSqlite::TextFactory factory);
 
-    /*! How long the destructor waits for queued work (default 10 s). */
+    /*! How long the destructor waits for the queued requests to run and the
+        handle to close (default 10 s). */
     std::chrono::milliseconds shutdownTimeout() const;
     /*! Sets how long the destructor waits before interrupting the running
-        statement and failing what is still queued. */
+        statement and failing what is still queued; it returns at most
+        100 ms after that, leaving a worker still busy to finish on its own. */
     void setShutdownTimeout(std::chrono::milliseconds timeout);
 
 Q_SIGNALS:

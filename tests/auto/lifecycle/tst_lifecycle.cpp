@@ -1,13 +1,15 @@
 // Copyright (C) 2026 The QAsyncSqlite Authors
 // SPDX-License-Identifier: MIT
 // Open, close, destroy, cancel and interrupt: the lifecycle of a connection and
-// of its worker thread (DESIGN.md §1, close protocol and cancellation).
+// of its worker thread (doc/threading.md, doc/cancellation.md).
+#include "../../fault/resourcebaseline.h"
+
 #include <QAsyncSqlite/QAsyncSqliteConnection>
 #include <QAsyncSqlite/QAsyncSqliteCursor>
 #include <QAsyncSqlite/QAsyncSqliteTest>
 
-#include <QtCore/qdir.h>
 #include <QtCore/qfile.h>
+#include <QtCore/qprocess.h>
 #include <QtCore/qscopeguard.h>
 #include <QtCore/qsemaphore.h>
 #include <QtCore/qthread.h>
@@ -24,12 +26,9 @@
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
 
-namespace {
+using Fault::threadCount;
 
-int threadCount()
-{
-    return int(QDir(u"/proc/self/task"_s).entryList(QDir::Dirs | QDir::NoDotAndDotDot).size());
-}
+namespace {
 
 QString threadName(qint64 tid)
 {
@@ -97,14 +96,20 @@ private Q_SLOTS:
     void closeWithoutOpen();
     void closeFromAnotherThread();
     void closeFromWorkerContinuation();
+    void closeContinuationDoesNotBlockEventLoop();
     void openTwice();
     void reopenAfterClose();
+    void reopenDoesNotWaitForOldWorker_data();
+    void reopenDoesNotWaitForOldWorker();
     void callsAfterClose_data();
     void callsAfterClose();
     void destroyWithPendingWork_data();
     void destroyWithPendingWork();
     void destroyWhileLongQueryRuns();
     void destroyBeforeStatementStarts();
+    void destroyIsBounded_data();
+    void destroyIsBounded();
+    void exitWaitsForAbandonedWorker();
     void cancelQueued_data();
     void cancelQueued();
     void cancelRunning_data();
@@ -112,6 +117,7 @@ private Q_SLOTS:
     void interruptRunaway();
     void interruptIdle();
     void openCloseSignals();
+    void notifySignalsOnConnectionThread();
     void failedOpenSignals();
     void threadCountReturnsToBaseline_data();
     void threadCountReturnsToBaseline();
@@ -253,6 +259,34 @@ void tst_Lifecycle::closeFromWorkerContinuation()
     QCOMPARE(countRows(tmp.path(), u"t"_s), 1);
 }
 
+void tst_Lifecycle::closeContinuationDoesNotBlockEventLoop()
+{
+    // A continuation without a context runs on the worker and may take its
+    // time; the connection's thread must keep turning meanwhile.
+    QAsyncSqliteConnection db;
+    QSignalSpy closedSpy(&db, &QAsyncSqliteConnection::closed);
+    QASYNCSQLITE_AWAIT(db.open(u":memory:"_s));
+    auto hold = std::make_shared<QSemaphore>();
+    auto releaseHold = qScopeGuard([hold] { hold->release(); });
+    db.run([hold](sqlite3 *) { hold->acquire(); });   // close() stays pending while then() attaches
+    QFuture<void> continuation = db.close().then([] { QThread::msleep(500); });
+    QElapsedTimer sinceTick;
+    qint64 longestGap = 0;
+    QTimer ticker;
+    ticker.setInterval(10ms);
+    connect(&ticker, &QTimer::timeout, this, [&] { longestGap = qMax(longestGap, sinceTick.restart()); });
+    sinceTick.start();
+    ticker.start();
+    releaseHold.dismiss();
+    hold->release();
+    QVERIFY(QAsyncSqliteTest::waitForFinished(continuation));
+    longestGap = qMax(longestGap, sinceTick.elapsed());
+    ticker.stop();
+    qInfo("longest event loop gap while the 500 ms continuation ran: %lld ms", longestGap);
+    QVERIFY2(longestGap < 250, qPrintable(QString::number(longestGap)));
+    QTRY_COMPARE(closedSpy.size(), 1);
+}
+
 void tst_Lifecycle::openTwice()
 {
     QAsyncSqliteTest::TemporaryDatabase tmp;
@@ -295,6 +329,68 @@ void tst_Lifecycle::reopenAfterClose()
     QASYNCSQLITE_AWAIT(db.close());
     QTRY_COMPARE(openedSpy.size(), 3);
     QTRY_COMPARE(closedSpy.size(), 3);
+}
+
+void tst_Lifecycle::reopenDoesNotWaitForOldWorker_data()
+{
+    QTest::addColumn<bool>("slowContinuation");
+    QTest::newRow("slow run() body before close()") << false;
+    QTest::newRow("slow close() continuation") << true;
+}
+
+void tst_Lifecycle::reopenDoesNotWaitForOldWorker()
+{
+    QFETCH(bool, slowContinuation);
+    QAsyncSqliteTest::TemporaryDatabase tmp;
+    QAsyncSqliteConnection db;
+    // The old handle keeps an exclusive lock until it is closed: a new handle
+    // reading the file before that fails with SQLITE_BUSY at once.
+    QASYNCSQLITE_AWAIT(db.open(tmp.path(), {.isolationLevel = QAsyncSqlite::IsolationLevel::Autocommit,
+                                            .pragmas = {u"locking_mode=EXCLUSIVE"_s}}));
+    QASYNCSQLITE_AWAIT(db.execute(u"CREATE TABLE t(i)"_s));
+
+    // The old worker blocks on this for a second (a blocking open() still
+    // returns then, instead of deadlocking the test).
+    auto slowGate = std::make_shared<QSemaphore>();
+    std::thread releaser([slowGate] {
+        std::this_thread::sleep_for(1s);
+        slowGate->release();
+    });
+    auto joinReleaser = qScopeGuard([&releaser] { releaser.join(); });
+    auto hold = std::make_shared<QSemaphore>();   // keeps close() pending while then() attaches
+    auto releaseHold = qScopeGuard([hold] { hold->release(); });
+    QFuture<void> slow;
+    if (!slowContinuation)
+        slow = db.run([slowGate](sqlite3 *) { slowGate->acquire(); });
+    else
+        db.run([hold](sqlite3 *) { hold->acquire(); });
+    QFuture<qint64> before = db.executeInsert(u"INSERT INTO t VALUES(1)"_s);
+    QFuture<void> closed = db.close();
+    if (slowContinuation) {
+        slow = closed.then([slowGate] { slowGate->acquire(); });
+        releaseHold.dismiss();
+        hold->release();
+    }
+
+    QElapsedTimer timer;
+    timer.start();
+    QFuture<void> reopened = db.open(tmp.path(), {.busyTimeout = 0ms,
+                                                  .isolationLevel = QAsyncSqlite::IsolationLevel::Autocommit});
+    const qint64 openMs = timer.elapsed();
+    QFuture<QVariantList> after = db.execute(u"SELECT count(*) FROM t"_s);
+    qInfo("open() after close() returned in %lld ms", openMs);
+    QVERIFY2(openMs < 200, qPrintable(QString::number(openMs)));
+    QVERIFY(db.isOpen());
+
+    // FIFO across the reopen: what was queued before close() ran first, and
+    // the new handle opened only after the old one was closed.
+    QASYNCSQLITE_AWAIT(reopened);
+    QASYNCSQLITE_AWAIT_RESULT(rows, after);
+    QCOMPARE(rows, (QVariantList{QVariantList{1LL}}));
+    QVERIFY(before.isFinished());
+    QCOMPARE(QAsyncSqliteTest::awaitSuccess(before), QString());
+    QASYNCSQLITE_AWAIT(closed);
+    QASYNCSQLITE_AWAIT(slow);
 }
 
 void tst_Lifecycle::callsAfterClose_data()
@@ -472,10 +568,84 @@ void tst_Lifecycle::destroyBeforeStatementStarts()
         });
         QVERIFY(waitStarted(started));
         QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"destroyed while"_s));
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"left to finish on its own"_s));
     }
-    QVERIFY(running.isFinished());
+    // The destructor returned while the body still sleeps (destroyIsBounded).
     QCOMPARE(QAsyncSqliteTest::awaitSuccess(running), QString());
     QCOMPARE(running.result(), SQLITE_INTERRUPT);
+}
+
+void tst_Lifecycle::destroyIsBounded_data()
+{
+    QTest::addColumn<bool>("reopened");
+    QTest::newRow("slow run() body") << false;
+    QTest::newRow("slow run() body, closed and reopened") << true;
+}
+
+void tst_Lifecycle::destroyIsBounded()
+{
+    // A run() body outlives shutdownTimeout(): the destructor returns soon
+    // after it anyway, and the worker finishes on its own without touching
+    // the destroyed connection.
+    QFETCH(bool, reopened);
+    FaultTest::warmUp();
+    QAsyncSqliteTest::TemporaryDatabase tmp;
+    const FaultTest::Baseline baseline;
+    auto started = std::make_shared<QSemaphore>();
+    auto *db = new QAsyncSqliteConnection;
+    db->setShutdownTimeout(200ms);
+    QASYNCSQLITE_AWAIT(db->open(tmp.path()));
+    QFuture<void> body = db->run([started](sqlite3 *) {
+        started->release();
+        QThread::msleep(3000);
+    });
+    QList<QFuture<void>> dropped;   // every request the destructor must fail
+    for (int i = 0; i < 3; ++i)
+        dropped.append(QFuture<void>(db->execute(u"SELECT ?"_s, {i})));
+    QFuture<void> closed;
+    if (reopened) {
+        // The new worker waits for the old one, which is still in the body.
+        closed = db->close();
+        dropped.append(db->open(tmp.path()));
+        dropped.append(QFuture<void>(db->execute(u"SELECT 1"_s)));
+    }
+    QVERIFY(waitStarted(*started));
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"destroyed while"_s));
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"left to finish on its own"_s));
+    for (qsizetype i = 0; i < dropped.size(); ++i)
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"dropping a queued request"_s));
+
+    QElapsedTimer timer;
+    timer.start();
+    delete db;
+    const qint64 destroyMs = timer.elapsed();
+    qInfo("the destructor returned after %lld ms (shutdownTimeout 200 ms, body 3000 ms)", destroyMs);
+    QVERIFY2(destroyMs < 500, qPrintable(QString::number(destroyMs)));
+    QVERIFY(!body.isFinished());
+
+    // The body ends normally; everything queued behind it fails.
+    QVERIFY(QAsyncSqliteTest::waitForFinished(body, 20s));
+    QCOMPARE(QAsyncSqliteTest::awaitSuccess(body), QString());
+    for (const QFuture<void> &future : std::as_const(dropped)) {
+        QASYNCSQLITE_AWAIT_ERROR(error, future, QAsyncSqliteOperationalError);
+        QCOMPARE(error.code(), SQLITE_ABORT);
+    }
+    if (reopened)
+        QASYNCSQLITE_AWAIT(closed);
+    FAULT_VERIFY_BASELINE(baseline);
+}
+
+void tst_Lifecycle::exitWaitsForAbandonedWorker()
+{
+    // The child destroys a connection whose body outlives the timeout and
+    // returns from main() at once: the process must not exit under the body.
+    QProcess child;
+    child.start(QStringLiteral(QASYNCSQLITE_ABANDONED_EXIT), {});
+    QVERIFY2(child.waitForFinished(60000), QASYNCSQLITE_ABANDONED_EXIT);
+    const QByteArray errors = child.readAllStandardError();
+    QCOMPARE(child.exitStatus(), QProcess::NormalExit);
+    QVERIFY2(child.exitCode() == 0, errors.constData());
+    QCOMPARE(child.readAllStandardOutput(), QByteArray("connection destroyed\nbody finished\n"));
 }
 
 void tst_Lifecycle::cancelQueued_data()
@@ -622,6 +792,49 @@ void tst_Lifecycle::openCloseSignals()
     QVERIFY(!db.isOpen());
 }
 
+void tst_Lifecycle::notifySignalsOnConnectionThread()
+{
+    QAsyncSqliteConnection db;
+    QStringList emitted;         // in order, by the slots below
+    QStringList offThread;       // those emitted on another thread than db's
+    const auto record = [&](const QString &name) {
+        // Direct: the slot runs on whichever thread emits.
+        return [&db, &emitted, &offThread, name] {
+            emitted.append(name);
+            if (QThread::currentThread() != db.thread())
+                offThread.append(name);
+        };
+    };
+    connect(&db, &QAsyncSqliteConnection::isolationLevelChanged, &db, record(u"isolationLevel"_s), Qt::DirectConnection);
+    connect(&db, &QAsyncSqliteConnection::rowFactoryChanged, &db, record(u"rowFactory"_s), Qt::DirectConnection);
+    connect(&db, &QAsyncSqliteConnection::textFactoryChanged, &db, record(u"textFactory"_s), Qt::DirectConnection);
+    connect(&db, &QAsyncSqliteConnection::openChanged, &db, record(u"open"_s), Qt::DirectConnection);
+
+    std::thread([&db] {
+        db.setIsolationLevel(QAsyncSqlite::IsolationLevel::Immediate);
+        db.setRowFactory(QAsyncSqlite::RowFactory::Map);
+        db.setRowFactory([](const QAsyncSqliteRow &row) { return QVariant(row.toList()); });
+        db.setTextFactory(QAsyncSqlite::TextFactory::Bytes);
+        db.open(u":memory:"_s, {.isolationLevel = QAsyncSqlite::IsolationLevel::Exclusive});
+    }).join();
+    const QStringList expected = {u"isolationLevel"_s, u"rowFactory"_s, u"rowFactory"_s, u"textFactory"_s,
+                                  u"isolationLevel"_s, u"open"_s};
+    QTRY_COMPARE(emitted, expected);
+    QCOMPARE(offThread, QStringList());
+
+    // On the connection's own thread the signal comes at once, so that a
+    // binding sees the new value synchronously.
+    emitted.clear();
+    db.setTextFactory(QAsyncSqlite::TextFactory::String);
+    QCOMPARE(emitted, QStringList{u"textFactory"_s});
+
+    // A queued emission never reaches a connection destroyed before it ran.
+    auto *doomed = new QAsyncSqliteConnection;
+    std::thread([doomed] { doomed->setTextFactory(QAsyncSqlite::TextFactory::Bytes); }).join();
+    delete doomed;
+    QCoreApplication::processEvents();
+}
+
 void tst_Lifecycle::failedOpenSignals()
 {
     QAsyncSqliteConnection db;
@@ -649,7 +862,9 @@ void tst_Lifecycle::threadCountReturnsToBaseline()
 {
     QFETCH(QString, how);
     QAsyncSqliteTest::TemporaryDatabase tmp;
-    QTRY_VERIFY(threadCount() > 0);
+    // Worker threads of earlier tests (and their reapers, which carry their
+    // names) may still be on their way out.
+    FaultTest::settle();
     const int baseline = threadCount();
     auto db = std::make_unique<QAsyncSqliteConnection>();
     QASYNCSQLITE_AWAIT(db->open(tmp.path()));

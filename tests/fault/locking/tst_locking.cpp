@@ -126,12 +126,14 @@ void tst_Locking::cancelWhileWaitingForLock()
     // Known limit (SQLite 3.40): the busy-timeout handler sleeps without
     // looking at sqlite3_interrupt() or the progress handler, so neither
     // the cancel nor the destructor's interrupt can shorten the wait: the
-    // request ends when its busy timeout expires (SQLITE_BUSY), and the
-    // destructor is bounded by shutdownTimeout + busyTimeout. Replacing
+    // request ends when its busy timeout expires (SQLITE_BUSY). The
+    // destructor does not wait for that: it leaves the worker to finish on
+    // its own after shutdownTimeout and a short grace. Replacing
     // sqlite3_busy_timeout() with an own sqlite3_busy_handler() would fix
     // that, but then PRAGMA busy_timeout reads 0 (tests/auto/qml checks it
-    // reads back the option). Checked here: both end within that bound, in
-    // a typed terminal state, and the next request runs.
+    // reads back the option). Checked here: both requests end within their
+    // busy timeout, in a typed terminal state, the destructor returns before
+    // it, and the next request runs.
     const auto busy = 1500ms;
     QAsyncSqliteTest::TemporaryDatabase tmp;
     FaultTest::Baseline baseline;
@@ -175,12 +177,13 @@ void tst_Locking::cancelWhileWaitingForLock()
             stuck = doomed.executeInsert(u"INSERT INTO t VALUES(2)"_s);
             QThread::msleep(100);
             QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"destroyed while"_s));
+            QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"left to finish on its own"_s));
             timer.restart();
             QObject::connect(&doomed, &QObject::destroyed, [&timer, &destructorMs] { destructorMs = timer.elapsed(); });
         }
         qDebug() << "destructor took" << destructorMs << "ms";
-        QVERIFY2(destructorMs < 200 + busy.count() + 5000, qPrintable(QString::number(destructorMs)));
-        QVERIFY(stuck.isFinished());
+        QVERIFY2(destructorMs < busy.count(), qPrintable(QString::number(destructorMs)));
+        QVERIFY2(QAsyncSqliteTest::waitForFinished(stuck, busy + 5s), "the abandoned write outlived its busy timeout");
         QCOMPARE(terminalState(stuck), u"error:SQLITE_BUSY"_s);
         done.release();
         QASYNCSQLITE_AWAIT(hold);
