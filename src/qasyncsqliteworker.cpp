@@ -675,7 +675,11 @@ void QAsyncSqliteWorker::process(Job &job, bool lastInBatch)
         } catch (const QAsyncSqliteError &error) {
             if (!fi.isCanceled()) {
                 fi.reportException(error);
-                post([error](QAsyncSqliteConnection *c) { Q_EMIT c->errorOccurred(error); });
+                // A clone keeps the subclass (a copy would slice it to
+                // QAsyncSqliteError): a slot can still dynamic_cast it.
+                post([error = std::shared_ptr<const QAsyncSqliteError>(error.clone())](QAsyncSqliteConnection *c) {
+                    Q_EMIT c->errorOccurred(*error);
+                });
             }
         } catch (...) {
             fi.reportException(std::current_exception());

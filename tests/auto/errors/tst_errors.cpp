@@ -559,9 +559,11 @@ void tst_Errors::errorOccurredSignal()
     QVERIFY(spy.isValid());
     QList<QAsyncSqliteError> errors;
     QList<QThread *> threads;
+    QList<bool> integrity;   // the slot sees the error's own class, not a sliced copy
     connect(&db, &QAsyncSqliteConnection::errorOccurred, this, [&](const QAsyncSqliteError &e) {
         errors.append(e);
         threads.append(QThread::currentThread());
+        integrity.append(dynamic_cast<const QAsyncSqliteIntegrityError *>(&e) != nullptr);
     });
     QASYNCSQLITE_AWAIT(db.open(tmp.path()));
     QASYNCSQLITE_AWAIT(db.execute(u"CREATE TABLE t(v UNIQUE)"_s));
@@ -575,6 +577,7 @@ void tst_Errors::errorOccurredSignal()
     QCOMPARE(errors.size(), 2);
     QCOMPARE(spy.size(), 2);
 
+    QCOMPARE(integrity, (QList<bool>{true, false}));
     QCOMPARE(errors.at(0).extendedCode(), SQLITE_CONSTRAINT_UNIQUE);
     QCOMPARE(errors.at(0).sql(), u"INSERT INTO t VALUES(1)"_s);
     QCOMPARE(errors.at(0).message(), unique.message());
