@@ -433,14 +433,24 @@ IsolationLevel QAsyncSqliteConnection::isolationLevel() const
 void QAsyncSqliteConnection::setIsolationLevel(IsolationLevel level)
 {
     Q_D(QAsyncSqliteConnection);
+    bool changed;
     {
         QMutexLocker locker(&d->mutex);
-        if (d->settings.isolationLevel == level)
+        changed = d->settings.isolationLevel != level;
+        // Setting Autocommit commits even when it is the level already, as
+        // assigning None to Python's isolation_level does.
+        if (!changed && level != IsolationLevel::Autocommit)
             return;
         d->settings.isolationLevel = level;
-        d->pushSettings();
+        // A COMMIT that fails reports through errorOccurred(); the level is
+        // set all the same, as in Python.
+        if (d->worker) {
+            d->worker->enqueue(std::make_unique<CallableJob<void>>(
+                [level](QAsyncSqliteWorker &w) { w.setIsolationLevel(level); }));
+        }
     }
-    d->notify(this, [level](QAsyncSqliteConnection *c) { Q_EMIT c->isolationLevelChanged(level); });
+    if (changed)
+        d->notify(this, [level](QAsyncSqliteConnection *c) { Q_EMIT c->isolationLevelChanged(level); });
 }
 
 RowFactory QAsyncSqliteConnection::rowFactory() const

@@ -1029,8 +1029,8 @@ void QAsyncSqliteWorker::beginSharedRead()
 
 void QAsyncSqliteWorker::abandonTransaction()
 {
-    // interrupt() from another thread may hit a ROLLBACK too
-    // (tst_fault_races::interruptRacingClose): retry until it took.
+    // Not cancelable, so neither a cancel nor interrupt() stops it; retried
+    // in case a ROLLBACK fails for want of memory.
     CancelSource notCancelable(*this, nullptr);
     for (int attempt = 0; attempt < 1000 && !sqlite3_get_autocommit(m_db); ++attempt)
         sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
@@ -1207,11 +1207,20 @@ void QAsyncSqliteWorker::rollback()
 
 void QAsyncSqliteWorker::setSettings(const Settings &settings)
 {
-    const bool toAutocommit = settings.isolationLevel == IsolationLevel::Autocommit
-        && m_settings.isolationLevel != IsolationLevel::Autocommit;
+    // The isolation level changes only through setIsolationLevel(), which
+    // also commits.
+    const IsolationLevel level = m_settings.isolationLevel;
     m_settings = settings;
-    if (toAutocommit && m_db)
-        commit();   // as Python does when isolation_level becomes None
+    m_settings.isolationLevel = level;
+}
+
+void QAsyncSqliteWorker::setIsolationLevel(IsolationLevel level)
+{
+    m_settings.isolationLevel = level;
+    // Python commits whenever isolation_level is set to None (after setting
+    // it: a COMMIT that fails leaves the level None).
+    if (level == IsolationLevel::Autocommit && m_db)
+        commit();
 }
 
 // ---------------------------------------------------------------------------

@@ -281,7 +281,10 @@ public:
     void exec(const QString &sql);
     void commit();
     void rollback();
+    // Every setting but the isolation level, which setIsolationLevel() sets.
     void setSettings(const QAsyncSqlite::Detail::Settings &settings);
+    // Setting Autocommit commits, as Python's assignment of None does.
+    void setIsolationLevel(QAsyncSqlite::IsolationLevel level);
 
     void cursorExecute(const std::shared_ptr<QAsyncSqliteCursorState> &cursor, const QString &sql,
                        const Params &params);

@@ -331,8 +331,12 @@ public:
     /*! How implicit transactions begin (Python's \c isolation_level); set
         from QAsyncSqliteOptions::isolationLevel by open(). */
     QAsyncSqlite::IsolationLevel isolationLevel() const;
-    /*! Applies to requests queued after this call. Switching to Autocommit
-        commits an open transaction, as Python does. */
+    /*! Applies to requests queued after this call. Setting Autocommit
+        commits an open transaction, as assigning \c None to Python's
+        \c isolation_level does (also when the level is Autocommit already).
+        If that COMMIT fails (a statement is still writing), the error
+        arrives through errorOccurred() and the level is Autocommit all the
+        same, as after Python's failed assignment. */
     void setIsolationLevel(QAsyncSqlite::IsolationLevel level);
 
     /*! The built-in row factory (Tuple when a callable is set). */
