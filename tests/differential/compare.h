@@ -1,0 +1,47 @@
+// Copyright (C) 2026 The QAsyncSqlite Authors
+// SPDX-License-Identifier: MIT
+#ifndef DIFFERENTIAL_COMPARE_H
+#define DIFFERENTIAL_COMPARE_H
+
+#include "executor.h"
+
+#include <QtCore/qjsonobject.h>
+#include <QtCore/qlist.h>
+
+namespace Differential {
+
+struct Divergence
+{
+    qsizetype step = -1;   // -1: after the last step
+    QString op;            // the step's op, "final" or "invariant"
+    QString field;         // e.g. "result", "error.message", "inTx", "cursor.rowcount"
+    QJsonValue python;
+    QJsonValue qasync;
+
+    // What stays the same while a program shrinks: op and field (and, for an
+    // invariant, its message without step numbers).
+    QString signature() const;
+    QString describe() const;
+};
+
+// Where QAsyncSqlite differs from Python on purpose: one entry per
+// difference, with the reason and the page that tells users
+// (doc/python-compatibility.md). The one list of them.
+struct AllowedDivergence
+{
+    const char *name;
+    const char *reason;
+    // Whether \a d is this difference; \a step is the program's step,
+    // \a python and \a qasync its whole observations (all empty for final
+    // fields).
+    bool (*matches)(const Divergence &d, const QJsonObject &step, const QJsonObject &python, const QJsonObject &qasync);
+};
+const QList<AllowedDivergence> &allowedDivergences();
+
+// Every difference between the reference's response and \a execution that
+// no AllowedDivergence explains.
+QList<Divergence> compare(const QJsonObject &program, const QJsonObject &reference, const Execution &execution);
+
+} // namespace Differential
+
+#endif // DIFFERENTIAL_COMPARE_H
