@@ -4,6 +4,7 @@
 #include "canonical.h"
 #include "commitcounter.h"
 #include "value.h"
+#include "pythonerrorclass.h"
 
 #include <QAsyncSqlite/QAsyncSqliteBlob>
 #include <QAsyncSqlite/QAsyncSqliteConnection>
@@ -35,29 +36,6 @@ namespace {
 // A step that does not finish in this time hangs (a defect in itself).
 constexpr std::chrono::milliseconds StepTimeout{20000};
 
-QString pythonClass(const QAsyncSqliteError &e)
-{
-    // Most derived first: the Python class of the same name.
-    if (dynamic_cast<const QAsyncSqliteIntegrityError *>(&e))
-        return u"IntegrityError"_s;
-    if (dynamic_cast<const QAsyncSqliteOperationalError *>(&e))
-        return u"OperationalError"_s;
-    if (dynamic_cast<const QAsyncSqliteProgrammingError *>(&e))
-        return u"ProgrammingError"_s;
-    if (dynamic_cast<const QAsyncSqliteDataError *>(&e))
-        return u"DataError"_s;
-    if (dynamic_cast<const QAsyncSqliteInternalError *>(&e))
-        return u"InternalError"_s;
-    if (dynamic_cast<const QAsyncSqliteNotSupportedError *>(&e))
-        return u"NotSupportedError"_s;
-    if (dynamic_cast<const QAsyncSqliteDatabaseError *>(&e))
-        return u"DatabaseError"_s;
-    if (dynamic_cast<const QAsyncSqliteInterfaceError *>(&e))
-        return u"InterfaceError"_s;
-    if (dynamic_cast<const QAsyncSqliteWarning *>(&e))
-        return u"Warning"_s;
-    return u"Error"_s;
-}
 
 QJsonObject errorObject(const QString &cls, const QJsonValue &code, const QJsonValue &name, const QString &message)
 {
@@ -71,7 +49,7 @@ QJsonValue errorOf(QFuture<T> future)
     try {
         future.waitForFinished();   // finished already: rethrows a stored exception
     } catch (const QAsyncSqliteError &e) {
-        return errorObject(pythonClass(e), e.extendedCode(), e.errorName(), e.message());
+        return errorObject(pythonErrorClass(e), e.extendedCode(), e.errorName(), e.message());
     } catch (const std::exception &e) {
         return errorObject(u"Exception"_s, QJsonValue::Null, QJsonValue::Null, QString::fromUtf8(e.what()));
     } catch (...) {
@@ -379,7 +357,7 @@ private:
             QJsonValue error;
             const QMetaObject::Connection connection = QObject::connect(
                 m_db.get(), &QAsyncSqliteConnection::errorOccurred, m_db.get(), [&error](const QAsyncSqliteError &e) {
-                    error = errorObject(pythonClass(e), e.extendedCode(), e.errorName(), e.message());
+                    error = errorObject(pythonErrorClass(e), e.extendedCode(), e.errorName(), e.message());
                 });
             m_db->setIsolationLevel(isolationLevel(step.value(u"level")));
             observeNull(barrier(), obs);

@@ -8,6 +8,8 @@
 #include <QAsyncSqlite/QAsyncSqliteConnection>
 #include <QAsyncSqlite/QAsyncSqliteTest>
 
+#include "pythonerrorclass.h"
+
 #include <QtCore/qdir.h>
 #include <QtCore/qfile.h>
 #include <QtTest/QtTest>
@@ -20,29 +22,6 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-// The most derived QAsyncSqlite class of \a e, by Python's name.
-QString errorClass(const QAsyncSqliteError &e)
-{
-    if (dynamic_cast<const QAsyncSqliteDataError *>(&e))
-        return u"DataError"_s;
-    if (dynamic_cast<const QAsyncSqliteOperationalError *>(&e))
-        return u"OperationalError"_s;
-    if (dynamic_cast<const QAsyncSqliteIntegrityError *>(&e))
-        return u"IntegrityError"_s;
-    if (dynamic_cast<const QAsyncSqliteInternalError *>(&e))
-        return u"InternalError"_s;
-    if (dynamic_cast<const QAsyncSqliteProgrammingError *>(&e))
-        return u"ProgrammingError"_s;
-    if (dynamic_cast<const QAsyncSqliteNotSupportedError *>(&e))
-        return u"NotSupportedError"_s;
-    if (dynamic_cast<const QAsyncSqliteDatabaseError *>(&e))
-        return u"DatabaseError"_s;
-    if (dynamic_cast<const QAsyncSqliteInterfaceError *>(&e))
-        return u"InterfaceError"_s;
-    if (dynamic_cast<const QAsyncSqliteWarning *>(&e))
-        return u"Warning"_s;
-    return u"Error"_s;
-}
 
 std::unique_ptr<QAsyncSqliteError> makeError(const QString &cls, int code, const QString &message, const QString &sql)
 {
@@ -76,7 +55,7 @@ QString failureClass(const QFuture<T> &future)
     try {
         QFuture<T>(future).waitForFinished();
     } catch (const QAsyncSqliteError &e) {
-        return errorClass(e);
+        return pythonErrorClass(e);
     } catch (...) {
         return u"another exception"_s;
     }
@@ -464,10 +443,10 @@ void tst_Errors::cloneAndRaisePreserveType()
 {
     QFETCH(QString, cls);
     const auto original = makeError(cls, SQLITE_CONSTRAINT_UNIQUE, u"msg \u00e9"_s, u"SELECT 1"_s);
-    QCOMPARE(errorClass(*original), cls);
+    QCOMPARE(pythonErrorClass(*original), cls);
 
     auto check = [&](const QAsyncSqliteError &e) {
-        QCOMPARE(errorClass(e), cls);
+        QCOMPARE(pythonErrorClass(e), cls);
         QCOMPARE(e.extendedCode(), SQLITE_CONSTRAINT_UNIQUE);
         QCOMPARE(e.message(), u"msg \u00e9"_s);
         QCOMPARE(e.sql(), u"SELECT 1"_s);
@@ -668,7 +647,7 @@ void tst_Errors::codeToClassMapping()
         QAsyncSqliteError::throwForCode(code, u"message"_s, u"SQL"_s);
     } catch (const QAsyncSqliteError &e) {
         caught = true;
-        QCOMPARE(errorClass(e), cls);
+        QCOMPARE(pythonErrorClass(e), cls);
         QCOMPARE(e.extendedCode(), code);
         QCOMPARE(e.message(), u"message"_s);
         QCOMPARE(e.sql(), u"SQL"_s);
@@ -712,7 +691,7 @@ void tst_Errors::onFailedContinuation()
                                       return qint64(-1);
                                   })
                                   .onFailed(this, [&](const QAsyncSqliteError &e) {
-                                      caughtClass = errorClass(e);
+                                      caughtClass = pythonErrorClass(e);
                                       return qint64(-2);
                                   });
     QASYNCSQLITE_AWAIT_RESULT(value, chained);
@@ -723,7 +702,7 @@ void tst_Errors::onFailedContinuation()
     // Without a context the handler runs on the worker, still with the class.
     QString workerClass;
     QFuture<void> onWorker = db.execute(u"SELECT ?"_s, {1, 2}).then([](const QVariantList &) {}).onFailed(
-        [&](const QAsyncSqliteError &e) { workerClass = errorClass(e) + u' ' + e.errorName(); });
+        [&](const QAsyncSqliteError &e) { workerClass = pythonErrorClass(e) + u' ' + e.errorName(); });
     QASYNCSQLITE_AWAIT(onWorker);
     QCOMPARE(workerClass, u"ProgrammingError SQLITE_RANGE"_s);
 

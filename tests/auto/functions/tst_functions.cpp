@@ -5,6 +5,8 @@
 #include <QAsyncSqlite/QAsyncSqliteConnection>
 #include <QAsyncSqlite/QAsyncSqliteTest>
 
+#include "pythonerrorclass.h"
+
 #include <QtCore/qjsonarray.h>
 #include <QtCore/qjsondocument.h>
 #include <QtCore/qjsonobject.h>
@@ -15,15 +17,11 @@
 
 #include <sqlite3.h>
 
-#include <cxxabi.h>
-
 #include <algorithm>
 #include <atomic>
-#include <cstdlib>
 #include <functional>
 #include <memory>
 #include <stdexcept>
-#include <typeinfo>
 
 using namespace Qt::StringLiterals;
 using namespace QAsyncSqlite;
@@ -146,14 +144,6 @@ QFuture<void> createWindow(QAsyncSqliteConnection &db, const QString &name, int 
     return db.createWindowFunction(name, nArgs, initialState, step, inverse, value, finalize);
 }
 
-// Python's name of the class of \a e (QAsyncSqliteOperationalError: OperationalError).
-QString pythonClassOf(const QAsyncSqliteError &e)
-{
-    int status = 0;
-    const std::unique_ptr<char, decltype(&std::free)> name(
-        abi::__cxa_demangle(typeid(e).name(), nullptr, nullptr, &status), &std::free);
-    return QString::fromLatin1(name ? name.get() : typeid(e).name()).remove(u"QAsyncSqlite"_s);
-}
 
 QJsonValue tagged(const QVariant &value)
 {
@@ -194,7 +184,7 @@ QJsonObject outcomeOf(QFuture<T> future)
             return {{u"rows"_s, rows}};
         }
     } catch (const QAsyncSqliteError &e) {
-        return {{u"error"_s, pythonClassOf(e)}, {u"message"_s, e.message()}};
+        return {{u"error"_s, pythonErrorClass(e)}, {u"message"_s, e.message()}};
     }
 }
 
