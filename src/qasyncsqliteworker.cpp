@@ -674,7 +674,9 @@ void QAsyncSqliteWorker::process(Job &job, bool lastInBatch)
             job.run(*this);
         } catch (const QAsyncSqliteError &error) {
             if (!fi.isCanceled()) {
-                fi.reportException(error);
+                // Through the job: a dump may have reported lines before it
+                // failed, which QFutureInterfaceBase would leak.
+                job.reportException(std::current_exception());
                 // A clone keeps the subclass (a copy would slice it to
                 // QAsyncSqliteError): a slot can still dynamic_cast it.
                 post([error = std::shared_ptr<const QAsyncSqliteError>(error.clone())](QAsyncSqliteConnection *c) {
@@ -682,7 +684,7 @@ void QAsyncSqliteWorker::process(Job &job, bool lastInBatch)
                 });
             }
         } catch (...) {
-            fi.reportException(std::current_exception());
+            job.reportException(std::current_exception());
         }
     }
     // Snapshots and signals first, so continuations see the new state.

@@ -46,6 +46,7 @@ public:
     ~InterfaceJob() override { finishIfPending(); }
     void run(QAsyncSqliteWorker &worker) override { m_fn(worker, m_interface, *this); }
     QFutureInterfaceBase &futureInterface() override { return m_interface; }
+    void reportException(const std::exception_ptr &error) override { m_interface.reportException(error); }
     QFuture<R> future() { return m_interface.future(); }
 
 private:

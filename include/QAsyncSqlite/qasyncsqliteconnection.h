@@ -14,6 +14,7 @@
 #include <QtCore/qobject.h>
 #include <QtCore/qscopedpointer.h>
 
+#include <exception>
 #include <memory>
 #include <type_traits>
 
@@ -46,6 +47,9 @@ public:
     /* Runs on the worker thread; reports a result or throws. */
     virtual void run(QAsyncSqliteWorker &worker) = 0;
     virtual QFutureInterfaceBase &futureInterface() = 0;
+    /* Stores \a error in the future, dropping results reported before it
+       (only the typed interface can free them). */
+    virtual void reportException(const std::exception_ptr &error) = 0;
     /* Ends the future with \a error without running. */
     void fail(const QAsyncSqliteError &error);
     /* run() passed the future on to someone who will finish it later. */
@@ -82,6 +86,7 @@ public:
             m_interface.reportResult(m_fn(worker));
     }
     QFutureInterfaceBase &futureInterface() override { return m_interface; }
+    void reportException(const std::exception_ptr &error) override { m_interface.reportException(error); }
     QFuture<R> future() { return m_interface.future(); }
 
 private:
