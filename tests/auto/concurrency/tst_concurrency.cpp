@@ -1,8 +1,8 @@
 // Copyright (C) 2026 The QAsyncSqlite Authors
 // SPDX-License-Identifier: MIT
 // One connection used from many threads, many connections on one file, and
-// the FIFO order of requests (DESIGN.md §1 and §3: "requests from all threads
-// run in one FIFO order").
+// the FIFO order of requests (doc/threading.md: "requests from all threads
+// form one FIFO queue").
 #include <QAsyncSqlite/QAsyncSqliteConnection>
 #include <QAsyncSqlite/QAsyncSqliteTest>
 

@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: MIT
 // QAsyncSqlite::Coro: co_await on requests, errors as exceptions (never an
 // empty canceled future), rows as a QCoro::AsyncGenerator, and toFuture()
-// (DESIGN.md §2 targets, §6 QCoro notes).
+// (doc/coroutines.md).
 //
 // Every coroutine test body is a QCoro::Task<> that owns its state (so a
 // timeout can never leave it pointing at a dead stack frame) and is driven

@@ -1,7 +1,7 @@
 // Copyright (C) 2026 The QAsyncSqlite Authors
 // SPDX-License-Identifier: MIT
 // QAsyncSqliteCursor: DB-API fetching, metadata, close, and streaming with
-// back-pressure (DESIGN.md §3, Cursor).
+// back-pressure (doc/cursors.md).
 #include <QAsyncSqlite/QAsyncSqliteBlob>
 #include <QAsyncSqlite/QAsyncSqliteConnection>
 #include <QAsyncSqlite/QAsyncSqliteCursor>

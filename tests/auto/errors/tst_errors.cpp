@@ -1,7 +1,7 @@
 // Copyright (C) 2026 The QAsyncSqlite Authors
 // SPDX-License-Identifier: MIT
 //
-// Error classes and codes (DESIGN.md §3 "Errors"): Python's sqlite3 mapping from
+// Error classes and codes (doc/errors.md): Python's sqlite3 mapping from
 // result codes to classes, extended codes and names, open failures, misuse,
 // dynamic types through futures, errorOccurred and continuations.
 

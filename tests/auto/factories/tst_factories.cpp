@@ -1,7 +1,7 @@
 // Copyright (C) 2026 The QAsyncSqlite Authors
 // SPDX-License-Identifier: MIT
 //
-// Row and text factories (DESIGN.md §3: row_factory / Row / text_factory):
+// Row and text factories (doc/row-factories.md: row_factory / Row / text_factory):
 // the built-in shapes, QAsyncSqliteRow, callables on the worker, FIFO
 // application of changes and the NOTIFY signals.
 

@@ -1,7 +1,7 @@
 // Copyright (C) 2026 The QAsyncSqlite Authors
 // SPDX-License-Identifier: MIT
 // User functions, aggregates, collations, authorizer, progress handler, trace
-// callback and extension loading (DESIGN.md §3).
+// callback and extension loading (doc/functions.md).
 #include <QAsyncSqlite/QAsyncSqliteConnection>
 #include <QAsyncSqlite/QAsyncSqliteTest>
 

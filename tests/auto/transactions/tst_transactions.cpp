@@ -1,7 +1,7 @@
 // Copyright (C) 2026 The QAsyncSqlite Authors
 // SPDX-License-Identifier: MIT
 //
-// Transactions (DESIGN.md §1 "Transaction rules"): Python's legacy implicit
+// Transactions (doc/transactions.md): Python's legacy implicit
 // transactions, commit()/rollback(), isolation levels, executeScript(),
 // transaction(fn) (atomic, nested as SAVEPOINT, no interleaving), failed
 // COMMIT, the state properties and signals, and run().

@@ -1,7 +1,7 @@
 // Copyright (C) 2026 The QAsyncSqlite Authors
 // SPDX-License-Identifier: MIT
 //
-// Value binding and reading: every QVariant type of the contract (DESIGN.md §3
+// Value binding and reading: every QVariant type of the contract (doc/types.md
 // "Values") round-trips through a real database file, named and positional
 // parameters, length limits, adapters and converters.
 

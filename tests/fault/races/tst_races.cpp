@@ -1,6 +1,6 @@
 // Copyright (C) 2026 The QAsyncSqlite Authors
 // SPDX-License-Identifier: MIT
-// Races and teardown under load: "nothing lost" (DESIGN.md §1, close protocol
+// Races and teardown under load: "nothing lost" (doc/cancellation.md, close protocol
 // and cancellation). Every future reaches exactly one terminal state within a
 // bound, nothing is delivered to a destroyed context, and threads, fds and
 // sqlite3_memory_used() return to their baseline. tests/auto/lifecycle covers
@@ -797,7 +797,7 @@ void tst_Races::cancelDuringCommitRace()
 void tst_Races::interruptRacingClose()
 {
     // interrupt() is the one call that touches the handle from another
-    // thread (DESIGN.md §1): 10,000+ calls from two threads race the close
+    // thread (doc/threading.md): 10,000+ calls from two threads race the close
     // of the handle, cycle after cycle.
     QAsyncSqliteTest::TemporaryDatabase tmp;
     FaultTest::Baseline baseline;
@@ -862,7 +862,7 @@ void tst_Races::contextDeletedBeforeResult()
     // The object that wanted the result is deleted while the request runs.
     // then(ctx, …) with a dead ctx is not testable on Qt 6.4: in a build
     // without QT_NO_DEBUG (ours: Debug) its inline code asserts
-    // (ASSERT: "context" in qfuture_impl.h) — DESIGN.md §6. The supported
+    // (ASSERT: "context" in qfuture_impl.h) — doc/threading.md. The supported
     // patterns are tested instead: a QFutureWatcher child of the context
     // (deleted with it, so its signals never fire), or a QPointer checked in
     // a context-free continuation. Nothing is delivered to the dead object;
