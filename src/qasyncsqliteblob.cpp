@@ -134,7 +134,7 @@ std::shared_ptr<QAsyncSqliteBlobState> QAsyncSqliteWorker::blobOpen(const QStrin
     state->size.store(sqlite3_blob_bytes(state->blob));
     state->table = table.toUtf8();
     // Registered so that closeDatabase() closes it before sqlite3_close().
-    m_blobs.insert(state);
+    m_blobs.push_back(state);
     return state;
 }
 
@@ -195,13 +195,15 @@ void QAsyncSqliteWorker::blobClose(QAsyncSqliteBlobState &blob)
     // In autocommit mode closing commits the writes, and that can fail
     // (SQLITE_BUSY): then the writes are lost, and the caller is told.
     // Python ignores what sqlite3_blob_close() returns; so do we otherwise,
-    // when it only repeats the error of an earlier operation.
+    // when it only repeats the error of an earlier operation, such as the
+    // SQLITE_ABORT of a handle that expired (whatever ended it decided the
+    // fate of the writes).
     const bool commits = blob.written && sqlite3_get_autocommit(m_db);
     const int rc = sqlite3_blob_close(std::exchange(blob.blob, nullptr));
     const auto it = std::find_if(m_blobs.begin(), m_blobs.end(),
                                  [&blob](const auto &entry) { return entry.get() == &blob; });
     if (it != m_blobs.end())
         m_blobs.erase(it);
-    if (rc != SQLITE_OK && commits)
+    if (rc != SQLITE_OK && commits && (rc & 0xff) != SQLITE_ABORT)
         throwError(rc);
 }

@@ -3,6 +3,8 @@
 #include "qasyncsqlitecursor_p.h"
 #include "qasyncsqliteconnection_p.h"
 
+#include <algorithm>
+
 using namespace QAsyncSqlite;
 using namespace QAsyncSqlite::Detail;
 
@@ -227,7 +229,8 @@ void QAsyncSqliteWorker::cursorExecute(const CursorStatePtr &cursor, const QStri
 {
     QAsyncSqliteCursorState &c = *cursor;
     cursorReset(c);
-    m_cursors.insert(cursor);
+    if (std::find(m_cursors.begin(), m_cursors.end(), cursor) == m_cursors.end())
+        m_cursors.push_back(cursor);
     c.shape = {};
     c.sql = sql;
     PreparedStatement prepared = prepare(sql, false);

@@ -24,8 +24,8 @@
 #include <deque>
 #include <list>
 #include <optional>
-#include <set>
 #include <variant>
+#include <vector>
 
 Q_DECLARE_LOGGING_CATEGORY(lcQAsyncSqlite)
 // "qasyncsqlite.sql": every statement the worker runs, with its duration (debug, off by default).
@@ -444,8 +444,12 @@ private:
     bool m_stopAfterBatch = false;
     bool m_wasOpened = false;
     std::unique_ptr<QAsyncSqliteError> m_openError;
-    std::set<std::shared_ptr<QAsyncSqliteCursorState>> m_cursors;
-    std::set<std::shared_ptr<QAsyncSqliteBlobState>> m_blobs;
+    // Open cursors and blobs, in the order they came: closeDatabase() ends
+    // them in that order, as Python's close() does, and the order decides
+    // whether pending autocommit writes commit (the last write statement to
+    // end does it, or rolls back if it had failed).
+    std::vector<std::shared_ptr<QAsyncSqliteCursorState>> m_cursors;
+    std::vector<std::shared_ptr<QAsyncSqliteBlobState>> m_blobs;
     // Hook bookkeeping (installHooks()), published after each request.
     QSet<QString> m_changedTables;      // by the open transaction
     QSet<QString> m_committingTables;   // by the transaction whose commit hook fired, until settled

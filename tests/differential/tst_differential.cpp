@@ -169,6 +169,10 @@ void tst_Differential::regressions_data()
         << QByteArrayLiteral(R"json({"options":{"cachedStatements":2,"isolation":null,"iterChunkSize":1,"journal":"wal"},"steps":[{"op":"execute","params":[],"sql":"SAVEPOINT sp2"},{"level":null,"op":"setIsolation"}]})json");
     QTest::newRow("a switch to Autocommit whose COMMIT fails: errorOccurred, level set") << u"awaited"_s
         << QByteArrayLiteral(R"json({"options":{"cachedStatements":128,"isolation":"DEFERRED","iterChunkSize":64,"journal":"wal"},"steps":[{"op":"executeScript","sql":"@schema+rows"},{"column":"d","id":1,"op":"blobOpen","readonly":false,"rowid":2,"table":"t"},{"data":"01","id":1,"op":"blobWrite"},{"op":"execute","params":[{"t":"a"}],"sql":"UPDATE w SET v = v + 1 WHERE k = ?"},{"level":null,"op":"setIsolation"},{"id":1,"op":"blobClose"},{"op":"commit"},{"op":"execute","params":[{"t":"z"},{"i":"1"}],"sql":"INSERT INTO w(k, v) VALUES (?, ?)"}]})json");
+    QTest::newRow("closing ends blobs in the order they were opened") << u"awaited"_s
+        << QByteArrayLiteral(R"json({"options":{"cachedStatements":0,"isolation":"DEFERRED","iterChunkSize":64,"journal":"wal"},"steps":[{"op":"executeScript","sql":"@schema+rows"},{"op":"executeScript","sql":"END"},{"op":"execute","params":[{"i":"0"},{"i":"6"}],"sql":"INSERT INTO t(a, d) VALUES (?, zeroblob(?))"},{"id":3,"op":"cursor"},{"id":3,"op":"stream"},{"op":"commit"},{"op":"reopen"},{"column":"d","id":1,"op":"blobOpen","readonly":false,"rowid":2,"table":"t"},{"column":"d","id":2,"op":"blobOpen","readonly":false,"rowid":4,"table":"t"},{"op":"execute","params":[],"sql":"BEGIN DEFERRED"},{"op":"executeScript","sql":"INSERT INTO t(a, d) VALUES (8, zeroblob(1));\n/* cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc */ INSERT INTO t(a) VALUES (6);\nUPDATE t SET a = a + 5 WHERE id % 3 = 1"},{"level":null,"op":"setIsolation"},{"op":"rollback"},{"op":"executeScript","sql":"INSERT INTO w(k, v) VALUES ('e', 2) ON CONFLICT(k) DO UPDATE SET v = v + excluded.v RETURNING k, v;\nDELETE FROM t WHERE a > 7 RETURNING id;\nINSERT INTO w(k, v) VALUES ('a', 2) ON CONFLICT(k) DO UPDATE SET v = v + excluded.v RETURNING k, v;"},{"id":2,"n":1,"op":"blobRead"}]})json");
+    QTest::newRow("a blob whose statement a rollback aborted closes quietly") << u"awaited"_s
+        << QByteArrayLiteral(R"json({"options":{"cachedStatements":2,"isolation":null,"iterChunkSize":2,"journal":"delete"},"steps":[{"op":"executeScript","sql":"@schema+rows"},{"column":"d","id":1,"op":"blobOpen","readonly":false,"rowid":1,"table":"t"},{"data":"eb7012","id":1,"op":"blobWrite"},{"fail":false,"mode":"DEFERRED","op":"transaction","statements":[{"params":[{"i":"-1"},{"i":"1"}],"sql":"UPDATE t SET a = a + ? WHERE id % 3 = ?"},{"params":[{"i":"8"},{"i":"1"}],"sql":"SELECT id, a FROM t WHERE a > ? ORDER BY id LIMIT ?"}]},{"id":1,"n":100,"op":"blobRead"},{"id":1,"op":"blobClose"}]})json");
 }
 
 void tst_Differential::regressions()
@@ -246,6 +250,9 @@ void tst_Differential::show()
             qInfo().noquote() << "  Python       " << compact(python.value(u"steps").toArray().at(i).toObject());
             qInfo().noquote() << "  QAsyncSqlite " << compact(execution.steps.at(i).toObject());
         }
+        qInfo().noquote() << "final";
+        qInfo().noquote() << "  Python       " << compact(python.value(u"final").toObject());
+        qInfo().noquote() << "  QAsyncSqlite " << compact(execution.final);
         for (const QString &violation : execution.violations)
             qInfo().noquote() << "  violation:" << violation;
     }
