@@ -180,7 +180,8 @@ private:
 
 } // namespace
 
-QList<Divergence> compare(const QJsonObject &program, const QJsonObject &reference, const Execution &execution)
+QList<Divergence> compare(const QJsonObject &program, const QJsonObject &reference, const Execution &execution,
+                          bool *ended)
 {
     Comparison comparison;
     const QJsonArray steps = program.value(u"steps").toArray();
@@ -196,6 +197,8 @@ QList<Divergence> compare(const QJsonObject &program, const QJsonObject &referen
         comparison.field(u"tables"_s, final.value(u"tables"), execution.final.value(u"tables"));
     for (const QString &violation : execution.violations)
         comparison.divergences.append({-1, u"invariant"_s, u"invariant"_s, QJsonValue(), violation});
+    if (ended)
+        *ended = comparison.ended;
     return comparison.divergences;
 }
 

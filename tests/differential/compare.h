@@ -43,8 +43,10 @@ struct AllowedDivergence
 const QList<AllowedDivergence> &allowedDivergences();
 
 // Every difference between the reference's response and \a execution that
-// no AllowedDivergence explains.
-QList<Divergence> compare(const QJsonObject &program, const QJsonObject &reference, const Execution &execution);
+// no AllowedDivergence explains. \a ended, if given, tells whether one that
+// ends the comparison cut it short.
+QList<Divergence> compare(const QJsonObject &program, const QJsonObject &reference, const Execution &execution,
+                          bool *ended = nullptr);
 
 } // namespace Differential
 
