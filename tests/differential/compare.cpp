@@ -99,6 +99,12 @@ const QList<AllowedDivergence> &allowedDivergences()
          [](const Divergence &d, const QJsonObject &, const QJsonObject &python, const QJsonObject &) {
              return d.op == u"blobRead" && pyErrorField(python, u"class"_s) == u"SystemError";
          }},
+        {"nomem-error-class",
+         "C++ has no MemoryError: SQLITE_NOMEM is a QAsyncSqliteOperationalError with SQLite's message, where "
+         "Python raises MemoryError without one",
+         [](const Divergence &d, const QJsonObject &, const QJsonObject &python, const QJsonObject &) {
+             return d.field.startsWith(u"error.") && pyErrorField(python, u"class"_s) == u"MemoryError";
+         }},
         {"cursor-lastrowid-none",
          "lastRowId() is a qint64: 0 where Python's lastrowid is still None",
          [](const Divergence &d, const QJsonObject &, const QJsonObject &, const QJsonObject &) {
