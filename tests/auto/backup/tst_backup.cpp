@@ -278,11 +278,11 @@ void tst_Backup::progressThroughFuture()
     QCOMPARE(backup.progressMinimum(), 0);
     QCOMPARE(backup.progressMaximum(), total);
     QCOMPARE(backup.progressValue(), total);
-    QVERIFY(!ranges.isEmpty());
-    QCOMPARE(ranges.constLast(), (QVariantList{0, total}));
+    QVERIFY(ranges.size() > 0);
+    QCOMPARE(ranges.at(ranges.size() - 1), (QVariantList{0, total}));
     QList<int> seen;
-    for (const QVariantList &signal : std::as_const(values))
-        seen.append(signal.first().toInt());
+    for (qsizetype i = 0; i < values.size(); ++i)
+        seen.append(values.at(i).at(0).toInt());
     // From 0 (when the watcher connected) through the first step, which is
     // always delivered, to the maximum, which is too; Qt may drop values in
     // between (at most 25 a second reach watchers).

@@ -525,11 +525,11 @@ void tst_Transactions::transactionReportsProgress()
 
     QCOMPARE(future.progressMaximum(), 4);
     QCOMPARE(future.progressValue(), 4);
-    QVERIFY(!ranges.isEmpty());
-    QCOMPARE(ranges.constLast(), (QVariantList{0, 4}));
+    QVERIFY(ranges.size() > 0);
+    QCOMPARE(ranges.at(ranges.size() - 1), (QVariantList{0, 4}));
     QList<int> seen;
-    for (const QVariantList &signal : std::as_const(values))
-        seen.append(signal.first().toInt());
+    for (qsizetype i = 0; i < values.size(); ++i)
+        seen.append(values.at(i).at(0).toInt());
     // 0 when the watcher connected, then the first value and the maximum,
     // which Qt always delivers; 2 and 3 may be dropped (25 a second at most).
     QVERIFY2(seen.size() >= 3, qPrintable(QDebug::toString(seen)));
