@@ -37,6 +37,7 @@ QASYNCSQLITE_PACKAGES=(
     libqt6sql6-sqlite
     doxygen                       # the API reference (target docs); graphviz is optional
     doxyqml
+    qt6-documentation-tools       # qhelpgenerator: the API reference as a Qt help file (.qch)
     clang                         # scripts/test-sanitizers: the libFuzzer target (tests/fuzz)
     libclang-rt-14-dev            #   and its runtime (GCC's ASan/UBSan/TSan come with g++)
 )

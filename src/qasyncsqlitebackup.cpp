@@ -126,12 +126,23 @@ void runBackup(QAsyncSqliteWorker &worker, sqlite3 *source, sqlite3 *dest, const
     const int pages = options.pages <= 0 ? -1 : options.pages;
     std::exception_ptr callbackError;
     bool canceled = false;
+    int rangeReported = 0;
     int rc;
     do {
         rc = sqlite3_backup_step(backup, pages);
+        // The future's progress, in pages: both counts stay 0 until a step
+        // has read the source; a page count that changes (the source was
+        // written meanwhile) sets a new range, which restarts the value at 0.
+        const int remaining = sqlite3_backup_remaining(backup);
+        const int total = sqlite3_backup_pagecount(backup);
+        if (total != rangeReported) {
+            worker.setRequestProgressRange(0, total);
+            rangeReported = total;
+        }
+        worker.setRequestProgressValue(total - remaining);
         if (options.progress) {
             try {
-                options.progress(rc, sqlite3_backup_remaining(backup), sqlite3_backup_pagecount(backup));
+                options.progress(rc, remaining, total);
             } catch (...) {
                 // As in Python: the callback's exception aborts the backup.
                 callbackError = std::current_exception();

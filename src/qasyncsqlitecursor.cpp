@@ -3,6 +3,8 @@
 #include "qasyncsqlitecursor_p.h"
 #include "qasyncsqliteconnection_p.h"
 
+#include <QtCore/qdebug.h>
+
 #include <algorithm>
 
 using namespace QAsyncSqlite;
@@ -379,3 +381,12 @@ void QAsyncSqliteWorker::streamPump(const CursorStatePtr &cursor)
         end();
     }
 }
+
+#ifndef QT_NO_DEBUG_STREAM
+QDebug operator<<(QDebug debug, const QAsyncSqliteColumn &column)
+{
+    const QDebugStateSaver saver(debug);
+    debug.nospace() << "QAsyncSqliteColumn(" << column.name << ", " << column.declaredType << ')';
+    return debug;
+}
+#endif

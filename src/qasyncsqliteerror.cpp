@@ -4,6 +4,7 @@
 
 #include <sqlite3.h>
 
+#include <QtCore/qdebug.h>
 #include <QtCore/qhash.h>
 
 QAsyncSqliteError::QAsyncSqliteError(int extendedCode, const QString &message, const QString &sql)
@@ -47,6 +48,43 @@ QASYNCSQLITE_DEFINE_ERROR(QAsyncSqliteProgrammingError)
 QASYNCSQLITE_DEFINE_ERROR(QAsyncSqliteNotSupportedError)
 
 #undef QASYNCSQLITE_DEFINE_ERROR
+
+#ifndef QT_NO_DEBUG_STREAM
+namespace {
+
+// The name of the most derived QAsyncSqlite class of \a error (subclasses
+// of DatabaseError before DatabaseError itself).
+const char *errorClassName(const QAsyncSqliteError &error)
+{
+#define CLASS(Name)                                                                                \
+    if (dynamic_cast<const Name *>(&error))                                                        \
+        return #Name;
+    CLASS(QAsyncSqliteDataError)
+    CLASS(QAsyncSqliteOperationalError)
+    CLASS(QAsyncSqliteIntegrityError)
+    CLASS(QAsyncSqliteInternalError)
+    CLASS(QAsyncSqliteProgrammingError)
+    CLASS(QAsyncSqliteNotSupportedError)
+    CLASS(QAsyncSqliteDatabaseError)
+    CLASS(QAsyncSqliteInterfaceError)
+    CLASS(QAsyncSqliteWarning)
+#undef CLASS
+    return "QAsyncSqliteError";
+}
+
+} // namespace
+
+QDebug operator<<(QDebug debug, const QAsyncSqliteError &error)
+{
+    const QDebugStateSaver saver(debug);
+    debug.nospace() << errorClassName(error) << '(' << error.errorName().toLatin1().constData() << ", "
+                    << error.message();
+    if (!error.sql().isEmpty())
+        debug << ", " << error.sql();
+    debug << ')';
+    return debug;
+}
+#endif
 
 QString QAsyncSqliteError::nameForCode(int extendedCode)
 {

@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: MIT
 #include <QAsyncSqlite/qasyncsqliterow.h>
 
+#include <QtCore/qdebug.h>
+
 class QAsyncSqliteRowPrivate : public QSharedData
 {
 public:
@@ -74,3 +76,17 @@ QVariantMap QAsyncSqliteRow::toMap() const
     }
     return map;
 }
+
+#ifndef QT_NO_DEBUG_STREAM
+QDebug operator<<(QDebug debug, const QAsyncSqliteRow &row)
+{
+    const QDebugStateSaver saver(debug);
+    debug.nospace() << "QAsyncSqliteRow(";
+    const QStringList keys = row.keys();
+    const QVariantList values = row.toList();
+    for (qsizetype i = 0; i < keys.size(); ++i)
+        debug << (i > 0 ? ", " : "") << keys.at(i) << ": " << values.at(i);
+    debug << ')';
+    return debug;
+}
+#endif

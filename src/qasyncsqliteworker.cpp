@@ -669,7 +669,7 @@ void QAsyncSqliteWorker::process(Job &job, bool lastInBatch)
     {
         CancelSource cancel(*this, &fi);
         UserCodeScope userCode(*this);
-        const RunningRequest running(*this);
+        const RunningRequest running(*this, fi);
         try {
             job.run(*this);
         } catch (const QAsyncSqliteError &error) {
@@ -724,14 +724,31 @@ bool QAsyncSqliteWorker::currentRequestCanceled() const
         || (running && m_interruptedRequest.load(std::memory_order_acquire) == running);
 }
 
-QAsyncSqliteWorker::RunningRequest::RunningRequest(QAsyncSqliteWorker &w) : worker(w)
+QAsyncSqliteWorker::RunningRequest::RunningRequest(QAsyncSqliteWorker &w, QFutureInterfaceBase &future) : worker(w)
 {
     worker.m_runningRequest.store(++worker.m_requestSequence, std::memory_order_release);
+    worker.m_requestFuture = &future;
 }
 
 QAsyncSqliteWorker::RunningRequest::~RunningRequest()
 {
+    worker.m_requestFuture = nullptr;
     worker.m_runningRequest.store(0, std::memory_order_release);
+}
+
+// QFutureInterfaceBase guards its progress with its own mutex and posts it to
+// watchers; it drops a value outside the range, one not above the last, and
+// any once the future is canceled or finished.
+void QAsyncSqliteWorker::setRequestProgressRange(int minimum, int maximum)
+{
+    if (m_requestFuture)
+        m_requestFuture->setProgressRange(minimum, maximum);
+}
+
+void QAsyncSqliteWorker::setRequestProgressValue(int value)
+{
+    if (m_requestFuture)
+        m_requestFuture->setProgressValue(value);
 }
 
 void QAsyncSqliteWorker::throwError(int rc, const QString &sql) const
@@ -1306,6 +1323,16 @@ qint64 QAsyncSqliteTransaction::executeMany(const QString &sql, const QList<QVar
 sqlite3 *QAsyncSqliteTransaction::handle() const
 {
     return m_worker.db();
+}
+
+void QAsyncSqliteTransaction::setProgressRange(int minimum, int maximum)
+{
+    m_worker.setRequestProgressRange(minimum, maximum);
+}
+
+void QAsyncSqliteTransaction::setProgressValue(int value)
+{
+    m_worker.setRequestProgressValue(value);
 }
 
 void QAsyncSqliteTransaction::commit()

@@ -347,13 +347,20 @@ public:
         QAsyncSqliteWorker &worker;
         QFutureInterfaceBase *previous;
     };
-    // Numbers the request running while alive, for interrupt().
+    // Numbers the request running while alive, for interrupt(), and makes
+    // \a future the one its progress goes to.
     struct RunningRequest
     {
-        explicit RunningRequest(QAsyncSqliteWorker &worker);
+        RunningRequest(QAsyncSqliteWorker &worker, QFutureInterfaceBase &future);
         ~RunningRequest();
         QAsyncSqliteWorker &worker;
     };
+    // Progress of the running request (backup(), a transaction's callable),
+    // in its future as QPromise reports it: watchers get it as queued
+    // progressRangeChanged()/progressValueChanged() (doc/backup-dump-blobs.md,
+    // doc/transactions.md).
+    void setRequestProgressRange(int minimum, int maximum);
+    void setRequestProgressValue(int value);
     // Marks user code running on this worker; the connection rejects
     // requests made from inside it instead of deadlocking.
     struct UserCodeScope
@@ -441,6 +448,7 @@ private:
     QAsyncSqlite::Detail::Settings m_settings;
     std::unique_ptr<StatementCache> m_cache;
     QFutureInterfaceBase *m_cancelSource = nullptr;
+    QFutureInterfaceBase *m_requestFuture = nullptr;   // of the running request (RunningRequest)
     bool m_stopAfterBatch = false;
     bool m_wasOpened = false;
     std::unique_ptr<QAsyncSqliteError> m_openError;

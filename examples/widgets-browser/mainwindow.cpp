@@ -21,7 +21,6 @@
 #include <QtWidgets/QVBoxLayout>
 
 #include <array>
-#include <limits>
 
 using namespace Qt::StringLiterals;
 
@@ -171,7 +170,7 @@ QString withSeparators(qint64 n)
 } // namespace
 
 template <typename T, typename Done>
-void MainWindow::watch(const QFuture<T> &future, Done &&done)
+QFutureWatcher<T> *MainWindow::watch(const QFuture<T> &future, Done &&done)
 {
     auto *watcher = new QFutureWatcher<T>(this);
     connect(watcher, &QFutureWatcherBase::finished, this, [watcher, done = std::forward<Done>(done)]() mutable {
@@ -179,6 +178,7 @@ void MainWindow::watch(const QFuture<T> &future, Done &&done)
         watcher->deleteLater();
     });
     watcher->setFuture(future);
+    return watcher;
 }
 
 MainWindow::MainWindow(const QString &databasePath, qint64 rows, QWidget *parent)
@@ -340,47 +340,50 @@ void MainWindow::generate()
     if (m_state == State::Generating)
         return;
     m_model->setQuery(QString());   // nothing reads the table while it is rewritten
-    m_generation = std::make_shared<Generation>();
     m_generationTime.start();
     setState(State::Generating);
 
     // One request: the whole data set is written inside one transaction on the
     // worker thread (BEGIN IMMEDIATE … COMMIT), so the GUI thread does no work
-    // at all for it. The callable reports its progress through an atomic
-    // counter that the clock's timer reads. Canceling the future makes the
-    // running executeMany() stop with SQLITE_INTERRUPT; the exception rolls
-    // the transaction back, so a canceled generation leaves no rows behind.
-    const qint64 total = m_rowsToGenerate;
-    m_generationFuture = m_db->transaction([progress = m_generation, total](QAsyncSqliteTransaction &tx) {
+    // at all for it. The callable reports the rows written through the
+    // transaction's future, as a QPromise would, and a QFutureWatcher hands
+    // them to the progress bar. Canceling the future makes the running
+    // executeMany() stop with SQLITE_INTERRUPT; the exception rolls the
+    // transaction back, so a canceled generation leaves no rows behind.
+    const int total = int(m_rowsToGenerate);   // main() keeps it within int
+    m_generationFuture = m_db->transaction([total](QAsyncSqliteTransaction &tx) {
         tx.execute(u"DELETE FROM people"_s);
         tx.execute(u"DELETE FROM meta"_s);
+        tx.setProgressRange(0, total);
         const QString insert = u"INSERT INTO people(id, name, email, city, born, balance) VALUES(?, ?, ?, ?, ?, ?)"_s;
         QList<QVariantList> batch;
-        for (qint64 first = 1; first <= total; first += GenerateBatch) {
-            const qint64 last = qMin(total, first + GenerateBatch - 1);
+        for (int first = 1; first <= total; first += GenerateBatch) {
+            const int last = qMin(total, first + GenerateBatch - 1);
             batch.clear();
             batch.reserve(last - first + 1);
-            for (qint64 id = first; id <= last; ++id)
+            for (int id = first; id <= last; ++id)
                 batch.append(generatedRow(id));
             tx.executeMany(insert, batch);
-            progress->done.store(last, std::memory_order_relaxed);
+            tx.setProgressValue(last);
         }
         tx.execute(u"INSERT INTO meta(key, value) VALUES('rows', ?)"_s, {total});
-        return total;
+        return qint64(total);
     });
-    watch(m_generationFuture, [this](const QFuture<qint64> &f) {
+    auto *watcher = watch(m_generationFuture, [this](const QFuture<qint64> &f) {
         const QString error = failureOf(f);
         if (error.isEmpty()) {
             statusBar()->showMessage(u"Generated %1 rows in %2 s"_s.arg(withSeparators(f.result()))
                                          .arg(double(m_generationTime.elapsed()) / 1000.0, 0, 'f', 1),
                                      10000);
             startBrowsing();
-        } else if (f.isCanceled() && m_generation && m_generation->done.load() < m_rowsToGenerate) {
+        } else if (f.isCanceled() && f.progressValue() < m_rowsToGenerate) {
             setState(State::Failed, u"Generation canceled; the transaction was rolled back. Press Generate to start again."_s);
         } else {
             setState(State::Failed, u"Generation failed: "_s + error);
         }
     });
+    connect(watcher, &QFutureWatcherBase::progressRangeChanged, m_progress, &QProgressBar::setRange);
+    connect(watcher, &QFutureWatcherBase::progressValueChanged, m_progress, &QProgressBar::setValue);
 }
 
 void MainWindow::startBrowsing()
@@ -477,9 +480,8 @@ void MainWindow::tick()
     m_clock->setText(now.toString(u"hh:mm:ss"_s) + u'.' + QString::number(now.msec() / 100));
     m_stall->setText(u"Longest UI stall: %1 ms"_s.arg(m_longestStallMs));
 
-    if (m_state == State::Generating && m_generation) {
-        const qint64 done = m_generation->done.load(std::memory_order_relaxed);
-        m_progress->setValue(int(done));
+    if (m_state == State::Generating) {
+        const int done = m_generationFuture.progressValue();
         const bool stopping = m_generationFuture.isCanceled();
         m_status->setText(u"%1 %2 of %3 rows in one transaction (%4 s)…"_s
                               .arg(stopping ? u"Canceling: rolling back"_s : u"Generating"_s, withSeparators(done),
@@ -495,8 +497,7 @@ void MainWindow::setState(State state, const QString &message)
     m_table->setEnabled(state == State::Ready);
     m_generate->setEnabled(state == State::Failed && m_db->isOpen());
     if (state == State::Generating) {
-        m_progress->setRange(0, int(qMin<qint64>(m_rowsToGenerate, std::numeric_limits<int>::max())));
-        m_progress->setValue(0);
+        m_progress->setRange(0, 0);   // busy until the generation's future has a range
         m_progress->setFormat(u"%p% generated"_s);
         m_cancel->setEnabled(true);
         tick();

@@ -9,9 +9,6 @@
 #include <QtCore/QTimer>
 #include <QtWidgets/QMainWindow>
 
-#include <atomic>
-#include <memory>
-
 class QAsyncSqliteConnection;
 class QAsyncSqliteQueryModel;
 class QLabel;
@@ -50,9 +47,10 @@ private:
     // watcher is a child of the window: if the window goes first, the watcher
     // goes with it and \a done never runs. This is the pattern that is safe on
     // Qt 6.4, where then(this, …) asserts (Debug) or cancels (Release) if
-    // `this` dies before the future finishes.
+    // `this` dies before the future finishes. Returns the watcher, for its
+    // other signals (it deletes itself once \a done has run).
     template <typename T, typename Done>
-    void watch(const QFuture<T> &future, Done &&done);
+    QFutureWatcher<T> *watch(const QFuture<T> &future, Done &&done);
 
     void openDatabase();
     void checkDatabase();
@@ -75,14 +73,7 @@ private:
     QAsyncSqliteConnection *m_db = nullptr;
     QAsyncSqliteQueryModel *m_model = nullptr;
 
-    // Generation: the worker bumps `done` after every batch and stops at the
-    // next batch once `stop` is set; the clock timer reads `done`.
-    struct Generation
-    {
-        std::atomic<qint64> done{0};
-        std::atomic<bool> stop{false};
-    };
-    std::shared_ptr<Generation> m_generation;
+    // Generation: one transaction whose future reports the rows written.
     QFuture<qint64> m_generationFuture;
     QElapsedTimer m_generationTime;
 

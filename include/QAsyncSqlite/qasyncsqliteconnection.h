@@ -242,9 +242,21 @@ public:
         must be another open connection (else QAsyncSqliteProgrammingError);
         its worker pauses while the pages are copied. Two backups that would
         wait for each other (A into B while B into A) do not deadlock: one
-        fails with QAsyncSqliteOperationalError (SQLITE_LOCKED). */
+        fails with QAsyncSqliteOperationalError (SQLITE_LOCKED).
+
+        The future reports progress in pages: after each step of
+        QAsyncSqliteBackupOptions::pages pages, \c progressMaximum() is the
+        page count and \c progressValue() the pages copied, ending at the
+        maximum, so a QFutureWatcher can drive a QProgressBar:
+        \code
+        auto *watcher = new QFutureWatcher<void>(this);
+        connect(watcher, &QFutureWatcherBase::progressRangeChanged, bar, &QProgressBar::setRange);
+        connect(watcher, &QFutureWatcherBase::progressValueChanged, bar, &QProgressBar::setValue);
+        watcher->setFuture(db.backup(u"copy.db"_s, {.pages = 256}));
+        \endcode */
     QFuture<void> backup(QAsyncSqliteConnection *target, const QAsyncSqliteBackupOptions &options = {});
-    /*! Copies this database into the file at \a path (created or replaced). */
+    /*! Copies this database into the file at \a path (created or replaced);
+        its future reports progress as above. */
     QFuture<void> backup(const QString &path, const QAsyncSqliteBackupOptions &options = {});
 
     /*! Creates (or, with an empty \a fn, removes) the SQL function \a name

@@ -112,6 +112,19 @@ private:
     QScopedPointer<QAsyncSqliteCursorPrivate> d_ptr;
 };
 
+// Two QStrings: moving one in memory (as QList does) is safe.
+Q_DECLARE_TYPEINFO(QAsyncSqliteColumn, Q_RELOCATABLE_TYPE);
+
+#ifndef QT_NO_DEBUG_STREAM
+QT_BEGIN_NAMESPACE
+class QDebug;
+QT_END_NAMESPACE
+/*! \relates QAsyncSqliteColumn
+    Writes \a column to \a debug as its name and declared type, e.g.
+    `QAsyncSqliteColumn("id", "INTEGER")`. */
+QASYNCSQLITE_EXPORT QDebug operator<<(QDebug debug, const QAsyncSqliteColumn &column);
+#endif
+
 Q_DECLARE_METATYPE(QAsyncSqliteColumn)
 
 #endif // QASYNCSQLITECURSOR_H

@@ -120,6 +120,18 @@ QASYNCSQLITE_DECLARE_ERROR(QAsyncSqliteNotSupportedError, QAsyncSqliteDatabaseEr
 
 #undef QASYNCSQLITE_DECLARE_ERROR
 
+#ifndef QT_NO_DEBUG_STREAM
+QT_BEGIN_NAMESPACE
+class QDebug;
+QT_END_NAMESPACE
+/*! \relates QAsyncSqliteError
+    Writes \a error to \a debug as its class, error name, message and (when
+    there is one) SQL text, e.g.
+    `QAsyncSqliteOperationalError(SQLITE_ERROR, "no such table: t", "SELECT * FROM t")`.
+    The class is the most derived QAsyncSqlite error class of \a error. */
+QASYNCSQLITE_EXPORT QDebug operator<<(QDebug debug, const QAsyncSqliteError &error);
+#endif
+
 Q_DECLARE_METATYPE(QAsyncSqliteError)
 
 #endif // QASYNCSQLITEERROR_H

@@ -52,7 +52,9 @@ struct QAsyncSqliteBackupOptions
     /*! Pages copied per step; -1 (or 0) copies everything in one step. */
     int pages = -1;
     /*! Called on the worker thread after every step with the step's status
-        (an SQLite result code), the pages remaining and the total page count. */
+        (an SQLite result code), the pages remaining and the total page count.
+        The future of backup() reports the same progress to watchers on any
+        thread (QFuture::progressValue()). */
     std::function<void(int status, int remaining, int total)> progress{};
     /*! The schema to back up: \c "main", \c "temp" or an attached name. */
     QString name = QStringLiteral("main");

@@ -44,6 +44,8 @@ public:
     QAsyncSqliteRow &operator=(QAsyncSqliteRow &&other) noexcept;
     /*! Destroys the row. */
     ~QAsyncSqliteRow();
+    /*! Swaps this row with \a other; never fails. */
+    void swap(QAsyncSqliteRow &other) noexcept { d.swap(other.d); }
 
     /*! The value of column \a index, or an invalid QVariant if out of range. */
     Q_INVOKABLE QVariant value(int index) const;
@@ -75,6 +77,18 @@ public:
 private:
     QExplicitlySharedDataPointer<QAsyncSqliteRowPrivate> d;
 };
+
+Q_DECLARE_SHARED(QAsyncSqliteRow)
+
+#ifndef QT_NO_DEBUG_STREAM
+QT_BEGIN_NAMESPACE
+class QDebug;
+QT_END_NAMESPACE
+/*! \relates QAsyncSqliteRow
+    Writes \a row to \a debug as its column names and values in result
+    order, e.g. `QAsyncSqliteRow("id": QVariant(qlonglong, 1), "name": QVariant(QString, "Ada"))`. */
+QASYNCSQLITE_EXPORT QDebug operator<<(QDebug debug, const QAsyncSqliteRow &row);
+#endif
 
 Q_DECLARE_METATYPE(QAsyncSqliteRow)
 

@@ -44,6 +44,17 @@ public:
     /*! The raw handle, for SQLite calls QAsyncSqlite does not wrap. */
     sqlite3 *handle() const;
 
+    /*! Sets the progress range of the future that transaction() returned to
+        \a minimum … \a maximum and its value to \a minimum, as
+        QPromise::setProgressRange() does: a QFutureWatcher emits
+        progressRangeChanged() and can drive a QProgressBar. */
+    void setProgressRange(int minimum, int maximum);
+    /*! Sets the progress value of the future that transaction() returned, as
+        QPromise::setProgressValue() does: ignored unless \a value is within
+        the range and above the last value, or once the future is canceled.
+        Watchers get at most about 25 values a second, always the maximum. */
+    void setProgressValue(int value);
+
     /*! Commits (or releases the savepoint). Called by transaction() when the
         callable returns. */
     void commit();

@@ -9,6 +9,8 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <functional>
 #include <memory>
 
 using namespace Qt::StringLiterals;
@@ -37,6 +39,8 @@ private Q_SLOTS:
     void pagesAndProgress_data();
     void pagesAndProgress();
     void progressThrows();
+    void progressThroughFuture_data();
+    void progressThroughFuture();
     void retriesWhileBusy();
     void schemaName_data();
     void schemaName();
@@ -51,6 +55,8 @@ private Q_SLOTS:
 private:
     // Opens \a db on \a path with a table of ExpectedRows.
     void fill(QAsyncSqliteConnection &db, const QString &path);
+    // Adds an index and 198 rows to fill()'s table; returns the page count.
+    int grow(QAsyncSqliteConnection &db);
 };
 
 void tst_Backup::fill(QAsyncSqliteConnection &db, const QString &path)
@@ -58,6 +64,21 @@ void tst_Backup::fill(QAsyncSqliteConnection &db, const QString &path)
     QASYNCSQLITE_AWAIT(db.open(path));
     QASYNCSQLITE_AWAIT(db.executeScript(
         u"CREATE TABLE t(id INTEGER PRIMARY KEY, name TEXT);INSERT INTO t VALUES(1, 'one'), (2, 'two');"_s));
+}
+
+int tst_Backup::grow(QAsyncSqliteConnection &db)
+{
+    // Several pages: the table and an index over 200 rows of 100 bytes.
+    const QString failure = QAsyncSqliteTest::awaitSuccess(db.executeScript(
+        u"CREATE INDEX t_name ON t(name);"
+        "WITH RECURSIVE c(i) AS (SELECT 3 UNION ALL SELECT i + 1 FROM c WHERE i < 200) "
+        "INSERT INTO t SELECT i, hex(randomblob(50)) FROM c;"_s));
+    if (!failure.isEmpty())
+        return -1;
+    auto pageCount = db.execute(u"PRAGMA page_count"_s);
+    if (!QAsyncSqliteTest::awaitSuccess(pageCount).isEmpty())
+        return -1;
+    return int(pageCount.result().first().toList().first().toLongLong());
 }
 
 void tst_Backup::toConnection_data()
@@ -155,13 +176,7 @@ void tst_Backup::pagesAndProgress()
     QVERIFY(tmp.isValid());
     QAsyncSqliteConnection source;
     fill(source, u":memory:"_s);
-    // Several pages: the table and an index over 200 rows of 100 bytes.
-    QASYNCSQLITE_AWAIT(source.executeScript(
-        u"CREATE INDEX t_name ON t(name);"
-        "WITH RECURSIVE c(i) AS (SELECT 3 UNION ALL SELECT i + 1 FROM c WHERE i < 200) "
-        "INSERT INTO t SELECT i, hex(randomblob(50)) FROM c;"_s));
-    QASYNCSQLITE_AWAIT_RESULT(pageCount, source.execute(u"PRAGMA page_count"_s));
-    const int total = int(pageCount.first().toList().first().toLongLong());
+    const int total = grow(source);
     QVERIFY2(total > 6, qPrintable(QString::number(total)));
 
     auto calls = std::make_shared<QList<ProgressCall>>();
@@ -215,6 +230,71 @@ void tst_Backup::progressThrows()
     // Aborted: the target keeps its old content.
     QASYNCSQLITE_AWAIT_RESULT(tables, target.execute(u"SELECT name FROM sqlite_master"_s));
     QCOMPARE(tables, (QVariantList{QVariantList{u"kept"_s}}));
+}
+
+void tst_Backup::progressThroughFuture_data()
+{
+    QTest::addColumn<int>("pages");
+    QTest::addColumn<bool>("toPath");
+
+    QTest::newRow("one page per step") << 1 << false;
+    QTest::newRow("three pages per step, to a path") << 3 << true;
+    QTest::newRow("all at once") << -1 << false;
+}
+
+// The Qt way to show progress: a QFutureWatcher on backup()'s future, whose
+// signals a QProgressBar could take as they are.
+void tst_Backup::progressThroughFuture()
+{
+    QFETCH(int, pages);
+    QFETCH(bool, toPath);
+    QAsyncSqliteTest::TemporaryDatabase tmp;
+    QVERIFY(tmp.isValid());
+    QAsyncSqliteConnection source;
+    fill(source, u":memory:"_s);
+    const int total = grow(source);
+    QVERIFY2(total > 6, qPrintable(QString::number(total)));
+    QAsyncSqliteConnection target;
+    QASYNCSQLITE_AWAIT(target.open(u":memory:"_s));
+
+    // The worker waits until the watcher is connected, so that it sees every
+    // step from the first.
+    auto gate = std::make_shared<QSemaphore>();
+    source.run([gate](sqlite3 *) { gate->acquire(); });
+    QAsyncSqliteBackupOptions options;
+    options.pages = pages;
+    const QFuture<void> backup = toPath ? source.backup(tmp.filePath(u"copy.sqlite"_s), options)
+                                        : source.backup(&target, options);
+    QFutureWatcher<void> watcher;
+    QSignalSpy ranges(&watcher, &QFutureWatcherBase::progressRangeChanged);
+    QSignalSpy values(&watcher, &QFutureWatcherBase::progressValueChanged);
+    QSignalSpy finished(&watcher, &QFutureWatcherBase::finished);
+    watcher.setFuture(backup);
+    gate->release();
+    QASYNCSQLITE_AWAIT(backup);
+    // Progress arrives as queued events, all before finished().
+    QTRY_COMPARE(finished.size(), 1);
+
+    QCOMPARE(backup.progressMinimum(), 0);
+    QCOMPARE(backup.progressMaximum(), total);
+    QCOMPARE(backup.progressValue(), total);
+    QVERIFY(ranges.size() > 0);
+    QCOMPARE(ranges.at(ranges.size() - 1), (QVariantList{0, total}));
+    QList<int> seen;
+    for (qsizetype i = 0; i < values.size(); ++i)
+        seen.append(values.at(i).at(0).toInt());
+    // From 0 (when the watcher connected) through the first step, which is
+    // always delivered, to the maximum, which is too; Qt may drop values in
+    // between (at most 25 a second reach watchers).
+    QVERIFY2(seen.size() >= 2, qPrintable(QDebug::toString(seen)));
+    QCOMPARE(seen.first(), 0);
+    QCOMPARE(seen.at(1), pages > 0 ? pages : total);
+    QCOMPARE(seen.last(), total);
+    QVERIFY2(std::adjacent_find(seen.cbegin(), seen.cend(), std::greater_equal<int>()) == seen.cend(),
+             qPrintable(QDebug::toString(seen)));   // strictly increasing
+    // Each value is the pages of whole steps copied so far.
+    for (const int value : std::as_const(seen))
+        QVERIFY2(value == total || value % (pages > 0 ? pages : total) == 0, qPrintable(QDebug::toString(seen)));
 }
 
 void tst_Backup::retriesWhileBusy()

@@ -17,7 +17,10 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <atomic>
+#include <functional>
+#include <memory>
 #include <stdexcept>
 #include <thread>
 
@@ -73,6 +76,7 @@ private Q_SLOTS:
     void executeScriptCommitsPending();
     void transactionCommitsOnReturn();
     void transactionReturnsValue();
+    void transactionReportsProgress();
     void transactionRollsBackOnThrow_data();
     void transactionRollsBackOnThrow();
     void nestedTransactionIsSavepoint_data();
@@ -490,6 +494,50 @@ void tst_Transactions::transactionReturnsValue()
     }, QAsyncSqlite::TransactionMode::Deferred));
     QCOMPARE(names, (QStringList{u"a"_s, u"b"_s}));
     QVERIFY(!db.inTransaction());
+}
+
+void tst_Transactions::transactionReportsProgress()
+{
+    QAsyncSqliteConnection db;
+    QASYNCSQLITE_AWAIT(db.open(u":memory:"_s));
+    QASYNCSQLITE_AWAIT(db.execute(u"CREATE TABLE t(v)"_s));
+    // The worker waits until the watcher is connected.
+    auto gate = std::make_shared<QSemaphore>();
+    db.run([gate](sqlite3 *) { gate->acquire(); });
+    const QFuture<int> future = db.transaction([](QAsyncSqliteTransaction &tx) {
+        tx.setProgressRange(0, 4);
+        for (int i = 1; i <= 4; ++i) {
+            tx.execute(u"INSERT INTO t VALUES(?)"_s, {i});
+            tx.setProgressValue(i);
+        }
+        tx.setProgressValue(9);   // outside the range: ignored, as by QPromise
+        tx.setProgressValue(2);   // not above the last value: ignored
+        return 4;
+    });
+    QFutureWatcher<int> watcher;
+    QSignalSpy ranges(&watcher, &QFutureWatcherBase::progressRangeChanged);
+    QSignalSpy values(&watcher, &QFutureWatcherBase::progressValueChanged);
+    QSignalSpy finished(&watcher, &QFutureWatcherBase::finished);
+    watcher.setFuture(future);
+    gate->release();
+    QASYNCSQLITE_AWAIT(future);
+    QTRY_COMPARE(finished.size(), 1);   // progress events come before it
+
+    QCOMPARE(future.progressMaximum(), 4);
+    QCOMPARE(future.progressValue(), 4);
+    QVERIFY(ranges.size() > 0);
+    QCOMPARE(ranges.at(ranges.size() - 1), (QVariantList{0, 4}));
+    QList<int> seen;
+    for (qsizetype i = 0; i < values.size(); ++i)
+        seen.append(values.at(i).at(0).toInt());
+    // 0 when the watcher connected, then the first value and the maximum,
+    // which Qt always delivers; 2 and 3 may be dropped (25 a second at most).
+    QVERIFY2(seen.size() >= 3, qPrintable(QDebug::toString(seen)));
+    QCOMPARE(seen.first(), 0);
+    QCOMPARE(seen.at(1), 1);
+    QCOMPARE(seen.last(), 4);
+    QVERIFY2(std::adjacent_find(seen.cbegin(), seen.cend(), std::greater_equal<int>()) == seen.cend(),
+             qPrintable(QDebug::toString(seen)));   // strictly increasing
 }
 
 void tst_Transactions::transactionRollsBackOnThrow_data()
