@@ -709,7 +709,8 @@ QJSValue QAsyncSqliteQmlConnection::backup(const QJSValue &path, const QJSValue 
     auto *stepWatcher = new QFutureWatcher<void>(this);
     connect(stepWatcher, &QFutureWatcherBase::progressValueChanged, this,
             [stepWatcher, weak = std::weak_ptr(progress)](int value) {
-                if (const auto p = weak.lock())
+                // 0 is the state before the first step (a watcher gets it at once).
+                if (const auto p = weak.lock(); p && value > 0)
                     p->deliver(stepWatcher->progressMaximum() - value, stepWatcher->progressMaximum());
             });
     connect(stepWatcher, &QFutureWatcherBase::finished, stepWatcher, &QObject::deleteLater);

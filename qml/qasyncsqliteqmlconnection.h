@@ -64,6 +64,30 @@ public:
     friend bool operator==(const QAsyncSqliteQmlOptions &, const QAsyncSqliteQmlOptions &) = default;
 };
 
+/* The enumerations AsyncSqlite's properties take, for QML as
+   AsyncSqlite.Immediate …: copies of QAsyncSqlite's (checked below), because
+   QML would register all of that namespace's names unscoped too, where
+   OpenMode::ReadOnly and BlobMode::ReadOnly clash. */
+namespace QAsyncSqliteQmlEnums {
+Q_NAMESPACE
+enum class IsolationLevel { Deferred, Immediate, Exclusive, Autocommit };
+Q_ENUM_NS(IsolationLevel)
+enum class RowFactory { Tuple, Row, Map };
+Q_ENUM_NS(RowFactory)
+enum class TextFactory { String, Bytes };
+Q_ENUM_NS(TextFactory)
+} // namespace QAsyncSqliteQmlEnums
+
+static_assert(int(QAsyncSqliteQmlEnums::IsolationLevel::Deferred) == int(QAsyncSqlite::IsolationLevel::Deferred)
+              && int(QAsyncSqliteQmlEnums::IsolationLevel::Immediate) == int(QAsyncSqlite::IsolationLevel::Immediate)
+              && int(QAsyncSqliteQmlEnums::IsolationLevel::Exclusive) == int(QAsyncSqlite::IsolationLevel::Exclusive)
+              && int(QAsyncSqliteQmlEnums::IsolationLevel::Autocommit) == int(QAsyncSqlite::IsolationLevel::Autocommit)
+              && int(QAsyncSqliteQmlEnums::RowFactory::Tuple) == int(QAsyncSqlite::RowFactory::Tuple)
+              && int(QAsyncSqliteQmlEnums::RowFactory::Row) == int(QAsyncSqlite::RowFactory::Row)
+              && int(QAsyncSqliteQmlEnums::RowFactory::Map) == int(QAsyncSqlite::RowFactory::Map)
+              && int(QAsyncSqliteQmlEnums::TextFactory::String) == int(QAsyncSqlite::TextFactory::String)
+              && int(QAsyncSqliteQmlEnums::TextFactory::Bytes) == int(QAsyncSqlite::TextFactory::Bytes));
+
 /*!
     \qmltype AsyncSqlite
     \inqmlmodule QAsyncSqlite
@@ -103,8 +127,7 @@ class QAsyncSqliteQmlConnection : public QAsyncSqliteConnection, public QQmlPars
     Q_OBJECT
     Q_INTERFACES(QQmlParserStatus)
     QML_NAMED_ELEMENT(AsyncSqlite)
-    // The enumerations of QAsyncSqlite as AsyncSqlite.Immediate …
-    QML_EXTENDED_NAMESPACE(QAsyncSqlite)
+    QML_EXTENDED_NAMESPACE(QAsyncSqliteQmlEnums)
     /*! The database: a path (relative to the working directory), a \c file:
         URL (what \c StandardPaths.writableLocation() gives), \c ":memory:",
         or an SQLite \c file: URI with \c options.uri. */
@@ -149,7 +172,7 @@ public:
     Q_INVOKABLE QJSValue executeInsert(const QJSValue &sql = QJSValue(), const QJSValue &params = QJSValue(),
                                         const QJSValue &extra = QJSValue());
     /*! Runs one DML statement per element of \a paramSets (an array of
-        arrays or objects); resolves to the number of rows changed. */
+        parameter arrays); resolves to the number of rows changed. */
     Q_INVOKABLE QJSValue executeMany(const QJSValue &sql = QJSValue(), const QJSValue &paramSets = QJSValue(),
                                       const QJSValue &extra = QJSValue());
     /*! Runs an SQL script; resolves to \c undefined. */

@@ -73,8 +73,9 @@ QtObject {
         const progress = []
         return db.open()
             .then(() => db.execute("CREATE TABLE t(n INTEGER)"))
+            .then(() => db.execute("SELECT :n AS n", { n: 0 }))
             .then(() => db.executeInsert("INSERT INTO t VALUES(?)", [1]))
-            .then(() => db.executeMany("INSERT INTO t VALUES(:n)", [{ n: 2 }, { n: 3 }]))
+            .then(() => db.executeMany("INSERT INTO t VALUES(?)", [[2], [3]]))
             .then(() => db.commit())
             .then(() => db.executeScript("INSERT INTO t VALUES(4); INSERT INTO t VALUES(5);"))
             .then(() => db.transaction([{ sql: "INSERT INTO t VALUES(?)", params: [6] }]))
