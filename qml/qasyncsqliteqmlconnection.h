@@ -88,6 +88,14 @@ static_assert(int(QAsyncSqliteQmlEnums::IsolationLevel::Deferred) == int(QAsyncS
               && int(QAsyncSqliteQmlEnums::TextFactory::String) == int(QAsyncSqlite::TextFactory::String)
               && int(QAsyncSqliteQmlEnums::TextFactory::Bytes) == int(QAsyncSqlite::TextFactory::Bytes));
 
+// Describes QAsyncSqlite's enumerations to tools, as the types of
+// inherited properties (isolationLevel …); QML code uses the copies above.
+namespace QAsyncSqliteForeign {
+Q_NAMESPACE
+QML_FOREIGN_NAMESPACE(QAsyncSqlite)
+QML_ANONYMOUS
+} // namespace QAsyncSqliteForeign
+
 /*!
     \qmltype AsyncSqlite
     \inqmlmodule QAsyncSqlite

@@ -33,6 +33,7 @@ TestCase {
             verify(seen.indexOf(expected[i]) >= 0, "never saw " + expected[i] + " in: " + seen)
         tryVerify(function () { return root.seen.join(" ").indexOf("refreshed:") >= 0 }, 10000)
         compare(root.levels.join(","), "0,1,2,3,1")
+        compare(root.factories.join(","), "0,1,2,0,1,1,0")
         compare(root.fileDb.ready, true)   // opened in new/dir/, created for it
     }
 }

@@ -67,6 +67,8 @@ QtObject {
 
     readonly property var levels: [AsyncSqlite.Deferred, AsyncSqlite.Immediate, AsyncSqlite.Exclusive,
                                    AsyncSqlite.Autocommit, AsyncSqlite.IsolationLevel.Immediate]
+    readonly property var factories: [AsyncSqlite.Tuple, AsyncSqlite.Row, AsyncSqlite.Map, AsyncSqlite.String,
+                                      AsyncSqlite.Bytes, db.rowFactory, db.textFactory]
 
     // Runs every method once, in order; resolves when done.
     function run() {
