@@ -9,7 +9,6 @@
 #include <QtCore/qfileinfo.h>
 #include <QtCore/qfuturewatcher.h>
 #include <QtCore/qloggingcategory.h>
-#include <QtCore/qthread.h>
 #include <QtCore/qurl.h>
 #include <QtQml/qjsengine.h>
 #include <QtQml/qjsvalueiterator.h>
