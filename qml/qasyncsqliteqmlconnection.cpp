@@ -4,9 +4,12 @@
 
 #include <QAsyncSqlite/qasyncsqliterow.h>
 
+#include <QtCore/qdatetime.h>
+#include <QtCore/qdir.h>
+#include <QtCore/qfileinfo.h>
 #include <QtCore/qfuturewatcher.h>
 #include <QtCore/qloggingcategory.h>
-#include <QtCore/qdatetime.h>
+#include <QtCore/qurl.h>
 #include <QtQml/qjsengine.h>
 #include <QtQml/qjsvalueiterator.h>
 
@@ -93,7 +96,10 @@ bool fromJs(const QJSValue &value, QVariant &out)
     } else if (value.isString()) {
         out = value.toString();
     } else if (value.isDate()) {
-        out = value.toDateTime();
+        // ISO 8601 with the local UTC offset ("2024-05-01T12:34:56.789+02:00"):
+        // the exact instant, as SQLite's date functions read it. See doc/qml.md.
+        const QDateTime local = value.toDateTime().toLocalTime();
+        out = local.toOffsetFromUtc(local.offsetFromUtc()).toString(Qt::ISODateWithMs);
     } else {
         const QVariant variant = value.toVariant();
         if (variant.metaType().id() != QMetaType::QByteArray)
@@ -118,9 +124,8 @@ QString typeName(const QJSValue &value)
     return value.isString() ? u"string"_s : u"object"_s;
 }
 
-IsolationLevel isolationFromString(const QString &name, bool *ok)
+std::optional<IsolationLevel> isolationFromString(const QString &name)
 {
-    *ok = true;
     const QString level = name.toLower();
     if (level == u"deferred"_s || level.isEmpty())
         return IsolationLevel::Deferred;
@@ -130,39 +135,84 @@ IsolationLevel isolationFromString(const QString &name, bool *ok)
         return IsolationLevel::Exclusive;
     if (level == u"autocommit"_s)
         return IsolationLevel::Autocommit;
-    *ok = false;
-    return IsolationLevel::Deferred;
+    return std::nullopt;
 }
 
-QAsyncSqliteOptions toOptions(const QVariantMap &map)
+QAsyncSqliteOptions toOptions(const QAsyncSqliteQmlOptions &qml)
 {
     QAsyncSqliteOptions options;
-    for (auto it = map.cbegin(); it != map.cend(); ++it) {
-        const QString &key = it.key();
-        if (key == u"busyTimeout"_s) {
-            options.busyTimeout = std::chrono::milliseconds(it->toLongLong());
-        } else if (key == u"isolationLevel"_s) {
-            bool ok;
-            options.isolationLevel = isolationFromString(it->toString(), &ok);
-            if (!ok)
-                qCWarning(lcQml) << "AsyncSqlite: unknown isolationLevel" << it->toString();
-        } else if (key == u"pragmas"_s) {
-            options.pragmas = it->toStringList();
-        } else if (key == u"readOnly"_s) {
-            if (it->toBool())
-                options.openMode = OpenMode::ReadOnly;
-        } else if (key == u"create"_s) {
-            if (!it->toBool() && options.openMode == OpenMode::ReadWriteCreate)
-                options.openMode = OpenMode::ReadWrite;
-        } else if (key == u"uri"_s) {
-            options.uri = it->toBool();
-        } else if (key == u"cachedStatements"_s) {
-            options.cachedStatements = it->toInt();
-        } else {
-            qCWarning(lcQml) << "AsyncSqlite: unknown option" << key;
-        }
-    }
+    options.busyTimeout = std::chrono::milliseconds(qml.busyTimeout);
+    if (const auto level = isolationFromString(qml.isolationLevel))
+        options.isolationLevel = *level;
+    else
+        qCWarning(lcQml) << "AsyncSqlite: unknown isolationLevel" << qml.isolationLevel;
+    options.pragmas = qml.pragmas;
+    if (qml.readOnly)
+        options.openMode = OpenMode::ReadOnly;
+    else if (!qml.create)
+        options.openMode = OpenMode::ReadWrite;
+    options.uri = qml.uri;
+    options.cachedStatements = qml.cachedStatements;
     return options;
+}
+
+// `options: ({ busyTimeout: 5000 })`: the engine hands the JS object over
+// as a QVariantMap and converts it with this (Qt 6.4 has no structured
+// value types).
+// Reads the documented keys of \a map into \a options; returns what it had
+// to leave out (unknown keys, values of the wrong type).
+QStringList optionsFromMap(const QVariantMap &map, QAsyncSqliteQmlOptions &options)
+{
+    QStringList problems;
+    const QMetaObject &meta = QAsyncSqliteQmlOptions::staticMetaObject;
+    for (auto it = map.cbegin(); it != map.cend(); ++it) {
+        const int index = meta.indexOfProperty(it.key().toUtf8().constData());
+        if (index < 0) {
+            problems.append(u"unknown option %1"_s.arg(it.key()));
+            continue;
+        }
+        const QMetaProperty property = meta.property(index);
+        QVariant value = *it;
+        if (!value.convert(property.metaType()) || !property.writeOnGadget(&options, value))
+            problems.append(u"option %1 cannot be %2"_s.arg(it.key(), it->toString()));
+    }
+    return problems;
+}
+
+QAsyncSqliteQmlOptions optionsFromMapWarning(const QVariantMap &map)
+{
+    QAsyncSqliteQmlOptions options;
+    for (const QString &problem : optionsFromMap(map, options))
+        qCWarning(lcQml).noquote() << "AsyncSqlite:" << problem;
+    return options;
+}
+
+// `options: ({ busyTimeout: 5000 })`: the engine converts the JS object
+// with these (Qt 6.4 has no structured value types).
+[[maybe_unused]] const bool optionsConvertersRegistered =
+    QMetaType::registerConverter<QVariantMap, QAsyncSqliteQmlOptions>(optionsFromMapWarning)
+    && QMetaType::registerConverter<QJSValue, QAsyncSqliteQmlOptions>(
+        [](const QJSValue &object) { return optionsFromMapWarning(object.toVariant().toMap()); });
+
+QFuture<void> failedFuture(const QAsyncSqliteError &error)
+{
+    QFutureInterface<void> promise;
+    promise.reportStarted();
+    promise.reportException(error);
+    promise.reportFinished();
+    return promise.future();
+}
+
+// A file: URL (StandardPaths, Qt.resolvedUrl()) as a local path; anything
+// else as it is.
+QString localPath(const QString &name)
+{
+    return name.startsWith(u"file:"_s, Qt::CaseInsensitive) ? QUrl(name).toLocalFile() : name;
+}
+
+QAsyncSqliteProgrammingError noDatabaseError()
+{
+    return QAsyncSqliteProgrammingError(SQLITE_MISUSE, u"AsyncSqlite: no database is set"_s);
 }
 
 } // namespace
@@ -171,11 +221,15 @@ QAsyncSqliteQmlConnection::QAsyncSqliteQmlConnection(QObject *parent) : QAsyncSq
 {
     // Rows keep their column order on their way to JS objects.
     setRowFactory(RowFactory::Row);
+    // A successor's opened() always comes after its predecessor's closed().
     connect(this, &QAsyncSqliteConnection::opened, this, [this] { setReady(true); });
+    connect(this, &QAsyncSqliteConnection::closed, this, [this] { setReady(false); });
     connect(this, &QAsyncSqliteConnection::openChanged, this, [this] {
         if (!isOpen())
             setReady(false);
     });
+    connect(this, &QAsyncSqliteConnection::totalChangesChanged, this,
+            &QAsyncSqliteQmlConnection::qmlTotalChangesChanged);
 }
 
 QAsyncSqliteQmlConnection::~QAsyncSqliteQmlConnection() = default;
@@ -189,7 +243,7 @@ void QAsyncSqliteQmlConnection::setDatabaseName(const QString &name)
     reopen();
 }
 
-void QAsyncSqliteQmlConnection::setQmlOptions(const QVariantMap &options)
+void QAsyncSqliteQmlConnection::setQmlOptions(const QAsyncSqliteQmlOptions &options)
 {
     if (m_options == options)
         return;
@@ -200,7 +254,8 @@ void QAsyncSqliteQmlConnection::setQmlOptions(const QVariantMap &options)
 void QAsyncSqliteQmlConnection::componentComplete()
 {
     m_complete = true;
-    reopen();
+    if (!isOpen() && !m_databaseName.isEmpty())   // open() may have come first
+        openDatabase();
 }
 
 void QAsyncSqliteQmlConnection::setReady(bool ready)
@@ -215,30 +270,73 @@ void QAsyncSqliteQmlConnection::reopen()
 {
     if (!m_complete)
         return;
-    const QFuture<void> closing = QAsyncSqliteConnection::close();
-    const auto openNow = [this] {
-        if (m_databaseName.isEmpty())
-            return;
-        const QFuture<void> opening = QAsyncSqliteConnection::open(m_databaseName, toOptions(m_options));
-        auto *watcher = new QFutureWatcher<void>(this);
-        connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
-            watcher->deleteLater();
-            const QJSValue failure = rejectionFor(watcher->future());
-            if (!failure.isUndefined())
-                qCWarning(lcQml) << "AsyncSqlite: cannot open" << m_databaseName << ":" << m_lastError;
-        });
-        watcher->setFuture(opening);
-    };
-    if (closing.isFinished()) {
-        openNow();   // first open: requests made right after it queue behind it
-        return;
+    // The new worker waits for the old one to finish its queue and close,
+    // so requests made from now on queue behind the new open.
+    QAsyncSqliteConnection::close();
+    if (!m_databaseName.isEmpty()) {
+        openDatabase();
+    } else {
+        ++m_openGeneration;
+        settleOpenWaiters(errorObject(noDatabaseError()));
+    }
+}
+
+void QAsyncSqliteQmlConnection::openDatabase()
+{
+    const quint64 generation = ++m_openGeneration;
+    // With options.uri a file: name is an SQLite URI, which SQLite reads.
+    const QString path = m_options.uri ? m_databaseName : localPath(m_databaseName);
+    const bool needsDirectory = m_options.createDirectories && !m_options.uri && !path.isEmpty()
+        && path != u":memory:"_s;
+    if (path.isEmpty()) {
+        m_opening = failedFuture(noDatabaseError());
+    } else if (needsDirectory && !QDir().mkpath(QFileInfo(path).absolutePath())) {
+        m_opening = failedFuture(QAsyncSqliteOperationalError(
+            SQLITE_CANTOPEN, u"Cannot create the directory %1"_s.arg(QFileInfo(path).absolutePath())));
+    } else {
+        m_opening = QAsyncSqliteConnection::open(path, toOptions(m_options));
     }
     auto *watcher = new QFutureWatcher<void>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [watcher, openNow] {
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
         watcher->deleteLater();
-        openNow();
+        const QJSValue failure = rejectionFor(watcher->future());
+        if (!failure.isUndefined())
+            qCWarning(lcQml) << "AsyncSqlite: cannot open" << m_databaseName << ":" << m_lastError;
+        if (generation == m_openGeneration)
+            settleOpenWaiters(failure);
     });
-    watcher->setFuture(closing);
+    watcher->setFuture(m_opening);
+}
+
+void QAsyncSqliteQmlConnection::settleOpenWaiters(const QJSValue &rejection)
+{
+    const QList<Deferred> waiters = std::exchange(m_openWaiters, {});
+    for (const Deferred &waiter : waiters) {
+        if (rejection.isUndefined())
+            waiter.resolve.call();
+        else
+            waiter.reject.call({rejection});
+    }
+}
+
+QJSValue QAsyncSqliteQmlConnection::open(const QJSValue &extra)
+{
+    if (tooManyArguments(u"open"_s, extra))
+        return {};
+    Deferred deferred = makeDeferred();
+    if (deferred.promise.isUndefined())
+        return {};
+    const bool pending = m_opening.isValid() && !m_opening.isFinished();
+    if (isOpen() && !pending) {
+        deferred.resolve.call();
+        return deferred.promise;
+    }
+    m_openWaiters.append(deferred);
+    if (!isOpen()) {
+        m_complete = true;   // called before completion: no second open then
+        openDatabase();
+    }
+    return deferred.promise;
 }
 
 QJSValue QAsyncSqliteQmlConnection::helpers()
@@ -275,9 +373,8 @@ QJSValue QAsyncSqliteQmlConnection::errorObject(const QAsyncSqliteError &error)
         {error.message(), error.extendedCode(), error.errorName(), error.sql()});
 }
 
-QJSValue QAsyncSqliteQmlConnection::rejectionFor(const QFuture<void> &future) const
+QJSValue QAsyncSqliteQmlConnection::rejectionFor(const QFuture<void> &future)
 {
-    auto *self = const_cast<QAsyncSqliteQmlConnection *>(this);
     QJSEngine *engine = qjsEngine(this);
     if (!engine)
         return {};
@@ -286,20 +383,20 @@ QJSValue QAsyncSqliteQmlConnection::rejectionFor(const QFuture<void> &future) co
     try {
         QFuture<void>(future).waitForFinished();
         if (future.isCanceled()) {
-            rejection = self->errorObject(QAsyncSqliteOperationalError(SQLITE_ABORT, u"The request was canceled."_s));
+            rejection = errorObject(QAsyncSqliteOperationalError(SQLITE_ABORT, u"The request was canceled."_s));
         }
     } catch (const QAsyncSqliteError &e) {
-        rejection = self->errorObject(e);
+        rejection = errorObject(e);
     } catch (const std::exception &e) {
-        rejection = self->errorObject(QAsyncSqliteError(SQLITE_ERROR, QString::fromUtf8(e.what())));
+        rejection = errorObject(QAsyncSqliteError(SQLITE_ERROR, QString::fromUtf8(e.what())));
     }
     if (!rejection.isUndefined()) {
-        self->m_lastError = {{u"code"_s, rejection.property(u"code"_s).toInt()},
+        m_lastError = {{u"code"_s, rejection.property(u"code"_s).toInt()},
                              {u"name"_s, rejection.property(u"name"_s).toString()},
                              {u"message"_s, rejection.property(u"message"_s).toString()},
                              {u"sql"_s, rejection.property(u"sql"_s).toString()}};
-        Q_EMIT self->lastErrorChanged();
-        Q_EMIT self->error(rejection);
+        Q_EMIT lastErrorChanged();
+        Q_EMIT error(rejection);
     }
     return rejection;
 }
@@ -330,6 +427,27 @@ QJSValue QAsyncSqliteQmlConnection::promiseFor(const QFuture<T> &future, ToJs &&
 QJSValue QAsyncSqliteQmlConnection::promiseFor(const QFuture<void> &future)
 {
     return promiseFor(future, [](const QFuture<void> &) { return QJSValue(); });
+}
+
+QJSValue QAsyncSqliteQmlConnection::rowsToJs(const QString &sql, const QVariantList &rows)
+{
+    // Like QtQuick.LocalStorage, a row object keeps the last of several
+    // columns with the same name; unlike it, we say so. See doc/qml.md.
+    if (!rows.isEmpty() && !m_duplicateColumnsWarned.contains(sql)) {
+        const QStringList keys = rows.constFirst().value<QAsyncSqliteRow>().keys();
+        QStringList duplicates;
+        for (qsizetype i = 0; i < keys.size(); ++i) {
+            if (keys.indexOf(keys.at(i)) < i && !duplicates.contains(keys.at(i)))
+                duplicates.append(keys.at(i));
+        }
+        if (!duplicates.isEmpty()) {
+            m_duplicateColumnsWarned.insert(sql);
+            qCWarning(lcQml).noquote() << u"AsyncSqlite: more than one column is named %1 in \"%2\"; "
+                                          u"each row object keeps the last of them (rename them with AS)"_s
+                                              .arg(duplicates.join(u", "_s), sql);
+        }
+    }
+    return toJs(qjsEngine(this), rows);
 }
 
 QJSValue QAsyncSqliteQmlConnection::typeError(const QString &message)
@@ -403,10 +521,9 @@ QJSValue QAsyncSqliteQmlConnection::execute(const QJSValue &sql, const QJSValue 
     Parameters bound;
     if (const QString problem = convertStatement(u"execute"_s, sql, params, text, bound); !problem.isEmpty())
         return typeError(problem);
-    QJSEngine *engine = qjsEngine(this);
     const QFuture<QVariantList> future =
         std::visit([&](const auto &p) { return QAsyncSqliteConnection::execute(text, p); }, bound);
-    return promiseFor(future, [engine](const QFuture<QVariantList> &f) { return toJs(engine, f.result()); });
+    return promiseFor(future, [this, text](const QFuture<QVariantList> &f) { return rowsToJs(text, f.result()); });
 }
 
 QJSValue QAsyncSqliteQmlConnection::executeInsert(const QJSValue &sql, const QJSValue &params, const QJSValue &extra)
@@ -477,7 +594,6 @@ QJSValue QAsyncSqliteQmlConnection::transaction(const QJSValue &statements, cons
             return typeError(problem);
         batch.append({sql, params});
     }
-    QJSEngine *engine = qjsEngine(this);
     const QFuture<QVariantList> future = QAsyncSqliteConnection::transaction([batch](QAsyncSqliteTransaction &tx) {
         QVariantList results;
         for (const auto &statement : batch) {
@@ -486,7 +602,13 @@ QJSValue QAsyncSqliteQmlConnection::transaction(const QJSValue &statements, cons
         }
         return results;
     });
-    return promiseFor(future, [engine](const QFuture<QVariantList> &f) { return toJs(engine, f.result()); });
+    return promiseFor(future, [this, batch](const QFuture<QVariantList> &f) {
+        const QVariantList results = f.result();
+        QJSValue array = qjsEngine(this)->newArray(uint(results.size()));
+        for (qsizetype i = 0; i < results.size(); ++i)
+            array.setProperty(quint32(i), rowsToJs(batch.at(i).first, results.at(i).toList()));
+        return array;
+    });
 }
 
 QJSValue QAsyncSqliteQmlConnection::commit(const QJSValue &extra)
@@ -510,13 +632,95 @@ QJSValue QAsyncSqliteQmlConnection::close(const QJSValue &extra)
     return promiseFor(QAsyncSqliteConnection::close());
 }
 
-QJSValue QAsyncSqliteQmlConnection::backup(const QJSValue &path, const QJSValue &extra)
+namespace {
+
+// backup()'s onProgress: the worker reports each step into a QFutureInterface
+// of its own; a QFutureWatcher brings the steps to the engine's thread (at
+// most about 25 a second, as QFuture throttles progress, first and last
+// always) and calls onProgress(remaining, total) there.
+struct BackupProgress
+{
+    QFutureInterface<void> steps;
+    QJSValue onProgress;
+    int lastRemaining = -1;
+    int lastTotal = -1;
+
+    ~BackupProgress() { steps.reportFinished(); }   // ends the watcher too
+
+    void deliver(int remaining, int total)
+    {
+        if (remaining == lastRemaining && total == lastTotal)
+            return;
+        lastRemaining = remaining;
+        lastTotal = total;
+        const QJSValue result = onProgress.call({remaining, total});
+        if (result.isError())
+            qCWarning(lcQml).noquote() << "AsyncSqlite: backup()'s onProgress threw" << result.toString();
+    }
+    // The last step, if throttling held it back, before the promise resolves.
+    void deliverLast() { deliver(steps.progressMaximum() - steps.progressValue(), steps.progressMaximum()); }
+};
+
+} // namespace
+
+QJSValue QAsyncSqliteQmlConnection::backup(const QJSValue &path, const QJSValue &options, const QJSValue &extra)
 {
     if (tooManyArguments(u"backup"_s, extra))
         return {};
     if (!path.isString())
         return typeError(u"backup(): the path must be a string, not %1"_s.arg(typeName(path)));
-    return promiseFor(QAsyncSqliteConnection::backup(path.toString()));
+    QAsyncSqliteBackupOptions backupOptions;
+    QJSValue onProgress;
+    if (!options.isUndefined()) {
+        if (!options.isObject() || options.isArray() || options.isCallable())
+            return typeError(u"backup(): the options must be an object {pages, onProgress}, not %1"_s.arg(
+                typeName(options)));
+        QJSValueIterator it(options);
+        while (it.hasNext()) {
+            it.next();
+            const QJSValue value = it.value();
+            if (it.name() == u"pages"_s) {
+                if (!value.isNumber() || value.toNumber() != std::trunc(value.toNumber()))
+                    return typeError(u"backup(): pages must be a whole number, not %1"_s.arg(typeName(value)));
+                backupOptions.pages = value.toInt();
+            } else if (it.name() == u"onProgress"_s) {
+                if (!value.isCallable() && !value.isUndefined())
+                    return typeError(u"backup(): onProgress must be a function, not %1"_s.arg(typeName(value)));
+                onProgress = value;
+            } else {
+                return typeError(u"backup(): unknown option %1"_s.arg(it.name()));
+            }
+        }
+    }
+    if (!onProgress.isCallable())
+        return promiseFor(QAsyncSqliteConnection::backup(localPath(path.toString()), backupOptions));
+
+    auto progress = std::make_shared<BackupProgress>();
+    progress->onProgress = onProgress;
+    progress->steps.reportStarted();
+    backupOptions.progress = [steps = progress->steps, total = -1](int, int remaining, int pageCount) mutable {
+        if (pageCount != total) {   // also resets the value
+            total = pageCount;
+            steps.setProgressRange(0, total);
+        }
+        steps.setProgressValue(total - remaining);
+    };
+    auto *stepWatcher = new QFutureWatcher<void>(this);
+    connect(stepWatcher, &QFutureWatcherBase::progressValueChanged, this,
+            [stepWatcher, weak = std::weak_ptr(progress)](int value) {
+                // 0 is the state before the first step (a watcher gets it at once).
+                if (const auto p = weak.lock(); p && value > 0)
+                    p->deliver(stepWatcher->progressMaximum() - value, stepWatcher->progressMaximum());
+            });
+    connect(stepWatcher, &QFutureWatcherBase::finished, stepWatcher, &QObject::deleteLater);
+    stepWatcher->setFuture(progress->steps.future());
+    // `progress` lives as long as the promise's handler: until it settles,
+    // or until this element (the handler's watcher's parent) goes.
+    return promiseFor(QAsyncSqliteConnection::backup(localPath(path.toString()), backupOptions),
+                      [progress](const QFuture<void> &) {
+                          progress->deliverLast();
+                          return QJSValue();
+                      });
 }
 
 void QAsyncSqliteQmlConnection::interrupt(const QJSValue &extra)

@@ -10,6 +10,92 @@
 #include <QtQml/qqml.h>
 #include <QtQml/qqmlparserstatus.h>
 
+#include <QtCore/qset.h>
+
+/*!
+    \qmlvaluetype asyncSqliteOptions
+    \inqmlmodule QAsyncSqlite
+    \brief How AsyncSqlite opens its database (AsyncSqlite::options).
+
+    Set it member by member, with completion in tools:
+    \qml
+    AsyncSqlite {
+        options.busyTimeout: 2000
+        options.pragmas: ["journal_mode=WAL"]
+    }
+    \endqml
+    or as a JavaScript object, where keys left out keep their defaults:
+    \c{options: ({ busyTimeout: 2000, pragmas: ["journal_mode=WAL"] })}.
+*/
+class QAsyncSqliteQmlOptions
+{
+    Q_GADGET
+    QML_VALUE_TYPE(asyncSqliteOptions)
+#ifdef QML_STRUCTURED_VALUE
+    QML_STRUCTURED_VALUE   // Qt >= 6.5 builds it from a JS object by itself
+#endif
+    /*! Milliseconds a statement waits for another connection's lock (default 5000). */
+    Q_PROPERTY(int busyTimeout MEMBER busyTimeout)
+    /*! \c "deferred" (default), \c "immediate", \c "exclusive" or \c "autocommit". */
+    Q_PROPERTY(QString isolationLevel MEMBER isolationLevel)
+    /*! PRAGMAs run right after opening, e.g. \c "journal_mode=WAL". */
+    Q_PROPERTY(QStringList pragmas MEMBER pragmas)
+    /*! Open read-only. */
+    Q_PROPERTY(bool readOnly MEMBER readOnly)
+    /*! Create the file if it is missing (default true). */
+    Q_PROPERTY(bool create MEMBER create)
+    /*! Create the missing parent directories of the file (default false). */
+    Q_PROPERTY(bool createDirectories MEMBER createDirectories)
+    /*! \c database is an SQLite \c file: URI. */
+    Q_PROPERTY(bool uri MEMBER uri)
+    /*! Prepared statements kept (default 128). */
+    Q_PROPERTY(int cachedStatements MEMBER cachedStatements)
+
+public:
+    int busyTimeout = 5000;
+    QString isolationLevel = QStringLiteral("deferred");
+    QStringList pragmas;
+    bool readOnly = false;
+    bool create = true;
+    bool createDirectories = false;
+    bool uri = false;
+    int cachedStatements = 128;
+
+    friend bool operator==(const QAsyncSqliteQmlOptions &, const QAsyncSqliteQmlOptions &) = default;
+};
+
+/* The enumerations AsyncSqlite's properties take, for QML as
+   AsyncSqlite.Immediate …: copies of QAsyncSqlite's (checked below), because
+   QML would register all of that namespace's names unscoped too, where
+   OpenMode::ReadOnly and BlobMode::ReadOnly clash. */
+namespace QAsyncSqliteQmlEnums {
+Q_NAMESPACE
+enum class IsolationLevel { Deferred, Immediate, Exclusive, Autocommit };
+Q_ENUM_NS(IsolationLevel)
+enum class RowFactory { Tuple, Row, Map };
+Q_ENUM_NS(RowFactory)
+enum class TextFactory { String, Bytes };
+Q_ENUM_NS(TextFactory)
+} // namespace QAsyncSqliteQmlEnums
+
+static_assert(int(QAsyncSqliteQmlEnums::IsolationLevel::Deferred) == int(QAsyncSqlite::IsolationLevel::Deferred)
+              && int(QAsyncSqliteQmlEnums::IsolationLevel::Immediate) == int(QAsyncSqlite::IsolationLevel::Immediate)
+              && int(QAsyncSqliteQmlEnums::IsolationLevel::Exclusive) == int(QAsyncSqlite::IsolationLevel::Exclusive)
+              && int(QAsyncSqliteQmlEnums::IsolationLevel::Autocommit) == int(QAsyncSqlite::IsolationLevel::Autocommit)
+              && int(QAsyncSqliteQmlEnums::RowFactory::Tuple) == int(QAsyncSqlite::RowFactory::Tuple)
+              && int(QAsyncSqliteQmlEnums::RowFactory::Row) == int(QAsyncSqlite::RowFactory::Row)
+              && int(QAsyncSqliteQmlEnums::RowFactory::Map) == int(QAsyncSqlite::RowFactory::Map)
+              && int(QAsyncSqliteQmlEnums::TextFactory::String) == int(QAsyncSqlite::TextFactory::String)
+              && int(QAsyncSqliteQmlEnums::TextFactory::Bytes) == int(QAsyncSqlite::TextFactory::Bytes));
+
+// Describes QAsyncSqlite's enumerations to tools, as the types of
+// inherited properties (isolationLevel …); QML code uses the copies above.
+namespace QAsyncSqliteForeign {
+Q_NAMESPACE
+QML_FOREIGN_NAMESPACE(QAsyncSqlite)
+QML_ANONYMOUS
+} // namespace QAsyncSqliteForeign
+
 /*!
     \qmltype AsyncSqlite
     \inqmlmodule QAsyncSqlite
@@ -24,41 +110,46 @@
     AsyncSqlite {
         id: db
         database: "notes.db"
-        options: ({ pragmas: ["journal_mode=WAL"] })
+        options.pragmas: ["journal_mode=WAL"]
         onOpened: db.execute("SELECT count(*) AS n FROM notes").then(rows => console.log(rows[0].n))
     }
     \endqml
 
     Values: SQL NULL is \c null, INTEGER a number (a string beyond ±2^53, so
     no digit is lost), REAL a number, TEXT a string, BLOB an \c ArrayBuffer.
-    Parameters take the same types plus booleans and \c Date. Rejections are
-    \c Error objects with \c code (SQLite's extended result code), \c name
-    (e.g. \c "SQLITE_CONSTRAINT_UNIQUE"), \c message and \c sql. A call with
+    Parameters take the same types plus booleans and \c Date (bound as
+    ISO 8601 text with its UTC offset). Rejections are \c Error objects with
+    \c code (SQLite's extended result code), \c name (e.g.
+    \c "SQLITE_CONSTRAINT_UNIQUE"), \c message and \c sql. A call with
     arguments of the wrong type, or with too few or too many, throws a
     \c TypeError at once and queues nothing.
 
     It is a QAsyncSqliteConnection, so \c AsyncSqliteQueryModel takes it as
     its \c connection, and the connection's signals (\c opened, \c closed,
-    \c committed, \c rolledBack, \c tablesChanged(tables)) and properties
-    (\c inTransaction, \c totalChanges) are available.
+    \c committed, \c rolledBack, \c tablesChanged(tables)), properties
+    (\c inTransaction, \c isolationLevel …) and enumerations
+    (\c AsyncSqlite.Immediate …) are available. See doc/qml.md.
 */
 class QAsyncSqliteQmlConnection : public QAsyncSqliteConnection, public QQmlParserStatus
 {
     Q_OBJECT
     Q_INTERFACES(QQmlParserStatus)
     QML_NAMED_ELEMENT(AsyncSqlite)
-    /*! The database path (relative to the working directory), \c ":memory:",
-        or a \c file: URI with \c options.uri. */
+    QML_EXTENDED_NAMESPACE(QAsyncSqliteQmlEnums)
+    /*! The database: a path (relative to the working directory), a \c file:
+        URL (what \c StandardPaths.writableLocation() gives), \c ":memory:",
+        or an SQLite \c file: URI with \c options.uri. */
     Q_PROPERTY(QString database READ databaseName WRITE setDatabaseName NOTIFY databaseNameChanged)
-    /*! Open options: \c busyTimeout (ms), \c isolationLevel (\c "deferred",
-        \c "immediate", \c "exclusive", \c "autocommit"), \c pragmas (array of
-        strings), \c readOnly, \c create (default true), \c uri,
-        \c cachedStatements. Applied at the next open. */
-    Q_PROPERTY(QVariantMap options READ qmlOptions WRITE setQmlOptions NOTIFY qmlOptionsChanged)
+    /*! Open options, applied at the next open. */
+    Q_PROPERTY(QAsyncSqliteQmlOptions options READ qmlOptions WRITE setQmlOptions NOTIFY qmlOptionsChanged)
     /*! True between \c opened and \c closed. */
     Q_PROPERTY(bool ready READ isReady NOTIFY readyChanged)
-    /*! The last error as {code, name, message, sql}, or an empty object. */
-    Q_PROPERTY(QVariantMap lastError READ lastError NOTIFY lastErrorChanged)
+    /*! The last error as {code, name, message, sql}, or an empty object.
+        (A \c var, unlike QVariantMap, lets tools accept \c lastError.code.) */
+    Q_PROPERTY(QVariant lastError READ lastError NOTIFY lastErrorChanged)
+    /*! QAsyncSqliteConnection::totalChanges as a JS number: Qt 6.4's
+        tools do not know \c qint64. */
+    Q_PROPERTY(double totalChanges READ qmlTotalChanges NOTIFY qmlTotalChangesChanged)
 
 public:
     explicit QAsyncSqliteQmlConnection(QObject *parent = nullptr);
@@ -66,15 +157,20 @@ public:
 
     QString databaseName() const { return m_databaseName; }
     void setDatabaseName(const QString &name);
-    QVariantMap qmlOptions() const { return m_options; }
-    void setQmlOptions(const QVariantMap &options);
+    QAsyncSqliteQmlOptions qmlOptions() const { return m_options; }
+    void setQmlOptions(const QAsyncSqliteQmlOptions &options);
     bool isReady() const { return m_ready; }
-    QVariantMap lastError() const { return m_lastError; }
+    QVariant lastError() const { return m_lastError; }
+    double qmlTotalChanges() const { return double(totalChanges()); }
 
     // Every argument has a default so that a missing one reaches our own
     // checks (a TypeError) instead of the engine's overload error; the
     // trailing `extra` catches one argument too many (also a TypeError).
 
+    /*! Opens \c database with \c options unless it is open; resolves once
+        it is (at once if it already was), rejects if opening fails. Opens
+        the same file again after close(). */
+    Q_INVOKABLE QJSValue open(const QJSValue &extra = QJSValue());
     /*! Runs one statement; resolves to an array of row objects keyed by
         column name. \a params is an array (for \c ?) or an object (for
         \c :name). */
@@ -84,7 +180,7 @@ public:
     Q_INVOKABLE QJSValue executeInsert(const QJSValue &sql = QJSValue(), const QJSValue &params = QJSValue(),
                                         const QJSValue &extra = QJSValue());
     /*! Runs one DML statement per element of \a paramSets (an array of
-        arrays or objects); resolves to the number of rows changed. */
+        parameter arrays); resolves to the number of rows changed. */
     Q_INVOKABLE QJSValue executeMany(const QJSValue &sql = QJSValue(), const QJSValue &paramSets = QJSValue(),
                                       const QJSValue &extra = QJSValue());
     /*! Runs an SQL script; resolves to \c undefined. */
@@ -98,8 +194,11 @@ public:
     Q_INVOKABLE QJSValue rollback(const QJSValue &extra = QJSValue());
     /*! Closes after everything queued before it; resolves when closed. */
     Q_INVOKABLE QJSValue close(const QJSValue &extra = QJSValue());
-    /*! Copies the database to the file at \a path. */
-    Q_INVOKABLE QJSValue backup(const QJSValue &path = QJSValue(), const QJSValue &extra = QJSValue());
+    /*! Copies the database to the file at \a path. \a options may hold
+        \c pages (pages per step, default all) and \c onProgress, called
+        on the engine's thread as \c onProgress(remaining, total). */
+    Q_INVOKABLE QJSValue backup(const QJSValue &path = QJSValue(), const QJSValue &options = QJSValue(),
+                                const QJSValue &extra = QJSValue());
     /*! Stops the statement running now; its promise rejects with
         SQLITE_INTERRUPT. */
     Q_INVOKABLE void interrupt(const QJSValue &extra = QJSValue());
@@ -112,6 +211,9 @@ Q_SIGNALS:
     void qmlOptionsChanged();
     void readyChanged();
     void lastErrorChanged();
+    /*! totalChangesChanged() without its argument (moc wants a NOTIFY signal
+        of a base class to have none). */
+    void qmlTotalChangesChanged();
     /*! A request failed; \a err is the same Error object its promise rejects with. */
     void error(const QJSValue &err);
 
@@ -128,27 +230,47 @@ private:
     template <typename T, typename ToJs>
     QJSValue promiseFor(const QFuture<T> &future, ToJs &&toJs);
     QJSValue promiseFor(const QFuture<void> &future);
-    QJSValue rejectionFor(const QFuture<void> &future) const;
+    QJSValue rejectionFor(const QFuture<void> &future);
     QJSValue errorObject(const QAsyncSqliteError &error);
     QJSValue typeError(const QString &message);
     bool tooManyArguments(const QString &method, const QJSValue &extra);
+    QJSValue rowsToJs(const QString &sql, const QVariantList &rows);
+    void openDatabase();
     void reopen();
+    void settleOpenWaiters(const QJSValue &rejection);
     void setReady(bool ready);
 
     QString m_databaseName;
-    QVariantMap m_options;
+    QAsyncSqliteQmlOptions m_options;
     QVariantMap m_lastError;
     QJSValue m_helpers;   // JS functions evaluated once in our engine
+    QFuture<void> m_opening;   // the last open; finished once it succeeded or failed
+    quint64 m_openGeneration = 0;   // which open m_openWaiters wait for
+    QList<Deferred> m_openWaiters;   // open() promises waiting for m_opening
+    QSet<QString> m_duplicateColumnsWarned;   // SQL texts already warned about
     bool m_complete = false;
     bool m_ready = false;
 };
 
-// Registers the C++ model under its QML name.
-struct QAsyncSqliteQueryModelForeign
+/*!
+    \qmltype AsyncSqliteQueryModel
+    \inqmlmodule QAsyncSqlite
+    \brief QAsyncSqliteQueryModel in QML: a list model over one SELECT.
+
+    The C++ model as is, except that \c error is a \c var, so that tools
+    accept \c model.error.message (Qt 6.4's know no members of a QVariantMap).
+    See doc/qml.md.
+*/
+class QAsyncSqliteQmlQueryModel : public QAsyncSqliteQueryModel
 {
-    Q_GADGET
-    QML_FOREIGN(QAsyncSqliteQueryModel)
+    Q_OBJECT
     QML_NAMED_ELEMENT(AsyncSqliteQueryModel)
+    /*! \c {code, name, message} of the last failed load; \c {} after a successful one. */
+    Q_PROPERTY(QVariant error READ qmlError NOTIFY errorChanged)
+
+public:
+    using QAsyncSqliteQueryModel::QAsyncSqliteQueryModel;
+    QVariant qmlError() const { return error(); }
 };
 
 #endif // QASYNCSQLITEQMLCONNECTION_H

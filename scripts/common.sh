@@ -32,6 +32,7 @@ QASYNCSQLITE_PACKAGES=(
     qml6-module-qtquick-layouts
     qml6-module-qtquick-templates
     qml6-module-qtqml-models
+    qml6-module-qtqml             # QtQml's qmldir and qmltypes, for qmllint (tests/auto/qml)
     qcoro-qt6-dev
     xvfb
     libqt6sql6-sqlite

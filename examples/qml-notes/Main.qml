@@ -7,6 +7,8 @@
 // whenever the notes table changes. The clock in the status bar is driven by
 // a Timer on the GUI thread: if that thread ever blocked, it would stop.
 
+pragma ComponentBehavior: Bound
+
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -309,7 +311,7 @@ ApplicationWindow {
     }
 
     Shortcut {
-        sequence: StandardKey.Find
+        sequence: "Ctrl+F"   // Command+F on macOS
         onActivated: searchField.forceActiveFocus()
     }
 

@@ -148,7 +148,7 @@ int main(int argc, char *argv[])
         {u"generateOnStart"_s, generate},
         {u"screenshotMode"_s, screenshot},
     });
-    engine.load(QUrl(u"qrc:/qml-notes/Main.qml"_s));
+    engine.load(QUrl(u"qrc:/qt/qml/QmlNotes/Main.qml"_s));
     if (engine.rootObjects().isEmpty())
         return 1;
 

@@ -17,32 +17,53 @@ import QtQml
  * AsyncSqlite {
  *     id: db
  *     database: "notes.db"
- *     options: ({ pragmas: ["journal_mode=WAL"] })
+ *     options.pragmas: ["journal_mode=WAL"]
  *     onOpened: db.execute("SELECT count(*) AS n FROM notes").then(rows => console.log(rows[0].n))
  * }
  * \endcode
  *
  * Values: SQL NULL is `null`, INTEGER a number (a string beyond ±2^53, so no
  * digit is lost), REAL a number, TEXT a string, BLOB an `ArrayBuffer`.
- * Parameters take the same types plus booleans and `Date`. Rejections are
+ * Parameters take the same types plus booleans and `Date` (bound as ISO 8601
+ * text with its UTC offset). Several result columns with one name give the
+ * row the last one, as QtQuick.LocalStorage does, with a warning. Rejections are
  * `Error` objects with `code` (SQLite's extended result code), `name` (e.g.
  * `"SQLITE_CONSTRAINT_UNIQUE"`), `message` and `sql`. A call with arguments
  * of the wrong type, or with too few or too many, throws a `TypeError` at
  * once and queues nothing.
  *
+ * Enumerations: `AsyncSqlite.Deferred`, `Immediate`, `Exclusive`,
+ * `Autocommit` (isolationLevel), `Tuple`, `Row`, `Map` (rowFactory),
+ * `String`, `Bytes` (textFactory); also scoped, `AsyncSqlite.IsolationLevel.Immediate`.
+ *
  * In C++ it is a QAsyncSqliteConnection. See the QML guide (doc/qml.md).
  */
 QtObject {
-    /** The database path (relative to the working directory), `":memory:"`,
-        or a `file:` URI when `options.uri` is true. Setting it (re)opens. */
+    /** The database path (relative to the working directory), a `file:` URL
+        (what `StandardPaths.writableLocation()` gives), `":memory:"`, or an
+        SQLite `file:` URI when `options.uri` is true. Setting it closes the
+        old database and opens the new one; requests made meanwhile queue. */
     property string database
 
-    /** Open options, applied at the next open: `busyTimeout` (ms),
-        `isolationLevel` (`"deferred"` (default), `"immediate"`,
-        `"exclusive"`, `"autocommit"`), `pragmas` (array of strings such as
-        `"journal_mode=WAL"`), `readOnly`, `create` (default true), `uri`,
-        `cachedStatements` (default 128). */
+    /** Open options (a value type, `asyncSqliteOptions`), applied at the next
+        open: `busyTimeout` (ms, default 5000), `isolationLevel`
+        (`"deferred"` (default), `"immediate"`, `"exclusive"`,
+        `"autocommit"`), `pragmas` (array of strings such as
+        `"journal_mode=WAL"`), `readOnly`, `create` (default true),
+        `createDirectories` (create missing parent directories, default
+        false), `uri`, `cachedStatements` (default 128). Set members
+        (`options.busyTimeout: 2000`) or a JS object (`options: ({ … })`). */
     property var options
+
+    /** How a write opens a transaction: AsyncSqlite.Deferred, Immediate,
+        Exclusive or Autocommit; set by each open from `options.isolationLevel`. */
+    property int isolationLevel
+
+    /** The shape of rows (the element sets AsyncSqlite.Row: objects). */
+    property int rowFactory
+
+    /** How TEXT is returned: AsyncSqlite.String or AsyncSqlite.Bytes (`ArrayBuffer`). */
+    property int textFactory
 
     /** True between opened() and closed(). */
     readonly property bool ready
@@ -55,7 +76,7 @@ QtObject {
 
     /** Rows changed since the open (`sqlite3_total_changes()`), as of the last
         finished request. */
-    readonly property int totalChanges
+    readonly property real totalChanges
 
     /** The database was opened. */
     signal opened()
@@ -92,7 +113,7 @@ QtObject {
 
     /** Runs one DML statement (INSERT, UPDATE, DELETE, REPLACE) once per parameter set.
         @param type:string sql the statement
-        @param type:list paramSets an array of parameter arrays or objects
+        @param type:list paramSets an array of parameter arrays
         @return type:Promise resolves to the number of rows changed */
     function executeMany(sql, paramSets) {}
 
@@ -116,14 +137,24 @@ QtObject {
         @return type:Promise resolves to `undefined` */
     function rollback() {}
 
+    /** Opens `database` with `options` unless it is open (e.g. the same file
+        again after close()). Requests made after it queue behind the open.
+        @return type:Promise resolves to `undefined` once open (at once if it
+        already was); rejects if opening fails, or when `database` is empty */
+    function open() {}
+
     /** Closes the database after everything queued before it has run.
         @return type:Promise resolves to `undefined` once the handle is closed */
     function close() {}
 
     /** Copies the database to a file (created or replaced).
-        @param type:string path the target file
+        @param type:string path the target file (a path or a `file:` URL)
+        @param type:var options optional `{pages, onProgress}`: pages copied
+        per step (default all), and a function called on the engine's thread
+        as `onProgress(remaining, total)` (at most about 25 times a second,
+        always for the last step, before the promise resolves)
         @return type:Promise resolves to `undefined` once the copy is complete */
-    function backup(path) {}
+    function backup(path, options) {}
 
     /** Stops the statement running now: its promise rejects with
         `SQLITE_INTERRUPT`. Returns nothing; does nothing when no statement runs. */

@@ -1,7 +1,9 @@
 // Copyright (C) 2026 The QAsyncSqlite Authors
 // SPDX-License-Identifier: MIT
 #include <QtCore/qobject.h>
+#include <QtCore/qcoreapplication.h>
 #include <QtCore/qtemporarydir.h>
+#include <QtCore/qthread.h>
 #include <QtQml/qqmlcontext.h>
 #include <QtQml/qqmlengine.h>
 #include <QtQuickTest/quicktest.h>
@@ -17,6 +19,8 @@ public:
     // Deletes \a object now, unlike JS destroy() (deleteLater): no event is
     // processed between the call and the destruction.
     Q_INVOKABLE void deleteNow(QObject *object) { delete object; }
+    // Whether the caller runs on the application's (the engine's) thread.
+    Q_INVOKABLE bool onGuiThread() const { return QThread::currentThread() == qApp->thread(); }
 };
 
 // Makes the build tree's QML module importable and gives every test file a

@@ -146,13 +146,24 @@ TestCase {
         compare(row.ty, "integer")
     }
 
+    // A Date binds as ISO 8601 text with the UTC offset of local time: the
+    // exact instant, which SQLite's date functions read (as UTC). ctest runs
+    // this in +05:30 (tests/auto/qml/CMakeLists.txt), so the offset shows.
     function test_dateParameter() {
-        var date = new Date(2024, 0, 2, 3, 4, 5)   // local time
+        var date = new Date(2024, 0, 2, 3, 4, 5, 678)   // local time
+        var minutes = -date.getTimezoneOffset()
+        function two(n) { return (n < 10 ? "0" : "") + n }
+        var offset = (minutes < 0 ? "-" : "+") + two(Math.floor(Math.abs(minutes) / 60)) + ":" + two(Math.abs(minutes) % 60)
         var row = value(db.execute("SELECT ? AS d, typeof(?) AS t", [date, date]))[0]
         compare(row.t, "text")
-        compare(row.d, "2024-01-02 03:04:05")
-        // SQLite's date functions understand it.
-        compare(value(db.execute("SELECT date(?) AS day", [date]))[0].day, "2024-01-02")
+        compare(row.d, "2024-01-02T03:04:05.678" + offset)
+        var read = value(db.execute("SELECT CAST(strftime('%s', ?) AS INTEGER) AS s, datetime(?, 'localtime') AS local",
+                                    [date, date]))[0]
+        compare(read.s, Math.floor(date.getTime() / 1000))
+        compare(read.local, "2024-01-02 03:04:05")
+        // A UTC instant keeps its instant too.
+        var utc = new Date(Date.UTC(2024, 4, 1, 23, 30, 0))
+        compare(value(db.execute("SELECT datetime(?) AS d", [utc]))[0].d, "2024-05-01 23:30:00")
     }
 
     function test_namedParameters() {

@@ -1,0 +1,100 @@
+// Copyright (C) 2026 The QAsyncSqlite Authors
+// SPDX-License-Identifier: MIT
+
+// Uses every name doc/qml.md documents for AsyncSqlite and
+// AsyncSqliteQueryModel. qmllint must accept it without a single warning
+// (test qml_lint), and tst_everyname.qml runs it in a real engine, so a name
+// that tools know but the engine does not (or the reverse) fails a test.
+import QtQml
+import QAsyncSqlite
+
+QtObject {
+    id: root
+
+    property string directory: ""   // where the file databases go
+    property var seen: []
+    function note(name: string) { seen.push(name) }
+
+    property AsyncSqlite db: AsyncSqlite {
+        id: db
+        database: ":memory:"
+        options: ({ busyTimeout: 5000, isolationLevel: "deferred", pragmas: ["foreign_keys=ON"],
+                    readOnly: false, create: true, createDirectories: false, uri: false,
+                    cachedStatements: 64 })
+
+        onOpened: root.note("opened")
+        onClosed: root.note("closed")
+        onCommitted: root.note("committed")
+        onRolledBack: root.note("rolledBack")
+        onTablesChanged: tables => root.note("tablesChanged:" + tables[0])
+        onError: err => root.note("error:" + err.name + err.code + err.message + err.sql)
+        onDatabaseChanged: root.note("databaseChanged")
+        onOptionsChanged: root.note("optionsChanged")
+        onReadyChanged: root.note("readyChanged")
+        onLastErrorChanged: root.note("lastErrorChanged:" + db.lastError.name)
+        onInTransactionChanged: root.note("inTransactionChanged")
+        onTotalChangesChanged: root.note("totalChangesChanged")
+        onIsolationLevelChanged: root.note("isolationLevelChanged")
+    }
+
+    // The same options member by member.
+    property AsyncSqlite fileDb: AsyncSqlite {
+        database: root.directory === "" ? "" : "file://" + root.directory + "/new/dir/every.db"
+        options.busyTimeout: 2000
+        options.isolationLevel: "immediate"
+        options.pragmas: ["journal_mode=WAL"]
+        options.readOnly: false
+        options.create: true
+        options.createDirectories: true
+        options.uri: false
+        options.cachedStatements: 16
+    }
+
+    property AsyncSqliteQueryModel model: AsyncSqliteQueryModel {
+        connection: db
+        query: "SELECT n FROM t ORDER BY n"
+        parameters: []
+        chunkSize: 16
+        live: true
+        pollInterval: 0
+        onRefreshed: root.note("refreshed:" + count + ":" + columns[0])
+    }
+
+    readonly property bool modelState: model.loading || model.atEnd || model.count > 0
+                                       || model.error.message !== undefined || model.columns.length > 0
+    readonly property bool dbState: db.ready && !db.inTransaction && db.totalChanges >= 0
+                                    && db.lastError.code === undefined
+
+    readonly property var levels: [AsyncSqlite.Deferred, AsyncSqlite.Immediate, AsyncSqlite.Exclusive,
+                                   AsyncSqlite.Autocommit, AsyncSqlite.IsolationLevel.Immediate]
+    readonly property var factories: [AsyncSqlite.Tuple, AsyncSqlite.Row, AsyncSqlite.Map, AsyncSqlite.String,
+                                      AsyncSqlite.Bytes, db.rowFactory, db.textFactory]
+
+    // Runs every method once, in order; resolves when done.
+    function run() {
+        const progress = []
+        return db.open()
+            .then(() => db.execute("CREATE TABLE t(n INTEGER)"))
+            .then(() => db.execute("SELECT :n AS n", { n: 0 }))
+            .then(() => db.executeInsert("INSERT INTO t VALUES(?)", [1]))
+            .then(() => db.executeMany("INSERT INTO t VALUES(?)", [[2], [3]]))
+            .then(() => db.commit())
+            .then(() => db.executeScript("INSERT INTO t VALUES(4); INSERT INTO t VALUES(5);"))
+            .then(() => db.transaction([{ sql: "INSERT INTO t VALUES(?)", params: [6] }]))
+            .then(() => db.execute("INSERT INTO t VALUES(7)"))
+            .then(() => db.rollback())
+            .then(() => db.backup(root.directory + "/every-copy.db",
+                                  { pages: 1, onProgress: (remaining, total) => progress.push([remaining, total]) }))
+            .then(() => {
+                root.note("progress:" + progress[progress.length - 1])
+                db.isolationLevel = AsyncSqlite.Autocommit
+                db.interrupt()
+                model.refresh()
+                model.fetchMore(model.index(-1, -1))
+                return db.execute("SELECT n FROM t ORDER BY n")
+            })
+            .then(rows => { root.note("rows:" + rows.length + ":" + model.get(0).n); return db.close() })
+            .then(() => db.open())
+            .then(() => fileDb.open())
+    }
+}
