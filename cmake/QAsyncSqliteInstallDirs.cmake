@@ -37,7 +37,7 @@ if(help STREQUAL "Directory that receives the QAsyncSqlite QML module")
     unset(QASYNCSQLITE_QML_INSTALL_DIR CACHE)
 endif()
 set(QASYNCSQLITE_QML_INSTALL_DIR "" CACHE STRING
-    "QML import directory for the QAsyncSqlite module, relative to the install prefix (empty: automatic)")
+    "QML import directory for the QAsyncSqlite module, relative to the install prefix or absolute (empty: automatic)")
 if(NOT QASYNCSQLITE_QML_INSTALL_DIR)
     # A plain variable of the same name: the directory actually used, below.
     if(NOT QASYNCSQLITE_USE_QT_QML_DIR)

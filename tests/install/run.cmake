@@ -33,7 +33,7 @@
 #     without QAsyncSqlite's tests and examples.
 cmake_minimum_required(VERSION 3.21)
 
-foreach(var BUILD_DIR SOURCE_DIR WORK_DIR LIBDIR SOVERSION VERSION PKG_CONFIG QT_PREFIX QT_QML_DIR)
+foreach(var BUILD_DIR SOURCE_DIR WORK_DIR LIBDIR SOVERSION VERSION QT_PREFIX QT_QML_DIR)
     if(NOT ${var})
         message(FATAL_ERROR "run.cmake: ${var} is not set")
     endif()
@@ -74,17 +74,20 @@ endfunction()
 # expect_configure_failure(<name> <expected text> <source> <build> <args>...):
 # configuring must fail, with a message that contains <expected text>.
 function(expect_configure_failure name expected source build)
+    file(REMOVE_RECURSE ${build})
     string(REPLACE ";" " " shown "${ARGN}")
     message(STATUS "[${name}] configure ${source} ${shown} (must fail naming ${expected})")
     execute_process(COMMAND ${CMAKE_COMMAND} -S ${source} -B ${build} ${common_args} ${ARGN}
                     RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-    string(FIND "${err}" "${expected}" pos)
+    # CMake wraps long messages: compare with the line breaks taken out.
+    string(REGEX REPLACE "[ \n]+" " " flat "${err}")
+    string(FIND "${flat}" "${expected}" pos)
     if(rc EQUAL 0 OR pos EQUAL -1)
         message("${out}\n${err}")
         message(FATAL_ERROR "[${name}] configuring did not fail with a message naming ${expected} (${rc})")
     endif()
-    string(REGEX MATCH "[^\n]*${expected}[^\n]*" line "${err}")
-    message(STATUS "[${name}] failed as it should: ${line}")
+    string(REGEX MATCH "[^.]*${expected}[^.]*" sentence "${flat}")
+    message(STATUS "[${name}] failed as it should:${sentence}.")
 endfunction()
 
 file(REMOVE_RECURSE ${WORK_DIR})
@@ -236,19 +239,15 @@ if(CORO)
     expect_configure_failure(component-coro "component Coro needs QCoro6" ${SOURCE_DIR}/tests/install/consumer ${probe}
         -DCMAKE_PREFIX_PATH=${prefix} -DCONSUMER_COMPONENTS=Coro -DCMAKE_DISABLE_FIND_PACKAGE_QCoro6=ON)
 endif()
-file(REMOVE_RECURSE ${probe})
 expect_configure_failure(component-test "component Test needs Qt6::Test" ${SOURCE_DIR}/tests/install/consumer ${probe}
     -DCMAKE_PREFIX_PATH=${prefix} -DCONSUMER_COMPONENTS=Test -DCMAKE_DISABLE_FIND_PACKAGE_Qt6Test=ON)
 # An sqlite3.h that says 3.31.1 stands for an SQLite without sqlite3_total_changes64().
 set(old_sqlite ${WORK_DIR}/old-sqlite)
 file(WRITE ${old_sqlite}/sqlite3.h "#define SQLITE_VERSION \"3.31.1\"\n")
-file(REMOVE_RECURSE ${probe})
 expect_configure_failure(sqlite-package "needs SQLite 3.37" ${SOURCE_DIR}/tests/install/consumer ${probe}
     -DCMAKE_PREFIX_PATH=${prefix} -DSQLite3_INCLUDE_DIR=${old_sqlite})
-file(REMOVE_RECURSE ${probe})
 expect_configure_failure(sqlite-project "needs SQLite 3.37" ${SOURCE_DIR} ${probe}
     -DSQLite3_INCLUDE_DIR=${old_sqlite} -DQASYNCSQLITE_BUILD_TESTS=OFF -DQASYNCSQLITE_BUILD_EXAMPLES=OFF)
-file(REMOVE_RECURSE ${probe})
 
 # 3. An example, copied as a user would: a project of its own.
 configure_project(quickstart-configure ${SOURCE_DIR}/examples/quickstart ${WORK_DIR}/quickstart
@@ -257,6 +256,9 @@ build_project(quickstart-build ${WORK_DIR}/quickstart)
 run_step(quickstart-run ${WORK_DIR}/quickstart/quickstart)
 
 # 4. pkg-config, for builds without CMake. Qt needs -fPIC, as for any Qt program.
+if(NOT PKG_CONFIG)
+    message(FATAL_ERROR "[pkg-config] pkg-config not found (Debian: pkg-config)")
+endif()
 set(ENV{PKG_CONFIG_PATH} ${libdir}/pkgconfig)
 execute_process(COMMAND ${PKG_CONFIG} --cflags --libs qasyncsqlite
                 RESULT_VARIABLE rc OUTPUT_VARIABLE flags OUTPUT_STRIP_TRAILING_WHITESPACE)
