@@ -50,13 +50,13 @@ if(NOT QASYNCSQLITE_QML_INSTALL_DIR)
 endif()
 message(STATUS "QAsyncSqlite: QML module installs into ${QASYNCSQLITE_QML_INSTALL_DIR}/QAsyncSqlite")
 
-# Installed binaries outside the prefix's library directory (a QML plugin,
-# an example) still find the libraries installed next to them, and the
-# installed libraries find a Qt outside the system directories.
+# Installed libraries also find a Qt outside the system directories (its
+# library directory joins their RPATH).
 set(CMAKE_INSTALL_RPATH_USE_LINK_PATH ON)
 
 # qasyncsqlite_set_install_rpath(<destination> <target>...): the targets,
-# installed into <destination>, find the libraries in CMAKE_INSTALL_LIBDIR.
+# installed into <destination>, find QAsyncSqlite's libraries in
+# CMAKE_INSTALL_LIBDIR through an RPATH relative to $ORIGIN.
 function(qasyncsqlite_set_install_rpath destination)
     if(IS_ABSOLUTE "${destination}" OR IS_ABSOLUTE "${CMAKE_INSTALL_LIBDIR}")
         # Outside the prefix (asked for explicitly): only the configured prefix is known.
