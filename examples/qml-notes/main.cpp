@@ -70,15 +70,16 @@ bool runsFromBuildTree()
     return !buildDir.isEmpty() && (appDir == buildDir || appDir.startsWith(buildDir + u'/'));
 }
 
-// Makes `import QAsyncSqlite` resolve: in the build tree to <build>/qml, once
-// installed to the module's install directory (normally Qt's own QML
-// directory, which the engine searches anyway). QML_IMPORT_PATH still works.
+// Makes `import QAsyncSqlite` resolve: from the build directory to the module
+// it was built with, once installed to the module's install directory (a
+// relative one counts from this program's directory). QML_IMPORT_PATH still works.
 void addImportPaths(QQmlApplicationEngine &engine)
 {
     const QString dir = runsFromBuildTree() ? QString::fromUtf8(QML_NOTES_BUILD_IMPORT_DIR)
                                             : QString::fromUtf8(QML_NOTES_INSTALL_IMPORT_DIR);
-    if (QDir(dir).exists())
-        engine.addImportPath(dir);
+    const QString path = QDir(QCoreApplication::applicationDirPath()).filePath(dir);
+    if (QDir(path).exists())
+        engine.addImportPath(path);
 }
 
 } // namespace
