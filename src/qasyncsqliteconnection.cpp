@@ -122,7 +122,7 @@ QFuture<void> QAsyncSqliteConnection::close()
     Q_D(QAsyncSqliteConnection);
     if (auto worker = d->currentWorker())
         return worker->requestClose();
-    return QtFuture::makeReadyFuture();
+    return readyVoidFuture();
 }
 
 bool QAsyncSqliteConnection::isOpen() const
