@@ -108,7 +108,7 @@ QFuture<void> QAsyncSqliteBlob::close()
     Q_D(QAsyncSqliteBlob);
     // Idempotent, as Python's Blob.close().
     if (d->closed.exchange(true))
-        return QtFuture::makeReadyFuture();
+        return readyVoidFuture();
     auto job = std::make_unique<CallableJob<void>>(
         [state = d->state](QAsyncSqliteWorker &w) { w.blobClose(*state); });
     QFuture<void> future = job->future();

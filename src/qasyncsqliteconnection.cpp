@@ -122,7 +122,7 @@ QFuture<void> QAsyncSqliteConnection::close()
     Q_D(QAsyncSqliteConnection);
     if (auto worker = d->currentWorker())
         return worker->requestClose();
-    return QtFuture::makeReadyFuture();
+    return readyVoidFuture();
 }
 
 bool QAsyncSqliteConnection::isOpen() const
@@ -358,7 +358,7 @@ QFuture<QByteArray> QAsyncSqliteConnection::serialize(const QString &schema)
                 throw QAsyncSqliteOperationalError(SQLITE_ERROR, QStringLiteral("unknown database %1").arg(schema));
             }
             if (size == 0)
-                return QByteArray("", 0);   // a database with no pages yet
+                return QByteArray("", 0);   // no pages, not even the first (doc/backup-dump-blobs.md)
             w.throwError(SQLITE_NOMEM);
         }
         QByteArray bytes(reinterpret_cast<const char *>(data), qsizetype(size));

@@ -166,7 +166,7 @@ QFuture<void> QAsyncSqliteCursor::close()
 {
     Q_D(QAsyncSqliteCursor);
     if (d->closed.exchange(true))
-        return QtFuture::makeReadyFuture();
+        return readyVoidFuture();
     auto job = std::make_unique<CallableJob<void>>([state = d->state](QAsyncSqliteWorker &w) {
         w.cursorClose(*state);
     });

@@ -35,6 +35,17 @@ namespace QAsyncSqlite::Detail {
 
 using Params = std::variant<QVariantList, QVariantMap>;
 
+// A finished QFuture<void>. Qt 6.6 added makeReadyVoidFuture() and later
+// versions deprecate makeReadyFuture(), the only spelling Qt 6.4 has.
+inline QFuture<void> readyVoidFuture()
+{
+#if QT_VERSION >= QT_VERSION_CHECK(6, 6, 0)
+    return QtFuture::makeReadyVoidFuture();
+#else
+    return QtFuture::makeReadyFuture();
+#endif
+}
+
 // A job whose function reports into its future itself: several results
 // (iterDump) or a future that outlives the job (cursor streams).
 template <typename R>

@@ -328,8 +328,9 @@ public:
                                          QAsyncSqlite::BlobMode mode = QAsyncSqlite::BlobMode::ReadOnly,
                                          const QString &schema = QStringLiteral("main"));
 
-    /*! The database \a schema as the bytes of a database file; empty for a
-        database that has no pages yet. */
+    /*! The database \a schema as the bytes of a database file. A database
+        that has no pages yet gives no bytes before SQLite 3.45.2 and its
+        first page from 3.45.2 on. */
     QFuture<QByteArray> serialize(const QString &schema = QStringLiteral("main"));
     /*! Replaces \a schema with the database in \a data. Fails with
         QAsyncSqliteOperationalError (SQLITE_BUSY) while a cursor or blob is

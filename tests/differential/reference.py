@@ -591,7 +591,7 @@ def run(request):
     ex = Executor(request["path"], program["options"])
     try:
         steps = [ex.step(s) for s in program["steps"]]
-        return {"steps": steps, "final": ex.final()}
+        return {"python": list(sys.version_info[:3]), "steps": steps, "final": ex.final()}
     finally:
         ex.close_all()   # also after a fatal: leave no lock on the file
 

@@ -124,8 +124,8 @@ void tst_TestLib::waitForFinishedFinishesLater()
 
 void tst_TestLib::waitForFinishedAlreadyFinished()
 {
-    QVERIFY(QAsyncSqliteTest::waitForFinished(QtFuture::makeReadyFuture(1), 0ms));
     QObject keeper;
+    QVERIFY(QAsyncSqliteTest::waitForFinished(makeFuture(Outcome::Ready, &keeper), 0ms));
     QVERIFY(QAsyncSqliteTest::waitForFinished(makeFuture(Outcome::Canceled, &keeper), 0ms));
 }
 
@@ -159,7 +159,10 @@ void tst_TestLib::awaitSuccess()
 
 void tst_TestLib::awaitSuccessVoid()
 {
-    QCOMPARE(QAsyncSqliteTest::awaitSuccess(QtFuture::makeReadyFuture()), QString());
+    QFutureInterface<void> ready;
+    ready.reportStarted();
+    ready.reportFinished();
+    QCOMPARE(QAsyncSqliteTest::awaitSuccess(ready.future()), QString());
     QFutureInterface<void> fi;
     fi.reportStarted();
     QVERIFY(QAsyncSqliteTest::awaitSuccess(fi.future(), 50ms).contains(u"did not finish"_s));

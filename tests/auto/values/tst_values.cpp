@@ -12,6 +12,7 @@
 #include <QtCore/qpoint.h>
 #include <QtCore/qscopeguard.h>
 #include <QtCore/qsize.h>
+#include <QtCore/qtimezone.h>
 #include <QtCore/qurl.h>
 #include <QtSql/qsqldatabase.h>
 #include <QtSql/qsqlquery.h>
@@ -41,6 +42,18 @@ QByteArray storedHex(const QVariant &expected)
     if (expected.metaType() == QMetaType::fromType<QByteArray>())
         return expected.toByteArray().toHex().toUpper();
     return {};
+}
+
+// 2024-01-02 03:04:05 at \a offsetSeconds ahead of UTC: time spec Qt::UTC for
+// 0, Qt::OffsetFromUTC otherwise. Qt 6.5 added offsets as QTimeZone, and
+// later versions deprecate the Qt::TimeSpec constructor, Qt 6.4's only way.
+QDateTime fixedOffsetDateTime(int offsetSeconds)
+{
+#if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
+    return QDateTime(QDate(2024, 1, 2), QTime(3, 4, 5), QTimeZone::fromSecondsAheadOfUtc(offsetSeconds));
+#else
+    return QDateTime(QDate(2024, 1, 2), QTime(3, 4, 5), Qt::OffsetFromUTC, offsetSeconds);
+#endif
 }
 
 } // namespace
@@ -135,14 +148,12 @@ void tst_Values::bindRoundTrip_data()
                                      << QVariant(u"2024-01-02 03:04:05"_s);
     QTest::newRow("QDateTime ms") << QVariant(QDateTime(QDate(2024, 1, 2), QTime(3, 4, 5, 123))) << u"text"_s
                                   << QVariant(u"2024-01-02 03:04:05.123000"_s);
-    QTest::newRow("QDateTime UTC") << QVariant(QDateTime(QDate(2024, 1, 2), QTime(3, 4, 5), Qt::UTC)) << u"text"_s
+    QTest::newRow("QDateTime UTC") << QVariant(fixedOffsetDateTime(0)) << u"text"_s
                                    << QVariant(u"2024-01-02 03:04:05+00:00"_s);
-    QTest::newRow("QDateTime +05:30")
-        << QVariant(QDateTime(QDate(2024, 1, 2), QTime(3, 4, 5), Qt::OffsetFromUTC, 19800)) << u"text"_s
-        << QVariant(u"2024-01-02 03:04:05+05:30"_s);
-    QTest::newRow("QDateTime -08:00")
-        << QVariant(QDateTime(QDate(2024, 1, 2), QTime(3, 4, 5), Qt::OffsetFromUTC, -28800)) << u"text"_s
-        << QVariant(u"2024-01-02 03:04:05-08:00"_s);
+    QTest::newRow("QDateTime +05:30") << QVariant(fixedOffsetDateTime(19800)) << u"text"_s
+                                      << QVariant(u"2024-01-02 03:04:05+05:30"_s);
+    QTest::newRow("QDateTime -08:00") << QVariant(fixedOffsetDateTime(-28800)) << u"text"_s
+                                      << QVariant(u"2024-01-02 03:04:05-08:00"_s);
 }
 
 void tst_Values::bindRoundTrip()
@@ -648,7 +659,7 @@ void tst_Values::builtinConverters_data()
     QTest::newRow("timestamp ISO T") << u"timestamp"_s << u"2024-01-02T03:04:05.500"_s
                                      << QVariant(QDateTime(QDate(2024, 1, 2), QTime(3, 4, 5, 500)));
     QTest::newRow("timestamp UTC") << u"timestamp"_s << u"2024-01-02 03:04:05+00:00"_s
-                                   << QVariant(QDateTime(QDate(2024, 1, 2), QTime(3, 4, 5), Qt::UTC));
+                                   << QVariant(fixedOffsetDateTime(0));
     QTest::newRow("datetime") << u"datetime"_s << u"2024-01-02 03:04:05"_s
                               << QVariant(QDateTime(QDate(2024, 1, 2), QTime(3, 4, 5)));
 }
