@@ -90,10 +90,12 @@ static_assert(int(QAsyncSqliteQmlEnums::IsolationLevel::Deferred) == int(QAsyncS
 
 // Describes QAsyncSqlite's enumerations to tools, as the types of
 // inherited properties (isolationLevel …); QML code uses the copies above.
+// The class info QML_ANONYMOUS stands for: from Qt 6.5 on the macro also
+// declares friends, which a namespace cannot.
 namespace QAsyncSqliteForeign {
 Q_NAMESPACE
 QML_FOREIGN_NAMESPACE(QAsyncSqlite)
-QML_ANONYMOUS
+Q_CLASSINFO("QML.Element", "anonymous")
 } // namespace QAsyncSqliteForeign
 
 /*!
