@@ -283,12 +283,15 @@ void tst_Races::closeConcurrentlyFromTwoThreads()
 void tst_Races::closeFromCallerContinuation()
 {
     // then(this, …) on the caller's thread closes while a thousand requests
-    // are still queued behind the one it continues.
+    // are still queued behind the one it continues. synchronous=OFF: the
+    // close waits for the thousand autocommit INSERTs, and an fsync each took
+    // longer than that wait on a busy disk.
     QAsyncSqliteTest::TemporaryDatabase tmp;
     FaultTest::Baseline baseline;
     {
         QAsyncSqliteConnection db;
-        QASYNCSQLITE_AWAIT(db.open(tmp.path(), {.isolationLevel = QAsyncSqlite::IsolationLevel::Autocommit}));
+        QASYNCSQLITE_AWAIT(db.open(tmp.path(), {.isolationLevel = QAsyncSqlite::IsolationLevel::Autocommit,
+                                                .pragmas = {u"synchronous=OFF"_s}}));
         QASYNCSQLITE_AWAIT(db.execute(u"CREATE TABLE t(i)"_s));
         QFuture<void> closeFuture;
         // Hold the worker: were SELECT 1 finished before then() attaches,
