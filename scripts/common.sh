@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # the package lists are used by the scripts that source it
 # Helpers shared by the scripts in scripts/ (and bench/run). Source it; do not run it.
 #
 # Environment knobs:
