@@ -156,43 +156,32 @@ QAsyncSqliteOptions toOptions(const QAsyncSqliteQmlOptions &qml)
     return options;
 }
 
-// `options: ({ busyTimeout: 5000 })`: the engine hands the JS object over
-// as a QVariantMap and converts it with this (Qt 6.4 has no structured
-// value types).
-// Reads the documented keys of \a map into \a options; returns what it had
-// to leave out (unknown keys, values of the wrong type).
-QStringList optionsFromMap(const QVariantMap &map, QAsyncSqliteQmlOptions &options)
+// Reads the documented keys of a JS object into options, warning about the
+// keys it does not know and the values of the wrong type, which it leaves out.
+QAsyncSqliteQmlOptions optionsFromMap(const QVariantMap &map)
 {
-    QStringList problems;
+    QAsyncSqliteQmlOptions options;
     const QMetaObject &meta = QAsyncSqliteQmlOptions::staticMetaObject;
     for (auto it = map.cbegin(); it != map.cend(); ++it) {
         const int index = meta.indexOfProperty(it.key().toUtf8().constData());
         if (index < 0) {
-            problems.append(u"unknown option %1"_s.arg(it.key()));
+            qCWarning(lcQml).noquote() << "AsyncSqlite: unknown option" << it.key();
             continue;
         }
         const QMetaProperty property = meta.property(index);
         QVariant value = *it;
         if (!value.convert(property.metaType()) || !property.writeOnGadget(&options, value))
-            problems.append(u"option %1 cannot be %2"_s.arg(it.key(), it->toString()));
+            qCWarning(lcQml).noquote() << "AsyncSqlite: option" << it.key() << "cannot be" << it->toString();
     }
-    return problems;
-}
-
-QAsyncSqliteQmlOptions optionsFromMapWarning(const QVariantMap &map)
-{
-    QAsyncSqliteQmlOptions options;
-    for (const QString &problem : optionsFromMap(map, options))
-        qCWarning(lcQml).noquote() << "AsyncSqlite:" << problem;
     return options;
 }
 
-// `options: ({ busyTimeout: 5000 })`: the engine converts the JS object
-// with these (Qt 6.4 has no structured value types).
+// Qt 6.4 has no constructible value types: the engine converts a JS object
+// assigned to `options` with these.
 [[maybe_unused]] const bool optionsConvertersRegistered =
-    QMetaType::registerConverter<QVariantMap, QAsyncSqliteQmlOptions>(optionsFromMapWarning)
+    QMetaType::registerConverter<QVariantMap, QAsyncSqliteQmlOptions>(optionsFromMap)
     && QMetaType::registerConverter<QJSValue, QAsyncSqliteQmlOptions>(
-        [](const QJSValue &object) { return optionsFromMapWarning(object.toVariant().toMap()); });
+        [](const QJSValue &object) { return QAsyncSqliteQmlOptions(object); });
 
 QFuture<void> failedFuture(const QAsyncSqliteError &error)
 {
@@ -216,6 +205,11 @@ QAsyncSqliteProgrammingError noDatabaseError()
 }
 
 } // namespace
+
+QAsyncSqliteQmlOptions::QAsyncSqliteQmlOptions(const QJSValue &object)
+    : QAsyncSqliteQmlOptions(optionsFromMap(object.toVariant().toMap()))
+{
+}
 
 QAsyncSqliteQmlConnection::QAsyncSqliteQmlConnection(QObject *parent) : QAsyncSqliteConnection(parent)
 {

@@ -32,7 +32,11 @@ class QAsyncSqliteQmlOptions
     Q_GADGET
     QML_VALUE_TYPE(asyncSqliteOptions)
 #ifdef QML_STRUCTURED_VALUE
-    QML_STRUCTURED_VALUE   // Qt >= 6.5 builds it from a JS object by itself
+    // Qt >= 6.5: tools know the members of an object literal, and the engine
+    // builds the value with the JS-object constructor below, which warns
+    // about unknown keys (its structured construction drops them silently).
+    QML_STRUCTURED_VALUE
+    QML_CONSTRUCTIBLE_VALUE
 #endif
     /*! Milliseconds a statement waits for another connection's lock (default 5000). */
     Q_PROPERTY(int busyTimeout MEMBER busyTimeout)
@@ -52,6 +56,11 @@ class QAsyncSqliteQmlOptions
     Q_PROPERTY(int cachedStatements MEMBER cachedStatements)
 
 public:
+    QAsyncSqliteQmlOptions() = default;
+    /*! From a JS object such as \c{{ busyTimeout: 2000 }}; warns about keys it
+        does not know and values of the wrong type, and leaves those out. */
+    Q_INVOKABLE QAsyncSqliteQmlOptions(const QJSValue &object);
+
     int busyTimeout = 5000;
     QString isolationLevel = QStringLiteral("deferred");
     QStringList pragmas;

@@ -136,7 +136,8 @@ TestCase {
 
     function test_optionsObjectWarnsOnUnknownKeys() {
         ignoreWarning(/unknown option busyTimeot/)
-        var conn = connection({ options: { busyTimeot: 1, cachedStatements: 5 } })
+        ignoreWarning(/option busyTimeout cannot be soon/)
+        var conn = connection({ options: { busyTimeot: 1, busyTimeout: "soon", cachedStatements: 5 } })
         compare(conn.options.cachedStatements, 5)
         compare(conn.options.busyTimeout, 5000)
     }
