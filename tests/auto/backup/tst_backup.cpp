@@ -4,6 +4,8 @@
 #include <QAsyncSqlite/QAsyncSqliteCursor>
 #include <QAsyncSqlite/QAsyncSqliteTest>
 
+#include "watchedprogress.h"
+
 #include <QtCore/qsemaphore.h>
 #include <QtTest/QtTest>
 
@@ -265,24 +267,16 @@ void tst_Backup::progressThroughFuture()
     options.pages = pages;
     const QFuture<void> backup = toPath ? source.backup(tmp.filePath(u"copy.sqlite"_s), options)
                                         : source.backup(&target, options);
-    QFutureWatcher<void> watcher;
-    QSignalSpy ranges(&watcher, &QFutureWatcherBase::progressRangeChanged);
-    QSignalSpy values(&watcher, &QFutureWatcherBase::progressValueChanged);
-    QSignalSpy finished(&watcher, &QFutureWatcherBase::finished);
-    watcher.setFuture(backup);
-    gate->release();
+    const WatchedProgress progress = watchProgress(backup, *gate);
     QASYNCSQLITE_AWAIT(backup);
-    // Progress arrives as queued events, all before finished().
-    QTRY_COMPARE(finished.size(), 1);
+    QVERIFY(progress.finished);
 
     QCOMPARE(backup.progressMinimum(), 0);
     QCOMPARE(backup.progressMaximum(), total);
     QCOMPARE(backup.progressValue(), total);
-    QVERIFY(ranges.size() > 0);
-    QCOMPARE(ranges.at(ranges.size() - 1), (QVariantList{0, total}));
-    QList<int> seen;
-    for (qsizetype i = 0; i < values.size(); ++i)
-        seen.append(values.at(i).at(0).toInt());
+    QCOMPARE(progress.minimum, 0);
+    QCOMPARE(progress.maximum, total);
+    const QList<int> &seen = progress.values;
     // From 0 (when the watcher connected) through the first step, which is
     // always delivered, to the maximum, which is too; Qt may drop values in
     // between (at most 25 a second reach watchers).
@@ -290,8 +284,7 @@ void tst_Backup::progressThroughFuture()
     QCOMPARE(seen.first(), 0);
     QCOMPARE(seen.at(1), pages > 0 ? pages : total);
     QCOMPARE(seen.last(), total);
-    QVERIFY2(std::adjacent_find(seen.cbegin(), seen.cend(), std::greater_equal<int>()) == seen.cend(),
-             qPrintable(QDebug::toString(seen)));   // strictly increasing
+    QVERIFY2(progress.strictlyIncreasing(), qPrintable(QDebug::toString(seen)));
     // Each value is the pages of whole steps copied so far.
     for (const int value : std::as_const(seen))
         QVERIFY2(value == total || value % (pages > 0 ? pages : total) == 0, qPrintable(QDebug::toString(seen)));

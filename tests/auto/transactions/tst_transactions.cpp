@@ -9,6 +9,8 @@
 #include <QAsyncSqlite/QAsyncSqliteConnection>
 #include <QAsyncSqlite/QAsyncSqliteTest>
 
+#include "watchedprogress.h"
+
 #include <QtCore/qmutex.h>
 #include <QtCore/qpoint.h>
 #include <QtCore/qscopeguard.h>
@@ -514,30 +516,22 @@ void tst_Transactions::transactionReportsProgress()
         tx.setProgressValue(2);   // not above the last value: ignored
         return 4;
     });
-    QFutureWatcher<int> watcher;
-    QSignalSpy ranges(&watcher, &QFutureWatcherBase::progressRangeChanged);
-    QSignalSpy values(&watcher, &QFutureWatcherBase::progressValueChanged);
-    QSignalSpy finished(&watcher, &QFutureWatcherBase::finished);
-    watcher.setFuture(future);
-    gate->release();
+    const WatchedProgress progress = watchProgress(future, *gate);
     QASYNCSQLITE_AWAIT(future);
-    QTRY_COMPARE(finished.size(), 1);   // progress events come before it
+    QVERIFY(progress.finished);
 
     QCOMPARE(future.progressMaximum(), 4);
     QCOMPARE(future.progressValue(), 4);
-    QVERIFY(ranges.size() > 0);
-    QCOMPARE(ranges.at(ranges.size() - 1), (QVariantList{0, 4}));
-    QList<int> seen;
-    for (qsizetype i = 0; i < values.size(); ++i)
-        seen.append(values.at(i).at(0).toInt());
+    QCOMPARE(progress.minimum, 0);
+    QCOMPARE(progress.maximum, 4);
+    const QList<int> &seen = progress.values;
     // 0 when the watcher connected, then the first value and the maximum,
     // which Qt always delivers; 2 and 3 may be dropped (25 a second at most).
     QVERIFY2(seen.size() >= 3, qPrintable(QDebug::toString(seen)));
     QCOMPARE(seen.first(), 0);
     QCOMPARE(seen.at(1), 1);
     QCOMPARE(seen.last(), 4);
-    QVERIFY2(std::adjacent_find(seen.cbegin(), seen.cend(), std::greater_equal<int>()) == seen.cend(),
-             qPrintable(QDebug::toString(seen)));   // strictly increasing
+    QVERIFY2(progress.strictlyIncreasing(), qPrintable(QDebug::toString(seen)));
 }
 
 void tst_Transactions::transactionRollsBackOnThrow_data()
