@@ -54,15 +54,15 @@ namespace {
 struct Config
 {
     QString db;
-    qint64 rows = 1'000'000;    // rows of t
-    int w1 = 50'000;            // sequential point SELECTs
-    int w2 = 100'000;           // pipelined point SELECTs
-    int w3 = 1'000'000;         // bulk-inserted rows
-    double w5Seconds = 10;      // per W5 phase
+    qint64 rows = 1'000'000; // rows of t
+    int w1 = 50'000; // sequential point SELECTs
+    int w2 = 100'000; // pipelined point SELECTs
+    int w3 = 1'000'000; // bulk-inserted rows
+    double w5Seconds = 10; // per W5 phase
     qint64 w7Rows = 10'000'000; // streamed by W7
-    int w8 = 20'000;            // small write transactions
+    int w8 = 20'000; // small write transactions
     int runs = 5;
-    int w6Repeat = 6;           // W6a: the aggregate scans t this many times
+    int w6Repeat = 6; // W6a: the aggregate scans t this many times
     bool smoke = false;
 };
 
@@ -180,19 +180,18 @@ struct Touch
 // continuation twice when it is attached while the worker finishes the
 // future (setContinuation runs it and stores it, runContinuation runs it
 // again), which crashes; watchers have no such race.
-template <typename T, typename Fn>
+template<typename T, typename Fn>
 void whenFinished(const QFuture<T> &future, QObject *context, Fn &&fn)
 {
     auto *watcher = new QFutureWatcher<T>(context);
-    QObject::connect(watcher, &QFutureWatcherBase::finished, context,
-                     [watcher, fn = std::forward<Fn>(fn)]() mutable {
-                         watcher->deleteLater();
-                         fn(watcher->future());
-                     });
+    QObject::connect(watcher, &QFutureWatcherBase::finished, context, [watcher, fn = std::forward<Fn>(fn)]() mutable {
+        watcher->deleteLater();
+        fn(watcher->future());
+    });
     watcher->setFuture(future);
 }
 
-template <typename T>
+template<typename T>
 T awaitFuture(QFuture<T> future)
 {
     if (!future.isFinished()) {
@@ -206,7 +205,7 @@ T awaitFuture(QFuture<T> future)
         if (!done)
             loop.exec();
     }
-    future.waitForFinished();   // rethrows the request's error
+    future.waitForFinished(); // rethrows the request's error
     if constexpr (!std::is_void_v<T>) {
         if (future.resultCount() == 0)
             throw std::runtime_error("the request was canceled");
@@ -235,7 +234,8 @@ public:
     explicit Raw(const QString &path)
     {
         if (sqlite3_open_v2(path.toUtf8().constData(), &m_db,
-                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK)
+                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr)
+            != SQLITE_OK)
             throw std::runtime_error("cannot open " + path.toStdString());
         sqlite3_busy_timeout(m_db, 5000);
         for (const char *pragma : Pragmas)
@@ -400,7 +400,7 @@ void w1(const Config &c)
             Touch touch;
             int k = 0;
             bool done = false;
-            const int total = c.w1 + std::min(c.w1 / 10, 1000);   // the first ones warm up
+            const int total = c.w1 + std::min(c.w1 / 10, 1000); // the first ones warm up
             Clock::time_point t0;
             std::function<void()> next = [&] {
                 t0 = Clock::now();
@@ -416,7 +416,9 @@ void w1(const Config &c)
                 });
             };
             next();
-            spinUntil([&] { return done; });
+            spinUntil([&] {
+                return done;
+            });
             p50.push_back(percentile(latencies, 50));
             p99.push_back(percentile(latencies, 99));
 
@@ -430,20 +432,28 @@ void w1(const Config &c)
             done = false;
             std::function<void()> hop = [&] {
                 t0 = Clock::now();
-                QMetaObject::invokeMethod(&remote, [&] {
-                    QMetaObject::invokeMethod(&context, [&] {
-                        const double us = microsSince(t0);
-                        if (k >= total - c.w1)
-                            latencies.push_back(us);
-                        if (++k < total)
-                            hop();
-                        else
-                            done = true;
-                    }, Qt::QueuedConnection);
-                }, Qt::QueuedConnection);
+                QMetaObject::invokeMethod(
+                        &remote,
+                        [&] {
+                            QMetaObject::invokeMethod(
+                                    &context,
+                                    [&] {
+                                        const double us = microsSince(t0);
+                                        if (k >= total - c.w1)
+                                            latencies.push_back(us);
+                                        if (++k < total)
+                                            hop();
+                                        else
+                                            done = true;
+                                    },
+                                    Qt::QueuedConnection);
+                        },
+                        Qt::QueuedConnection);
             };
             hop();
-            spinUntil([&] { return done; });
+            spinUntil([&] {
+                return done;
+            });
             thread.quit();
             thread.wait();
             hop50.push_back(percentile(latencies, 50));
@@ -549,7 +559,7 @@ void w2(const Config &c)
                 sqlite3_bind_int64(stmt, 1, pointId(k, c.rows));
                 while (sqlite3_step(stmt) == SQLITE_ROW)
                     sink += sqlite3_column_int64(stmt, 0) + qint64(sqlite3_column_double(stmt, 1))
-                        + sqlite3_column_bytes(stmt, 2);
+                            + sqlite3_column_bytes(stmt, 2);
                 sqlite3_reset(stmt);
             }
             qps.push_back(c.w2 / secondsSince(t0));
@@ -591,7 +601,9 @@ void w3(const Config &c)
         std::vector<double> many, single;
         qint64 signalsW3b = 0;
         bool countSignals = false;
-        QObject::connect(&db, &QAsyncSqliteConnection::totalChangesChanged, &db, [&] { signalsW3b += countSignals; });
+        QObject::connect(&db, &QAsyncSqliteConnection::totalChangesChanged, &db, [&] {
+            signalsW3b += countSignals;
+        });
         QList<QVariantList> paramSets;
         paramSets.reserve(c.w3);
         for (qint64 i = 0; i < c.w3; ++i)
@@ -615,14 +627,15 @@ void w3(const Config &c)
             awaitFuture(db.commit());
             single.push_back(c.w3 / secondsSince(t0));
             countSignals = false;
-            const qint64 count = awaitFuture(db.execute(u"SELECT count(*) FROM w3"_s)).at(0).toList().at(0).toLongLong();
+            const qint64 count =
+                    awaitFuture(db.execute(u"SELECT count(*) FROM w3"_s)).at(0).toList().at(0).toLongLong();
             if (count != c.w3)
                 throw std::runtime_error("W3: wrong row count");
         }
         report(u"W3a"_s, u"qasyncsqlite"_s, u"rows/s"_s, many, u"executeMany + commit(); params prebuilt"_s);
         report(u"W3b"_s, u"qasyncsqlite"_s, u"rows/s"_s, single,
                u"un-awaited execute() per row, params built per call; %1 totalChangesChanged signals posted per row"_s
-                   .arg(double(signalsW3b) / (double(c.w3) * c.runs), 0, 'f', 2));
+                       .arg(double(signalsW3b) / (double(c.w3) * c.runs), 0, 'f', 2));
         recreate(db, u"w3"_s);
     });
     guarded(u"W3"_s, u"raw"_s, [&] {
@@ -701,7 +714,8 @@ void w3(const Config &c)
 // W4: full scan delivered as rows
 
 // Streams ScanSql through a cursor; returns rows/s. \a perChunk runs on every chunk.
-double streamScan(QAsyncSqliteConnection &db, qint64 expected, const std::function<void(const QVariantList &)> &perChunk)
+double streamScan(QAsyncSqliteConnection &db, qint64 expected,
+                  const std::function<void(const QVariantList &)> &perChunk)
 {
     QAsyncSqliteCursor *cursor = db.cursor(ScanSql);
     Touch touch;
@@ -711,10 +725,14 @@ double streamScan(QAsyncSqliteConnection &db, qint64 expected, const std::functi
         if (perChunk)
             perChunk(rows);
     });
-    QObject::connect(cursor, &QAsyncSqliteCursor::finished, cursor, [&] { finished = true; });
+    QObject::connect(cursor, &QAsyncSqliteCursor::finished, cursor, [&] {
+        finished = true;
+    });
     const auto t0 = Clock::now();
     QFuture<void> stream = cursor->stream();
-    spinUntil([&] { return finished || (stream.isFinished() && stream.isCanceled()); });
+    spinUntil([&] {
+        return finished || (stream.isFinished() && stream.isCanceled());
+    });
     const double s = secondsSince(t0);
     awaitFuture(stream);
     delete cursor;
@@ -795,7 +813,8 @@ void w4(const Config &c)
                 std::fputs("", stderr);
         }
         report(u"W4a"_s, u"raw"_s, u"rows/s"_s, native, u"sqlite3_step loop, native values"_s);
-        report(u"W4b"_s, u"raw"_s, u"rows/s"_s, variant, u"raw-with-QVariant: step → QVariantList rows, 64-row chunks"_s);
+        report(u"W4b"_s, u"raw"_s, u"rows/s"_s, variant,
+               u"raw-with-QVariant: step → QVariantList rows, 64-row chunks"_s);
     });
     guarded(u"W4"_s, u"qtsql"_s, [&] {
         QtSql qtsql(c.db);
@@ -901,7 +920,9 @@ W5Result w5Async(const Config &c)
                 writeRates->push_back(double(written - w0) / s);
         }
         stop = true;
-        spinUntil([&] { return inFlight == 0; });
+        spinUntil([&] {
+            return inFlight == 0;
+        });
     };
     phase(1, false, &result.oneReader, nullptr);
     phase(2, false, &result.twoReaders, nullptr);
@@ -999,7 +1020,9 @@ void w5(const Config &c)
     guarded(u"W5"_s, u"qasyncsqlite"_s, [&] {
         emitResult(u"qasyncsqlite"_s, w5Async(c), u"2 batches of 256 in flight per reader"_s);
     });
-    guarded(u"W5"_s, u"raw"_s, [&] { emitResult(u"raw"_s, w5Raw(c), u"one thread per connection"_s); });
+    guarded(u"W5"_s, u"raw"_s, [&] {
+        emitResult(u"raw"_s, w5Raw(c), u"one thread per connection"_s);
+    });
 }
 
 // ---------------------------------------------------------------------------
@@ -1045,8 +1068,8 @@ void settle(int ms)
 QString aggregateSql(const Config &c)
 {
     return u"SELECT count(*), sum(x.a * y.k), avg(x.b), max(length(x.c)) FROM t AS x, "
-           "(WITH RECURSIVE r(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM r WHERE k < %1) SELECT k FROM r) AS y"_s
-        .arg(c.w6Repeat);
+           "(WITH RECURSIVE r(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM r WHERE k < %1) SELECT k FROM r) AS y"_s.arg(
+                   c.w6Repeat);
 }
 
 void w6(const Config &c)
@@ -1098,8 +1121,7 @@ void w6(const Config &c)
         std::vector<double> duration;
         for (int run = 0; run < c.runs; ++run) {
             const auto t0 = Clock::now();
-            while (sqlite3_step(stmt) == SQLITE_ROW) {
-            }
+            while (sqlite3_step(stmt) == SQLITE_ROW) { }
             sqlite3_reset(stmt);
             duration.push_back(secondsSince(t0));
         }
@@ -1174,8 +1196,7 @@ std::atomic<qint64> g_lastTickNs{0};
 void busyWait(double micros)
 {
     const auto until = Clock::now() + std::chrono::duration<double, std::micro>(micros);
-    while (Clock::now() < until) {
-    }
+    while (Clock::now() < until) { }
 }
 
 void w7(const Config &c)
@@ -1188,8 +1209,8 @@ void w7(const Config &c)
             g_lastTickNs.store(nowNs(), std::memory_order_relaxed);
             return args.value(0);
         }));
-        const QString series = u"WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM r WHERE x < %1) "_s
-                                   .arg(c.w7Rows);
+        const QString series =
+                u"WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM r WHERE x < %1) "_s.arg(c.w7Rows);
         // Memory: the consumer busy-waits per chunk, so it is slower than the
         // producer and read-ahead must park the worker.
         {
@@ -1205,13 +1226,17 @@ void w7(const Config &c)
                 if (++chunks % 256 == 0)
                     maxRss = std::max(maxRss, procStatusKb("VmRSS"));
             });
-            QObject::connect(cursor, &QAsyncSqliteCursor::finished, cursor, [&] { finished = true; });
+            QObject::connect(cursor, &QAsyncSqliteCursor::finished, cursor, [&] {
+                finished = true;
+            });
             settle(50);
             const qint64 baseline = procStatusKb("VmRSS");
             resetPeakRss();
             const auto t0 = Clock::now();
             QFuture<void> stream = cursor->stream();
-            spinUntil([&] { return finished || (stream.isFinished() && stream.isCanceled()); });
+            spinUntil([&] {
+                return finished || (stream.isFinished() && stream.isCanceled());
+            });
             const double s = secondsSince(t0);
             awaitFuture(stream);
             const qint64 peak = procStatusKb("VmHWM");
@@ -1220,10 +1245,10 @@ void w7(const Config &c)
                 throw std::runtime_error("W7: wrong row count");
             report(u"W7.rss"_s, u"qasyncsqlite"_s, u"MB"_s, {double(peak - baseline) / 1024.0},
                    u"VmHWM - VmRSS before; sampled VmRSS max growth %1 MB; %2 rows in %3 s, consumer spins %4 µs/chunk"_s
-                       .arg(double(maxRss - baseline) / 1024.0, 0, 'f', 1)
-                       .arg(c.w7Rows)
-                       .arg(s, 0, 'f', 1)
-                       .arg(spinPerChunk));
+                           .arg(double(maxRss - baseline) / 1024.0, 0, 'f', 1)
+                           .arg(c.w7Rows)
+                           .arg(s, 0, 'f', 1)
+                           .arg(spinPerChunk));
         }
         // Cancel: a fast consumer (the worker is stepping), cancel after a
         // few chunks; tick() stamps every row the worker steps.
@@ -1241,8 +1266,10 @@ void w7(const Config &c)
                 }
             });
             stream = cursor->stream();
-            spinUntil([&] { return stream.isFinished(); });
-            settle(100);   // stepping has stopped long before: nothing may tick now
+            spinUntil([&] {
+                return stream.isFinished();
+            });
+            settle(100); // stepping has stopped long before: nothing may tick now
             const qint64 lastNs = g_lastTickNs.load();
             latencyMs.push_back(std::max<qint64>(0, lastNs - cancelNs) / 1e6);
             rowsAfter.push_back(double(g_ticks.load() - ticksAtCancel));
@@ -1270,9 +1297,15 @@ void w8(const Config &c)
         QObject context;
         qint64 posted = 0;
         for (auto signal : {&QAsyncSqliteConnection::committed})
-            QObject::connect(&db, signal, &context, [&] { ++posted; });
-        QObject::connect(&db, &QAsyncSqliteConnection::totalChangesChanged, &context, [&] { ++posted; });
-        QObject::connect(&db, &QAsyncSqliteConnection::tablesChanged, &context, [&] { ++posted; });
+            QObject::connect(&db, signal, &context, [&] {
+                ++posted;
+            });
+        QObject::connect(&db, &QAsyncSqliteConnection::totalChangesChanged, &context, [&] {
+            ++posted;
+        });
+        QObject::connect(&db, &QAsyncSqliteConnection::tablesChanged, &context, [&] {
+            ++posted;
+        });
         for (int run = 0; run < c.runs; ++run) {
             recreate(db, u"w8"_s);
             int k = 0;
@@ -1288,7 +1321,9 @@ void w8(const Config &c)
                 });
             };
             next();
-            spinUntil([&] { return done; });
+            spinUntil([&] {
+                return done;
+            });
             sequential.push_back(c.w8 / secondsSince(t0));
 
             recreate(db, u"w8"_s);
@@ -1354,7 +1389,7 @@ void w8(const Config &c)
 bool runWorkload(const QString &name, const Config &c)
 {
     static const std::pair<const char *, void (*)(const Config &)> workloads[] = {
-        {"W1", w1}, {"W2", w2}, {"W3", w3}, {"W4", w4}, {"W5", w5}, {"W6", w6}, {"W7", w7}, {"W8", w8}};
+            {"W1", w1}, {"W2", w2}, {"W3", w3}, {"W4", w4}, {"W5", w5}, {"W6", w6}, {"W7", w7}, {"W8", w8}};
     for (const auto &[id, fn] : workloads) {
         if (name == QLatin1String(id)) {
             fn(c);
@@ -1422,8 +1457,8 @@ int main(int argc, char **argv)
         }
         if (command == u"version") {
             const QString versions = u"QAsyncSqlite %1, Qt %2, SQLite %3"_s.arg(
-                QLatin1String(QASYNCSQLITE_BENCH_VERSION), QLatin1String(qVersion()),
-                QLatin1String(sqlite3_libversion()));
+                    QLatin1String(QASYNCSQLITE_BENCH_VERSION), QLatin1String(qVersion()),
+                    QLatin1String(sqlite3_libversion()));
             for (const QString &peer : {u"qasyncsqlite"_s, u"raw"_s, u"qtsql"_s})
                 output(QJsonObject{{u"key"_s, u"*"_s}, {u"peer"_s, peer}, {u"version"_s, versions}});
             return 0;

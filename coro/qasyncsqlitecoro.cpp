@@ -41,12 +41,12 @@ class OwnedCursor
 {
     Q_DISABLE_COPY_MOVE(OwnedCursor)
 public:
-    explicit OwnedCursor(QAsyncSqliteCursor *cursor) : m_cursor(cursor) {}
+    explicit OwnedCursor(QAsyncSqliteCursor *cursor) : m_cursor(cursor) { }
     ~OwnedCursor()
     {
         if (m_cursor) {
-            m_cursor->close();         // queued; its outcome is of no interest
-            m_cursor->deleteLater();   // in the cursor's thread (the connection's)
+            m_cursor->close(); // queued; its outcome is of no interest
+            m_cursor->deleteLater(); // in the cursor's thread (the connection's)
         }
     }
     QAsyncSqliteCursor *get() const { return m_cursor; }
@@ -70,7 +70,7 @@ QCoro::AsyncGenerator<QVariant> QAsyncSqlite::rows(QAsyncSqliteCursor *cursor, i
         if (!last) {
             if (!guard)
                 throwCursorGone();
-            next = cursor->fetchMany(size);   // read-ahead while the consumer works
+            next = cursor->fetchMany(size); // read-ahead while the consumer works
         }
         for (QVariant &row : chunk)
             co_yield row;
@@ -97,18 +97,24 @@ QCoro::AsyncGenerator<QVariant> rowsOfStatement(QAsyncSqliteConnection *connecti
 
 } // namespace
 
-QCoro::AsyncGenerator<QVariant> QAsyncSqlite::rows(QAsyncSqliteConnection *connection, QString sql,
-                                                   QVariantList params, int chunkSize)
+QCoro::AsyncGenerator<QVariant> QAsyncSqlite::rows(QAsyncSqliteConnection *connection, QString sql, QVariantList params,
+                                                   int chunkSize)
 {
-    return rowsOfStatement(connection, [sql = std::move(sql), params = std::move(params)](QAsyncSqliteCursor *cursor) {
-        return cursor->execute(sql, params);
-    }, chunkSize);
+    return rowsOfStatement(
+            connection,
+            [sql = std::move(sql), params = std::move(params)](QAsyncSqliteCursor *cursor) {
+                return cursor->execute(sql, params);
+            },
+            chunkSize);
 }
 
 QCoro::AsyncGenerator<QVariant> QAsyncSqlite::Detail::rowsNamed(QAsyncSqliteConnection *connection, QString sql,
-                                                               QVariantMap params, int chunkSize)
+                                                                QVariantMap params, int chunkSize)
 {
-    return rowsOfStatement(connection, [sql = std::move(sql), params = std::move(params)](QAsyncSqliteCursor *cursor) {
-        return cursor->execute(sql, params);
-    }, chunkSize);
+    return rowsOfStatement(
+            connection,
+            [sql = std::move(sql), params = std::move(params)](QAsyncSqliteCursor *cursor) {
+                return cursor->execute(sql, params);
+            },
+            chunkSize);
 }

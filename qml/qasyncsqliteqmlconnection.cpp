@@ -76,7 +76,7 @@ QJSValue toJs(QJSEngine *engine, const QVariant &value)
             const auto row = value.value<QAsyncSqliteRow>();
             return rowToJs(engine, row.keys(), row.toList());
         }
-        return engine->toScriptValue(value);   // QByteArray -> ArrayBuffer, dates -> Date
+        return engine->toScriptValue(value); // QByteArray -> ArrayBuffer, dates -> Date
     }
 }
 
@@ -103,7 +103,7 @@ bool fromJs(const QJSValue &value, QVariant &out)
     } else {
         const QVariant variant = value.toVariant();
         if (variant.metaType().id() != QMetaType::QByteArray)
-            return false;   // ArrayBuffer is the only object SQLite stores
+            return false; // ArrayBuffer is the only object SQLite stores
         out = variant;
     }
     return true;
@@ -179,9 +179,10 @@ QAsyncSqliteQmlOptions optionsFromMap(const QVariantMap &map)
 // Qt 6.4 has no constructible value types: the engine converts a JS object
 // assigned to `options` with these.
 [[maybe_unused]] const bool optionsConvertersRegistered =
-    QMetaType::registerConverter<QVariantMap, QAsyncSqliteQmlOptions>(optionsFromMap)
-    && QMetaType::registerConverter<QJSValue, QAsyncSqliteQmlOptions>(
-        [](const QJSValue &object) { return QAsyncSqliteQmlOptions(object); });
+        QMetaType::registerConverter<QVariantMap, QAsyncSqliteQmlOptions>(optionsFromMap)
+        && QMetaType::registerConverter<QJSValue, QAsyncSqliteQmlOptions>([](const QJSValue &object) {
+               return QAsyncSqliteQmlOptions(object);
+           });
 
 QFuture<void> failedFuture(const QAsyncSqliteError &error)
 {
@@ -216,8 +217,12 @@ QAsyncSqliteQmlConnection::QAsyncSqliteQmlConnection(QObject *parent) : QAsyncSq
     // Rows keep their column order on their way to JS objects.
     setRowFactory(RowFactory::Row);
     // A successor's opened() always comes after its predecessor's closed().
-    connect(this, &QAsyncSqliteConnection::opened, this, [this] { setReady(true); });
-    connect(this, &QAsyncSqliteConnection::closed, this, [this] { setReady(false); });
+    connect(this, &QAsyncSqliteConnection::opened, this, [this] {
+        setReady(true);
+    });
+    connect(this, &QAsyncSqliteConnection::closed, this, [this] {
+        setReady(false);
+    });
     connect(this, &QAsyncSqliteConnection::openChanged, this, [this] {
         if (!isOpen())
             setReady(false);
@@ -248,7 +253,7 @@ void QAsyncSqliteQmlConnection::setQmlOptions(const QAsyncSqliteQmlOptions &opti
 void QAsyncSqliteQmlConnection::componentComplete()
 {
     m_complete = true;
-    if (!isOpen() && !m_databaseName.isEmpty())   // open() may have come first
+    if (!isOpen() && !m_databaseName.isEmpty()) // open() may have come first
         openDatabase();
 }
 
@@ -280,13 +285,13 @@ void QAsyncSqliteQmlConnection::openDatabase()
     const quint64 generation = ++m_openGeneration;
     // With options.uri a file: name is an SQLite URI, which SQLite reads.
     const QString path = m_options.uri ? m_databaseName : localPath(m_databaseName);
-    const bool needsDirectory = m_options.createDirectories && !m_options.uri && !path.isEmpty()
-        && path != u":memory:"_s;
+    const bool needsDirectory =
+            m_options.createDirectories && !m_options.uri && !path.isEmpty() && path != u":memory:"_s;
     if (path.isEmpty()) {
         m_opening = failedFuture(noDatabaseError());
     } else if (needsDirectory && !QDir().mkpath(QFileInfo(path).absolutePath())) {
         m_opening = failedFuture(QAsyncSqliteOperationalError(
-            SQLITE_CANTOPEN, u"Cannot create the directory %1"_s.arg(QFileInfo(path).absolutePath())));
+                SQLITE_CANTOPEN, u"Cannot create the directory %1"_s.arg(QFileInfo(path).absolutePath())));
     } else {
         m_opening = QAsyncSqliteConnection::open(path, toOptions(m_options));
     }
@@ -327,7 +332,7 @@ QJSValue QAsyncSqliteQmlConnection::open(const QJSValue &extra)
     }
     m_openWaiters.append(deferred);
     if (!isOpen()) {
-        m_complete = true;   // called before completion: no second open then
+        m_complete = true; // called before completion: no second open then
         openDatabase();
     }
     return deferred.promise;
@@ -341,14 +346,15 @@ QJSValue QAsyncSqliteQmlConnection::helpers()
         // executor's resolve/reject to settle it later. Error objects are
         // built in JS too; V4 (6.4) ignores a plain assignment to an Error's
         // `name`, hence defineProperty.
-        m_helpers = engine->evaluate(u"({"
-            " deferred: function () { var d = {}; d.promise = new Promise(function (resolve, reject)"
-            "   { d.resolve = resolve; d.reject = reject; }); return d; },"
-            " error: function (message, code, name, sql) { var e = new Error(message);"
-            "   e.code = code; e.sql = sql;"
-            "   Object.defineProperty(e, 'name', { value: name, writable: true, configurable: true });"
-            "   return e; }"
-            "})"_s);
+        m_helpers = engine->evaluate(
+                u"({"
+                " deferred: function () { var d = {}; d.promise = new Promise(function (resolve, reject)"
+                "   { d.resolve = resolve; d.reject = reject; }); return d; },"
+                " error: function (message, code, name, sql) { var e = new Error(message);"
+                "   e.code = code; e.sql = sql;"
+                "   Object.defineProperty(e, 'name', { value: name, writable: true, configurable: true });"
+                "   return e; }"
+                "})"_s);
     }
     return m_helpers;
 }
@@ -363,8 +369,7 @@ QAsyncSqliteQmlConnection::Deferred QAsyncSqliteQmlConnection::makeDeferred()
 
 QJSValue QAsyncSqliteQmlConnection::errorObject(const QAsyncSqliteError &error)
 {
-    return helpers().property(u"error"_s).call(
-        {error.message(), error.extendedCode(), error.errorName(), error.sql()});
+    return helpers().property(u"error"_s).call({error.message(), error.extendedCode(), error.errorName(), error.sql()});
 }
 
 QJSValue QAsyncSqliteQmlConnection::rejectionFor(const QFuture<void> &future)
@@ -386,16 +391,16 @@ QJSValue QAsyncSqliteQmlConnection::rejectionFor(const QFuture<void> &future)
     }
     if (!rejection.isUndefined()) {
         m_lastError = {{u"code"_s, rejection.property(u"code"_s).toInt()},
-                             {u"name"_s, rejection.property(u"name"_s).toString()},
-                             {u"message"_s, rejection.property(u"message"_s).toString()},
-                             {u"sql"_s, rejection.property(u"sql"_s).toString()}};
+                       {u"name"_s, rejection.property(u"name"_s).toString()},
+                       {u"message"_s, rejection.property(u"message"_s).toString()},
+                       {u"sql"_s, rejection.property(u"sql"_s).toString()}};
         Q_EMIT lastErrorChanged();
         Q_EMIT error(rejection);
     }
     return rejection;
 }
 
-template <typename T, typename ToJs>
+template<typename T, typename ToJs>
 QJSValue QAsyncSqliteQmlConnection::promiseFor(const QFuture<T> &future, ToJs &&toJs)
 {
     Deferred deferred = makeDeferred();
@@ -420,7 +425,9 @@ QJSValue QAsyncSqliteQmlConnection::promiseFor(const QFuture<T> &future, ToJs &&
 
 QJSValue QAsyncSqliteQmlConnection::promiseFor(const QFuture<void> &future)
 {
-    return promiseFor(future, [](const QFuture<void> &) { return QJSValue(); });
+    return promiseFor(future, [](const QFuture<void> &) {
+        return QJSValue();
+    });
 }
 
 QJSValue QAsyncSqliteQmlConnection::rowsToJs(const QString &sql, const QVariantList &rows)
@@ -437,8 +444,8 @@ QJSValue QAsyncSqliteQmlConnection::rowsToJs(const QString &sql, const QVariantL
         if (!duplicates.isEmpty()) {
             m_duplicateColumnsWarned.insert(sql);
             qCWarning(lcQml).noquote() << u"AsyncSqlite: more than one column is named %1 in \"%2\"; "
-                                          u"each row object keeps the last of them (rename them with AS)"_s
-                                              .arg(duplicates.join(u", "_s), sql);
+                                          u"each row object keeps the last of them (rename them with AS)"_s.arg(
+                                                  duplicates.join(u", "_s), sql);
         }
     }
     return toJs(qjsEngine(this), rows);
@@ -467,8 +474,8 @@ using Parameters = std::variant<QVariantList, QVariantMap>;
 
 // Converts (sql, params) or reports why not; \a params may be undefined,
 // an array (positional) or a plain object (named).
-static QString convertStatement(const QString &method, const QJSValue &sql, const QJSValue &params,
-                                QString &outSql, Parameters &outParams)
+static QString convertStatement(const QString &method, const QJSValue &sql, const QJSValue &params, QString &outSql,
+                                Parameters &outParams)
 {
     if (!sql.isString())
         return u"%1(): the SQL must be a string, not %2"_s.arg(method, typeName(sql));
@@ -484,7 +491,7 @@ static QString convertStatement(const QString &method, const QJSValue &sql, cons
             QVariant value;
             if (!fromJs(params.property(quint32(i)), value)) {
                 return u"%1(): parameter %2 has an unsupported type (%3)"_s.arg(method).arg(i + 1).arg(
-                    typeName(params.property(quint32(i))));
+                        typeName(params.property(quint32(i))));
             }
             list.append(value);
         }
@@ -515,9 +522,14 @@ QJSValue QAsyncSqliteQmlConnection::execute(const QJSValue &sql, const QJSValue 
     Parameters bound;
     if (const QString problem = convertStatement(u"execute"_s, sql, params, text, bound); !problem.isEmpty())
         return typeError(problem);
-    const QFuture<QVariantList> future =
-        std::visit([&](const auto &p) { return QAsyncSqliteConnection::execute(text, p); }, bound);
-    return promiseFor(future, [this, text](const QFuture<QVariantList> &f) { return rowsToJs(text, f.result()); });
+    const QFuture<QVariantList> future = std::visit(
+            [&](const auto &p) {
+                return QAsyncSqliteConnection::execute(text, p);
+            },
+            bound);
+    return promiseFor(future, [this, text](const QFuture<QVariantList> &f) {
+        return rowsToJs(text, f.result());
+    });
 }
 
 QJSValue QAsyncSqliteQmlConnection::executeInsert(const QJSValue &sql, const QJSValue &params, const QJSValue &extra)
@@ -529,9 +541,14 @@ QJSValue QAsyncSqliteQmlConnection::executeInsert(const QJSValue &sql, const QJS
     if (const QString problem = convertStatement(u"executeInsert"_s, sql, params, text, bound); !problem.isEmpty())
         return typeError(problem);
     QJSEngine *engine = qjsEngine(this);
-    const QFuture<qint64> future =
-        std::visit([&](const auto &p) { return QAsyncSqliteConnection::executeInsert(text, p); }, bound);
-    return promiseFor(future, [engine](const QFuture<qint64> &f) { return toJs(engine, f.result()); });
+    const QFuture<qint64> future = std::visit(
+            [&](const auto &p) {
+                return QAsyncSqliteConnection::executeInsert(text, p);
+            },
+            bound);
+    return promiseFor(future, [engine](const QFuture<qint64> &f) {
+        return toJs(engine, f.result());
+    });
 }
 
 QJSValue QAsyncSqliteQmlConnection::executeMany(const QJSValue &sql, const QJSValue &paramSets, const QJSValue &extra)
@@ -555,8 +572,9 @@ QJSValue QAsyncSqliteQmlConnection::executeMany(const QJSValue &sql, const QJSVa
         sets.append(std::get<QVariantList>(std::move(bound)));
     }
     QJSEngine *engine = qjsEngine(this);
-    return promiseFor(QAsyncSqliteConnection::executeMany(sql.toString(), sets),
-                      [engine](const QFuture<qint64> &f) { return toJs(engine, f.result()); });
+    return promiseFor(QAsyncSqliteConnection::executeMany(sql.toString(), sets), [engine](const QFuture<qint64> &f) {
+        return toJs(engine, f.result());
+    });
 }
 
 QJSValue QAsyncSqliteQmlConnection::executeScript(const QJSValue &script, const QJSValue &extra)
@@ -591,8 +609,11 @@ QJSValue QAsyncSqliteQmlConnection::transaction(const QJSValue &statements, cons
     const QFuture<QVariantList> future = QAsyncSqliteConnection::transaction([batch](QAsyncSqliteTransaction &tx) {
         QVariantList results;
         for (const auto &statement : batch) {
-            results.append(QVariant(std::visit([&](const auto &p) { return tx.execute(statement.first, p); },
-                                               statement.second)));
+            results.append(QVariant(std::visit(
+                    [&](const auto &p) {
+                        return tx.execute(statement.first, p);
+                    },
+                    statement.second)));
         }
         return results;
     });
@@ -639,7 +660,7 @@ struct BackupProgress
     int lastRemaining = -1;
     int lastTotal = -1;
 
-    ~BackupProgress() { steps.reportFinished(); }   // ends the watcher too
+    ~BackupProgress() { steps.reportFinished(); } // ends the watcher too
 
     void deliver(int remaining, int total)
     {
@@ -667,8 +688,8 @@ QJSValue QAsyncSqliteQmlConnection::backup(const QJSValue &path, const QJSValue 
     QJSValue onProgress;
     if (!options.isUndefined()) {
         if (!options.isObject() || options.isArray() || options.isCallable())
-            return typeError(u"backup(): the options must be an object {pages, onProgress}, not %1"_s.arg(
-                typeName(options)));
+            return typeError(
+                    u"backup(): the options must be an object {pages, onProgress}, not %1"_s.arg(typeName(options)));
         QJSValueIterator it(options);
         while (it.hasNext()) {
             it.next();
@@ -693,7 +714,7 @@ QJSValue QAsyncSqliteQmlConnection::backup(const QJSValue &path, const QJSValue 
     progress->onProgress = onProgress;
     progress->steps.reportStarted();
     backupOptions.progress = [steps = progress->steps, total = -1](int, int remaining, int pageCount) mutable {
-        if (pageCount != total) {   // also resets the value
+        if (pageCount != total) { // also resets the value
             total = pageCount;
             steps.setProgressRange(0, total);
         }

@@ -79,11 +79,23 @@ public:
    OpenMode::ReadOnly and BlobMode::ReadOnly clash. */
 namespace QAsyncSqliteQmlEnums {
 Q_NAMESPACE
-enum class IsolationLevel { Deferred, Immediate, Exclusive, Autocommit };
+enum class IsolationLevel {
+    Deferred,
+    Immediate,
+    Exclusive,
+    Autocommit
+};
 Q_ENUM_NS(IsolationLevel)
-enum class RowFactory { Tuple, Row, Map };
+enum class RowFactory {
+    Tuple,
+    Row,
+    Map
+};
 Q_ENUM_NS(RowFactory)
-enum class TextFactory { String, Bytes };
+enum class TextFactory {
+    String,
+    Bytes
+};
 Q_ENUM_NS(TextFactory)
 } // namespace QAsyncSqliteQmlEnums
 
@@ -186,14 +198,14 @@ public:
         column name. \a params is an array (for \c ?) or an object (for
         \c :name). */
     Q_INVOKABLE QJSValue execute(const QJSValue &sql = QJSValue(), const QJSValue &params = QJSValue(),
-                                  const QJSValue &extra = QJSValue());
+                                 const QJSValue &extra = QJSValue());
     /*! Runs an INSERT; resolves to the new rowid. */
     Q_INVOKABLE QJSValue executeInsert(const QJSValue &sql = QJSValue(), const QJSValue &params = QJSValue(),
-                                        const QJSValue &extra = QJSValue());
+                                       const QJSValue &extra = QJSValue());
     /*! Runs one DML statement per element of \a paramSets (an array of
         parameter arrays); resolves to the number of rows changed. */
     Q_INVOKABLE QJSValue executeMany(const QJSValue &sql = QJSValue(), const QJSValue &paramSets = QJSValue(),
-                                      const QJSValue &extra = QJSValue());
+                                     const QJSValue &extra = QJSValue());
     /*! Runs an SQL script; resolves to \c undefined. */
     Q_INVOKABLE QJSValue executeScript(const QJSValue &script = QJSValue(), const QJSValue &extra = QJSValue());
     /*! Runs \a statements (an array of {sql, params}) atomically: all or
@@ -214,7 +226,7 @@ public:
         SQLITE_INTERRUPT. */
     Q_INVOKABLE void interrupt(const QJSValue &extra = QJSValue());
 
-    void classBegin() override {}
+    void classBegin() override { }
     void componentComplete() override;
 
 Q_SIGNALS:
@@ -238,7 +250,7 @@ private:
     QJSValue helpers();
     Deferred makeDeferred();
     // Settles a new promise from \a future with \a toJs(result) or its error.
-    template <typename T, typename ToJs>
+    template<typename T, typename ToJs>
     QJSValue promiseFor(const QFuture<T> &future, ToJs &&toJs);
     QJSValue promiseFor(const QFuture<void> &future);
     QJSValue rejectionFor(const QFuture<void> &future);
@@ -254,11 +266,11 @@ private:
     QString m_databaseName;
     QAsyncSqliteQmlOptions m_options;
     QVariantMap m_lastError;
-    QJSValue m_helpers;   // JS functions evaluated once in our engine
-    QFuture<void> m_opening;   // the last open; finished once it succeeded or failed
-    quint64 m_openGeneration = 0;   // which open m_openWaiters wait for
-    QList<Deferred> m_openWaiters;   // open() promises waiting for m_opening
-    QSet<QString> m_duplicateColumnsWarned;   // SQL texts already warned about
+    QJSValue m_helpers; // JS functions evaluated once in our engine
+    QFuture<void> m_opening; // the last open; finished once it succeeded or failed
+    quint64 m_openGeneration = 0; // which open m_openWaiters wait for
+    QList<Deferred> m_openWaiters; // open() promises waiting for m_opening
+    QSet<QString> m_duplicateColumnsWarned; // SQL texts already warned about
     bool m_complete = false;
     bool m_ready = false;
 };

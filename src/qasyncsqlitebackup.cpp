@@ -28,7 +28,12 @@ constexpr std::chrono::milliseconds ParkPollInterval{50};
 
 struct Rendezvous
 {
-    enum class State { Waiting, Parked, Refused, Abandoned };
+    enum class State {
+        Waiting,
+        Parked,
+        Refused,
+        Abandoned
+    };
     QMutex mutex;
     QWaitCondition changed;
     State state = State::Waiting;
@@ -61,7 +66,7 @@ bool waitsFor(const QAsyncSqliteWorker *from, const QAsyncSqliteWorker *to, int 
     if (from == to)
         return true;
     if (depth > 64)
-        return true;   // a chain that long is a cycle for all we care
+        return true; // a chain that long is a cycle for all we care
     const auto [begin, end] = g_waitsFor.equal_range(from);
     for (auto it = begin; it != end; ++it) {
         if (waitsFor(it->second, to, depth + 1))
@@ -80,7 +85,8 @@ public:
         QMutexLocker locker(&g_waitsForMutex);
         if (waitsFor(target, source)) {
             throw QAsyncSqliteOperationalError(
-                SQLITE_LOCKED, QStringLiteral("backup(): the target connection is itself backing up into this "
+                    SQLITE_LOCKED,
+                    QStringLiteral("backup(): the target connection is itself backing up into this "
                                               "one; running both would deadlock."));
         }
         m_entry = g_waitsFor.emplace(source, target);
@@ -184,13 +190,13 @@ void QAsyncSqliteWorker::backupTo(QAsyncSqliteWorker *target, const QAsyncSqlite
     target->enqueue(std::make_unique<CallableJob<void>>([rendezvous, guard](QAsyncSqliteWorker &) {
         QMutexLocker locker(&rendezvous->mutex);
         if (rendezvous->state != Rendezvous::State::Waiting)
-            return;   // the source gave up waiting
+            return; // the source gave up waiting
         rendezvous->state = Rendezvous::State::Parked;
         rendezvous->changed.wakeAll();
         while (!rendezvous->done)
             waitAnnotated(rendezvous->changed, rendezvous->mutex);
     }));
-    guard.reset();   // from now on only the queued job holds it
+    guard.reset(); // from now on only the queued job holds it
 
     {
         QMutexLocker locker(&rendezvous->mutex);
@@ -203,8 +209,8 @@ void QAsyncSqliteWorker::backupTo(QAsyncSqliteWorker *target, const QAsyncSqlite
             }
         }
         if (rendezvous->state == Rendezvous::State::Refused) {
-            throw QAsyncSqliteProgrammingError(
-                SQLITE_MISUSE, QStringLiteral("The backup target connection is closed."));
+            throw QAsyncSqliteProgrammingError(SQLITE_MISUSE,
+                                               QStringLiteral("The backup target connection is closed."));
         }
     }
 
@@ -212,8 +218,7 @@ void QAsyncSqliteWorker::backupTo(QAsyncSqliteWorker *target, const QAsyncSqlite
     ReleaseTarget release{rendezvous};
     sqlite3 *dest = target->db();
     if (!dest) {
-        throw QAsyncSqliteProgrammingError(SQLITE_MISUSE,
-                                           QStringLiteral("The backup target connection is closed."));
+        throw QAsyncSqliteProgrammingError(SQLITE_MISUSE, QStringLiteral("The backup target connection is closed."));
     }
     runBackup(*this, m_db, dest, options);
 }
@@ -225,12 +230,14 @@ void QAsyncSqliteWorker::backupToPath(const QString &path, const QAsyncSqliteBac
     if (m_options.uri)
         flags |= SQLITE_OPEN_URI;
     else if (name.startsWith(QLatin1String("file:")))
-        name.prepend(QLatin1String("./"));   // a plain path, as in open()
+        name.prepend(QLatin1String("./")); // a plain path, as in open()
 
     sqlite3 *dest = nullptr;
     const int rc = sqlite3_open_v2(name.toUtf8().constData(), &dest, flags, nullptr);
     // A private handle of this thread, closed on every path.
-    const std::unique_ptr<sqlite3, void (*)(sqlite3 *)> closer(dest, [](sqlite3 *db) { sqlite3_close_v2(db); });
+    const std::unique_ptr<sqlite3, void (*)(sqlite3 *)> closer(dest, [](sqlite3 *db) {
+        sqlite3_close_v2(db);
+    });
     if (rc != SQLITE_OK) {
         const int code = dest ? sqlite3_extended_errcode(dest) : rc;
         const QString message = dest ? QString::fromUtf8(sqlite3_errmsg(dest)) : QString::fromUtf8(sqlite3_errstr(rc));

@@ -12,7 +12,7 @@ using namespace QAsyncSqlite::Detail;
 // ---------------------------------------------------------------------------
 // Caller side
 
-QAsyncSqliteBlob::QAsyncSqliteBlob() : d_ptr(new QAsyncSqliteBlobPrivate) {}
+QAsyncSqliteBlob::QAsyncSqliteBlob() : d_ptr(new QAsyncSqliteBlobPrivate) { }
 
 QAsyncSqliteBlob *QAsyncSqliteBlob::create(std::shared_ptr<QAsyncSqliteWorker> worker,
                                            std::shared_ptr<QAsyncSqliteBlobState> state, QThread *owner)
@@ -42,8 +42,9 @@ QAsyncSqliteBlob::~QAsyncSqliteBlob()
         return;
     }
     // Fire and forget: runs in FIFO order after the reads and writes queued before.
-    d->enqueue(std::make_unique<CallableJob<void>>(
-        [state = d->state](QAsyncSqliteWorker &w) { w.blobClose(*state); }));
+    d->enqueue(std::make_unique<CallableJob<void>>([state = d->state](QAsyncSqliteWorker &w) {
+        w.blobClose(*state);
+    }));
 }
 
 qint64 QAsyncSqliteBlob::size() const
@@ -61,15 +62,17 @@ qint64 QAsyncSqliteBlob::tell() const
 QFuture<QByteArray> QAsyncSqliteBlob::read(qint64 length)
 {
     Q_D(QAsyncSqliteBlob);
-    return d->submit<QByteArray>(
-        [length](QAsyncSqliteWorker &w, QAsyncSqliteBlobState &state) { return w.blobRead(state, length); });
+    return d->submit<QByteArray>([length](QAsyncSqliteWorker &w, QAsyncSqliteBlobState &state) {
+        return w.blobRead(state, length);
+    });
 }
 
 QFuture<void> QAsyncSqliteBlob::write(const QByteArray &data)
 {
     Q_D(QAsyncSqliteBlob);
-    return d->submit<void>(
-        [data](QAsyncSqliteWorker &w, QAsyncSqliteBlobState &state) { w.blobWrite(state, data); });
+    return d->submit<void>([data](QAsyncSqliteWorker &w, QAsyncSqliteBlobState &state) {
+        w.blobWrite(state, data);
+    });
 }
 
 QFuture<qint64> QAsyncSqliteBlob::seek(qint64 offset, SeekOrigin origin)
@@ -92,11 +95,11 @@ QFuture<qint64> QAsyncSqliteBlob::seek(qint64 offset, SeekOrigin origin)
         }
         qint64 target = 0;
         if (qAddOverflow(base, offset, &target) || target < 0 || target > size) {
-            throw QAsyncSqliteProgrammingError(
-                SQLITE_RANGE, QStringLiteral("Offset out of blob range: %1 from %2 in a %3-byte blob.")
-                                  .arg(offset)
-                                  .arg(base)
-                                  .arg(size));
+            throw QAsyncSqliteProgrammingError(SQLITE_RANGE,
+                                               QStringLiteral("Offset out of blob range: %1 from %2 in a %3-byte blob.")
+                                                                      .arg(offset)
+                                                                      .arg(base)
+                                                                      .arg(size));
         }
         state.position.store(target);
         return target;
@@ -109,8 +112,9 @@ QFuture<void> QAsyncSqliteBlob::close()
     // Idempotent, as Python's Blob.close().
     if (d->closed.exchange(true))
         return readyVoidFuture();
-    auto job = std::make_unique<CallableJob<void>>(
-        [state = d->state](QAsyncSqliteWorker &w) { w.blobClose(*state); });
+    auto job = std::make_unique<CallableJob<void>>([state = d->state](QAsyncSqliteWorker &w) {
+        w.blobClose(*state);
+    });
     QFuture<void> future = job->future();
     d->enqueue(std::move(job));
     return future;
@@ -120,15 +124,14 @@ QFuture<void> QAsyncSqliteBlob::close()
 // Worker side
 
 std::shared_ptr<QAsyncSqliteBlobState> QAsyncSqliteWorker::blobOpen(const QString &table, const QString &column,
-                                                                    qint64 rowid, BlobMode mode,
-                                                                    const QString &schema)
+                                                                    qint64 rowid, BlobMode mode, const QString &schema)
 {
     auto state = std::make_shared<QAsyncSqliteBlobState>();
-    const int rc = sqlite3_blob_open(m_db, schema.toUtf8().constData(), table.toUtf8().constData(),
-                                     column.toUtf8().constData(), rowid, mode == BlobMode::ReadWrite ? 1 : 0,
-                                     &state->blob);
+    const int rc =
+            sqlite3_blob_open(m_db, schema.toUtf8().constData(), table.toUtf8().constData(),
+                              column.toUtf8().constData(), rowid, mode == BlobMode::ReadWrite ? 1 : 0, &state->blob);
     if (rc != SQLITE_OK) {
-        sqlite3_blob_close(std::exchange(state->blob, nullptr));   // null-safe
+        sqlite3_blob_close(std::exchange(state->blob, nullptr)); // null-safe
         throwError(rc);
     }
     state->size.store(sqlite3_blob_bytes(state->blob));
@@ -157,7 +160,7 @@ QByteArray QAsyncSqliteWorker::blobRead(QAsyncSqliteBlobState &blob, qint64 leng
         // Blobs never exceed SQLITE_MAX_LENGTH (< 2 GiB), so ints suffice.
         const int rc = sqlite3_blob_read(blob.blob, data.data(), int(count), int(position));
         if (rc != SQLITE_OK)
-            throwError(rc);   // SQLITE_ABORT ("query aborted"): the row changed under the handle
+            throwError(rc); // SQLITE_ABORT ("query aborted"): the row changed under the handle
     }
     blob.position.store(position + count);
     return data;
@@ -168,10 +171,11 @@ void QAsyncSqliteWorker::blobWrite(QAsyncSqliteBlobState &blob, const QByteArray
     const qint64 position = blob.position.load();
     if (data.size() > blobSize(blob) - position) {
         throw QAsyncSqliteProgrammingError(
-            SQLITE_RANGE, QStringLiteral("Data longer than blob length: %1 bytes at offset %2 of a %3-byte blob.")
-                              .arg(data.size())
-                              .arg(position)
-                              .arg(blob.size.load()));
+                SQLITE_RANGE,
+                QStringLiteral("Data longer than blob length: %1 bytes at offset %2 of a %3-byte blob.")
+                                       .arg(data.size())
+                                       .arg(position)
+                                       .arg(blob.size.load()));
     }
     // Even an empty write reaches SQLite, as in Python: it fails on a handle
     // that expired (SQLITE_ABORT). SQLite 3.40 calls the preupdate hook from
@@ -179,10 +183,11 @@ void QAsyncSqliteWorker::blobWrite(QAsyncSqliteBlobState &blob, const QByteArray
     // expired one (tst_blob::writeToExpiredHandle): write without the hook,
     // and tell tablesChanged() ourselves.
     installChangeHook(false);
-    const int rc = sqlite3_blob_write(blob.blob, data.isNull() ? "" : data.constData(), int(data.size()), int(position));
+    const int rc =
+            sqlite3_blob_write(blob.blob, data.isNull() ? "" : data.constData(), int(data.size()), int(position));
     installChangeHook(true);
     if (rc != SQLITE_OK)
-        throwError(rc);   // SQLITE_ABORT ("query aborted"): the row changed under the handle
+        throwError(rc); // SQLITE_ABORT ("query aborted"): the row changed under the handle
     noteChange(blob.table.constData());
     blob.written = true;
     blob.position.store(position + data.size());
@@ -191,7 +196,7 @@ void QAsyncSqliteWorker::blobWrite(QAsyncSqliteBlobState &blob, const QByteArray
 void QAsyncSqliteWorker::blobClose(QAsyncSqliteBlobState &blob)
 {
     if (!blob.blob)
-        return;   // closed already, or by closeDatabase()
+        return; // closed already, or by closeDatabase()
     // In autocommit mode closing commits the writes, and that can fail
     // (SQLITE_BUSY): then the writes are lost, and the caller is told.
     // Python ignores what sqlite3_blob_close() returns; so do we otherwise,
@@ -200,8 +205,9 @@ void QAsyncSqliteWorker::blobClose(QAsyncSqliteBlobState &blob)
     // fate of the writes).
     const bool commits = blob.written && sqlite3_get_autocommit(m_db);
     const int rc = sqlite3_blob_close(std::exchange(blob.blob, nullptr));
-    const auto it = std::find_if(m_blobs.begin(), m_blobs.end(),
-                                 [&blob](const auto &entry) { return entry.get() == &blob; });
+    const auto it = std::find_if(m_blobs.begin(), m_blobs.end(), [&blob](const auto &entry) {
+        return entry.get() == &blob;
+    });
     if (it != m_blobs.end())
         m_blobs.erase(it);
     if (rc != SQLITE_OK && commits && (rc & 0xff) != SQLITE_ABORT)

@@ -19,18 +19,18 @@ public:
     }
 
     // Queues \a fn on the worker; fails at once on a closed blob or connection.
-    template <typename R>
+    template<typename R>
     QFuture<R> submit(std::function<R(QAsyncSqliteWorker &, QAsyncSqliteBlobState &)> fn)
     {
         if (closed.load())
             return QAsyncSqlite::Detail::makeFailedFuture<R>(closedError());
         auto job = std::make_unique<QAsyncSqlite::Detail::CallableJob<R>>(
-            [state = state, fn = std::move(fn)](QAsyncSqliteWorker &w) -> R {
-                // Null once closed, also by the connection's close.
-                if (!state->blob)
-                    throw closedError();
-                return fn(w, *state);
-            });
+                [state = state, fn = std::move(fn)](QAsyncSqliteWorker &w) -> R {
+                    // Null once closed, also by the connection's close.
+                    if (!state->blob)
+                        throw closedError();
+                    return fn(w, *state);
+                });
         QFuture<R> future = job->future();
         enqueue(std::move(job));
         return future;

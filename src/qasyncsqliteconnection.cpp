@@ -25,8 +25,9 @@ void QAsyncSqliteConnectionPrivate::pushSettings()
 {
     // Called with the mutex held: go to the worker directly, not through q.
     if (worker) {
-        worker->enqueue(std::make_unique<CallableJob<void>>(
-            [copy = settings](QAsyncSqliteWorker &w) { w.setSettings(copy); }));
+        worker->enqueue(std::make_unique<CallableJob<void>>([copy = settings](QAsyncSqliteWorker &w) {
+            w.setSettings(copy);
+        }));
     }
 }
 
@@ -48,7 +49,7 @@ QAsyncSqliteConnection::QAsyncSqliteConnection(QObject *parent)
 QAsyncSqliteConnection::~QAsyncSqliteConnection()
 {
     Q_D(QAsyncSqliteConnection);
-    d->link->detach();   // whatever the workers still do, nothing reaches this object
+    d->link->detach(); // whatever the workers still do, nothing reaches this object
     std::shared_ptr<QAsyncSqliteWorker> worker;
     std::chrono::milliseconds timeout;
     {
@@ -95,7 +96,7 @@ QFuture<void> QAsyncSqliteConnection::open(const QString &database, const QAsync
         QMutexLocker locker(&d->mutex);
         if (d->worker && d->worker->isAccepting()) {
             return makeFailedFuture<void>(QAsyncSqliteProgrammingError(
-                SQLITE_MISUSE, QStringLiteral("The connection is already open; close() it first.")));
+                    SQLITE_MISUSE, QStringLiteral("The connection is already open; close() it first.")));
         }
         d->database = database;
         d->options = options;
@@ -104,7 +105,9 @@ QFuture<void> QAsyncSqliteConnection::open(const QString &database, const QAsync
         // A close (or failed open) may still be under way: the new worker
         // waits for it on its own thread, never here.
         d->worker = QAsyncSqliteWorker::create(d->link, database, options, d->settings, std::move(d->worker));
-        auto job = std::make_unique<CallableJob<void>>([](QAsyncSqliteWorker &w) { w.open(); });
+        auto job = std::make_unique<CallableJob<void>>([](QAsyncSqliteWorker &w) {
+            w.open();
+        });
         future = job->future();
         d->worker->enqueue(std::move(job));
     }
@@ -113,7 +116,9 @@ QFuture<void> QAsyncSqliteConnection::open(const QString &database, const QAsync
             Q_EMIT c->isolationLevelChanged(level);
         });
     }
-    d->notify(this, [](QAsyncSqliteConnection *c) { Q_EMIT c->openChanged(); });
+    d->notify(this, [](QAsyncSqliteConnection *c) {
+        Q_EMIT c->openChanged();
+    });
     return future;
 }
 
@@ -167,32 +172,44 @@ QFuture<QVariantList> QAsyncSqliteConnection::submitQuery(std::function<QVariant
 
 QFuture<QVariantList> QAsyncSqliteConnection::execute(const QString &sql, const QVariantList &params)
 {
-    return submitQuery([sql, params](QAsyncSqliteWorker &w) { return w.execute(sql, params); });
+    return submitQuery([sql, params](QAsyncSqliteWorker &w) {
+        return w.execute(sql, params);
+    });
 }
 
 QFuture<QVariantList> QAsyncSqliteConnection::execute(const QString &sql, const QVariantMap &params)
 {
-    return submitQuery([sql, params](QAsyncSqliteWorker &w) { return w.execute(sql, params); });
+    return submitQuery([sql, params](QAsyncSqliteWorker &w) {
+        return w.execute(sql, params);
+    });
 }
 
 QFuture<qint64> QAsyncSqliteConnection::executeInsert(const QString &sql, const QVariantList &params)
 {
-    return submit<qint64>([sql, params](QAsyncSqliteWorker &w) { return w.executeInsert(sql, params); });
+    return submit<qint64>([sql, params](QAsyncSqliteWorker &w) {
+        return w.executeInsert(sql, params);
+    });
 }
 
 QFuture<qint64> QAsyncSqliteConnection::executeInsert(const QString &sql, const QVariantMap &params)
 {
-    return submit<qint64>([sql, params](QAsyncSqliteWorker &w) { return w.executeInsert(sql, params); });
+    return submit<qint64>([sql, params](QAsyncSqliteWorker &w) {
+        return w.executeInsert(sql, params);
+    });
 }
 
 QFuture<qint64> QAsyncSqliteConnection::executeMany(const QString &sql, const QList<QVariantList> &paramSets)
 {
-    return submit<qint64>([sql, paramSets](QAsyncSqliteWorker &w) { return w.executeMany(sql, paramSets); });
+    return submit<qint64>([sql, paramSets](QAsyncSqliteWorker &w) {
+        return w.executeMany(sql, paramSets);
+    });
 }
 
 QFuture<void> QAsyncSqliteConnection::executeScript(const QString &script)
 {
-    return submit<void>([script](QAsyncSqliteWorker &w) { w.executeScript(script); });
+    return submit<void>([script](QAsyncSqliteWorker &w) {
+        w.executeScript(script);
+    });
 }
 
 QAsyncSqliteCursor *QAsyncSqliteConnection::cursor()
@@ -204,11 +221,12 @@ QAsyncSqliteCursor *QAsyncSqliteConnection::cursor()
         // QObject parents must share a thread: adopt it from ours.
         cursor->moveToThread(thread());
         QMetaObject::invokeMethod(
-            this, [this, c = QPointer<QAsyncSqliteCursor>(cursor)] {
-                if (c)
-                    c->setParent(this);
-            },
-            Qt::QueuedConnection);
+                this,
+                [this, c = QPointer<QAsyncSqliteCursor>(cursor)] {
+                    if (c)
+                        c->setParent(this);
+                },
+                Qt::QueuedConnection);
     }
     return cursor;
 }
@@ -222,19 +240,23 @@ QAsyncSqliteCursor *QAsyncSqliteConnection::cursor(const QString &sql, const QVa
 
 QFuture<void> QAsyncSqliteConnection::commit()
 {
-    return submit<void>([](QAsyncSqliteWorker &w) { w.commit(); });
+    return submit<void>([](QAsyncSqliteWorker &w) {
+        w.commit();
+    });
 }
 
 QFuture<void> QAsyncSqliteConnection::rollback()
 {
-    return submit<void>([](QAsyncSqliteWorker &w) { w.rollback(); });
+    return submit<void>([](QAsyncSqliteWorker &w) {
+        w.rollback();
+    });
 }
 
 QFuture<void> QAsyncSqliteConnection::backup(QAsyncSqliteConnection *target, const QAsyncSqliteBackupOptions &options)
 {
     if (!target || target == this) {
         return makeFailedFuture<void>(QAsyncSqliteProgrammingError(
-            SQLITE_MISUSE, QStringLiteral("backup() needs another open connection as its target.")));
+                SQLITE_MISUSE, QStringLiteral("backup() needs another open connection as its target.")));
     }
     std::weak_ptr<QAsyncSqliteWorker> targetWorker = target->d_func()->currentWorker();
     return submit<void>([targetWorker, options](QAsyncSqliteWorker &w) {
@@ -249,13 +271,17 @@ QFuture<void> QAsyncSqliteConnection::backup(QAsyncSqliteConnection *target, con
 
 QFuture<void> QAsyncSqliteConnection::backup(const QString &path, const QAsyncSqliteBackupOptions &options)
 {
-    return submit<void>([path, options](QAsyncSqliteWorker &w) { w.backupToPath(path, options); });
+    return submit<void>([path, options](QAsyncSqliteWorker &w) {
+        w.backupToPath(path, options);
+    });
 }
 
 QFuture<void> QAsyncSqliteConnection::createFunction(const QString &name, int nArgs, const Function &fn,
                                                      FunctionFlags flags)
 {
-    return submit<void>([=](QAsyncSqliteWorker &w) { w.createFunction(name, nArgs, fn, flags); });
+    return submit<void>([=](QAsyncSqliteWorker &w) {
+        w.createFunction(name, nArgs, fn, flags);
+    });
 }
 
 QFuture<void> QAsyncSqliteConnection::createAggregate(const QString &name, int nArgs, const QVariant &initialState,
@@ -267,10 +293,10 @@ QFuture<void> QAsyncSqliteConnection::createAggregate(const QString &name, int n
     });
 }
 
-QFuture<void> QAsyncSqliteConnection::createWindowFunction(const QString &name, int nArgs,
-                                                           const QVariant &initialState, const AggregateStep &step,
-                                                           const AggregateStep &inverse, const WindowValue &value,
-                                                           const AggregateFinal &finalize, FunctionFlags flags)
+QFuture<void> QAsyncSqliteConnection::createWindowFunction(const QString &name, int nArgs, const QVariant &initialState,
+                                                           const AggregateStep &step, const AggregateStep &inverse,
+                                                           const WindowValue &value, const AggregateFinal &finalize,
+                                                           FunctionFlags flags)
 {
     return submit<void>([=](QAsyncSqliteWorker &w) {
         w.createWindowFunction(name, nArgs, initialState, step, inverse, value, finalize, flags);
@@ -279,22 +305,30 @@ QFuture<void> QAsyncSqliteConnection::createWindowFunction(const QString &name, 
 
 QFuture<void> QAsyncSqliteConnection::createCollation(const QString &name, const Collation &fn)
 {
-    return submit<void>([=](QAsyncSqliteWorker &w) { w.createCollation(name, fn); });
+    return submit<void>([=](QAsyncSqliteWorker &w) {
+        w.createCollation(name, fn);
+    });
 }
 
 QFuture<void> QAsyncSqliteConnection::setAuthorizer(const Authorizer &fn)
 {
-    return submit<void>([=](QAsyncSqliteWorker &w) { w.setAuthorizer(fn); });
+    return submit<void>([=](QAsyncSqliteWorker &w) {
+        w.setAuthorizer(fn);
+    });
 }
 
 QFuture<void> QAsyncSqliteConnection::setProgressHandler(const ProgressHandler &fn, int n)
 {
-    return submit<void>([=](QAsyncSqliteWorker &w) { w.setProgressHandler(fn, n); });
+    return submit<void>([=](QAsyncSqliteWorker &w) {
+        w.setProgressHandler(fn, n);
+    });
 }
 
 QFuture<void> QAsyncSqliteConnection::setTraceCallback(const TraceCallback &fn)
 {
-    return submit<void>([=](QAsyncSqliteWorker &w) { w.setTraceCallback(fn); });
+    return submit<void>([=](QAsyncSqliteWorker &w) {
+        w.setTraceCallback(fn);
+    });
 }
 
 void QAsyncSqliteConnection::interrupt()
@@ -306,8 +340,10 @@ void QAsyncSqliteConnection::interrupt()
 
 QFuture<QString> QAsyncSqliteConnection::iterDump()
 {
-    auto job = std::make_unique<InterfaceJob<QString>>(
-        [](QAsyncSqliteWorker &w, QFutureInterface<QString> &out, Job &) { w.iterDump(out); });
+    auto job =
+            std::make_unique<InterfaceJob<QString>>([](QAsyncSqliteWorker &w, QFutureInterface<QString> &out, Job &) {
+                w.iterDump(out);
+            });
     QFuture<QString> future = job->future();
     enqueue(std::move(job));
     return future;
@@ -337,8 +373,8 @@ QFuture<void> QAsyncSqliteConnection::loadExtension(const QString &path, const Q
     });
 }
 
-QFuture<QAsyncSqliteBlob *> QAsyncSqliteConnection::blobOpen(const QString &table, const QString &column,
-                                                             qint64 rowid, BlobMode mode, const QString &schema)
+QFuture<QAsyncSqliteBlob *> QAsyncSqliteConnection::blobOpen(const QString &table, const QString &column, qint64 rowid,
+                                                             BlobMode mode, const QString &schema)
 {
     Q_D(QAsyncSqliteConnection);
     std::weak_ptr<QAsyncSqliteWorker> weakWorker = d->currentWorker();
@@ -358,7 +394,7 @@ QFuture<QByteArray> QAsyncSqliteConnection::serialize(const QString &schema)
                 throw QAsyncSqliteOperationalError(SQLITE_ERROR, QStringLiteral("unknown database %1").arg(schema));
             }
             if (size == 0)
-                return QByteArray("", 0);   // no pages, not even the first (doc/backup-dump-blobs.md)
+                return QByteArray("", 0); // no pages, not even the first (doc/backup-dump-blobs.md)
             w.throwError(SQLITE_NOMEM);
         }
         QByteArray bytes(reinterpret_cast<const char *>(data), qsizetype(size));
@@ -376,7 +412,8 @@ QFuture<void> QAsyncSqliteConnection::deserialize(const QByteArray &data, const 
         for (sqlite3_stmt *stmt = sqlite3_next_stmt(w.db(), nullptr); stmt; stmt = sqlite3_next_stmt(w.db(), stmt)) {
             if (sqlite3_stmt_busy(stmt)) {
                 throw QAsyncSqliteOperationalError(
-                    SQLITE_BUSY, QStringLiteral("Cannot deserialize while a cursor or blob is still reading the "
+                        SQLITE_BUSY,
+                        QStringLiteral("Cannot deserialize while a cursor or blob is still reading the "
                                                 "database; close it first."));
             }
         }
@@ -445,12 +482,15 @@ void QAsyncSqliteConnection::setIsolationLevel(IsolationLevel level)
         // A COMMIT that fails reports through errorOccurred(); the level is
         // set all the same, as in Python.
         if (d->worker) {
-            d->worker->enqueue(std::make_unique<CallableJob<void>>(
-                [level](QAsyncSqliteWorker &w) { w.setIsolationLevel(level); }));
+            d->worker->enqueue(std::make_unique<CallableJob<void>>([level](QAsyncSqliteWorker &w) {
+                w.setIsolationLevel(level);
+            }));
         }
     }
     if (changed)
-        d->notify(this, [level](QAsyncSqliteConnection *c) { Q_EMIT c->isolationLevelChanged(level); });
+        d->notify(this, [level](QAsyncSqliteConnection *c) {
+            Q_EMIT c->isolationLevelChanged(level);
+        });
 }
 
 RowFactory QAsyncSqliteConnection::rowFactory() const
@@ -479,7 +519,9 @@ void QAsyncSqliteConnection::setRowFactory(RowFactory factory)
         d->settings.rowFactoryFunction = {};
         d->pushSettings();
     }
-    d->notify(this, [](QAsyncSqliteConnection *c) { Q_EMIT c->rowFactoryChanged(); });
+    d->notify(this, [](QAsyncSqliteConnection *c) {
+        Q_EMIT c->rowFactoryChanged();
+    });
 }
 
 void QAsyncSqliteConnection::setRowFactory(const RowFactoryFunction &factory)
@@ -491,7 +533,9 @@ void QAsyncSqliteConnection::setRowFactory(const RowFactoryFunction &factory)
         d->settings.rowFactoryFunction = factory;
         d->pushSettings();
     }
-    d->notify(this, [](QAsyncSqliteConnection *c) { Q_EMIT c->rowFactoryChanged(); });
+    d->notify(this, [](QAsyncSqliteConnection *c) {
+        Q_EMIT c->rowFactoryChanged();
+    });
 }
 
 TextFactory QAsyncSqliteConnection::textFactory() const
@@ -511,7 +555,9 @@ void QAsyncSqliteConnection::setTextFactory(TextFactory factory)
         d->settings.textFactory = factory;
         d->pushSettings();
     }
-    d->notify(this, [](QAsyncSqliteConnection *c) { Q_EMIT c->textFactoryChanged(); });
+    d->notify(this, [](QAsyncSqliteConnection *c) {
+        Q_EMIT c->textFactoryChanged();
+    });
 }
 
 std::chrono::milliseconds QAsyncSqliteConnection::shutdownTimeout() const

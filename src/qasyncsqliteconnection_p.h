@@ -23,8 +23,8 @@ public:
     // (tst_lifecycle::notifySignalsOnConnectionThread).
     void notify(QAsyncSqliteConnection *q, std::function<void(QAsyncSqliteConnection *)> emitSignal);
 
-    std::shared_ptr<QAsyncSqlite::Detail::ConnectionLink> link;   // set by the constructor, then constant
-    mutable QMutex mutex;   // guards everything below
+    std::shared_ptr<QAsyncSqlite::Detail::ConnectionLink> link; // set by the constructor, then constant
+    mutable QMutex mutex; // guards everything below
     std::shared_ptr<QAsyncSqliteWorker> worker;
     QString database;
     QAsyncSqliteOptions options;

@@ -21,8 +21,7 @@ constexpr int MaxChunksInFlight = 4;
 // ---------------------------------------------------------------------------
 // Caller side
 
-QAsyncSqliteCursor::QAsyncSqliteCursor(QAsyncSqliteConnection *connection)
-    : d_ptr(new QAsyncSqliteCursorPrivate)
+QAsyncSqliteCursor::QAsyncSqliteCursor(QAsyncSqliteConnection *connection) : d_ptr(new QAsyncSqliteCursorPrivate)
 {
     Q_D(QAsyncSqliteCursor);
     d->connection = connection;
@@ -57,7 +56,7 @@ QFuture<void> QAsyncSqliteCursorPrivate::submitExecute(CursorFunction fn)
             QMutexLocker locker(&s->mutex);
             s->rowCount = -1;
         };
-        if (!worker || !worker->isAccepting()) {   // the connection is closed: nothing runs before it
+        if (!worker || !worker->isAccepting()) { // the connection is closed: nothing runs before it
             reset();
             return makeFailedFuture<void>(QAsyncSqliteWorker::closedCursor());
         }
@@ -109,7 +108,9 @@ QFuture<void> QAsyncSqliteCursor::executeScript(const QString &script)
     Q_D(QAsyncSqliteCursor);
     // As Python's Cursor.executescript(): the connection's, leaving this
     // cursor's statement, rows and attributes as they are.
-    return d->submit<void>([script](QAsyncSqliteWorker &w, const CursorStatePtr &) { w.executeScript(script); });
+    return d->submit<void>([script](QAsyncSqliteWorker &w, const CursorStatePtr &) {
+        w.executeScript(script);
+    });
 }
 
 QFuture<QVariant> QAsyncSqliteCursor::fetchOne()
@@ -146,17 +147,17 @@ QFuture<void> QAsyncSqliteCursor::stream()
         return makeFailedFuture<void>(QAsyncSqliteWorker::closedCursor());
     }
     // The job's future is the stream's: the pump finishes it after the last chunk.
-    auto job = std::make_unique<InterfaceJob<void>>(
-        [state = d->state](QAsyncSqliteWorker &w, QFutureInterface<void> &stream, Job &self) {
-            if (state->closed)
-                throw QAsyncSqliteWorker::closedCursor();
-            if (state->streaming)
-                throw QAsyncSqliteProgrammingError(SQLITE_MISUSE, QStringLiteral("The cursor is already streaming."));
-            state->stream = stream;
-            state->streaming = true;
-            self.handOff();   // the pump finishes the future from here on
-            w.streamPump(state);
-        });
+    auto job = std::make_unique<InterfaceJob<void>>([state = d->state](QAsyncSqliteWorker &w,
+                                                                       QFutureInterface<void> &stream, Job &self) {
+        if (state->closed)
+            throw QAsyncSqliteWorker::closedCursor();
+        if (state->streaming)
+            throw QAsyncSqliteProgrammingError(SQLITE_MISUSE, QStringLiteral("The cursor is already streaming."));
+        state->stream = stream;
+        state->streaming = true;
+        self.handOff(); // the pump finishes the future from here on
+        w.streamPump(state);
+    });
     QFuture<void> future = job->future();
     d->enqueue(std::move(job));
     return future;
@@ -239,7 +240,7 @@ void QAsyncSqliteWorker::cursorExecute(const CursorStatePtr &cursor, const QStri
     if (!prepared.stmt)
         return;
     c.dml = isDml(sqlite3_sql(prepared.stmt));
-    beginImplicitTransaction(prepared.stmt);   // after prepare, as Python does (see execute())
+    beginImplicitTransaction(prepared.stmt); // after prepare, as Python does (see execute())
     bindAll(prepared.stmt, params, sql);
     c.shape.prepare(prepared.stmt, m_settings, m_options.detectTypes, true);
     const int rc = sqlite3_step(prepared.stmt);
@@ -247,7 +248,7 @@ void QAsyncSqliteWorker::cursorExecute(const CursorStatePtr &cursor, const QStri
         throwError(rc, sql);
     c.hasRow = rc == SQLITE_ROW;
     if (!c.hasRow)
-        sqlite3_reset(prepared.stmt);   // releases its read lock now
+        sqlite3_reset(prepared.stmt); // releases its read lock now
     c.stmt = prepared.release();
     // Python's rowcount counts a DML statement's changes once it is done
     // (INSERT … RETURNING: after its last row is fetched).
@@ -310,7 +311,7 @@ void QAsyncSqliteWorker::cursorReset(QAsyncSqliteCursorState &c)
 {
     if (c.streaming) {
         c.stream.reportException(QAsyncSqliteProgrammingError(
-            SQLITE_MISUSE, QStringLiteral("The cursor was closed before the stream finished.")));
+                SQLITE_MISUSE, QStringLiteral("The cursor was closed before the stream finished.")));
         finishFuture(c.stream);
         c.streaming = false;
     }
@@ -368,8 +369,9 @@ void QAsyncSqliteWorker::streamPump(const CursorStatePtr &cursor)
                 Q_EMIT connection->rowsReady(cursor->cursor, rows);
                 if (cursor->chunksInFlight.fetch_sub(1) - 1 < MaxChunksInFlight && cursor->parked.exchange(false)) {
                     if (auto worker = self.lock()) {
-                        worker->enqueue(std::make_unique<CallableJob<void>>(
-                            [cursor](QAsyncSqliteWorker &w) { w.streamPump(cursor); }));
+                        worker->enqueue(std::make_unique<CallableJob<void>>([cursor](QAsyncSqliteWorker &w) {
+                            w.streamPump(cursor);
+                        }));
                     }
                 }
             });

@@ -14,18 +14,18 @@ public:
     using CursorFunction = std::function<void(QAsyncSqliteWorker &, const std::shared_ptr<QAsyncSqliteCursorState> &)>;
 
     // Queues \a fn for this cursor's state; fails at once on a closed cursor.
-    template <typename R>
+    template<typename R>
     QFuture<R> submit(std::function<R(QAsyncSqliteWorker &, const std::shared_ptr<QAsyncSqliteCursorState> &)> fn)
     {
         if (closed) {
             return QAsyncSqlite::Detail::makeFailedFuture<R>(QAsyncSqliteWorker::closedCursor());
         }
         auto job = std::make_unique<QAsyncSqlite::Detail::CallableJob<R>>(
-            [state = state, fn = std::move(fn)](QAsyncSqliteWorker &w) -> R {
-                if (state->closed)
-                    throw QAsyncSqliteWorker::closedCursor();
-                return fn(w, state);
-            });
+                [state = state, fn = std::move(fn)](QAsyncSqliteWorker &w) -> R {
+                    if (state->closed)
+                        throw QAsyncSqliteWorker::closedCursor();
+                    return fn(w, state);
+                });
         QFuture<R> future = job->future();
         enqueue(std::move(job));
         return future;
@@ -38,7 +38,7 @@ public:
     void enqueue(std::unique_ptr<QAsyncSqlite::Detail::Job> job);
 
     QAsyncSqliteConnection *connection = nullptr;
-    std::shared_ptr<QAsyncSqliteWorker> worker;   // null when the connection was not open
+    std::shared_ptr<QAsyncSqliteWorker> worker; // null when the connection was not open
     std::shared_ptr<QAsyncSqliteCursorState> state = std::make_shared<QAsyncSqliteCursorState>();
     std::atomic<int> arraySize{1};
     std::atomic<bool> closed{false};

@@ -48,7 +48,7 @@ QString pythonFloatRepr(double value)
     const int exponent = body.mid(e + 1).toInt();
     while (digits.size() > 1 && digits.endsWith('0'))
         digits.chop(1);
-    const int decpt = exponent + 1;   // the value is 0.<digits> * 10^decpt
+    const int decpt = exponent + 1; // the value is 0.<digits> * 10^decpt
     QByteArray out;
     if (decpt <= -4 || decpt > 16) {
         out = digits.left(1);
@@ -160,14 +160,17 @@ void QAsyncSqliteWorker::iterDump(QFutureInterface<QString> &out)
     const auto readSchema = [&](const QString &sql) {
         // Read in full first (Python's fetchall()): other queries follow.
         QList<SchemaEntry> entries;
-        query(sql, [&](sqlite3_stmt *stmt) { entries.append({columnText(stmt, 0), columnText(stmt, 2)}); });
+        query(sql, [&](sqlite3_stmt *stmt) {
+            entries.append({columnText(stmt, 0), columnText(stmt, 2)});
+        });
         return entries;
     };
 
     emitLine(QStringLiteral("BEGIN TRANSACTION;"));
 
     QStringList sequenceLines;
-    const QList<SchemaEntry> tables = readSchema(QStringLiteral(
+    const QList<SchemaEntry> tables =
+            readSchema(QStringLiteral(
         "SELECT \"name\", \"type\", \"sql\" FROM \"sqlite_master\" "
         "WHERE \"sql\" NOT NULL AND \"type\" == 'table' ORDER BY \"name\""));
     for (const SchemaEntry &table : tables) {
@@ -175,9 +178,8 @@ void QAsyncSqliteWorker::iterDump(QFutureInterface<QString> &out)
             // Restored last, after the INSERTs that would bump it.
             sequenceLines.append(QStringLiteral("DELETE FROM \"sqlite_sequence\";"));
             query(QStringLiteral("SELECT * FROM \"sqlite_sequence\";"), [&](sqlite3_stmt *stmt) {
-                sequenceLines.append(QStringLiteral("INSERT INTO \"sqlite_sequence\" VALUES('%1',%2);")
-                                         .arg(pythonStr(stmt, 0).replace(u'\'', QLatin1String("''")),
-                                              pythonStr(stmt, 1)));
+                sequenceLines.append(QStringLiteral("INSERT INTO \"sqlite_sequence\" VALUES('%1',%2);") .arg(
+                        pythonStr(stmt, 0).replace(u'\'', QLatin1String("''")), pythonStr(stmt, 1)));
             });
             continue;
         }
@@ -192,19 +194,23 @@ void QAsyncSqliteWorker::iterDump(QFutureInterface<QString> &out)
 
         const QString ident = quoteIdentifier(table.name);
         QStringList columns;
-        query(QStringLiteral("PRAGMA table_info(%1)").arg(ident),
-              [&](sqlite3_stmt *stmt) { columns.append(columnText(stmt, 1)); });
+        query(QStringLiteral("PRAGMA table_info(%1)").arg(ident), [&](sqlite3_stmt *stmt) {
+            columns.append(columnText(stmt, 1));
+        });
         // SQLite builds each INSERT itself, so quote() renders the values.
         QStringList parts;
         for (const QString &column : std::as_const(columns))
             parts.append(QStringLiteral("'||quote(%1)||'").arg(quoteIdentifier(column)));
         const QString literalIdent = QString(ident).replace(u'\'', QLatin1String("''"));
-        const QString insertQuery = QStringLiteral("SELECT 'INSERT INTO %1 VALUES(%2)' FROM %3;")
-                                        .arg(literalIdent, parts.join(u','), ident);
-        query(insertQuery, [&](sqlite3_stmt *stmt) { emitLine(columnText(stmt, 0) + u';'); });
+        const QString insertQuery = QStringLiteral("SELECT 'INSERT INTO %1 VALUES(%2)' FROM %3;") .arg(
+                literalIdent, parts.join(u','), ident);
+        query(insertQuery, [&](sqlite3_stmt *stmt) {
+            emitLine(columnText(stmt, 0) + u';');
+        });
     }
 
-    const QList<SchemaEntry> others = readSchema(QStringLiteral(
+    const QList<SchemaEntry> others =
+            readSchema(QStringLiteral(
         "SELECT \"name\", \"type\", \"sql\" FROM \"sqlite_master\" "
         "WHERE \"sql\" NOT NULL AND \"type\" IN ('index', 'trigger', 'view')"));
     for (const SchemaEntry &entry : others)

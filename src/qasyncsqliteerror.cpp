@@ -33,9 +33,15 @@ QAsyncSqliteError *QAsyncSqliteError::clone() const
     return new QAsyncSqliteError(*this);
 }
 
-#define QASYNCSQLITE_DEFINE_ERROR(Name)                                                            \
-    void Name::raise() const { throw *this; }                                                      \
-    Name *Name::clone() const { return new Name(*this); }
+#define QASYNCSQLITE_DEFINE_ERROR(Name)                                                                                \
+    void Name::raise() const                                                                                           \
+    {                                                                                                                  \
+        throw *this;                                                                                                   \
+    }                                                                                                                  \
+    Name *Name::clone() const                                                                                          \
+    {                                                                                                                  \
+        return new Name(*this);                                                                                        \
+    }
 
 QASYNCSQLITE_DEFINE_ERROR(QAsyncSqliteWarning)
 QASYNCSQLITE_DEFINE_ERROR(QAsyncSqliteInterfaceError)
@@ -56,8 +62,8 @@ namespace {
 // of DatabaseError before DatabaseError itself).
 const char *errorClassName(const QAsyncSqliteError &error)
 {
-#define CLASS(Name)                                                                                \
-    if (dynamic_cast<const Name *>(&error))                                                        \
+#define CLASS(Name)                                                                                                    \
+    if (dynamic_cast<const Name *>(&error))                                                                            \
         return #Name;
     CLASS(QAsyncSqliteDataError)
     CLASS(QAsyncSqliteOperationalError)
@@ -93,109 +99,37 @@ QString QAsyncSqliteError::nameForCode(int extendedCode)
     // errors) during exit, possibly after this table's destructor would have
     // run (tst_fault_races::appQuitsWithConnectionsOpen).
     static const QHash<int, QLatin1String> &names = *new QHash<int, QLatin1String>{
-#define CODE(c) { c, QLatin1String(#c) },
-        CODE(SQLITE_OK)
-        CODE(SQLITE_ERROR)
-        CODE(SQLITE_INTERNAL)
-        CODE(SQLITE_PERM)
-        CODE(SQLITE_ABORT)
-        CODE(SQLITE_BUSY)
-        CODE(SQLITE_LOCKED)
-        CODE(SQLITE_NOMEM)
-        CODE(SQLITE_READONLY)
-        CODE(SQLITE_INTERRUPT)
-        CODE(SQLITE_IOERR)
-        CODE(SQLITE_CORRUPT)
-        CODE(SQLITE_NOTFOUND)
-        CODE(SQLITE_FULL)
-        CODE(SQLITE_CANTOPEN)
-        CODE(SQLITE_PROTOCOL)
-        CODE(SQLITE_EMPTY)
-        CODE(SQLITE_SCHEMA)
-        CODE(SQLITE_TOOBIG)
-        CODE(SQLITE_CONSTRAINT)
-        CODE(SQLITE_MISMATCH)
-        CODE(SQLITE_MISUSE)
-        CODE(SQLITE_NOLFS)
-        CODE(SQLITE_AUTH)
-        CODE(SQLITE_FORMAT)
-        CODE(SQLITE_RANGE)
-        CODE(SQLITE_NOTADB)
-        CODE(SQLITE_NOTICE)
-        CODE(SQLITE_WARNING)
-        CODE(SQLITE_ERROR_MISSING_COLLSEQ)
-        CODE(SQLITE_ERROR_RETRY)
-        CODE(SQLITE_ERROR_SNAPSHOT)
-        CODE(SQLITE_IOERR_READ)
-        CODE(SQLITE_IOERR_SHORT_READ)
-        CODE(SQLITE_IOERR_WRITE)
-        CODE(SQLITE_IOERR_FSYNC)
-        CODE(SQLITE_IOERR_DIR_FSYNC)
-        CODE(SQLITE_IOERR_TRUNCATE)
-        CODE(SQLITE_IOERR_FSTAT)
-        CODE(SQLITE_IOERR_UNLOCK)
-        CODE(SQLITE_IOERR_RDLOCK)
-        CODE(SQLITE_IOERR_DELETE)
-        CODE(SQLITE_IOERR_BLOCKED)
-        CODE(SQLITE_IOERR_NOMEM)
-        CODE(SQLITE_IOERR_ACCESS)
-        CODE(SQLITE_IOERR_CHECKRESERVEDLOCK)
-        CODE(SQLITE_IOERR_LOCK)
-        CODE(SQLITE_IOERR_CLOSE)
-        CODE(SQLITE_IOERR_DIR_CLOSE)
-        CODE(SQLITE_IOERR_SHMOPEN)
-        CODE(SQLITE_IOERR_SHMSIZE)
-        CODE(SQLITE_IOERR_SHMLOCK)
-        CODE(SQLITE_IOERR_SHMMAP)
-        CODE(SQLITE_IOERR_SEEK)
-        CODE(SQLITE_IOERR_DELETE_NOENT)
-        CODE(SQLITE_IOERR_MMAP)
-        CODE(SQLITE_IOERR_GETTEMPPATH)
-        CODE(SQLITE_IOERR_CONVPATH)
-        CODE(SQLITE_IOERR_VNODE)
-        CODE(SQLITE_IOERR_AUTH)
-        CODE(SQLITE_IOERR_BEGIN_ATOMIC)
-        CODE(SQLITE_IOERR_COMMIT_ATOMIC)
-        CODE(SQLITE_IOERR_ROLLBACK_ATOMIC)
-        CODE(SQLITE_IOERR_DATA)
-        CODE(SQLITE_IOERR_CORRUPTFS)
-        CODE(SQLITE_LOCKED_SHAREDCACHE)
-        CODE(SQLITE_LOCKED_VTAB)
-        CODE(SQLITE_BUSY_RECOVERY)
-        CODE(SQLITE_BUSY_SNAPSHOT)
-        CODE(SQLITE_BUSY_TIMEOUT)
-        CODE(SQLITE_CANTOPEN_NOTEMPDIR)
-        CODE(SQLITE_CANTOPEN_ISDIR)
-        CODE(SQLITE_CANTOPEN_FULLPATH)
-        CODE(SQLITE_CANTOPEN_CONVPATH)
-        CODE(SQLITE_CANTOPEN_DIRTYWAL)
-        CODE(SQLITE_CANTOPEN_SYMLINK)
-        CODE(SQLITE_CORRUPT_VTAB)
-        CODE(SQLITE_CORRUPT_SEQUENCE)
-        CODE(SQLITE_CORRUPT_INDEX)
-        CODE(SQLITE_READONLY_RECOVERY)
-        CODE(SQLITE_READONLY_CANTLOCK)
-        CODE(SQLITE_READONLY_ROLLBACK)
-        CODE(SQLITE_READONLY_DBMOVED)
-        CODE(SQLITE_READONLY_CANTINIT)
-        CODE(SQLITE_READONLY_DIRECTORY)
-        CODE(SQLITE_ABORT_ROLLBACK)
-        CODE(SQLITE_CONSTRAINT_CHECK)
-        CODE(SQLITE_CONSTRAINT_COMMITHOOK)
-        CODE(SQLITE_CONSTRAINT_FOREIGNKEY)
-        CODE(SQLITE_CONSTRAINT_FUNCTION)
-        CODE(SQLITE_CONSTRAINT_NOTNULL)
-        CODE(SQLITE_CONSTRAINT_PRIMARYKEY)
-        CODE(SQLITE_CONSTRAINT_TRIGGER)
-        CODE(SQLITE_CONSTRAINT_UNIQUE)
-        CODE(SQLITE_CONSTRAINT_VTAB)
-        CODE(SQLITE_CONSTRAINT_ROWID)
-        CODE(SQLITE_CONSTRAINT_PINNED)
-        CODE(SQLITE_CONSTRAINT_DATATYPE)
-        CODE(SQLITE_NOTICE_RECOVER_WAL)
-        CODE(SQLITE_NOTICE_RECOVER_ROLLBACK)
-        CODE(SQLITE_WARNING_AUTOINDEX)
-        CODE(SQLITE_AUTH_USER)
+#define CODE(c) {c, QLatin1String(#c)},
+            CODE(SQLITE_OK) CODE(SQLITE_ERROR) CODE(SQLITE_INTERNAL) CODE(SQLITE_PERM) CODE(SQLITE_ABORT) CODE(
+                    SQLITE_BUSY) CODE(SQLITE_LOCKED) CODE(SQLITE_NOMEM) CODE(SQLITE_READONLY) CODE(SQLITE_INTERRUPT)
+                    CODE(SQLITE_IOERR) CODE(SQLITE_CORRUPT) CODE(SQLITE_NOTFOUND) CODE(SQLITE_FULL) CODE(
+                            SQLITE_CANTOPEN) CODE(SQLITE_PROTOCOL) CODE(SQLITE_EMPTY) CODE(SQLITE_SCHEMA)
+                            CODE(SQLITE_TOOBIG) CODE(SQLITE_CONSTRAINT) CODE(SQLITE_MISMATCH) CODE(SQLITE_MISUSE) CODE(
+                                    SQLITE_NOLFS) CODE(SQLITE_AUTH) CODE(SQLITE_FORMAT) CODE(SQLITE_RANGE) CODE(SQLITE_NOTADB)
+                                    CODE(SQLITE_NOTICE) CODE(SQLITE_WARNING) CODE(SQLITE_ERROR_MISSING_COLLSEQ) CODE(
+                                            SQLITE_ERROR_RETRY) CODE(SQLITE_ERROR_SNAPSHOT) CODE(SQLITE_IOERR_READ)
+                                            CODE(SQLITE_IOERR_SHORT_READ) CODE(SQLITE_IOERR_WRITE) CODE(SQLITE_IOERR_FSYNC) CODE(SQLITE_IOERR_DIR_FSYNC) CODE(SQLITE_IOERR_TRUNCATE) CODE(SQLITE_IOERR_FSTAT) CODE(SQLITE_IOERR_UNLOCK) CODE(SQLITE_IOERR_RDLOCK) CODE(SQLITE_IOERR_DELETE) CODE(SQLITE_IOERR_BLOCKED) CODE(SQLITE_IOERR_NOMEM) CODE(SQLITE_IOERR_ACCESS) CODE(SQLITE_IOERR_CHECKRESERVEDLOCK) CODE(SQLITE_IOERR_LOCK) CODE(SQLITE_IOERR_CLOSE) CODE(SQLITE_IOERR_DIR_CLOSE) CODE(SQLITE_IOERR_SHMOPEN) CODE(SQLITE_IOERR_SHMSIZE) CODE(SQLITE_IOERR_SHMLOCK) CODE(SQLITE_IOERR_SHMMAP) CODE(SQLITE_IOERR_SEEK) CODE(SQLITE_IOERR_DELETE_NOENT) CODE(SQLITE_IOERR_MMAP) CODE(SQLITE_IOERR_GETTEMPPATH) CODE(SQLITE_IOERR_CONVPATH) CODE(SQLITE_IOERR_VNODE) CODE(SQLITE_IOERR_AUTH) CODE(SQLITE_IOERR_BEGIN_ATOMIC) CODE(
+                                                    SQLITE_IOERR_COMMIT_ATOMIC) CODE(SQLITE_IOERR_ROLLBACK_ATOMIC) CODE(SQLITE_IOERR_DATA)
+                                                    CODE(SQLITE_IOERR_CORRUPTFS) CODE(SQLITE_LOCKED_SHAREDCACHE) CODE(SQLITE_LOCKED_VTAB) CODE(
+                                                            SQLITE_BUSY_RECOVERY) CODE(SQLITE_BUSY_SNAPSHOT) CODE(SQLITE_BUSY_TIMEOUT) CODE(SQLITE_CANTOPEN_NOTEMPDIR)
+                                                            CODE(SQLITE_CANTOPEN_ISDIR) CODE(SQLITE_CANTOPEN_FULLPATH) CODE(SQLITE_CANTOPEN_CONVPATH) CODE(
+                                                                    SQLITE_CANTOPEN_DIRTYWAL) CODE(SQLITE_CANTOPEN_SYMLINK) CODE(SQLITE_CORRUPT_VTAB)
+                                                                    CODE(SQLITE_CORRUPT_SEQUENCE) CODE(SQLITE_CORRUPT_INDEX) CODE(
+                                                                            SQLITE_READONLY_RECOVERY) CODE(SQLITE_READONLY_CANTLOCK)
+                                                                            CODE(SQLITE_READONLY_ROLLBACK) CODE(SQLITE_READONLY_DBMOVED) CODE(
+                                                                                    SQLITE_READONLY_CANTINIT) CODE(SQLITE_READONLY_DIRECTORY)
+                                                                                    CODE(SQLITE_ABORT_ROLLBACK) CODE(SQLITE_CONSTRAINT_CHECK) CODE(
+                                                                                            SQLITE_CONSTRAINT_COMMITHOOK) CODE(SQLITE_CONSTRAINT_FOREIGNKEY)
+                                                                                            CODE(SQLITE_CONSTRAINT_FUNCTION) CODE(SQLITE_CONSTRAINT_NOTNULL) CODE(
+                                                                                                    SQLITE_CONSTRAINT_PRIMARYKEY) CODE(SQLITE_CONSTRAINT_TRIGGER)
+                                                                                                    CODE(SQLITE_CONSTRAINT_UNIQUE) CODE(
+                                                                                                            SQLITE_CONSTRAINT_VTAB) CODE(SQLITE_CONSTRAINT_ROWID)
+                                                                                                            CODE(SQLITE_CONSTRAINT_PINNED) CODE(
+                                                                                                                    SQLITE_CONSTRAINT_DATATYPE)
+                                                                                                                    CODE(SQLITE_NOTICE_RECOVER_WAL)
+                                                                                                                            CODE(SQLITE_NOTICE_RECOVER_ROLLBACK)
+                                                                                                                                    CODE(SQLITE_WARNING_AUTOINDEX)
+                                                                                                                                            CODE(SQLITE_AUTH_USER)
 #undef CODE
     };
     if (const auto it = names.constFind(extendedCode); it != names.cend())

@@ -5,7 +5,6 @@
 #include "qasyncsqliteworker_p.h"
 #include "qasyncsqlitetypes_p.h"
 
-
 using namespace QAsyncSqlite;
 using namespace QAsyncSqlite::Detail;
 
@@ -44,7 +43,13 @@ QVariantList argumentsOf(int argc, sqlite3_value **argv)
 // Which callable of a user function failed: errors use Python 3.11's words
 // for each, and the exception's own text goes to the log, as Python prints
 // a callback's traceback (tst_functions::functionErrorsAsPython).
-enum class Method { Function, Step, Inverse, Value, Finalize };
+enum class Method {
+    Function,
+    Step,
+    Inverse,
+    Value,
+    Finalize
+};
 
 QByteArray raisedError(Method method)
 {
@@ -74,14 +79,14 @@ void setResult(sqlite3_context *ctx, const QVariant &original, Method method)
         sqlite3_result_blob64(ctx, value.data(), sqlite3_uint64(value.bytes.size()), SQLITE_TRANSIENT);
         return;
     case SqlValue::TooLarge:
-        sqlite3_result_error_toobig(ctx);   // as Python's OverflowError does
+        sqlite3_result_error_toobig(ctx); // as Python's OverflowError does
         return;
     case SqlValue::Unsupported: {
         qCWarning(lcQAsyncSqlite, "A user-defined function returned a %s, which SQLite cannot store",
                   original.metaType().name());
         const QByteArray message = method == Method::Value
-            ? QByteArray("unable to set result from user-defined aggregate's 'value' method")
-            : raisedError(method);
+                ? QByteArray("unable to set result from user-defined aggregate's 'value' method")
+                : raisedError(method);
         sqlite3_result_error(ctx, message.constData(), int(message.size()));
     }
     }
@@ -137,7 +142,7 @@ struct CollationData
     Collation fn;
 };
 
-template <typename T>
+template<typename T>
 void destroy(void *data)
 {
     delete static_cast<T *>(data);
@@ -162,12 +167,12 @@ QVariant *stateOf(sqlite3_context *ctx, const AggregateData &data)
 }
 
 // xStep and xInverse: fold one row's arguments into (or out of) the state.
-template <Method method>
+template<Method method>
 void foldRow(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     const auto &data = *static_cast<const AggregateData *>(sqlite3_user_data(ctx));
     const AggregateStep &fn = method == Method::Step ? data.step : data.inverse;
-    if (!fn) {   // only an inverse may be missing, as in Python
+    if (!fn) { // only an inverse may be missing, as in Python
         sqlite3_result_error(ctx, "user-defined aggregate's 'inverse' method not defined", -1);
         return;
     }
@@ -211,7 +216,10 @@ void finalResult(sqlite3_context *ctx)
         return;
     try {
         QAsyncSqliteWorker::UserCodeScope scope(*data.worker);
-        setResult(ctx, data.finalize ? data.finalize(*owned) : data.value ? data.value(*owned) : *owned,
+        setResult(ctx,
+                  data.finalize        ? data.finalize(*owned)
+                          : data.value ? data.value(*owned)
+                                       : *owned,
                   Method::Finalize);
     } catch (...) {
         resultFromException(ctx, Method::Finalize);
@@ -237,17 +245,17 @@ void QAsyncSqliteWorker::createFunction(const QString &name, int nArgs, const Fu
         rc = removeFunction(m_db, name, nArgs);
     } else {
         rc = sqlite3_create_function_v2(
-            m_db, name.toUtf8().constData(), nArgs, functionFlags(flags), new FunctionData{this, fn},
-            [](sqlite3_context *ctx, int argc, sqlite3_value **argv) {
-                auto *data = static_cast<FunctionData *>(sqlite3_user_data(ctx));
-                try {
-                    UserCodeScope scope(*data->worker);
-                    setResult(ctx, data->fn(argumentsOf(argc, argv)), Method::Function);
-                } catch (...) {
-                    resultFromException(ctx, Method::Function);
-                }
-            },
-            nullptr, nullptr, destroy<FunctionData>);
+                m_db, name.toUtf8().constData(), nArgs, functionFlags(flags), new FunctionData{this, fn},
+                [](sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+                    auto *data = static_cast<FunctionData *>(sqlite3_user_data(ctx));
+                    try {
+                        UserCodeScope scope(*data->worker);
+                        setResult(ctx, data->fn(argumentsOf(argc, argv)), Method::Function);
+                    } catch (...) {
+                        resultFromException(ctx, Method::Function);
+                    }
+                },
+                nullptr, nullptr, destroy<FunctionData>);
     }
     // SQLite leaves the handle's error alone here (throwError() would read
     // "not an error"): Python's class and text.
@@ -256,12 +264,11 @@ void QAsyncSqliteWorker::createFunction(const QString &name, int nArgs, const Fu
 }
 
 void QAsyncSqliteWorker::createAggregate(const QString &name, int nArgs, const QVariant &initialState,
-                                         const AggregateStep &step, const AggregateFinal &finalize,
-                                         FunctionFlags flags)
+                                         const AggregateStep &step, const AggregateFinal &finalize, FunctionFlags flags)
 {
-    const int rc = step ? createAggregateFunction(m_db, name, nArgs, flags,
-                                                  new AggregateData{this, initialState, step, finalize})
-                        : removeFunction(m_db, name, nArgs);
+    const int rc = step
+            ? createAggregateFunction(m_db, name, nArgs, flags, new AggregateData{this, initialState, step, finalize})
+            : removeFunction(m_db, name, nArgs);
     if (rc != SQLITE_OK)
         throw QAsyncSqliteOperationalError(rc, QStringLiteral("Error creating aggregate"));
 }
@@ -271,10 +278,10 @@ void QAsyncSqliteWorker::createWindowFunction(const QString &name, int nArgs, co
                                               const WindowValue &value, const AggregateFinal &finalize,
                                               FunctionFlags flags)
 {
-    const int rc = step ? createAggregateFunction(m_db, name, nArgs, flags,
-                                                  new AggregateData{this, initialState, step, finalize, true,
-                                                                    inverse, value})
-                        : removeFunction(m_db, name, nArgs);
+    const int rc = step
+            ? createAggregateFunction(m_db, name, nArgs, flags,
+                                      new AggregateData{this, initialState, step, finalize, true, inverse, value})
+            : removeFunction(m_db, name, nArgs);
     // Python raises ProgrammingError with the code's text here.
     if (rc != SQLITE_OK)
         throw QAsyncSqliteProgrammingError(rc, QString::fromUtf8(sqlite3_errstr(rc)));
@@ -288,19 +295,19 @@ void QAsyncSqliteWorker::createCollation(const QString &name, const Collation &f
         rc = sqlite3_create_collation_v2(m_db, utf8.constData(), SQLITE_UTF8, nullptr, nullptr, nullptr);
     } else {
         rc = sqlite3_create_collation_v2(
-            m_db, utf8.constData(), SQLITE_UTF8, new CollationData{this, fn},
-            [](void *p, int lengthA, const void *a, int lengthB, const void *b) {
-                auto *data = static_cast<CollationData *>(p);
-                try {
-                    UserCodeScope scope(*data->worker);
-                    const int result = data->fn(QString::fromUtf8(static_cast<const char *>(a), lengthA),
-                                                QString::fromUtf8(static_cast<const char *>(b), lengthB));
-                    return result < 0 ? -1 : result > 0 ? 1 : 0;
-                } catch (...) {
-                    return 0;   // a collation cannot fail; treat as equal
-                }
-            },
-            destroy<CollationData>);
+                m_db, utf8.constData(), SQLITE_UTF8, new CollationData{this, fn},
+                [](void *p, int lengthA, const void *a, int lengthB, const void *b) {
+                    auto *data = static_cast<CollationData *>(p);
+                    try {
+                        UserCodeScope scope(*data->worker);
+                        const int result = data->fn(QString::fromUtf8(static_cast<const char *>(a), lengthA),
+                                                    QString::fromUtf8(static_cast<const char *>(b), lengthB));
+                        return result < 0 ? -1 : result > 0 ? 1 : 0;
+                    } catch (...) {
+                        return 0; // a collation cannot fail; treat as equal
+                    }
+                },
+                destroy<CollationData>);
     }
     if (rc != SQLITE_OK)
         throwError(rc);
@@ -319,21 +326,21 @@ void QAsyncSqliteWorker::setAuthorizer(const Authorizer &fn)
         rc = sqlite3_set_authorizer(m_db, nullptr, nullptr);
     } else {
         rc = sqlite3_set_authorizer(
-            m_db,
-            [](void *self, int action, const char *a, const char *b, const char *database, const char *trigger) {
-                auto *worker = static_cast<QAsyncSqliteWorker *>(self);
-                try {
-                    UserCodeScope scope(*worker);
-                    const int result = worker->m_authorizer(action, QString::fromUtf8(a), QString::fromUtf8(b),
-                                                            QString::fromUtf8(database),
-                                                            QString::fromUtf8(trigger));
-                    if (result == SQLITE_OK || result == SQLITE_DENY || result == SQLITE_IGNORE)
-                        return result;
-                } catch (...) {
-                }
-                return SQLITE_DENY;   // a throwing or confused authorizer denies
-            },
-            this);
+                m_db,
+                [](void *self, int action, const char *a, const char *b, const char *database, const char *trigger) {
+                    auto *worker = static_cast<QAsyncSqliteWorker *>(self);
+                    try {
+                        UserCodeScope scope(*worker);
+                        const int result =
+                                worker->m_authorizer(action, QString::fromUtf8(a), QString::fromUtf8(b),
+                                                     QString::fromUtf8(database), QString::fromUtf8(trigger));
+                        if (result == SQLITE_OK || result == SQLITE_DENY || result == SQLITE_IGNORE)
+                            return result;
+                    } catch (...) {
+                    }
+                    return SQLITE_DENY; // a throwing or confused authorizer denies
+                },
+                this);
     }
     if (rc != SQLITE_OK)
         throwError(rc);
@@ -353,8 +360,11 @@ void QAsyncSqliteWorker::setProgressHandler(const ProgressHandler &fn, int n)
 void QAsyncSqliteWorker::installProgressHandler()
 {
     sqlite3_progress_handler(
-        m_db, m_progressPeriod, [](void *self) { return static_cast<QAsyncSqliteWorker *>(self)->progressTick(); },
-        this);
+            m_db, m_progressPeriod,
+            [](void *self) {
+                return static_cast<QAsyncSqliteWorker *>(self)->progressTick();
+            },
+            this);
 }
 
 void QAsyncSqliteWorker::setTraceCallback(const TraceCallback &fn)
@@ -375,41 +385,42 @@ void QAsyncSqliteWorker::installTrace()
     if (m_sqlLogging)
         mask |= SQLITE_TRACE_PROFILE;
     sqlite3_trace_v2(
-        m_db, mask,
-        [](unsigned event, void *self, void *p, void *x) {
-            auto *worker = static_cast<QAsyncSqliteWorker *>(self);
-            auto *stmt = static_cast<sqlite3_stmt *>(p);
-            if (event == SQLITE_TRACE_PROFILE) {
-                // SQLite's own estimate has millisecond resolution on Unix:
-                // time from the statement's start instead.
-                qint64 micros = *static_cast<const qint64 *>(x) / 1000;
-                const auto it = worker->m_statementStarts.find(stmt);
-                if (it != worker->m_statementStarts.end()) {
-                    micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                                 std::chrono::steady_clock::now() - it->second).count();
-                    worker->m_statementStarts.erase(it);
+            m_db, mask,
+            [](unsigned event, void *self, void *p, void *x) {
+                auto *worker = static_cast<QAsyncSqliteWorker *>(self);
+                auto *stmt = static_cast<sqlite3_stmt *>(p);
+                if (event == SQLITE_TRACE_PROFILE) {
+                    // SQLite's own estimate has millisecond resolution on Unix:
+                    // time from the statement's start instead.
+                    qint64 micros = *static_cast<const qint64 *>(x) / 1000;
+                    const auto it = worker->m_statementStarts.find(stmt);
+                    if (it != worker->m_statementStarts.end()) {
+                        micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now()
+                                                                                       - it->second)
+                                         .count();
+                        worker->m_statementStarts.erase(it);
+                    }
+                    const char *sql = sqlite3_sql(stmt);
+                    qCDebug(lcQAsyncSqliteSql, "%s (%lld \u00b5s)", sql ? sql : "", static_cast<long long>(micros));
+                    return 0;
                 }
-                const char *sql = sqlite3_sql(stmt);
-                qCDebug(lcQAsyncSqliteSql, "%s (%lld \u00b5s)", sql ? sql : "", static_cast<long long>(micros));
+                worker->settleCommit();
+                const char *unexpanded = static_cast<const char *>(x);
+                // Statements inside triggers arrive as "-- comment": report those as is.
+                const bool subprogram = unexpanded && qstrncmp(unexpanded, "--", 2) == 0;
+                if (worker->m_sqlLogging && !subprogram)
+                    worker->m_statementStarts.insert_or_assign(stmt, std::chrono::steady_clock::now());
+                if (!worker->m_traceCallback)
+                    return 0;
+                char *expanded = subprogram ? nullptr : sqlite3_expanded_sql(stmt);
+                const QString sql = QString::fromUtf8(expanded ? expanded : unexpanded);
+                sqlite3_free(expanded);
+                try {
+                    UserCodeScope scope(*worker);
+                    worker->m_traceCallback(sql);
+                } catch (...) {
+                }
                 return 0;
-            }
-            worker->settleCommit();
-            const char *unexpanded = static_cast<const char *>(x);
-            // Statements inside triggers arrive as "-- comment": report those as is.
-            const bool subprogram = unexpanded && qstrncmp(unexpanded, "--", 2) == 0;
-            if (worker->m_sqlLogging && !subprogram)
-                worker->m_statementStarts.insert_or_assign(stmt, std::chrono::steady_clock::now());
-            if (!worker->m_traceCallback)
-                return 0;
-            char *expanded = subprogram ? nullptr : sqlite3_expanded_sql(stmt);
-            const QString sql = QString::fromUtf8(expanded ? expanded : unexpanded);
-            sqlite3_free(expanded);
-            try {
-                UserCodeScope scope(*worker);
-                worker->m_traceCallback(sql);
-            } catch (...) {
-            }
-            return 0;
-        },
-        this);
+            },
+            this);
 }

@@ -28,7 +28,7 @@ QVariantList valuesOf(const QVariant &row, const QStringList &columns)
     }
     if (row.metaType().id() == QMetaType::QVariantList)
         return row.toList();
-    return {row};   // a callable row factory's value: shown as one column
+    return {row}; // a callable row factory's value: shown as one column
 }
 
 // SQL NULL through the named roles and get(): a null QVariant reads as
@@ -41,12 +41,11 @@ QVariant nullForQml(const QVariant &value)
 QVariantMap errorMap(const QAsyncSqliteError &error)
 {
     return {{QStringLiteral("code"), error.extendedCode()},
-            {QStringLiteral("name"), error.errorName()},
-            {QStringLiteral("message"), error.message()}};
+             {QStringLiteral("name"), error.errorName()}, {QStringLiteral("message"), error.message()}};
 }
 
 // Empty if \a future succeeded, else the error it failed with.
-template <typename T>
+template<typename T>
 QVariantMap failureOf(const QFuture<T> &future)
 {
     try {
@@ -55,13 +54,13 @@ QVariantMap failureOf(const QFuture<T> &future)
         return errorMap(error);
     } catch (const std::exception &error) {
         return {{QStringLiteral("code"), SQLITE_ERROR},
-                {QStringLiteral("name"), QStringLiteral("SQLITE_ERROR")},
-                {QStringLiteral("message"), QString::fromUtf8(error.what())}};
+                 {QStringLiteral("name"), QStringLiteral("SQLITE_ERROR")},
+                  {QStringLiteral("message"), QString::fromUtf8(error.what())}};
     }
     if (future.isCanceled()) {
         return {{QStringLiteral("code"), SQLITE_ABORT},
-                {QStringLiteral("name"), QStringLiteral("SQLITE_ABORT")},
-                {QStringLiteral("message"), QStringLiteral("canceled")}};
+                 {QStringLiteral("name"), QStringLiteral("SQLITE_ABORT")},
+                  {QStringLiteral("message"), QStringLiteral("canceled")}};
     }
     return {};
 }
@@ -75,7 +74,7 @@ QStringList tablesReadBy(sqlite3 *db, const QString &query)
     const QByteArray sql = "EXPLAIN " + query.toUtf8();
     if (sqlite3_prepare_v2(db, sql.constData(), int(sql.size()), &explain, nullptr) != SQLITE_OK)
         return tables;
-    QList<std::pair<int, int>> pages;   // (schema index, root page)
+    QList<std::pair<int, int>> pages; // (schema index, root page)
     while (sqlite3_step(explain) == SQLITE_ROW) {
         if (qstrcmp(reinterpret_cast<const char *>(sqlite3_column_text(explain, 1)), "OpenRead") == 0)
             pages.append({sqlite3_column_int(explain, 4), sqlite3_column_int(explain, 3)});
@@ -83,10 +82,9 @@ QStringList tablesReadBy(sqlite3 *db, const QString &query)
     sqlite3_finalize(explain);
     for (const auto &[schemaIndex, page] : pages) {
         if (schemaIndex > 1)
-            continue;   // attached databases: their schema tables are not tracked
-        const char *lookup = schemaIndex == 1
-            ? "SELECT tbl_name FROM sqlite_temp_schema WHERE rootpage = ?"
-            : "SELECT tbl_name FROM sqlite_schema WHERE rootpage = ?";
+            continue; // attached databases: their schema tables are not tracked
+        const char *lookup = schemaIndex == 1 ? "SELECT tbl_name FROM sqlite_temp_schema WHERE rootpage = ?"
+                                              : "SELECT tbl_name FROM sqlite_schema WHERE rootpage = ?";
         sqlite3_stmt *stmt = nullptr;
         if (sqlite3_prepare_v2(db, lookup, -1, &stmt, nullptr) != SQLITE_OK)
             continue;
@@ -106,12 +104,12 @@ QStringList tablesReadBy(sqlite3 *db, const QString &query)
 class QAsyncSqliteQueryModelPrivate
 {
 public:
-    explicit QAsyncSqliteQueryModelPrivate(QAsyncSqliteQueryModel *model) : q(model) {}
+    explicit QAsyncSqliteQueryModelPrivate(QAsyncSqliteQueryModel *model) : q(model) { }
 
     // Calls \a done with the finished future, unless the model is gone: the
     // watcher is our child, so it dies with us (safe on Qt 6.4, unlike
     // then(context) whose context must outlive the future).
-    template <typename T, typename Done>
+    template<typename T, typename Done>
     void watch(const QFuture<T> &future, Done &&done)
     {
         auto *watcher = new QFutureWatcher<T>(q);
@@ -149,16 +147,16 @@ public:
 
     QList<QVariantList> rows;
     QStringList columns;
-    QStringList tables;          // what the query reads, for live refresh
+    QStringList tables; // what the query reads, for live refresh
     QPointer<QAsyncSqliteCursor> cursor;
     // The requests of the current load or fetch: a newer load cancels them,
     // so that a superseded query stops instead of delaying the new one.
     QFuture<void> pendingExecute;
     QFuture<QVariantList> pendingFetch;
-    quint64 generation = 0;      // results of an older load are ignored
+    quint64 generation = 0; // results of an older load are ignored
     bool loading = false;
     bool fetching = false;
-    bool fetchPending = false;   // a view asked for more during a reload
+    bool fetchPending = false; // a view asked for more during a reload
     bool atEnd = true;
     QVariantMap error;
 
@@ -224,13 +222,13 @@ void QAsyncSqliteQueryModelPrivate::reload(bool keepRows)
     cursor = c;
     // Both requests are queued at once; FIFO order runs them back to back.
     const QFuture<void> executed = parameters.metaType().id() == QMetaType::QVariantMap
-        ? c->execute(query, parameters.toMap())
-        : c->execute(query, parameters.toList());
+            ? c->execute(query, parameters.toMap())
+            : c->execute(query, parameters.toList());
     const QFuture<QVariantList> fetched = c->fetchMany(wanted);
     pendingExecute = executed;
     pendingFetch = fetched;
     if (live)
-        poll(true);   // queued right behind the load: the baseline matches what we show
+        poll(true); // queued right behind the load: the baseline matches what we show
     watch(fetched, [this, current, executed, wanted, c](const QFuture<QVariantList> &future) {
         if (current != generation)
             return;
@@ -349,20 +347,20 @@ void QAsyncSqliteQueryModelPrivate::updateLiveSources()
     if (!live)
         return;
     connectionSignals.append(
-        QObject::connect(connection, &QAsyncSqliteConnection::tablesChanged, q, [this](const QStringList &changed) {
-            // Tables not known yet (e.g. the query failed because its table
-            // did not exist): any change may be the one it waits for.
-            if (tables.isEmpty()) {
-                scheduleReload(true);
-                return;
-            }
-            for (const QString &table : changed) {
-                if (tables.contains(table, Qt::CaseInsensitive)) {
+            QObject::connect(connection, &QAsyncSqliteConnection::tablesChanged, q, [this](const QStringList &changed) {
+                // Tables not known yet (e.g. the query failed because its table
+                // did not exist): any change may be the one it waits for.
+                if (tables.isEmpty()) {
                     scheduleReload(true);
                     return;
                 }
-            }
-        }));
+                for (const QString &table : changed) {
+                    if (tables.contains(table, Qt::CaseInsensitive)) {
+                        scheduleReload(true);
+                        return;
+                    }
+                }
+            }));
     if (pollInterval > 0)
         pollTimer.start(pollInterval);
     learnTables();
@@ -373,7 +371,9 @@ void QAsyncSqliteQueryModelPrivate::learnTables()
     if (!connection || query.isEmpty() || !connection->isOpen())
         return;
     const quint64 current = generation;
-    watch(connection->run([sql = query](sqlite3 *db) { return tablesReadBy(db, sql); }),
+    watch(connection->run([sql = query](sqlite3 *db) {
+        return tablesReadBy(db, sql);
+    }),
           [this, current](const QFuture<QStringList> &future) {
               if (current == generation && failureOf(future).isEmpty())
                   tables = future.result();
@@ -388,27 +388,30 @@ void QAsyncSqliteQueryModelPrivate::poll(bool baseline)
     polling = true;
     const quint64 current = generation;
     watch(connection->execute(QStringLiteral("PRAGMA data_version")),
-          [this, current, baseline](const QFuture<QVariantList> &future) {
-        polling = false;
-        if (current != generation) {
-            dataVersion = -1;   // measured against an older load: take a new baseline
-            return;
-        }
-        if (!failureOf(future).isEmpty() || future.result().isEmpty())
-            return;
-        const QVariantList values = valuesOf(future.result().constFirst(), {QStringLiteral("data_version")});
-        const qint64 version = values.value(0).toLongLong();
-        if (!baseline && dataVersion >= 0 && version != dataVersion)
-            scheduleReload(true);
-        dataVersion = version;
-    });
+                              [this, current, baseline](const QFuture<QVariantList> &future) {
+                                  polling = false;
+                                  if (current != generation) {
+                                      dataVersion = -1; // measured against an older load: take a new baseline
+                                      return;
+                                  }
+                                  if (!failureOf(future).isEmpty() || future.result().isEmpty())
+                                      return;
+                                  const QVariantList values =
+                                          valuesOf(future.result().constFirst(), {QStringLiteral("data_version")});
+                                  const qint64 version = values.value(0).toLongLong();
+                                  if (!baseline && dataVersion >= 0 && version != dataVersion)
+                                      scheduleReload(true);
+                                  dataVersion = version;
+                              });
 }
 
 QAsyncSqliteQueryModel::QAsyncSqliteQueryModel(QObject *parent)
     : QAbstractTableModel(parent), d_ptr(new QAsyncSqliteQueryModelPrivate(this))
 {
     Q_D(QAsyncSqliteQueryModel);
-    connect(&d->pollTimer, &QTimer::timeout, this, [d] { d->poll(false); });
+    connect(&d->pollTimer, &QTimer::timeout, this, [d] {
+        d->poll(false);
+    });
 }
 
 QAsyncSqliteQueryModel::~QAsyncSqliteQueryModel()
@@ -659,7 +662,7 @@ void QAsyncSqliteQueryModel::fetchMore(const QModelIndex &parent)
     Q_D(QAsyncSqliteQueryModel);
     if (!canFetchMore(parent))
         return;
-    if (d->loading) {   // a reload runs: fetch once it has delivered its rows
+    if (d->loading) { // a reload runs: fetch once it has delivered its rows
         d->fetchPending = true;
         return;
     }

@@ -7,7 +7,7 @@
 class QAsyncSqliteRowPrivate : public QSharedData
 {
 public:
-    QStringList columns;   // shared by every row of one result
+    QStringList columns; // shared by every row of one result
     QVariantList values;
 };
 
@@ -15,8 +15,7 @@ QT_DEFINE_QESDP_SPECIALIZATION_DTOR(QAsyncSqliteRowPrivate)
 
 QAsyncSqliteRow::QAsyncSqliteRow() = default;
 
-QAsyncSqliteRow::QAsyncSqliteRow(const QStringList &columns, const QVariantList &values)
-    : d(new QAsyncSqliteRowPrivate)
+QAsyncSqliteRow::QAsyncSqliteRow(const QStringList &columns, const QVariantList &values) : d(new QAsyncSqliteRowPrivate)
 {
     Q_ASSERT(columns.size() == values.size());
     d->columns = columns;

@@ -121,9 +121,9 @@ QString QAsyncSqlite::Detail::dateTimeToSql(const QVariant &value)
             const int offset = dt.offsetFromUtc();
             const int minutes = qAbs(offset) / 60;
             text += QStringLiteral("%1%2:%3")
-                        .arg(offset < 0 ? QLatin1Char('-') : QLatin1Char('+'))
-                        .arg(minutes / 60, 2, 10, QLatin1Char('0'))
-                        .arg(minutes % 60, 2, 10, QLatin1Char('0'));
+                                           .arg(offset < 0 ? QLatin1Char('-') : QLatin1Char('+'))
+                                           .arg(minutes / 60, 2, 10, QLatin1Char('0'))
+                                           .arg(minutes % 60, 2, 10, QLatin1Char('0'));
         }
         return text;
     }

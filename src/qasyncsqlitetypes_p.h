@@ -18,11 +18,19 @@ QString dateTimeToSql(const QVariant &value);
 // bound parameters and user function results.
 struct SqlValue
 {
-    enum Kind { Null, Integer, Real, Text, Blob, TooLarge, Unsupported };
+    enum Kind {
+        Null,
+        Integer,
+        Real,
+        Text,
+        Blob,
+        TooLarge,
+        Unsupported
+    };
     Kind kind = Null;
     qint64 integer = 0;
     double real = 0;
-    QByteArray bytes;   // Text (UTF-8) and Blob; never a null pointer
+    QByteArray bytes; // Text (UTF-8) and Blob; never a null pointer
 
     const char *data() const { return bytes.constData() ? bytes.constData() : ""; }
 };
@@ -30,7 +38,10 @@ struct SqlValue
 // parameters also take Qt's null values as Qt's SQLite driver does (a null
 // QString or QByteArray, an invalid date or time); a function's result
 // keeps them as values ('' and an empty blob), as a Python str or bytes.
-enum class NullValues { QtSql, VariantOnly };
+enum class NullValues {
+    QtSql,
+    VariantOnly
+};
 SqlValue toSqlValue(const QVariant &value, NullValues nulls);
 } // namespace QAsyncSqlite::Detail
 

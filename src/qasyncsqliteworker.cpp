@@ -8,7 +8,6 @@
 
 #include <thread>
 
-
 Q_LOGGING_CATEGORY(lcQAsyncSqlite, "qasyncsqlite")
 // Debug only, and off unless enabled (QT_LOGGING_RULES="qasyncsqlite.sql.debug=true").
 Q_LOGGING_CATEGORY(lcQAsyncSqliteSql, "qasyncsqlite.sql", QtInfoMsg)
@@ -56,7 +55,7 @@ bool QAsyncSqlite::Detail::isDml(const char *sql)
         return false;
     const char *p = skipSpaceAndComments(sql, sql + qstrlen(sql));
     return qstrnicmp(p, "insert", 6) == 0 || qstrnicmp(p, "update", 6) == 0 || qstrnicmp(p, "delete", 6) == 0
-        || qstrnicmp(p, "replace", 7) == 0;
+            || qstrnicmp(p, "replace", 7) == 0;
 }
 
 namespace {
@@ -123,8 +122,8 @@ QAsyncSqliteWorker::PreparedStatement QAsyncSqliteWorker::prepare(const QString 
     }
     const QByteArray utf8 = sql.toUtf8();
     const char *tail = nullptr;
-    const int rc = sqlite3_prepare_v3(m_db, utf8.constData(), int(utf8.size()),
-                                      cached ? SQLITE_PREPARE_PERSISTENT : 0, &prepared.stmt, &tail);
+    const int rc = sqlite3_prepare_v3(m_db, utf8.constData(), int(utf8.size()), cached ? SQLITE_PREPARE_PERSISTENT : 0,
+                                      &prepared.stmt, &tail);
     if (rc != SQLITE_OK)
         throwError(rc, sql);
     if (tail && skipSpaceAndComments(tail, utf8.constData() + utf8.size()) != utf8.constData() + utf8.size()) {
@@ -147,10 +146,12 @@ void QAsyncSqliteWorker::bindAll(sqlite3_stmt *stmt, const Params &params, const
     if (const auto *list = std::get_if<QVariantList>(&params)) {
         if (list->size() != expected) {
             throw QAsyncSqliteProgrammingError(
-                SQLITE_RANGE,
-                QStringLiteral("Incorrect number of bindings supplied. The current statement uses %1, "
-                               "and there are %2 supplied.").arg(expected).arg(list->size()),
-                sql);
+                    SQLITE_RANGE,
+                    QStringLiteral("Incorrect number of bindings supplied. The current statement uses %1, "
+                               "and there are %2 supplied.")
+                                           .arg(expected)
+                                           .arg(list->size()),
+                                   sql);
         }
         for (int i = 0; i < expected; ++i)
             bindValue(stmt, i + 1, list->at(i), sql);
@@ -161,16 +162,17 @@ void QAsyncSqliteWorker::bindAll(sqlite3_stmt *stmt, const Params &params, const
         const char *name = sqlite3_bind_parameter_name(stmt, i);
         if (!name || name[0] == '?') {
             throw QAsyncSqliteProgrammingError(
-                SQLITE_RANGE,
-                QStringLiteral("Binding %1 has no name, but you supplied a dictionary (which has only "
-                               "names).").arg(i),
-                sql);
+                    SQLITE_RANGE,
+                    QStringLiteral("Binding %1 has no name, but you supplied a dictionary (which has only "
+                               "names).")
+                                           .arg(i),
+                                   sql);
         }
         const auto it = map.constFind(QString::fromUtf8(name + 1));
         if (it == map.cend()) {
             throw QAsyncSqliteProgrammingError(
-                SQLITE_RANGE,
-                QStringLiteral("You did not supply a value for binding parameter %1.").arg(fromUtf8(name)), sql);
+                    SQLITE_RANGE,
+                    QStringLiteral("You did not supply a value for binding parameter %1.").arg(fromUtf8(name)), sql);
         }
         bindValue(stmt, i, *it, sql);
     }
@@ -200,16 +202,17 @@ void QAsyncSqliteWorker::bindValue(sqlite3_stmt *stmt, int index, const QVariant
         break;
     case SqlValue::TooLarge:
         throw QAsyncSqliteDataError(
-            SQLITE_MISMATCH,
-            QStringLiteral("Error binding parameter %1: %2 is too large for SQLite's 64-bit INTEGER.")
-                .arg(index).arg(original.toULongLong()),
-            sql);
+                SQLITE_MISMATCH,
+                QStringLiteral("Error binding parameter %1: %2 is too large for SQLite's 64-bit INTEGER.")
+                                       .arg(index)
+                                       .arg(original.toULongLong()),
+                               sql);
     case SqlValue::Unsupported:
         throw QAsyncSqliteProgrammingError(
-            SQLITE_MISMATCH,
-            QStringLiteral("Error binding parameter %1: type '%2' is not supported.")
-                .arg(index).arg(QLatin1String(original.metaType().name())),
-            sql);
+                SQLITE_MISMATCH,
+                QStringLiteral("Error binding parameter %1: type '%2' is not supported.") .arg(index).arg(
+                                       QLatin1String(original.metaType().name())),
+                               sql);
     }
     if (rc != SQLITE_OK)
         QAsyncSqliteError::throwForCode(rc, QString::fromUtf8(sqlite3_errstr(rc)), sql);
@@ -226,7 +229,7 @@ void ResultShape::prepare(sqlite3_stmt *stmt, const Settings &settings, DetectTy
     // Per execution, so only compute what this result needs: plain tuples
     // without type detection need no column metadata at all.
     const bool needNames = describe || settings.rowFactory != RowFactory::Tuple || settings.rowFactoryFunction
-        || detectTypes.testFlag(ColumnNames);
+            || detectTypes.testFlag(ColumnNames);
     const bool needDeclared = describe || detectTypes.testFlag(DeclaredTypes);
     if (!needNames && !needDeclared)
         return;
@@ -247,7 +250,8 @@ void ResultShape::prepare(sqlite3_stmt *stmt, const Settings &settings, DetectTy
         }
         if (!converter && detectTypes.testFlag(DeclaredTypes) && !declared.isEmpty()) {
             qsizetype end = 0;
-            while (end < declared.size() && declared.at(end) != QLatin1Char(' ') && declared.at(end) != QLatin1Char('('))
+            while (end < declared.size() && declared.at(end) != QLatin1Char(' ')
+                   && declared.at(end) != QLatin1Char('('))
                 ++end;
             converter = converterFor(declared.left(end));
         }
@@ -327,7 +331,7 @@ class Orphans
 public:
     static Orphans &instance()
     {
-        static auto *orphans = new Orphans;   // never destroyed: a reaper may outlive static destruction
+        static auto *orphans = new Orphans; // never destroyed: a reaper may outlive static destruction
         return *orphans;
     }
 
@@ -345,7 +349,7 @@ public:
     void reap(QAsyncSqliteWorker *worker)
     {
         std::thread([this, worker] {
-            delete worker;   // ~QAsyncSqliteWorker joins the thread
+            delete worker; // ~QAsyncSqliteWorker joins the thread
             QMutexLocker locker(&m_mutex);
             if (--m_count == 0)
                 m_reaped.wakeAll();
@@ -365,7 +369,7 @@ private:
     QMutex m_mutex;
     QWaitCondition m_reaped;
     int m_count = 0;
-    bool m_waitAtTeardown = false;   // the post routine is registered
+    bool m_waitAtTeardown = false; // the post routine is registered
 };
 
 } // namespace
@@ -377,22 +381,22 @@ std::shared_ptr<QAsyncSqliteWorker> QAsyncSqliteWorker::create(std::shared_ptr<C
                                                                std::shared_ptr<QAsyncSqliteWorker> previous)
 {
     std::shared_ptr<QAsyncSqliteWorker> worker(
-        new QAsyncSqliteWorker(std::move(link), database, options, settings, std::move(previous)),
-        [](QAsyncSqliteWorker *w) {
-            // Whichever of this and the end of run() comes second deletes the
-            // worker: the last owner never waits for user code still running
-            // on it, and a thread never joins itself.
-            bool runEnded;
-            {
-                QMutexLocker locker(&w->m_queueMutex);
-                w->m_ownerGone = true;
-                runEnded = w->m_runEnded;
-            }
-            if (runEnded)
-                delete w;   // only QThread's own exit is left: a short join
-            else
-                Orphans::instance().adopt();
-        });
+            new QAsyncSqliteWorker(std::move(link), database, options, settings, std::move(previous)),
+            [](QAsyncSqliteWorker *w) {
+                // Whichever of this and the end of run() comes second deletes the
+                // worker: the last owner never waits for user code still running
+                // on it, and a thread never joins itself.
+                bool runEnded;
+                {
+                    QMutexLocker locker(&w->m_queueMutex);
+                    w->m_ownerGone = true;
+                    runEnded = w->m_runEnded;
+                }
+                if (runEnded)
+                    delete w; // only QThread's own exit is left: a short join
+                else
+                    Orphans::instance().adopt();
+            });
     worker->start();
     if (!worker->isRunning()) {
         // The thread could not be created (QThread warned): no run() will end.
@@ -405,7 +409,10 @@ std::shared_ptr<QAsyncSqliteWorker> QAsyncSqliteWorker::create(std::shared_ptr<C
 QAsyncSqliteWorker::QAsyncSqliteWorker(std::shared_ptr<ConnectionLink> link, const QString &database,
                                        const QAsyncSqliteOptions &options, const Settings &settings,
                                        std::shared_ptr<QAsyncSqliteWorker> previous)
-    : m_database(database), m_options(options), m_previous(std::move(previous)), m_link(std::move(link)),
+    : m_database(database),
+      m_options(options),
+      m_previous(std::move(previous)),
+      m_link(std::move(link)),
       m_settings(settings)
 {
     m_closed.reportStarted();
@@ -448,8 +455,8 @@ void QAsyncSqliteWorker::enqueue(std::unique_ptr<Job> job)
     if (isInUserCodeOf(this)) {
         // A blocking wait on this request would deadlock the worker.
         job->fail(QAsyncSqliteProgrammingError(
-            SQLITE_MISUSE,
-            QStringLiteral("Cannot queue a request from code running on the connection's own worker "
+                SQLITE_MISUSE,
+                QStringLiteral("Cannot queue a request from code running on the connection's own worker "
                            "(a user function, callback, run() or transaction() body); use the handle "
                            "or QAsyncSqliteTransaction given to it instead.")));
         return;
@@ -457,7 +464,7 @@ void QAsyncSqliteWorker::enqueue(std::unique_ptr<Job> job)
     QMutexLocker locker(&m_queueMutex);
     if (!m_accepting) {
         locker.unlock();
-        job->fail(rejection());   // closed, or failed to open: a call on a closed connection
+        job->fail(rejection()); // closed, or failed to open: a call on a closed connection
         return;
     }
     m_queue.push_back(std::move(job));
@@ -533,7 +540,11 @@ void ConnectionLink::post(std::function<void(QAsyncSqliteConnection *)> fn)
     QMutexLocker locker(&m_mutex);
     if (QAsyncSqliteConnection *target = m_connection) {
         QMetaObject::invokeMethod(
-            target, [target, fn = std::move(fn)] { fn(target); }, Qt::QueuedConnection);
+                target,
+                [target, fn = std::move(fn)] {
+                    fn(target);
+                },
+                Qt::QueuedConnection);
     }
 }
 
@@ -550,7 +561,7 @@ void QAsyncSqliteWorker::run()
         // before close() runs, and the old handle closes, before anything of
         // ours (tst_lifecycle::reopenDoesNotWaitForOldWorker).
         m_previous->waitClosed();
-        std::shared_ptr<QAsyncSqliteWorker> previous;   // dropped after the unlock, never under our lock
+        std::shared_ptr<QAsyncSqliteWorker> previous; // dropped after the unlock, never under our lock
         QMutexLocker locker(&m_queueMutex);
         previous.swap(m_previous);
     }
@@ -578,11 +589,10 @@ void QAsyncSqliteWorker::run()
             if (m_openError) {
                 job->fail(*m_openError);
             } else if (abandoned && job.get() != closeJob) {
-                qCWarning(lcQAsyncSqlite) << "QAsyncSqliteConnection destroyed: dropping a queued request on"
-                                          << m_database;
+                qCWarning(lcQAsyncSqlite)
+                        << "QAsyncSqliteConnection destroyed: dropping a queued request on" << m_database;
                 job->fail(QAsyncSqliteOperationalError(
-                    SQLITE_ABORT,
-                    QStringLiteral("The connection was destroyed before this request could run.")));
+                        SQLITE_ABORT, QStringLiteral("The connection was destroyed before this request could run.")));
             } else {
                 process(*job, m_jobsQueuedBehind == 0);
             }
@@ -616,7 +626,7 @@ void QAsyncSqliteWorker::run()
             Q_EMIT c->closed();
         Q_EMIT c->openChanged();
     });
-    m_handleClosed.release();   // after the post: a successor's opened() comes after our closed()
+    m_handleClosed.release(); // after the post: a successor's opened() comes after our closed()
     // Runs close().then(fn) continuations on this thread: nothing on the
     // connection's thread may wait for them
     // (tst_lifecycle::closeContinuationDoesNotBlockEventLoop).
@@ -628,8 +638,8 @@ void QAsyncSqliteWorker::run()
         ownerGone = m_ownerGone;
     }
     if (ownerGone)
-        Orphans::instance().reap(this);   // joins us once this returns
-    QtTsan::futexRelease(this);   // the last statement: pairs with join()
+        Orphans::instance().reap(this); // joins us once this returns
+    QtTsan::futexRelease(this); // the last statement: pairs with join()
 }
 
 bool QAsyncSqliteWorker::join(QDeadlineTimer deadline)
@@ -652,7 +662,7 @@ void QAsyncSqliteWorker::process(Job &job, bool lastInBatch)
             // (tst_fault_races::cancelOpen).
             QMutexLocker locker(&m_queueMutex);
             m_openError = std::make_unique<QAsyncSqliteOperationalError>(
-                SQLITE_ABORT, QStringLiteral("open() was canceled before it ran"));
+                    SQLITE_ABORT, QStringLiteral("open() was canceled before it ran"));
             m_accepting = false;
         }
         if (lastInBatch) {
@@ -720,8 +730,7 @@ bool QAsyncSqliteWorker::currentRequestCanceled() const
     if (!m_cancelSource)
         return false;
     const quint64 running = m_runningRequest.load(std::memory_order_relaxed);
-    return m_cancelSource->isCanceled()
-        || (running && m_interruptedRequest.load(std::memory_order_acquire) == running);
+    return m_cancelSource->isCanceled() || (running && m_interruptedRequest.load(std::memory_order_acquire) == running);
 }
 
 QAsyncSqliteWorker::RunningRequest::RunningRequest(QAsyncSqliteWorker &w, QFutureInterfaceBase &future) : worker(w)
@@ -799,7 +808,7 @@ void QAsyncSqliteWorker::openDatabase()
     if (m_options.uri)
         flags |= SQLITE_OPEN_URI;
     else if (name.startsWith(QLatin1String("file:")))
-        name.prepend(QLatin1String("./"));   // a plain path, even where SQLite enables URIs globally
+        name.prepend(QLatin1String("./")); // a plain path, even where SQLite enables URIs globally
 
     sqlite3 *db = nullptr;
     const int rc = sqlite3_open_v2(name.toUtf8().constData(), &db, flags, nullptr);
@@ -807,8 +816,8 @@ void QAsyncSqliteWorker::openDatabase()
         const int code = db ? sqlite3_extended_errcode(db) : rc;
         const QString message = db ? fromUtf8(sqlite3_errmsg(db)) : fromUtf8(sqlite3_errstr(rc));
         sqlite3_close(db);
-        QAsyncSqliteError::throwForCode(code, QStringLiteral("unable to open database file %1: %2")
-                                                  .arg(m_database, message));
+        QAsyncSqliteError::throwForCode(
+                code, QStringLiteral("unable to open database file %1: %2") .arg(m_database, message));
     }
     m_db = db;
     sqlite3_extended_result_codes(m_db, 1);
@@ -830,42 +839,44 @@ void QAsyncSqliteWorker::openDatabase()
     }
     m_wasOpened = true;
     // Posted before open()'s future finishes, so it reaches the caller first.
-    post([](QAsyncSqliteConnection *c) { Q_EMIT c->opened(); });
+    post([](QAsyncSqliteConnection *c) {
+        Q_EMIT c->opened();
+    });
 }
 
 void QAsyncSqliteWorker::installHooks()
 {
     sqlite3_commit_hook(
-        m_db,
-        [](void *self) {
-            auto *worker = static_cast<QAsyncSqliteWorker *>(self);
-            // A transaction whose rollback failed (e.g. out of memory) holds
-            // writes that were meant to be discarded: it must never commit.
-            // Non-zero turns the COMMIT into a rollback
-            // (SQLITE_CONSTRAINT_COMMITHOOK). Guarded by
-            // tst_fault_oom::rollbackUnderMemoryPressure.
-            if (worker->m_rollbackFailed)
-                return 1;
-            worker->settleCommit();
-            worker->m_committingTables = std::exchange(worker->m_changedTables, {});
-            worker->m_commitInFlight = true;
-            worker->m_lastChangedTable.clear();
-            return 0;
-        },
-        this);
+            m_db,
+            [](void *self) {
+                auto *worker = static_cast<QAsyncSqliteWorker *>(self);
+                // A transaction whose rollback failed (e.g. out of memory) holds
+                // writes that were meant to be discarded: it must never commit.
+                // Non-zero turns the COMMIT into a rollback
+                // (SQLITE_CONSTRAINT_COMMITHOOK). Guarded by
+                // tst_fault_oom::rollbackUnderMemoryPressure.
+                if (worker->m_rollbackFailed)
+                    return 1;
+                worker->settleCommit();
+                worker->m_committingTables = std::exchange(worker->m_changedTables, {});
+                worker->m_commitInFlight = true;
+                worker->m_lastChangedTable.clear();
+                return 0;
+            },
+            this);
     sqlite3_rollback_hook(
-        m_db,
-        [](void *self) {
-            auto *worker = static_cast<QAsyncSqliteWorker *>(self);
-            // Also the end of a commit that failed after its hook.
-            worker->m_commitInFlight = false;
-            worker->m_committingTables.clear();
-            worker->m_changedTables.clear();
-            worker->m_lastChangedTable.clear();
-            ++worker->m_pendingRollbacks;
-            worker->m_rollbackFailed = false;
-        },
-        this);
+            m_db,
+            [](void *self) {
+                auto *worker = static_cast<QAsyncSqliteWorker *>(self);
+                // Also the end of a commit that failed after its hook.
+                worker->m_commitInFlight = false;
+                worker->m_committingTables.clear();
+                worker->m_changedTables.clear();
+                worker->m_lastChangedTable.clear();
+                ++worker->m_pendingRollbacks;
+                worker->m_rollbackFailed = false;
+            },
+            this);
     installChangeHook(true);
     installProgressHandler();
     installTrace();
@@ -942,7 +953,7 @@ void QAsyncSqliteWorker::closeDatabase()
     if (!m_db)
         return;
     const QAsyncSqliteOperationalError closedError(
-        SQLITE_ABORT, QStringLiteral("The connection was closed before the stream finished."));
+            SQLITE_ABORT, QStringLiteral("The connection was closed before the stream finished."));
     for (const auto &cursor : m_cursors) {
         if (cursor->streaming) {
             cursor->stream.reportException(closedError);
@@ -958,7 +969,7 @@ void QAsyncSqliteWorker::closeDatabase()
         sqlite3_blob_close(std::exchange(blob->blob, nullptr));
     m_blobs.clear();
     m_cache.reset();
-    settleCommit();   // closing a blob or a cursor may have committed its writes
+    settleCommit(); // closing a blob or a cursor may have committed its writes
     if (!sqlite3_get_autocommit(m_db))
         qCWarning(lcQAsyncSqlite) << "Closing" << m_database << "with an open transaction: it is rolled back";
     if (sqlite3_close(m_db) != SQLITE_OK) {
@@ -1090,8 +1101,7 @@ void QAsyncSqliteWorker::exec(const QString &sql)
     if (!prepared.stmt)
         return;
     int rc;
-    while ((rc = sqlite3_step(prepared.stmt)) == SQLITE_ROW) {
-    }
+    while ((rc = sqlite3_step(prepared.stmt)) == SQLITE_ROW) { }
     if (rc != SQLITE_DONE)
         throwError(rc, sql);
 }
@@ -1169,7 +1179,7 @@ qint64 QAsyncSqliteWorker::executeMany(const QString &sql, const QList<QVariantL
         if (counts)
             rowCount += sqlite3_changes64(m_db);
         sqlite3_reset(prepared.stmt);
-        if (shape && &params == &paramSets.first())   // described once it ran, as in Python
+        if (shape && &params == &paramSets.first()) // described once it ran, as in Python
             shape->prepare(prepared.stmt, m_settings, m_options.detectTypes, true);
     }
     return rowCount;
@@ -1191,11 +1201,10 @@ void QAsyncSqliteWorker::executeScript(const QString &script)
         const QString text = QString::fromUtf8(p, tail ? tail - p : end - p).trimmed();
         if (rc != SQLITE_OK)
             throwError(rc, text);
-        PreparedStatement owner;   // finalizes on every path
+        PreparedStatement owner; // finalizes on every path
         owner.stmt = stmt;
         if (stmt) {
-            while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-            }
+            while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) { }
             if (rc != SQLITE_DONE)
                 throwError(rc, text);
         }
@@ -1215,11 +1224,11 @@ void QAsyncSqliteWorker::rollback()
 {
     if (sqlite3_get_autocommit(m_db))
         return;
-    CancelSource notCancelable(*this, nullptr);   // a canceled request must still be able to roll back
+    CancelSource notCancelable(*this, nullptr); // a canceled request must still be able to roll back
     try {
         exec(QStringLiteral("ROLLBACK"));
     } catch (const QAsyncSqliteError &) {
-        m_rollbackFailed = !sqlite3_get_autocommit(m_db);   // see installHooks()
+        m_rollbackFailed = !sqlite3_get_autocommit(m_db); // see installHooks()
         throw;
     }
 }
@@ -1245,13 +1254,13 @@ void QAsyncSqliteWorker::setIsolationLevel(IsolationLevel level)
 // ---------------------------------------------------------------------------
 // QAsyncSqliteTransaction
 
-QAsyncSqliteTransaction::QAsyncSqliteTransaction(QAsyncSqliteWorker &worker, TransactionMode mode)
-    : m_worker(worker)
+QAsyncSqliteTransaction::QAsyncSqliteTransaction(QAsyncSqliteWorker &worker, TransactionMode mode) : m_worker(worker)
 {
     if (sqlite3_get_autocommit(worker.db())) {
         const QString begin = mode == TransactionMode::Deferred ? QStringLiteral("BEGIN DEFERRED")
-            : mode == TransactionMode::Exclusive                ? QStringLiteral("BEGIN EXCLUSIVE")
-                                                                : QStringLiteral("BEGIN IMMEDIATE");
+                                                                : mode == TransactionMode::Exclusive
+                ? QStringLiteral("BEGIN EXCLUSIVE")
+                : QStringLiteral("BEGIN IMMEDIATE");
         try {
             worker.exec(begin);
         } catch (const QAsyncSqliteError &) {
@@ -1341,7 +1350,8 @@ void QAsyncSqliteTransaction::commit()
     // the progress handler to notice): roll back rather than commit under a
     // future that reads canceled (tst_fault_races::cancelTransactionSteps).
     if (m_worker.currentRequestCanceled())
-        throw QAsyncSqliteOperationalError(SQLITE_INTERRUPT, QStringLiteral("interrupted: the transaction was canceled"));
+        throw QAsyncSqliteOperationalError(SQLITE_INTERRUPT,
+                                           QStringLiteral("interrupted: the transaction was canceled"));
     if (m_savepoint.isEmpty())
         m_worker.exec(QStringLiteral("COMMIT"));
     else

@@ -48,7 +48,7 @@ inline QFuture<void> readyVoidFuture()
 
 // A job whose function reports into its future itself: several results
 // (iterDump) or a future that outlives the job (cursor streams).
-template <typename R>
+template<typename R>
 class InterfaceJob final : public Job
 {
 public:
@@ -76,7 +76,7 @@ bool isDml(const char *sql);
 // libQt6Core, out of sight of the inline annotations of qtsan_impl.h, so
 // TSan would report a double lock (and miss the ordering) on the next
 // lock. Announce the unlock/relock here; no-ops in a normal build.
-template <typename... Deadline>
+template<typename... Deadline>
 bool waitAnnotated(QWaitCondition &condition, QMutex &mutex, Deadline... deadline)
 {
     QtTsan::mutexPreUnlock(&mutex, 0u);
@@ -101,8 +101,7 @@ public:
     bool wait(QDeadlineTimer deadline = QDeadlineTimer(QDeadlineTimer::Forever))
     {
         QMutexLocker locker(&m_mutex);
-        while (!m_released && waitAnnotated(m_condition, m_mutex, deadline)) {
-        }
+        while (!m_released && waitAnnotated(m_condition, m_mutex, deadline)) { }
         return m_released;
     }
 
@@ -126,7 +125,7 @@ inline void finishFuture(QFutureInterfaceBase &fi)
     QFutureInterface<void>(fi).reportFinished();
 }
 
-template <typename R>
+template<typename R>
 QFuture<R> makeFailedFuture(const QAsyncSqliteError &error)
 {
     QFutureInterface<R> fi;
@@ -144,7 +143,7 @@ QFuture<R> makeFailedFuture(const QAsyncSqliteError &error)
 class ConnectionLink
 {
 public:
-    explicit ConnectionLink(QAsyncSqliteConnection *connection) : m_connection(connection) {}
+    explicit ConnectionLink(QAsyncSqliteConnection *connection) : m_connection(connection) { }
     // Runs \a fn on the connection's thread, unless the connection is gone by then.
     void post(std::function<void(QAsyncSqliteConnection *)> fn);
     // The connection is being destroyed: nothing posted from now on reaches it.
@@ -194,11 +193,11 @@ struct QAsyncSqliteCursorState
     // Touched by the worker thread only.
     sqlite3_stmt *stmt = nullptr;
     QString sql;
-    bool dml = false;   // rowCount counts its changes (isDml())
+    bool dml = false; // rowCount counts its changes (isDml())
     bool hasRow = false;
     bool closed = false;
     QAsyncSqlite::Detail::ResultShape shape;
-    QFutureInterface<void> stream;   // valid while stream() runs
+    QFutureInterface<void> stream; // valid while stream() runs
     bool streaming = false;
 
     // Back-pressure between the worker and the consumer's thread.
@@ -224,7 +223,7 @@ struct QAsyncSqliteBlobState
     // Worker thread only.
     sqlite3_blob *blob = nullptr;
     QByteArray table;
-    bool written = false;   // closing it in autocommit mode commits
+    bool written = false; // closing it in autocommit mode commits
     std::atomic<qint64> size{0};
     std::atomic<qint64> position{0};
 };
@@ -304,8 +303,8 @@ public:
                            const QList<QVariantList> &paramSets);
     QVariantList cursorFetch(QAsyncSqliteCursorState &cursor, qint64 maxRows);
     // The cursor's snapshot for its getters (lastRowId kept when not given).
-    void setCursorResult(QAsyncSqliteCursorState &cursor, const QList<QAsyncSqliteColumn> &description,
-                         qint64 rowCount, std::optional<qint64> lastRowId = std::nullopt);
+    void setCursorResult(QAsyncSqliteCursorState &cursor, const QList<QAsyncSqliteColumn> &description, qint64 rowCount,
+                         std::optional<qint64> lastRowId = std::nullopt);
     void cursorClose(QAsyncSqliteCursorState &cursor);
     // Finalizes the cursor's statement (ending a stream) but keeps it usable.
     void cursorReset(QAsyncSqliteCursorState &cursor);
@@ -314,8 +313,8 @@ public:
     void createFunction(const QString &name, int nArgs, const QAsyncSqlite::Function &fn,
                         QAsyncSqlite::FunctionFlags flags);
     void createAggregate(const QString &name, int nArgs, const QVariant &initialState,
-                         const QAsyncSqlite::AggregateStep &step,
-                         const QAsyncSqlite::AggregateFinal &finalize, QAsyncSqlite::FunctionFlags flags);
+                         const QAsyncSqlite::AggregateStep &step, const QAsyncSqlite::AggregateFinal &finalize,
+                         QAsyncSqlite::FunctionFlags flags);
     void createWindowFunction(const QString &name, int nArgs, const QVariant &initialState,
                               const QAsyncSqlite::AggregateStep &step, const QAsyncSqlite::AggregateStep &inverse,
                               const QAsyncSqlite::WindowValue &value, const QAsyncSqlite::AggregateFinal &finalize,
@@ -339,7 +338,7 @@ public:
     void backupTo(QAsyncSqliteWorker *target, const QAsyncSqliteBackupOptions &options);
     void backupToPath(const QString &path, const QAsyncSqliteBackupOptions &options);
     std::shared_ptr<QAsyncSqliteBlobState> blobOpen(const QString &table, const QString &column, qint64 rowid,
-                                                     QAsyncSqlite::BlobMode mode, const QString &schema);
+                                                    QAsyncSqlite::BlobMode mode, const QString &schema);
     qint64 blobSize(QAsyncSqliteBlobState &blob);
     QByteArray blobRead(QAsyncSqliteBlobState &blob, qint64 length);
     void blobWrite(QAsyncSqliteBlobState &blob, const QByteArray &data);
@@ -434,20 +433,20 @@ private:
     QWaitCondition m_queueNotEmpty;
     std::deque<std::unique_ptr<Job>> m_queue;
     bool m_accepting = true;
-    std::atomic<bool> m_hasWork{false};   // set with the queue, read lock-free while spinning
+    std::atomic<bool> m_hasWork{false}; // set with the queue, read lock-free while spinning
     bool m_closeQueued = false;
-    std::atomic<bool> m_abandoned{false};   // also read by progressTick() without the lock
+    std::atomic<bool> m_abandoned{false}; // also read by progressTick() without the lock
     const Job *m_closeJob = nullptr;
     QFutureInterface<void> m_closed;
-    QAsyncSqlite::Detail::Latch m_handleClosed;   // released by run() before m_closed finishes
-    std::shared_ptr<QAsyncSqliteWorker> m_previous;   // reset by run() once it closed (under m_queueMutex)
-    bool m_ownerGone = false;   // the last owner let go (see create())
-    bool m_runEnded = false;    // run() is past its last user code
+    QAsyncSqlite::Detail::Latch m_handleClosed; // released by run() before m_closed finishes
+    std::shared_ptr<QAsyncSqliteWorker> m_previous; // reset by run() once it closed (under m_queueMutex)
+    bool m_ownerGone = false; // the last owner let go (see create())
+    bool m_runEnded = false; // run() is past its last user code
 
     const std::shared_ptr<QAsyncSqlite::Detail::ConnectionLink> m_link;
 
     // interrupt(): requests are numbered as they run (worker thread).
-    std::atomic<quint64> m_runningRequest{0};       // 0 between requests
+    std::atomic<quint64> m_runningRequest{0}; // 0 between requests
     std::atomic<quint64> m_interruptedRequest{0};
     quint64 m_requestSequence = 0;
 
@@ -459,7 +458,7 @@ private:
     QAsyncSqlite::Detail::Settings m_settings;
     std::unique_ptr<StatementCache> m_cache;
     QFutureInterfaceBase *m_cancelSource = nullptr;
-    QFutureInterfaceBase *m_requestFuture = nullptr;   // of the running request (RunningRequest)
+    QFutureInterfaceBase *m_requestFuture = nullptr; // of the running request (RunningRequest)
     bool m_stopAfterBatch = false;
     bool m_wasOpened = false;
     std::unique_ptr<QAsyncSqliteError> m_openError;
@@ -470,10 +469,10 @@ private:
     std::vector<std::shared_ptr<QAsyncSqliteCursorState>> m_cursors;
     std::vector<std::shared_ptr<QAsyncSqliteBlobState>> m_blobs;
     // Hook bookkeeping (installHooks()), published after each request.
-    QSet<QString> m_changedTables;      // by the open transaction
-    QSet<QString> m_committingTables;   // by the transaction whose commit hook fired, until settled
+    QSet<QString> m_changedTables; // by the open transaction
+    QSet<QString> m_committingTables; // by the transaction whose commit hook fired, until settled
     bool m_commitInFlight = false;
-    QSet<QString> m_committedTables;    // committed, not yet signalled
+    QSet<QString> m_committedTables; // committed, not yet signalled
     int m_pendingCommits = 0;
     int m_pendingRollbacks = 0;
     bool m_postedInTransaction = false;
@@ -484,14 +483,14 @@ private:
     int m_sharedReadQueries = 0;
     std::chrono::steady_clock::time_point m_sharedReadStart;
     QByteArray m_lastChangedTable;
-    bool m_rollbackFailed = false;   // the open transaction must not commit (installHooks())
+    bool m_rollbackFailed = false; // the open transaction must not commit (installHooks())
     // Progress handler.
     QAsyncSqlite::ProgressHandler m_progressHandler;
     int m_progressPeriod = 1000;
     int m_progressEvery = 0;
     int m_progressCount = 0;
     QAsyncSqlite::TraceCallback m_traceCallback;
-    bool m_sqlLogging = false;   // qasyncsqlite.sql was enabled at the last installTrace()
+    bool m_sqlLogging = false; // qasyncsqlite.sql was enabled at the last installTrace()
     std::unordered_map<sqlite3_stmt *, std::chrono::steady_clock::time_point> m_statementStarts;
     QAsyncSqlite::Authorizer m_authorizer;
     int m_savepointCounter = 0;
@@ -511,7 +510,7 @@ public:
         bool inUse;
     };
 
-    explicit StatementCache(int capacity) : m_capacity(qMax(0, capacity)) {}
+    explicit StatementCache(int capacity) : m_capacity(qMax(0, capacity)) { }
     ~StatementCache() { clear(); }
 
     // The cached statement for \a sql, marked in use and made most recent;
@@ -521,7 +520,7 @@ public:
         const auto it = m_index.constFind(sql);
         if (it == m_index.cend() || (*it)->inUse)
             return nullptr;
-        m_lru.splice(m_lru.begin(), m_lru, *it);   // no allocation on the hot path
+        m_lru.splice(m_lru.begin(), m_lru, *it); // no allocation on the hot path
         Entry *entry = &*m_lru.begin();
         entry->inUse = true;
         return entry;
@@ -556,7 +555,7 @@ public:
 
 private:
     qsizetype m_capacity;
-    std::list<Entry> m_lru;   // most recent first
+    std::list<Entry> m_lru; // most recent first
     QHash<QString, std::list<Entry>::iterator> m_index;
 };
 
@@ -565,14 +564,15 @@ private:
 struct QAsyncSqliteWorker::PreparedStatement
 {
     sqlite3_stmt *stmt = nullptr;
-    StatementCache::Entry *entry = nullptr;   // set when it came from the cache
-    StatementCache *cache = nullptr;          // set when it should go into it
+    StatementCache::Entry *entry = nullptr; // set when it came from the cache
+    StatementCache *cache = nullptr; // set when it should go into it
     QString key;
 
     PreparedStatement() = default;
     PreparedStatement(PreparedStatement &&other) noexcept
-        : stmt(std::exchange(other.stmt, nullptr)), entry(other.entry), cache(other.cache),
-          key(std::move(other.key)) {}
+        : stmt(std::exchange(other.stmt, nullptr)), entry(other.entry), cache(other.cache), key(std::move(other.key))
+    {
+    }
     PreparedStatement &operator=(PreparedStatement &&) = delete;
     ~PreparedStatement()
     {
@@ -593,4 +593,3 @@ struct QAsyncSqliteWorker::PreparedStatement
 };
 
 #endif // QASYNCSQLITEWORKER_P_H
-

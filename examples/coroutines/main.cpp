@@ -33,8 +33,11 @@ static void say(const QString &line)
 static void finish(int exitCode)
 {
     QMetaObject::invokeMethod(
-        QCoreApplication::instance(), [exitCode] { QCoreApplication::exit(exitCode); },
-        Qt::QueuedConnection);
+            QCoreApplication::instance(),
+            [exitCode] {
+                QCoreApplication::exit(exitCode);
+            },
+            Qt::QueuedConnection);
 }
 
 // The whole program, as one coroutine. `db` outlives it (see main()).
@@ -75,8 +78,9 @@ static QCoro::Task<> quickstart(QAsyncSqliteConnection &db, const QString &path)
     // chunks on a cursor of its own, which is closed when the loop ends.
     say(u"Users older than 25:"_s);
     QCORO_FOREACH(const QVariant &row,
-                  QAsyncSqlite::rows(&db, u"SELECT name, age FROM users WHERE age > ? ORDER BY id"_s, {25})) {
-        const QVariantList columns = row.toList();   // by default a row is a QVariantList
+                  QAsyncSqlite::rows(&db, u"SELECT name, age FROM users WHERE age > ? ORDER BY id"_s, {25}))
+    {
+        const QVariantList columns = row.toList(); // by default a row is a QVariantList
         say(u"  %1, %2"_s.arg(columns.at(0).toString(), columns.at(1).toString()));
     }
 
@@ -116,17 +120,21 @@ int main(int argc, char *argv[])
     // or the exception that escaped it (QCoro::waitFor() would never return
     // for a task that throws, in QCoro 0.8).
     QAsyncSqlite::toFuture(quickstart(db, path))
-        .then(&app, [] { finish(0); })
-        .onFailed(&app, [](const QAsyncSqliteError &error) {
-            QTextStream(stderr) << "Error: " << error.errorName() << ": " << error.message()
-                                << (error.sql().isEmpty() ? QString() : u" in: "_s + error.sql())
-                                << Qt::endl;
-            finish(1);
-        })
-        .onFailed(&app, [] {
-            QTextStream(stderr) << "Error: unexpected exception" << Qt::endl;
-            finish(1);
-        });
+            .then(&app,
+                  [] {
+                      finish(0);
+                  })
+            .onFailed(&app,
+                      [](const QAsyncSqliteError &error) {
+                          QTextStream(stderr)
+                                  << "Error: " << error.errorName() << ": " << error.message()
+                                  << (error.sql().isEmpty() ? QString() : u" in: "_s + error.sql()) << Qt::endl;
+                          finish(1);
+                      })
+            .onFailed(&app, [] {
+                QTextStream(stderr) << "Error: unexpected exception" << Qt::endl;
+                finish(1);
+            });
 
     // Run the event loop: the coroutine resumes from here after each co_await.
     return app.exec();

@@ -39,7 +39,7 @@ class ScreenshotTaker : public QObject
 {
     Q_OBJECT
 public:
-    ScreenshotTaker(QQuickWindow *window, const QString &path) : QObject(window), m_window(window), m_path(path) {}
+    ScreenshotTaker(QQuickWindow *window, const QString &path) : QObject(window), m_window(window), m_path(path) { }
 
 public Q_SLOTS:
     void take()
@@ -101,8 +101,8 @@ int main(int argc, char *argv[])
                                  u"[database]"_s);
     const QCommandLineOption generateOption(u"generate"_s, u"Generate <N> notes at start-up."_s, u"N"_s);
     const QCommandLineOption screenshotOption(
-        u"screenshot"_s, u"Save a screenshot of the window to <file> (PNG) once it is filled, then exit."_s,
-        u"file"_s);
+            u"screenshot"_s, u"Save a screenshot of the window to <file> (PNG) once it is filled, then exit."_s,
+            u"file"_s);
     parser.addOption(generateOption);
     parser.addOption(screenshotOption);
     parser.process(app);
@@ -145,9 +145,9 @@ int main(int argc, char *argv[])
     QQmlApplicationEngine engine;
     addImportPaths(engine);
     engine.setInitialProperties({
-        {u"databasePath"_s, database},
-        {u"generateOnStart"_s, generate},
-        {u"screenshotMode"_s, screenshot},
+            {u"databasePath"_s, database},
+            {u"generateOnStart"_s, generate},
+            {u"screenshotMode"_s, screenshot},
     });
     engine.load(QUrl(u"qrc:/qt/qml/QmlNotes/Main.qml"_s));
     if (engine.rootObjects().isEmpty())

@@ -52,15 +52,16 @@ int main(int argc, char *argv[])
     QCommandLineParser parser;
     parser.setApplicationDescription(u"Browse a million-row SQLite table without ever blocking the UI."_s);
     parser.addHelpOption();
-    parser.addPositionalArgument(
-        u"database"_s, u"The database file (default: people.db in the application data directory)."_s,
-        u"[database]"_s);
-    const QCommandLineOption rowsOption(u"rows"_s, u"Rows to generate in a new database (default 1000000)."_s,
-                                        u"N"_s, u"1000000"_s);
+    parser.addPositionalArgument(u"database"_s,
+                                 u"The database file (default: people.db in the application data directory)."_s,
+                                 u"[database]"_s);
+    const QCommandLineOption rowsOption(u"rows"_s, u"Rows to generate in a new database (default 1000000)."_s, u"N"_s,
+                                        u"1000000"_s);
     const QCommandLineOption searchOption(u"search"_s, u"Start with <text> in the search box."_s, u"text"_s);
     const QCommandLineOption screenshotOption(
-        u"screenshot"_s, u"Save a screenshot of the window to <file> (PNG) once a search has shown its rows, then exit."_s,
-        u"file"_s);
+            u"screenshot"_s,
+            u"Save a screenshot of the window to <file> (PNG) once a search has shown its rows, then exit."_s,
+            u"file"_s);
     parser.addOption(rowsOption);
     parser.addOption(searchOption);
     parser.addOption(screenshotOption);
@@ -75,8 +76,8 @@ int main(int argc, char *argv[])
     const QString screenshotPath = parser.value(screenshotOption);
     const bool screenshot = !screenshotPath.isEmpty();
     const QString search = parser.isSet(searchOption) ? parser.value(searchOption)
-                           : screenshot                ? u"berlin"_s
-                                                       : QString();
+            : screenshot                              ? u"berlin"_s
+                                                      : QString();
 
     // A screenshot starts from a new database so that it always looks the same.
     QTemporaryDir tmp;
@@ -126,7 +127,9 @@ int main(int argc, char *argv[])
                 QCoreApplication::exit(0);
             });
         });
-        QObject::connect(&window, &MainWindow::failed, &app, [] { QCoreApplication::exit(1); });
+        QObject::connect(&window, &MainWindow::failed, &app, [] {
+            QCoreApplication::exit(1);
+        });
         QTimer::singleShot(ScreenshotTimeoutMs, &app, [] {
             QTextStream(stderr) << "widgets-browser: timed out waiting for the screenshot" << Qt::endl;
             QCoreApplication::exit(1);

@@ -68,23 +68,25 @@ quint64 mix(quint64 x)
 }
 
 constexpr std::array FirstNames = {
-    "Ada", "Alan", "Anna", "Barbara", "Bjarne", "Carla", "Claude", "Dennis", "Edsger", "Elena",
-    "Frances", "Grace", "Guido", "Hedy", "Ivan", "Jean", "John", "Karen", "Ken", "Linus",
-    "Lise", "Margaret", "Marie", "Niklaus", "Olga", "Radia", "Rasmus", "Sophie", "Tim", "Yukihiro",
+        "Ada",     "Alan",     "Anna",  "Barbara", "Bjarne", "Carla", "Claude", "Dennis", "Edsger", "Elena",
+        "Frances", "Grace",    "Guido", "Hedy",    "Ivan",   "Jean",  "John",   "Karen",  "Ken",    "Linus",
+        "Lise",    "Margaret", "Marie", "Niklaus", "Olga",   "Radia", "Rasmus", "Sophie", "Tim",    "Yukihiro",
 };
 constexpr std::array LastNames = {
-    "Allen", "Backus", "Berners-Lee", "Cerf", "Dijkstra", "Goldberg", "Hamilton", "Hopper", "Kay", "Knuth",
-    "Lamarr", "Liskov", "Lovelace", "McCarthy", "Meitner", "Nygaard", "Perlman", "Ritchie", "Rossum", "Shannon",
-    "Spärck Jones", "Stroustrup", "Sutherland", "Thompson", "Torvalds", "Turing", "Wirth", "Wozniak",
+        "Allen",      "Backus",     "Berners-Lee", "Cerf",     "Dijkstra", "Goldberg", "Hamilton",
+        "Hopper",     "Kay",        "Knuth",       "Lamarr",   "Liskov",   "Lovelace", "McCarthy",
+        "Meitner",    "Nygaard",    "Perlman",     "Ritchie",  "Rossum",   "Shannon",  "Spärck Jones",
+        "Stroustrup", "Sutherland", "Thompson",    "Torvalds", "Turing",   "Wirth",    "Wozniak",
 };
 constexpr std::array Cities = {
-    "Amsterdam", "Athens", "Barcelona", "Berlin", "Bordeaux", "Brno", "Brussels", "Budapest", "Copenhagen",
-    "Dublin", "Edinburgh", "Gdańsk", "Geneva", "Helsinki", "Kraków", "Lisbon", "Ljubljana", "London", "Lyon",
-    "Madrid", "Milan", "Munich", "Oslo", "Oulu", "Paris", "Porto", "Prague", "Reykjavík", "Riga", "Rome",
-    "Stockholm", "Tallinn", "Tampere", "Trondheim", "Turin", "Valencia", "Vienna", "Vilnius", "Warsaw", "Zürich",
+        "Amsterdam",  "Athens",    "Barcelona", "Berlin",    "Bordeaux", "Brno",     "Brussels",  "Budapest",
+        "Copenhagen", "Dublin",    "Edinburgh", "Gdańsk",    "Geneva",   "Helsinki", "Kraków",    "Lisbon",
+        "Ljubljana",  "London",    "Lyon",      "Madrid",    "Milan",    "Munich",   "Oslo",      "Oulu",
+        "Paris",      "Porto",     "Prague",    "Reykjavík", "Riga",     "Rome",     "Stockholm", "Tallinn",
+        "Tampere",    "Trondheim", "Turin",     "Valencia",  "Vienna",   "Vilnius",  "Warsaw",    "Zürich",
 };
 
-template <std::size_t N>
+template<std::size_t N>
 QString pick(const std::array<const char *, N> &names, quint64 bits)
 {
     return QString::fromUtf8(names[bits % N]);
@@ -99,12 +101,12 @@ QVariantList generatedRow(qint64 id)
     QString local = first + u'.' + last;
     local.remove(u' ');
     return {
-        id,
-        first + u' ' + last,
-        local.toLower() + QString::number(id) + u"@example.org"_s,
-        pick(Cities, h >> 16),
-        QDate(1940, 1, 1).addDays(qint64((h >> 24) % 25000)).toString(Qt::ISODate),
-        double(qint64((h >> 40) % 2'000'000) - 500'000) / 100.0,
+            id,
+            first + u' ' + last,
+            local.toLower() + QString::number(id) + u"@example.org"_s,
+            pick(Cities, h >> 16),
+            QDate(1940, 1, 1).addDays(qint64((h >> 24) % 25000)).toString(Qt::ISODate),
+            double(qint64((h >> 40) % 2'000'000) - 500'000) / 100.0,
     };
 }
 
@@ -124,11 +126,11 @@ QVariant likePattern(const QString &text)
 }
 
 // The error a finished future failed with, or an empty string.
-template <typename T>
+template<typename T>
 QString failureOf(QFuture<T> future)
 {
     try {
-        future.waitForFinished();   // already finished: returns at once, rethrows its error
+        future.waitForFinished(); // already finished: returns at once, rethrows its error
     } catch (const QAsyncSqliteError &error) {
         return error.message();
     } catch (const std::exception &error) {
@@ -141,7 +143,7 @@ QString failureOf(QFuture<T> future)
 class NumberDelegate : public QStyledItemDelegate
 {
 public:
-    NumberDelegate(int decimals, QObject *parent) : QStyledItemDelegate(parent), m_decimals(decimals) {}
+    NumberDelegate(int decimals, QObject *parent) : QStyledItemDelegate(parent), m_decimals(decimals) { }
 
     QString displayText(const QVariant &value, const QLocale &locale) const override
     {
@@ -169,7 +171,7 @@ QString withSeparators(qint64 n)
 
 } // namespace
 
-template <typename T, typename Done>
+template<typename T, typename Done>
 QFutureWatcher<T> *MainWindow::watch(const QFuture<T> &future, Done &&done)
 {
     auto *watcher = new QFutureWatcher<T>(this);
@@ -339,7 +341,7 @@ void MainWindow::generate()
 {
     if (m_state == State::Generating)
         return;
-    m_model->setQuery(QString());   // nothing reads the table while it is rewritten
+    m_model->setQuery(QString()); // nothing reads the table while it is rewritten
     m_generationTime.start();
     setState(State::Generating);
 
@@ -350,7 +352,7 @@ void MainWindow::generate()
     // them to the progress bar. Canceling the future makes the running
     // executeMany() stop with SQLITE_INTERRUPT; the exception rolls the
     // transaction back, so a canceled generation leaves no rows behind.
-    const int total = int(m_rowsToGenerate);   // main() keeps it within int
+    const int total = int(m_rowsToGenerate); // main() keeps it within int
     m_generationFuture = m_db->transaction([total](QAsyncSqliteTransaction &tx) {
         tx.execute(u"DELETE FROM people"_s);
         tx.execute(u"DELETE FROM meta"_s);
@@ -373,11 +375,12 @@ void MainWindow::generate()
         const QString error = failureOf(f);
         if (error.isEmpty()) {
             statusBar()->showMessage(u"Generated %1 rows in %2 s"_s.arg(withSeparators(f.result()))
-                                         .arg(double(m_generationTime.elapsed()) / 1000.0, 0, 'f', 1),
+                                             .arg(double(m_generationTime.elapsed()) / 1000.0, 0, 'f', 1),
                                      10000);
             startBrowsing();
         } else if (f.isCanceled() && f.progressValue() < m_rowsToGenerate) {
-            setState(State::Failed, u"Generation canceled; the transaction was rolled back. Press Generate to start again."_s);
+            setState(State::Failed,
+                     u"Generation canceled; the transaction was rolled back. Press Generate to start again."_s);
         } else {
             setState(State::Failed, u"Generation failed: "_s + error);
         }
@@ -406,7 +409,8 @@ void MainWindow::applySort(int column, Qt::SortOrder order)
     QString orderBy = m_sortColumn + u' ' + direction;
     if (m_sortColumn != u"id")
         orderBy += u", id "_s + direction;
-    const QString query = u"SELECT "_s + Columns.join(u", "_s) + u"\nFROM people\n"_s + Where + u"\nORDER BY "_s + orderBy;
+    const QString query =
+            u"SELECT "_s + Columns.join(u", "_s) + u"\nFROM people\n"_s + Where + u"\nORDER BY "_s + orderBy;
     if (query == m_model->query())
         return;
     m_canceled = false;
@@ -444,7 +448,7 @@ void MainWindow::startCount()
     m_countFuture = m_db->execute(u"SELECT count(*) FROM people\n"_s + Where, m_model->parameters().toMap());
     watch(m_countFuture, [this, current](const QFuture<QVariantList> &f) {
         if (current != m_countGeneration)
-            return;   // a newer search started meanwhile
+            return; // a newer search started meanwhile
         m_counting = false;
         if (failureOf(f).isEmpty() && !f.result().isEmpty())
             m_matches = f.result().constFirst().toList().value(0).toLongLong();
@@ -484,9 +488,9 @@ void MainWindow::tick()
         const int done = m_generationFuture.progressValue();
         const bool stopping = m_generationFuture.isCanceled();
         m_status->setText(u"%1 %2 of %3 rows in one transaction (%4 s)…"_s
-                              .arg(stopping ? u"Canceling: rolling back"_s : u"Generating"_s, withSeparators(done),
-                                   withSeparators(m_rowsToGenerate))
-                              .arg(double(m_generationTime.elapsed()) / 1000.0, 0, 'f', 1));
+                                  .arg(stopping ? u"Canceling: rolling back"_s : u"Generating"_s, withSeparators(done),
+                                       withSeparators(m_rowsToGenerate))
+                                  .arg(double(m_generationTime.elapsed()) / 1000.0, 0, 'f', 1));
     }
 }
 
@@ -497,7 +501,7 @@ void MainWindow::setState(State state, const QString &message)
     m_table->setEnabled(state == State::Ready);
     m_generate->setEnabled(state == State::Failed && m_db->isOpen());
     if (state == State::Generating) {
-        m_progress->setRange(0, 0);   // busy until the generation's future has a range
+        m_progress->setRange(0, 0); // busy until the generation's future has a range
         m_progress->setFormat(u"%p% generated"_s);
         m_cancel->setEnabled(true);
         tick();
@@ -523,7 +527,7 @@ void MainWindow::updateStatus()
     const bool busy = m_model->isLoading() || m_counting;
     m_cancel->setEnabled(busy);
     if (busy) {
-        m_progress->setRange(0, 0);   // indeterminate: a query runs
+        m_progress->setRange(0, 0); // indeterminate: a query runs
         m_progress->setFormat(QString());
     } else {
         m_progress->setRange(0, 1);
@@ -535,17 +539,15 @@ void MainWindow::updateStatus()
     QString text;
     if (!error.isEmpty()) {
         text = error.value(u"name"_s) == u"SQLITE_INTERRUPT"_s
-            ? u"Query canceled. Edit the search or click a column header to run it again."_s
-            : u"Query failed: "_s + error.value(u"message"_s).toString();
+                ? u"Query canceled. Edit the search or click a column header to run it again."_s
+                : u"Query failed: "_s + error.value(u"message"_s).toString();
     } else if (m_model->isLoading() && m_lastQueryMs < 0) {
         // A new query runs; the view still shows the previous rows.
         text = u"Running the query…"_s;
     } else if (m_model->rowCount() == 0 && m_model->isAtEnd()) {
         text = u"No rows match."_s;
     } else {
-        const QString total = m_matches >= 0 ? withSeparators(m_matches)
-                              : m_counting   ? u"(counting…)"_s
-                                             : u"?"_s;
+        const QString total = m_matches >= 0 ? withSeparators(m_matches) : m_counting ? u"(counting…)"_s : u"?"_s;
         text = u"Showing %1 of %2 matching rows"_s.arg(withSeparators(m_model->rowCount()), total);
         if (m_model->isLoading())
             text += u", loading more…"_s;

@@ -41,7 +41,12 @@ Q_SIGNALS:
     void failed(const QString &message);
 
 private:
-    enum class State { Opening, Generating, Ready, Failed };
+    enum class State {
+        Opening,
+        Generating,
+        Ready,
+        Failed
+    };
 
     // Calls \a done(future) on this thread when \a future finishes. The
     // watcher is a child of the window: if the window goes first, the watcher
@@ -49,7 +54,7 @@ private:
     // Qt 6.4, where then(this, …) asserts (Debug) or cancels (Release) if
     // `this` dies before the future finishes. Returns the watcher, for its
     // other signals (it deletes itself once \a done has run).
-    template <typename T, typename Done>
+    template<typename T, typename Done>
     QFutureWatcher<T> *watch(const QFuture<T> &future, Done &&done);
 
     void openDatabase();

@@ -31,7 +31,7 @@ namespace QAsyncSqlite::Detail {
    TSan. The library announces a release on the future's state right before
    it finishes one (finishFuture() in src/), and code that has seen it
    finished announces the acquire with this. No-ops in other builds. */
-template <typename T>
+template<typename T>
 inline void tsanAcquireFinished([[maybe_unused]] const QFuture<T> &future)
 {
 #ifdef QT_BUILDING_UNDER_TSAN
@@ -71,12 +71,14 @@ private:
 /* The raw handle of a worker, for QAsyncSqliteConnection::run(). */
 QASYNCSQLITE_EXPORT sqlite3 *handle(QAsyncSqliteWorker &worker);
 
-template <typename R>
+template<typename R>
 class CallableJob final : public Job
 {
 public:
     explicit CallableJob(std::function<R(QAsyncSqliteWorker &)> fn) : m_fn(std::move(fn))
-    { m_interface.reportStarted(); }
+    {
+        m_interface.reportStarted();
+    }
     ~CallableJob() override { finishIfPending(); }
     void run(QAsyncSqliteWorker &worker) override
     {
@@ -128,14 +130,12 @@ class QASYNCSQLITE_EXPORT QAsyncSqliteConnection : public QObject
     /*! Rows changed since open, as of the last finished request. */
     Q_PROPERTY(qint64 totalChanges READ totalChanges NOTIFY totalChangesChanged)
     /*! How implicit transactions begin (Python's \c isolation_level). */
-    Q_PROPERTY(QAsyncSqlite::IsolationLevel isolationLevel READ isolationLevel
-               WRITE setIsolationLevel NOTIFY isolationLevelChanged)
+    Q_PROPERTY(QAsyncSqlite::IsolationLevel isolationLevel READ isolationLevel WRITE setIsolationLevel NOTIFY
+                       isolationLevelChanged)
     /*! The built-in shape of result rows. */
-    Q_PROPERTY(QAsyncSqlite::RowFactory rowFactory READ rowFactory WRITE setRowFactory
-               NOTIFY rowFactoryChanged)
+    Q_PROPERTY(QAsyncSqlite::RowFactory rowFactory READ rowFactory WRITE setRowFactory NOTIFY rowFactoryChanged)
     /*! How TEXT values are returned. */
-    Q_PROPERTY(QAsyncSqlite::TextFactory textFactory READ textFactory WRITE setTextFactory
-               NOTIFY textFactoryChanged)
+    Q_PROPERTY(QAsyncSqlite::TextFactory textFactory READ textFactory WRITE setTextFactory NOTIFY textFactoryChanged)
 
 public:
     /*! Creates a closed connection; call open(). */
@@ -209,9 +209,9 @@ public:
         (\a mode) … COMMIT, rolling back if it throws; no other request can
         interleave. Called while a transaction is open it nests as a SAVEPOINT.
         Returns what \a fn returns. */
-    template <typename Fn>
+    template<typename Fn>
     auto transaction(Fn &&fn, QAsyncSqlite::TransactionMode mode = QAsyncSqlite::TransactionMode::Immediate)
-        -> QFuture<std::invoke_result_t<std::decay_t<Fn> &, QAsyncSqliteTransaction &>>
+            -> QFuture<std::invoke_result_t<std::decay_t<Fn> &, QAsyncSqliteTransaction &>>
     {
         using R = std::invoke_result_t<std::decay_t<Fn> &, QAsyncSqliteTransaction &>;
         return submit<R>([fn = std::forward<Fn>(fn), mode](QAsyncSqliteWorker &worker) mutable -> R {
@@ -229,7 +229,7 @@ public:
 
     /*! Runs \a fn(sqlite3 *) on the worker, for SQLite calls QAsyncSqlite does
         not wrap. Returns what \a fn returns; exceptions reach the future. */
-    template <typename Fn>
+    template<typename Fn>
     auto run(Fn &&fn) -> QFuture<std::invoke_result_t<std::decay_t<Fn> &, sqlite3 *>>
     {
         using R = std::invoke_result_t<std::decay_t<Fn> &, sqlite3 *>;
@@ -408,7 +408,7 @@ Q_SIGNALS:
     void textFactoryChanged();
 
 private:
-    template <typename R>
+    template<typename R>
     QFuture<R> submit(std::function<R(QAsyncSqliteWorker &)> fn)
     {
         auto job = std::make_unique<QAsyncSqlite::Detail::CallableJob<R>>(std::move(fn));

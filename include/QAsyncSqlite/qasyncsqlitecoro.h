@@ -23,11 +23,11 @@
 #include <utility>
 
 #if defined(QASYNCSQLITE_STATIC)
-#  define QASYNCSQLITECORO_EXPORT
+#define QASYNCSQLITECORO_EXPORT
 #elif defined(QASYNCSQLITECORO_BUILD_LIBRARY)
-#  define QASYNCSQLITECORO_EXPORT Q_DECL_EXPORT
+#define QASYNCSQLITECORO_EXPORT Q_DECL_EXPORT
 #else
-#  define QASYNCSQLITECORO_EXPORT Q_DECL_IMPORT
+#define QASYNCSQLITECORO_EXPORT Q_DECL_IMPORT
 #endif
 
 /*!
@@ -96,12 +96,12 @@ namespace Detail {
     It works in any coroutine type: QCoro::Task, QCoro::AsyncGenerator, or
     your own.
 */
-template <typename T>
+template<typename T>
 class FutureAwaiter
 {
 public:
     /*! Wraps \a future. */
-    explicit FutureAwaiter(QFuture<T> future) : m_future(std::move(future)) {}
+    explicit FutureAwaiter(QFuture<T> future) : m_future(std::move(future)) { }
 
     /*! Always false: the coroutine resumes from the event loop even when the
         future has already finished. Resuming inline would let a consumer of
@@ -127,7 +127,7 @@ public:
     {
         QAsyncSqlite::Detail::tsanAcquireFinished(m_future);
         if (m_future.isCanceled()) {
-            m_future.waitForFinished();   // finished: does not block; rethrows a stored exception
+            m_future.waitForFinished(); // finished: does not block; rethrows a stored exception
             Detail::throwCanceled();
         }
         if constexpr (!std::is_void_v<T>) {
@@ -150,14 +150,14 @@ private:
     "canceled", instead of the crash QCoro 0.8 gives for such a future. See
     FutureAwaiter.
 */
-template <typename T>
+template<typename T>
 [[nodiscard]] FutureAwaiter<T> await(const QFuture<T> &future)
 {
     return FutureAwaiter<T>(future);
 }
 
 namespace Detail {
-template <typename T>
+template<typename T>
 QCoro::Task<> completeFrom(QCoro::Task<T> task, QFutureInterface<T> target)
 {
     try {
@@ -188,7 +188,7 @@ QCoro::Task<> completeFrom(QCoro::Task<T> task, QFutureInterface<T> target)
 
     Canceling the returned future does not stop the task.
 */
-template <typename T>
+template<typename T>
 QFuture<T> toFuture(QCoro::Task<T> task)
 {
     QFutureInterface<T> target;
@@ -235,11 +235,11 @@ QASYNCSQLITECORO_EXPORT QCoro::AsyncGenerator<QVariant> rows(QAsyncSqliteCursor 
     \endcode
 */
 QASYNCSQLITECORO_EXPORT QCoro::AsyncGenerator<QVariant> rows(QAsyncSqliteConnection *connection, QString sql,
-                                                            QVariantList params = {}, int chunkSize = -1);
+                                                             QVariantList params = {}, int chunkSize = -1);
 
 namespace Detail {
 QASYNCSQLITECORO_EXPORT QCoro::AsyncGenerator<QVariant> rowsNamed(QAsyncSqliteConnection *connection, QString sql,
-                                                                 QVariantMap params, int chunkSize);
+                                                                  QVariantMap params, int chunkSize);
 } // namespace Detail
 
 /*! Like the overload above, with named (\c :name) \a params, given as a
@@ -250,10 +250,9 @@ QASYNCSQLITECORO_EXPORT QCoro::AsyncGenerator<QVariant> rowsNamed(QAsyncSqliteCo
     QAsyncSqlite::rows(&db, u"SELECT * FROM t WHERE a > :min"_s, QVariantMap{{u"min"_s, 25}})
     \endcode
 */
-template <typename Map>
-    requires std::is_same_v<Map, QVariantMap>
-QCoro::AsyncGenerator<QVariant> rows(QAsyncSqliteConnection *connection, QString sql, const Map &params,
-                                     int chunkSize = -1)
+template<typename Map>
+requires std::is_same_v<Map, QVariantMap> QCoro::AsyncGenerator<QVariant>
+rows(QAsyncSqliteConnection *connection, QString sql, const Map &params, int chunkSize = -1)
 {
     return Detail::rowsNamed(connection, std::move(sql), params, chunkSize);
 }

@@ -25,7 +25,9 @@ struct QAsyncSqliteColumn
         an expression. */
     QString declaredType;
     friend bool operator==(const QAsyncSqliteColumn &a, const QAsyncSqliteColumn &b)
-    { return a.name == b.name && a.declaredType == b.declaredType; }
+    {
+        return a.name == b.name && a.declaredType == b.declaredType;
+    }
 };
 
 /*!

@@ -63,8 +63,7 @@ public:
     static QString nameForCode(int extendedCode);
     /*! Throws the QAsyncSqliteError subclass that Python's sqlite3 maps
         \a extendedCode to. */
-    [[noreturn]] static void throwForCode(int extendedCode, const QString &message,
-                                          const QString &sql = {});
+    [[noreturn]] static void throwForCode(int extendedCode, const QString &message, const QString &sql = {});
 
 private:
     int m_extendedCode = 0;
@@ -73,13 +72,13 @@ private:
     QByteArray m_what;
 };
 
-#define QASYNCSQLITE_DECLARE_ERROR(Name, Base)                                     \
-    class QASYNCSQLITE_EXPORT Name : public Base                                    \
-    {                                                                               \
-    public:                                                                         \
-        using Base::Base;                                                           \
-        void raise() const override;                                                \
-        Name *clone() const override;                                               \
+#define QASYNCSQLITE_DECLARE_ERROR(Name, Base)                                                                         \
+    class QASYNCSQLITE_EXPORT Name : public Base                                                                       \
+    {                                                                                                                  \
+    public:                                                                                                            \
+        using Base::Base;                                                                                              \
+        void raise() const override;                                                                                   \
+        Name *clone() const override;                                                                                  \
     };
 
 /*! \class QAsyncSqliteWarning

@@ -13,11 +13,11 @@
 #include <functional>
 
 #if defined(QASYNCSQLITE_STATIC)
-#  define QASYNCSQLITE_EXPORT
+#define QASYNCSQLITE_EXPORT
 #elif defined(QASYNCSQLITE_BUILD_LIBRARY)
-#  define QASYNCSQLITE_EXPORT Q_DECL_EXPORT
+#define QASYNCSQLITE_EXPORT Q_DECL_EXPORT
 #else
-#  define QASYNCSQLITE_EXPORT Q_DECL_IMPORT
+#define QASYNCSQLITE_EXPORT Q_DECL_IMPORT
 #endif
 
 struct sqlite3;
@@ -32,46 +32,80 @@ Q_NAMESPACE_EXPORT(QASYNCSQLITE_EXPORT)
 
 /*! How implicit transactions are opened before INSERT/UPDATE/DELETE/REPLACE
     (Python sqlite3 legacy semantics). \c Autocommit never opens one. */
-enum class IsolationLevel { Deferred, Immediate, Exclusive, Autocommit };
+enum class IsolationLevel {
+    Deferred,
+    Immediate,
+    Exclusive,
+    Autocommit
+};
 Q_ENUM_NS(IsolationLevel)
 
 /*! The BEGIN flavour used by QAsyncSqliteConnection::transaction(). */
-enum class TransactionMode { Deferred, Immediate, Exclusive };
+enum class TransactionMode {
+    Deferred,
+    Immediate,
+    Exclusive
+};
 Q_ENUM_NS(TransactionMode)
 
 /*! How the database file is opened. */
-enum class OpenMode { ReadWriteCreate, ReadWrite, ReadOnly };
+enum class OpenMode {
+    ReadWriteCreate,
+    ReadWrite,
+    ReadOnly
+};
 Q_ENUM_NS(OpenMode)
 
 /*! The built-in shapes of a result row: \c Tuple gives a QVariantList,
     \c Row a QAsyncSqliteRow, \c Map a QVariantMap keyed by column name. */
-enum class RowFactory { Tuple, Row, Map };
+enum class RowFactory {
+    Tuple,
+    Row,
+    Map
+};
 Q_ENUM_NS(RowFactory)
 
 /*! How TEXT columns are returned: \c String as QString, \c Bytes as the raw
     UTF-8 QByteArray. */
-enum class TextFactory { String, Bytes };
+enum class TextFactory {
+    String,
+    Bytes
+};
 Q_ENUM_NS(TextFactory)
 
 /*! Whether blobOpen() gives read-only or read-write access. */
-enum class BlobMode { ReadOnly, ReadWrite };
+enum class BlobMode {
+    ReadOnly,
+    ReadWrite
+};
 Q_ENUM_NS(BlobMode)
 
 /*! Where QAsyncSqliteBlob::seek() counts from (as Python's \c os.SEEK_*). */
-enum class SeekOrigin { Begin, Current, End };
+enum class SeekOrigin {
+    Begin,
+    Current,
+    End
+};
 Q_ENUM_NS(SeekOrigin)
 
 /*! Which converters apply to result columns (Python's \c detect_types):
     \c DeclaredTypes uses the column's declared type, \c ColumnNames a
     \c "name [type]" alias. */
-enum DetectType { DeclaredTypes = 0x1, ColumnNames = 0x2 };
+enum DetectType {
+    DeclaredTypes = 0x1,
+    ColumnNames = 0x2
+};
 /*! A combination of DetectType values (QFlags). */
 Q_DECLARE_FLAGS(DetectTypes, DetectType)
 Q_FLAG_NS(DetectTypes)
 
 /*! Flags of user functions, mapped to SQLITE_DETERMINISTIC, SQLITE_DIRECTONLY
     and SQLITE_INNOCUOUS. */
-enum FunctionFlag { Deterministic = 0x1, DirectOnly = 0x2, Innocuous = 0x4 };
+enum FunctionFlag {
+    Deterministic = 0x1,
+    DirectOnly = 0x2,
+    Innocuous = 0x4
+};
 /*! A combination of FunctionFlag values (QFlags). */
 Q_DECLARE_FLAGS(FunctionFlags, FunctionFlag)
 Q_FLAG_NS(FunctionFlags)
@@ -98,8 +132,8 @@ using ProgressHandler = std::function<int()>;
 using TraceCallback = std::function<void(const QString &sql)>;
 /*! sqlite3_set_authorizer() callback; returns SQLITE_OK, SQLITE_DENY or
     SQLITE_IGNORE. A throwing authorizer denies. */
-using Authorizer = std::function<int(int action, const QString &arg1, const QString &arg2,
-                                     const QString &database, const QString &trigger)>;
+using Authorizer = std::function<int(int action, const QString &arg1, const QString &arg2, const QString &database,
+                                     const QString &trigger)>;
 /*! Turns a bound value into something SQLite stores (see registerAdapter()). */
 using Adapter = std::function<QVariant(const QVariant &value)>;
 /*! Turns the raw bytes of a column into a value (see registerConverter()). */

@@ -39,7 +39,7 @@ struct QAsyncSqliteOptions
     QAsyncSqlite::OpenMode openMode = QAsyncSqlite::OpenMode::ReadWriteCreate;
     /*! PRAGMA statements run in order right after opening, without the
         \c PRAGMA keyword, e.g. \c "journal_mode=WAL". */
-    QStringList pragmas = {};   // an initializer, so that designated initialisers may omit it under -Wextra
+    QStringList pragmas = {}; // an initializer, so that designated initialisers may omit it under -Wextra
 };
 
 /*!

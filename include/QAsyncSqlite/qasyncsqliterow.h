@@ -69,10 +69,11 @@ public:
 
     /*! Rows are equal when their column names and values are equal. */
     friend bool operator==(const QAsyncSqliteRow &a, const QAsyncSqliteRow &b)
-    { return a.keys() == b.keys() && a.toList() == b.toList(); }
+    {
+        return a.keys() == b.keys() && a.toList() == b.toList();
+    }
     /*! Rows differ when their column names or values differ. */
-    friend bool operator!=(const QAsyncSqliteRow &a, const QAsyncSqliteRow &b)
-    { return !(a == b); }
+    friend bool operator!=(const QAsyncSqliteRow &a, const QAsyncSqliteRow &b) { return !(a == b); }
 
 private:
     QExplicitlySharedDataPointer<QAsyncSqliteRowPrivate> d;

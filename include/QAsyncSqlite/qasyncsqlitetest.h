@@ -55,7 +55,7 @@ inline std::chrono::milliseconds defaultTimeout()
 
 /*! Runs the event loop until \a future finishes or \a timeout passes;
     returns whether it finished. */
-template <typename T>
+template<typename T>
 [[nodiscard]] bool waitForFinished(const QFuture<T> &future, std::chrono::milliseconds timeout = defaultTimeout())
 {
     if (!future.isFinished()) {
@@ -78,13 +78,13 @@ template <typename T>
 
 /*! Waits for \a future and returns an empty string if it succeeded, or a
     description of how it did not (timeout, error, cancel). */
-template <typename T>
+template<typename T>
 QString awaitSuccess(const QFuture<T> &future, std::chrono::milliseconds timeout = defaultTimeout())
 {
     if (!waitForFinished(future, timeout))
         return QStringLiteral("the future did not finish within %1 ms").arg(timeout.count());
     try {
-        QFuture<T>(future).waitForFinished();   // rethrows a stored exception
+        QFuture<T>(future).waitForFinished(); // rethrows a stored exception
     } catch (const QAsyncSqliteError &e) {
         return QStringLiteral("the future failed: %1").arg(QString::fromUtf8(e.what()));
     } catch (const std::exception &e) {
@@ -100,7 +100,7 @@ QString awaitSuccess(const QFuture<T> &future, std::chrono::milliseconds timeout
 /*! Waits for \a future and stores its exception of type \a E in \a error;
     returns an empty string on success or a description of what happened
     instead. */
-template <typename E, typename T>
+template<typename E, typename T>
 QString awaitError(const QFuture<T> &future, std::optional<E> &error,
                    std::chrono::milliseconds timeout = defaultTimeout())
 {
@@ -135,8 +135,7 @@ class TemporaryDatabase
 {
 public:
     /*! Creates the temporary directory; path() is \a fileName inside it. */
-    explicit TemporaryDatabase(const QString &fileName = QStringLiteral("test.sqlite"))
-        : m_fileName(fileName) {}
+    explicit TemporaryDatabase(const QString &fileName = QStringLiteral("test.sqlite")) : m_fileName(fileName) { }
     /*! Whether the temporary directory could be created. */
     bool isValid() const { return m_dir.isValid(); }
     /*! The database path. */
@@ -155,29 +154,29 @@ private:
 
 /*! Waits for the future \a expr (event loop running); fails the test on
     timeout, error or cancel. */
-#define QASYNCSQLITE_AWAIT(expr)                                                                         \
-    do {                                                                                                  \
-        const QString qasyncsqlite_failure = QAsyncSqliteTest::awaitSuccess(expr);                       \
-        if (!qasyncsqlite_failure.isEmpty())                                                              \
-            QFAIL(qPrintable(QStringLiteral(#expr ": ") + qasyncsqlite_failure));                         \
+#define QASYNCSQLITE_AWAIT(expr)                                                                                       \
+    do {                                                                                                               \
+        const QString qasyncsqlite_failure = QAsyncSqliteTest::awaitSuccess(expr);                                     \
+        if (!qasyncsqlite_failure.isEmpty())                                                                           \
+            QFAIL(qPrintable(QStringLiteral(#expr ": ") + qasyncsqlite_failure));                                      \
     } while (false)
 
 /*! Declares \a var holding the result of the future \a expr; fails the test
     on timeout, error or cancel. */
-#define QASYNCSQLITE_AWAIT_RESULT(var, expr)                                                             \
-    auto var##_future = (expr);                                                                           \
-    QASYNCSQLITE_AWAIT(var##_future);                                                                     \
+#define QASYNCSQLITE_AWAIT_RESULT(var, expr)                                                                           \
+    auto var##_future = (expr);                                                                                        \
+    QASYNCSQLITE_AWAIT(var##_future);                                                                                  \
     auto var = var##_future.result()
 
 /*! Declares \a var as the error of type \a ErrorType that the future \a expr
     must fail with; fails the test otherwise. */
-#define QASYNCSQLITE_AWAIT_ERROR(var, expr, ErrorType)                                                   \
-    std::optional<ErrorType> var##_holder;                                                                \
-    do {                                                                                                  \
-        const QString qasyncsqlite_failure = QAsyncSqliteTest::awaitError((expr), var##_holder);         \
-        if (!qasyncsqlite_failure.isEmpty())                                                              \
-            QFAIL(qPrintable(QStringLiteral(#expr ": ") + qasyncsqlite_failure));                         \
-    } while (false);                                                                                      \
+#define QASYNCSQLITE_AWAIT_ERROR(var, expr, ErrorType)                                                                 \
+    std::optional<ErrorType> var##_holder;                                                                             \
+    do {                                                                                                               \
+        const QString qasyncsqlite_failure = QAsyncSqliteTest::awaitError((expr), var##_holder);                       \
+        if (!qasyncsqlite_failure.isEmpty())                                                                           \
+            QFAIL(qPrintable(QStringLiteral(#expr ": ") + qasyncsqlite_failure));                                      \
+    } while (false);                                                                                                   \
     const ErrorType &var = *var##_holder
 
 #endif // QASYNCSQLITETEST_H

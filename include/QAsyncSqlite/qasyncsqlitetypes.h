@@ -17,11 +17,12 @@ namespace QAsyncSqlite {
 QASYNCSQLITE_EXPORT void registerAdapter(QMetaType type, const Adapter &adapter);
 
 /*! Typed convenience: registerAdapter<QPoint>([](const QPoint &p) { … }). */
-template <typename T, typename Fn>
+template<typename T, typename Fn>
 void registerAdapter(Fn &&fn)
 {
-    registerAdapter(QMetaType::fromType<T>(),
-                    [fn = std::forward<Fn>(fn)](const QVariant &v) { return QVariant(fn(v.value<T>())); });
+    registerAdapter(QMetaType::fromType<T>(), [fn = std::forward<Fn>(fn)](const QVariant &v) {
+        return QVariant(fn(v.value<T>()));
+    });
 }
 
 /*! Registers \a converter for columns of type \a typeName (case-insensitive),

@@ -35,13 +35,12 @@
 
 /*! The version of the QAsyncSqlite headers as one integer, to compare with
     QASYNCSQLITE_VERSION_CHECK() in `#if`. */
-#define QASYNCSQLITE_VERSION \
+#define QASYNCSQLITE_VERSION                                                                                           \
     QASYNCSQLITE_VERSION_CHECK(QASYNCSQLITE_VERSION_MAJOR, QASYNCSQLITE_VERSION_MINOR, QASYNCSQLITE_VERSION_PATCH)
 
 /*! The version of the QAsyncSqlite headers as a string literal, such as
     `"0.1.0"`. */
-#define QASYNCSQLITE_VERSION_STR                                                              \
-    QT_STRINGIFY(QASYNCSQLITE_VERSION_MAJOR) "." QT_STRINGIFY(QASYNCSQLITE_VERSION_MINOR) "." \
-    QT_STRINGIFY(QASYNCSQLITE_VERSION_PATCH)
+#define QASYNCSQLITE_VERSION_STR                                                                                       \
+    QT_STRINGIFY(QASYNCSQLITE_VERSION_MAJOR) "." QT_STRINGIFY(QASYNCSQLITE_VERSION_MINOR) "." QT_STRINGIFY(QASYNCSQLITE_VERSION_PATCH)
 
 #endif // QASYNCSQLITEVERSION_H

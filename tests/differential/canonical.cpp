@@ -29,7 +29,7 @@ struct Reader
     ~Reader() { sqlite3_close(db); }
 
     // Calls \a row for each result row of \a sql; throws Failure.
-    template <typename Fn>
+    template<typename Fn>
     void query(const QString &sql, Fn &&row)
     {
         sqlite3_stmt *stmt = nullptr;
@@ -97,17 +97,19 @@ std::optional<Content> readContent(const QString &path, QString *error)
         // One read transaction: the schema and every table from one snapshot.
         reader.query(u"BEGIN"_s, [](sqlite3_stmt *) {});
         content.text = "schema\n";
-        QStringList tables;   // in name order, as the spec lists them
+        QStringList tables; // in name order, as the spec lists them
         reader.query(u"SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY type, name"_s,
                      [&](sqlite3_stmt *stmt) {
                          const QByteArray type = reinterpret_cast<const char *>(sqlite3_column_text(stmt, 0));
-                         const QString name = QString::fromUtf8(reinterpret_cast<const char *>(sqlite3_column_text(stmt, 1)));
+                         const QString name =
+                                 QString::fromUtf8(reinterpret_cast<const char *>(sqlite3_column_text(stmt, 1)));
                          const bool hasSql = sqlite3_column_type(stmt, 3) != SQLITE_NULL;
-                         const QByteArray sql = hasSql ? QByteArray(reinterpret_cast<const char *>(sqlite3_column_text(stmt, 3)))
-                                                       : QByteArray();
+                         const QByteArray sql = hasSql
+                                 ? QByteArray(reinterpret_cast<const char *>(sqlite3_column_text(stmt, 3)))
+                                 : QByteArray();
                          content.text += type + '|' + name.toUtf8() + '|'
-                             + QByteArray(reinterpret_cast<const char *>(sqlite3_column_text(stmt, 2))) + '|'
-                             + (hasSql ? sql.toHex() : QByteArray("n")) + '\n';
+                                 + QByteArray(reinterpret_cast<const char *>(sqlite3_column_text(stmt, 2))) + '|'
+                                 + (hasSql ? sql.toHex() : QByteArray("n")) + '\n';
                          if (type == "table") {
                              tables.append(name);
                              content.schema.insert(name, QString::fromUtf8(sql));
@@ -115,7 +117,9 @@ std::optional<Content> readContent(const QString &path, QString *error)
                      });
         for (const QString &table : tables) {
             int columns = 0;
-            reader.query(u"PRAGMA table_info("_s + quoted(table) + u')', [&](sqlite3_stmt *) { ++columns; });
+            reader.query(u"PRAGMA table_info("_s + quoted(table) + u')', [&](sqlite3_stmt *) {
+                ++columns;
+            });
             QStringList order;
             for (int i = 1; i <= columns; ++i)
                 order.append(QString::number(i));

@@ -15,10 +15,10 @@ namespace Differential {
 
 struct Content
 {
-    QByteArray text;                 // the canonical text
-    QByteArray sha256;               // of text, hex
-    QMap<QString, QByteArray> tables;   // table name -> hex SHA-256 of its part
-    QMap<QString, QString> schema;      // table name -> its CREATE statement
+    QByteArray text; // the canonical text
+    QByteArray sha256; // of text, hex
+    QMap<QString, QByteArray> tables; // table name -> hex SHA-256 of its part
+    QMap<QString, QString> schema; // table name -> its CREATE statement
 };
 
 // Reads \a path without waiting for locks: nullopt while another connection

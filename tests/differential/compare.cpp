@@ -54,73 +54,83 @@ QString pyErrorField(const QJsonObject &observation, const QString &field)
 const QList<AllowedDivergence> &allowedDivergences()
 {
     static const QList<AllowedDivergence> list = {
-        {"blob-range-error-class",
-         "C++ has no ValueError: reading, writing or seeking outside a blob is a QAsyncSqliteProgrammingError",
-         [](const Divergence &d, const QJsonObject &, const QJsonObject &python, const QJsonObject &) {
-             return isBlobOp(d.op) && d.field.startsWith(u"error.") && pyErrorField(python, u"class"_s) == u"ValueError";
-         }},
-        {"api-names-in-messages",
-         "QAsyncSqlite's own messages name its C++ functions: executeMany() where Python says executemany()",
-         [](const Divergence &d, const QJsonObject &, const QJsonObject &, const QJsonObject &) {
-             return d.field == u"error.message"
-                 && QString(d.python.toString()).replace(u"executemany()"_s, u"executeMany()"_s) == d.qasync.toString();
-         }},
-        {"invalid-utf8-text",
-         "QString cannot fail to decode: invalid UTF-8 in TEXT reads with U+FFFD replacements where Python raises "
-         "(a QByteArray under TextFactory::Bytes in both)",
-         [](const Divergence &d, const QJsonObject &, const QJsonObject &python, const QJsonObject &) {
-             static const QString decode = u"Could not decode to UTF-8"_s;
-             if (d.op == u"final")
-                 return d.field == u"dump" && d.python.toObject().value(u"error").toObject().value(u"message").toString().startsWith(decode);
-             return pyErrorField(python, u"message"_s).startsWith(decode);
-         }},
-        {"iterdump-under-bytes-factory",
-         "Python's iterdump() fails under text_factory = bytes (TypeError); iterDump() works under either factory",
-         [](const Divergence &d, const QJsonObject &, const QJsonObject &python, const QJsonObject &) {
-             static const QString typeError = u"TypeError"_s;
-             if (d.op == u"final")
-                 return d.field == u"dump" && d.python.toObject().value(u"error").toObject().value(u"class").toString() == typeError;
-             return d.op == u"dump" && pyErrorField(python, u"class"_s) == typeError;
-         }},
-        {"expired-blob-abort-code",
-         "A blob whose statement a ROLLBACK aborted reports SQLITE_ABORT_ROLLBACK and stays an active statement "
-         "(it blocks COMMIT until closed), where Python may get SQLITE_ABORT and lose the statement: there the "
-         "truncate optimization of a DELETE without WHERE expired every blob of the table, and the preupdate hook "
-         "turns that optimization off",
-         [](const Divergence &d, const QJsonObject &, const QJsonObject &python, const QJsonObject &qasync) {
-             return isBlobOp(d.op) && d.field.startsWith(u"error.")
-                 && python.value(u"error").toObject().value(u"code").toInt() == SQLITE_ABORT
-                 && qasync.value(u"error").toObject().value(u"code").toInt() == SQLITE_ABORT_ROLLBACK;
-         },
-         true},
-        {"python-blob-read-systemerror",
-         "Python 3.11 raises SystemError (\"Negative size passed to PyBytes_FromStringAndSize\") reading a blob that "
-         "expired under a position past its new size 0; blob reads give nothing there",
-         [](const Divergence &d, const QJsonObject &, const QJsonObject &python, const QJsonObject &) {
-             return d.op == u"blobRead" && pyErrorField(python, u"class"_s) == u"SystemError";
-         }},
-        {"nomem-error-class",
-         "C++ has no MemoryError: SQLITE_NOMEM is a QAsyncSqliteOperationalError with SQLite's message, where "
-         "Python raises MemoryError without one",
-         [](const Divergence &d, const QJsonObject &, const QJsonObject &python, const QJsonObject &) {
-             return d.field.startsWith(u"error.") && pyErrorField(python, u"class"_s) == u"MemoryError";
-         }},
-        {"cursor-lastrowid-none",
-         "lastRowId() is a qint64: 0 where Python's lastrowid is still None",
-         [](const Divergence &d, const QJsonObject &, const QJsonObject &, const QJsonObject &) {
-             return d.field == u"cursor.lastrowid" && d.python.isNull() && d.qasync.toInteger() == 0;
-         }},
-        {"python-3.12-executemany-returning",
-         "From Python 3.12 on, executemany() leaves a statement that returned a row unreset: the next parameter set "
-         "fails with InterfaceError (SQLITE_MISUSE), and the last set's rows stay to be fetched, its changes "
-         "uncounted; executeMany() runs every set and discards the rows, as Python 3.11 does",
-         [](const Divergence &d, const QJsonObject &step, const QJsonObject &, const QJsonObject &) {
-             static const QRegularExpression returning(u"\\bRETURNING\\b"_s,
-                                                       QRegularExpression::CaseInsensitiveOption);
-             return (d.op == u"executeMany" || d.op == u"cursorExecuteMany")
-                 && returning.match(step.value(u"sql").toString()).hasMatch();
-         },
-         true, 0x030C00},
+            {"blob-range-error-class",
+             "C++ has no ValueError: reading, writing or seeking outside a blob is a QAsyncSqliteProgrammingError",
+             [](const Divergence &d, const QJsonObject &, const QJsonObject &python, const QJsonObject &) {
+                 return isBlobOp(d.op) && d.field.startsWith(u"error.")
+                         && pyErrorField(python, u"class"_s) == u"ValueError";
+             }},
+            {"api-names-in-messages",
+             "QAsyncSqlite's own messages name its C++ functions: executeMany() where Python says executemany()",
+             [](const Divergence &d, const QJsonObject &, const QJsonObject &, const QJsonObject &) {
+                 return d.field == u"error.message"
+                         && QString(d.python.toString()).replace(u"executemany()"_s, u"executeMany()"_s)
+                         == d.qasync.toString();
+             }},
+            {"invalid-utf8-text",
+             "QString cannot fail to decode: invalid UTF-8 in TEXT reads with U+FFFD replacements where Python raises "
+             "(a QByteArray under TextFactory::Bytes in both)",
+             [](const Divergence &d, const QJsonObject &, const QJsonObject &python, const QJsonObject &) {
+                 static const QString decode = u"Could not decode to UTF-8"_s;
+                 if (d.op == u"final")
+                     return d.field == u"dump"
+                             && d.python.toObject()
+                                        .value(u"error")
+                                        .toObject()
+                                        .value(u"message")
+                                        .toString()
+                                        .startsWith(decode);
+                 return pyErrorField(python, u"message"_s).startsWith(decode);
+             }},
+            {"iterdump-under-bytes-factory",
+             "Python's iterdump() fails under text_factory = bytes (TypeError); iterDump() works under either factory",
+             [](const Divergence &d, const QJsonObject &, const QJsonObject &python, const QJsonObject &) {
+                 static const QString typeError = u"TypeError"_s;
+                 if (d.op == u"final")
+                     return d.field == u"dump"
+                             && d.python.toObject().value(u"error").toObject().value(u"class").toString() == typeError;
+                 return d.op == u"dump" && pyErrorField(python, u"class"_s) == typeError;
+             }},
+            {"expired-blob-abort-code",
+             "A blob whose statement a ROLLBACK aborted reports SQLITE_ABORT_ROLLBACK and stays an active statement "
+             "(it blocks COMMIT until closed), where Python may get SQLITE_ABORT and lose the statement: there the "
+             "truncate optimization of a DELETE without WHERE expired every blob of the table, and the preupdate hook "
+             "turns that optimization off",
+             [](const Divergence &d, const QJsonObject &, const QJsonObject &python, const QJsonObject &qasync) {
+                 return isBlobOp(d.op) && d.field.startsWith(u"error.")
+                         && python.value(u"error").toObject().value(u"code").toInt() == SQLITE_ABORT
+                         && qasync.value(u"error").toObject().value(u"code").toInt() == SQLITE_ABORT_ROLLBACK;
+             },
+             true},
+            {"python-blob-read-systemerror",
+             "Python 3.11 raises SystemError (\"Negative size passed to PyBytes_FromStringAndSize\") reading a blob "
+             "that "
+             "expired under a position past its new size 0; blob reads give nothing there",
+             [](const Divergence &d, const QJsonObject &, const QJsonObject &python, const QJsonObject &) {
+                 return d.op == u"blobRead" && pyErrorField(python, u"class"_s) == u"SystemError";
+             }},
+            {"nomem-error-class",
+             "C++ has no MemoryError: SQLITE_NOMEM is a QAsyncSqliteOperationalError with SQLite's message, where "
+             "Python raises MemoryError without one",
+             [](const Divergence &d, const QJsonObject &, const QJsonObject &python, const QJsonObject &) {
+                 return d.field.startsWith(u"error.") && pyErrorField(python, u"class"_s) == u"MemoryError";
+             }},
+            {"cursor-lastrowid-none", "lastRowId() is a qint64: 0 where Python's lastrowid is still None",
+             [](const Divergence &d, const QJsonObject &, const QJsonObject &, const QJsonObject &) {
+                 return d.field == u"cursor.lastrowid" && d.python.isNull() && d.qasync.toInteger() == 0;
+             }},
+            {"python-3.12-executemany-returning",
+             "From Python 3.12 on, executemany() leaves a statement that returned a row unreset: the next parameter "
+             "set "
+             "fails with InterfaceError (SQLITE_MISUSE), and the last set's rows stay to be fetched, its changes "
+             "uncounted; executeMany() runs every set and discards the rows, as Python 3.11 does",
+             [](const Divergence &d, const QJsonObject &step, const QJsonObject &, const QJsonObject &) {
+                 static const QRegularExpression returning(u"\\bRETURNING\\b"_s,
+                                                           QRegularExpression::CaseInsensitiveOption);
+                 return (d.op == u"executeMany" || d.op == u"cursorExecuteMany")
+                         && returning.match(step.value(u"sql").toString()).hasMatch();
+             },
+             true, 0x030C00},
     };
     return list;
 }

@@ -12,9 +12,9 @@ namespace Differential {
 
 struct Divergence
 {
-    qsizetype step = -1;   // -1: after the last step
-    QString op;            // the step's op, "final" or "invariant"
-    QString field;         // e.g. "result", "error.message", "inTx", "cursor.rowcount"
+    qsizetype step = -1; // -1: after the last step
+    QString op; // the step's op, "final" or "invariant"
+    QString field; // e.g. "result", "error.message", "inTx", "cursor.rowcount"
     QJsonValue python;
     QJsonValue qasync;
 

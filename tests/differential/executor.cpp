@@ -36,18 +36,17 @@ namespace {
 // A step that does not finish in this time hangs (a defect in itself).
 constexpr std::chrono::milliseconds StepTimeout{20000};
 
-
 QJsonObject errorObject(const QString &cls, const QJsonValue &code, const QJsonValue &name, const QString &message)
 {
     return {{u"class"_s, cls}, {u"code"_s, code}, {u"name"_s, name}, {u"message"_s, message}};
 }
 
 // The error a finished future holds, or null when it succeeded.
-template <typename T>
+template<typename T>
 QJsonValue errorOf(QFuture<T> future)
 {
     try {
-        future.waitForFinished();   // finished already: rethrows a stored exception
+        future.waitForFinished(); // finished already: rethrows a stored exception
     } catch (const QAsyncSqliteError &e) {
         return errorObject(pythonErrorClass(e), e.extendedCode(), e.errorName(), e.message());
     } catch (const std::exception &e) {
@@ -110,7 +109,9 @@ public:
         m_options.cachedStatements = options.value(u"cachedStatements").toInt(128);
         m_options.iterChunkSize = options.value(u"iterChunkSize").toInt(64);
         m_options.pragmas = {u"journal_mode="_s + options.value(u"journal").toString(u"delete"_s)};
-        QObject::connect(m_db.get(), &QAsyncSqliteConnection::committed, m_db.get(), [this] { ++m_committedSignals; });
+        QObject::connect(m_db.get(), &QAsyncSqliteConnection::committed, m_db.get(), [this] {
+            ++m_committedSignals;
+        });
         QObject::connect(m_db.get(), &QAsyncSqliteConnection::tablesChanged, m_db.get(),
                          [this](const QStringList &tables) {
                              for (const QString &table : tables)
@@ -120,7 +121,7 @@ public:
 
     ~Executor()
     {
-        m_blobs.clear();   // each closes itself, before the connection goes
+        m_blobs.clear(); // each closes itself, before the connection goes
     }
 
     Execution run()
@@ -149,7 +150,7 @@ private:
     // Observes \a future as the current step's result: awaited at once, or,
     // pipelined, in a continuation that runs on the worker right after the
     // request (while the gate holds the worker, nothing else can run first).
-    template <typename T>
+    template<typename T>
     void observe(QFuture<T> future, QJsonObject &observation, std::function<QJsonValue(const QFuture<T> &)> result,
                  Observe extra = {})
     {
@@ -173,7 +174,7 @@ private:
                 m_hung = true;
                 return;
             }
-            QCoreApplication::sendPostedEvents();   // the signals posted before it finished
+            QCoreApplication::sendPostedEvents(); // the signals posted before it finished
             fill(future);
             return;
         }
@@ -181,10 +182,14 @@ private:
             // Answered at once, without queueing (e.g. a closed cursor): the
             // state after this step is the state after the requests queued
             // before it, which a barrier in its place observes.
-            m_pending.append(barrier().then([fill, future](QFuture<void>) { fill(future); }));
+            m_pending.append(barrier().then([fill, future](QFuture<void>) {
+                fill(future);
+            }));
             return;
         }
-        m_pending.append(future.then([fill](QFuture<T> f) { fill(f); }));
+        m_pending.append(future.then([fill](QFuture<T> f) {
+            fill(f);
+        }));
     }
 
     // A request that does nothing: its place in the queue is a point in time.
@@ -195,7 +200,12 @@ private:
 
     void observeNull(QFuture<void> future, QJsonObject &observation, Observe extra = {})
     {
-        observe<void>(future, observation, [](const QFuture<void> &) { return QJsonValue(); }, extra);
+        observe<void>(
+                future, observation,
+                [](const QFuture<void> &) {
+                    return QJsonValue();
+                },
+                extra);
     }
 
     // Pipelined: holds the worker until sync() so that everything queued in
@@ -205,7 +215,9 @@ private:
         if (m_mode != Mode::Pipelined || m_gated)
             return;
         auto semaphore = m_gate;
-        m_gateFuture = m_db->run([semaphore](sqlite3 *) { semaphore->acquire(); });
+        m_gateFuture = m_db->run([semaphore](sqlite3 *) {
+            semaphore->acquire();
+        });
         m_gated = true;
     }
 
@@ -236,7 +248,9 @@ private:
         QJsonObject &target = observation ? *observation : ignored;
         // Functions first in the queue after open(): every later step sees them.
         QList<QFuture<void>> futures{m_db->open(m_path, m_options)};
-        futures.append(m_db->createFunction(u"qa_echo"_s, 1, [](const QVariantList &args) { return args.at(0); }));
+        futures.append(m_db->createFunction(u"qa_echo"_s, 1, [](const QVariantList &args) {
+            return args.at(0);
+        }));
         futures.append(m_db->createFunction(u"qa_typeof"_s, 1, [](const QVariantList &args) {
             const QVariant &v = args.at(0);
             switch (v.typeId()) {
@@ -260,11 +274,13 @@ private:
         };
         futures.append(m_db->createAggregate(u"qa_count"_s, 1, QVariant(qint64(0)), count));
         futures.append(m_db->createWindowFunction(
-            u"qa_wcount"_s, 1, QVariant(qint64(0)), count,
-            [](const QVariant &state, const QVariantList &args) {
-                return QVariant(state.toLongLong() - (args.at(0).isNull() ? 0 : 1));
-            },
-            [](const QVariant &state) { return state; }));
+                u"qa_wcount"_s, 1, QVariant(qint64(0)), count,
+                [](const QVariant &state, const QVariantList &args) {
+                    return QVariant(state.toLongLong() - (args.at(0).isNull() ? 0 : 1));
+                },
+                [](const QVariant &state) {
+                    return state;
+                }));
         // One observation: the first failure, else the last request's state.
         for (const QFuture<void> &future : futures)
             observeNull(future, target);
@@ -329,14 +345,18 @@ private:
         // arrives through errorOccurred(), which only the awaited step can
         // tell from the others.
         const bool syncPoint = op == u"stream" || op == u"blobOpen" || op == u"reopen"
-            || (op == u"setIsolation" && step.value(u"level").isNull());
+                || (op == u"setIsolation" && step.value(u"level").isNull());
         if (syncPoint)
             sync();
         else
             gate();
 
-        const auto rows = [](const QFuture<QVariantList> &f) { return QJsonValue(rowsToJson(f.result())); };
-        const auto integerResult = [](const QFuture<qint64> &f) { return integer(f.result()); };
+        const auto rows = [](const QFuture<QVariantList> &f) {
+            return QJsonValue(rowsToJson(f.result()));
+        };
+        const auto integerResult = [](const QFuture<qint64> &f) {
+            return integer(f.result());
+        };
 
         if (op == u"execute") {
             observe<QVariantList>(execute(sql, params), obs, rows);
@@ -356,9 +376,10 @@ private:
             // A setter cannot fail: a COMMIT it implies reports through errorOccurred().
             QJsonValue error;
             const QMetaObject::Connection connection = QObject::connect(
-                m_db.get(), &QAsyncSqliteConnection::errorOccurred, m_db.get(), [&error](const QAsyncSqliteError &e) {
-                    error = errorObject(pythonErrorClass(e), e.extendedCode(), e.errorName(), e.message());
-                });
+                    m_db.get(), &QAsyncSqliteConnection::errorOccurred, m_db.get(),
+                    [&error](const QAsyncSqliteError &e) {
+                        error = errorObject(pythonErrorClass(e), e.extendedCode(), e.errorName(), e.message());
+                    });
             m_db->setIsolationLevel(isolationLevel(step.value(u"level")));
             observeNull(barrier(), obs);
             QObject::disconnect(connection);
@@ -367,7 +388,8 @@ private:
                 obs.insert(u"error"_s, error);
             }
         } else if (op == u"setTextFactory") {
-            m_db->setTextFactory(step.value(u"factory").toString() == u"bytes" ? TextFactory::Bytes : TextFactory::String);
+            m_db->setTextFactory(step.value(u"factory").toString() == u"bytes" ? TextFactory::Bytes
+                                                                               : TextFactory::String);
             observeNull(barrier(), obs);
         } else if (op == u"transaction") {
             observe<QVariantList>(transaction(step), obs, [](const QFuture<QVariantList> &f) {
@@ -399,17 +421,21 @@ private:
             m_cursors[id] = m_db->cursor();
             observeNull(barrier(), obs, cursorState(id));
         } else if (op == u"cursorExecute") {
-            observeNull(isNamed(params) ? cursor(id)->execute(sql, named(params)) : cursor(id)->execute(sql, positional(params)),
+            observeNull(isNamed(params) ? cursor(id)->execute(sql, named(params))
+                                        : cursor(id)->execute(sql, positional(params)),
                         obs, cursorState(id));
         } else if (op == u"cursorExecuteMany") {
             observeNull(cursor(id)->executeMany(sql, paramSets(step.value(u"paramSets"))), obs, cursorState(id));
         } else if (op == u"cursorExecuteScript") {
             observeNull(cursor(id)->executeScript(sql), obs, cursorState(id));
         } else if (op == u"fetchOne") {
-            observe<QVariant>(cursor(id)->fetchOne(), obs, [](const QFuture<QVariant> &f) {
-                const QVariant row = f.result();
-                return row.isValid() ? QJsonValue(rowToJson(row)) : QJsonValue();
-            }, cursorState(id));
+            observe<QVariant>(
+                    cursor(id)->fetchOne(), obs,
+                    [](const QFuture<QVariant> &f) {
+                        const QVariant row = f.result();
+                        return row.isValid() ? QJsonValue(rowToJson(row)) : QJsonValue();
+                    },
+                    cursorState(id));
         } else if (op == u"fetchMany") {
             const QJsonValue n = step.value(u"n");
             observe<QVariantList>(n.isNull() ? cursor(id)->fetchMany() : cursor(id)->fetchMany(n.toInt()), obs, rows,
@@ -439,17 +465,17 @@ private:
             statements.append({s.toObject().value(u"sql").toString(), s.toObject().value(u"params")});
         const bool fail = step.value(u"fail").toBool();
         return m_db->transaction(
-            [statements, fail](QAsyncSqliteTransaction &tx) {
-                QVariantList results;
-                for (const Statement &s : statements) {
-                    results.append(QVariant(isNamed(s.params) ? tx.execute(s.sql, named(s.params))
-                                                              : tx.execute(s.sql, positional(s.params))));
-                }
-                if (fail)
-                    throw std::runtime_error("qa abort");
-                return results;
-            },
-            transactionMode(step.value(u"mode").toString()));
+                [statements, fail](QAsyncSqliteTransaction &tx) {
+                    QVariantList results;
+                    for (const Statement &s : statements) {
+                        results.append(QVariant(isNamed(s.params) ? tx.execute(s.sql, named(s.params))
+                                                                  : tx.execute(s.sql, positional(s.params))));
+                    }
+                    if (fail)
+                        throw std::runtime_error("qa abort");
+                    return results;
+                },
+                transactionMode(step.value(u"mode").toString()));
     }
 
     void stream(int id, QJsonObject &obs)
@@ -457,10 +483,10 @@ private:
         QAsyncSqliteCursor *c = cursor(id);
         QJsonArray collected;
         const QMetaObject::Connection connection =
-            QObject::connect(c, &QAsyncSqliteCursor::rowsReady, c, [&collected](const QVariantList &rows) {
-                for (const QJsonValue &row : rowsToJson(rows))
-                    collected.append(row);
-            });
+                QObject::connect(c, &QAsyncSqliteCursor::rowsReady, c, [&collected](const QVariantList &rows) {
+                    for (const QJsonValue &row : rowsToJson(rows))
+                        collected.append(row);
+                });
         observeNull(c->stream(), obs, cursorState(id));
         QObject::disconnect(connection);
         if (obs.value(u"ok").toBool())
@@ -470,11 +496,12 @@ private:
     void blobStep(const QString &op, const QJsonObject &step, int id, QJsonObject &obs)
     {
         if (op == u"blobOpen") {
-            m_blobs.erase(id);   // the previous blob of this id closes itself
+            m_blobs.erase(id); // the previous blob of this id closes itself
             m_openBlobs.erase(id);
             const BlobMode mode = step.value(u"readonly").toBool() ? BlobMode::ReadOnly : BlobMode::ReadWrite;
-            QFuture<QAsyncSqliteBlob *> future = m_db->blobOpen(step.value(u"table").toString(), step.value(u"column").toString(),
-                                                                step.value(u"rowid").toInteger(), mode);
+            QFuture<QAsyncSqliteBlob *> future =
+                    m_db->blobOpen(step.value(u"table").toString(), step.value(u"column").toString(),
+                                   step.value(u"rowid").toInteger(), mode);
             observe<QAsyncSqliteBlob *>(future, obs, [this, id](const QFuture<QAsyncSqliteBlob *> &f) {
                 m_blobs[id].reset(f.result());
                 m_openBlobs.insert(id);
@@ -496,14 +523,23 @@ private:
         }
         QAsyncSqliteBlob *blob = it->second.get();
         if (op == u"blobRead") {
-            observe<QByteArray>(blob->read(step.value(u"n").toInteger()), obs,
-                                [](const QFuture<QByteArray> &f) { return bytes(f.result()); }, blobState(id));
+            observe<QByteArray>(
+                    blob->read(step.value(u"n").toInteger()), obs,
+                    [](const QFuture<QByteArray> &f) {
+                        return bytes(f.result());
+                    },
+                    blobState(id));
         } else if (op == u"blobWrite") {
-            observeNull(blob->write(QByteArray::fromHex(step.value(u"data").toString().toLatin1())), obs, blobState(id));
+            observeNull(blob->write(QByteArray::fromHex(step.value(u"data").toString().toLatin1())), obs,
+                        blobState(id));
         } else if (op == u"blobSeek") {
             const auto origin = SeekOrigin(step.value(u"origin").toInt());
-            observe<qint64>(blob->seek(step.value(u"offset").toInteger(), origin), obs,
-                            [](const QFuture<qint64> &) { return QJsonValue(); }, blobState(id));
+            observe<qint64>(
+                    blob->seek(step.value(u"offset").toInteger(), origin), obs,
+                    [](const QFuture<qint64> &) {
+                        return QJsonValue();
+                    },
+                    blobState(id));
         } else if (op == u"blobClose") {
             m_openBlobs.erase(id);
             observeNull(blob->close(), obs, blobState(id));
@@ -523,9 +559,9 @@ private:
         const qint64 commits = commitCount(m_path) - m_checkedCommits;
         if (m_committedSignals - m_checkedSignals != commits) {
             m_violations.append(u"%1: committed() fired %2 times for %3 commits"_s
-                                    .arg(final ? u"at the end"_s : u"step %1"_s.arg(m_step))
-                                    .arg(m_committedSignals - m_checkedSignals)
-                                    .arg(commits));
+                                        .arg(final ? u"at the end"_s : u"step %1"_s.arg(m_step))
+                                        .arg(m_committedSignals - m_checkedSignals)
+                                        .arg(commits));
         }
         m_checkedCommits += commits;
         m_checkedSignals = m_committedSignals;
@@ -533,27 +569,28 @@ private:
 
         const std::optional<Content> content = readContent(m_path);
         if (!content)
-            return;   // locked by a writer: the next check covers this step too
+            return; // locked by a writer: the next check covers this step too
         if (m_lastContent) {
             for (auto it = content->tables.begin(); it != content->tables.end(); ++it) {
                 const QString &table = it.key();
                 // Tables created, dropped or altered are schema changes,
                 // which tablesChanged() does not report, nor are SQLite's
                 // own tables (sqlite_sequence).
-                if (!m_lastContent->tables.contains(table) || content->schema.value(table) != m_lastContent->schema.value(table)
+                if (!m_lastContent->tables.contains(table)
+                    || content->schema.value(table) != m_lastContent->schema.value(table)
                     || table.startsWith(u"sqlite_")) {
                     continue;
                 }
                 if (it.value() != m_lastContent->tables.value(table) && !m_reported.contains(table)) {
-                    m_violations.append(u"%1: table %2 changed but tablesChanged() did not report it"_s
-                                            .arg(final ? u"at the end"_s : u"step %1"_s.arg(m_step), table));
+                    m_violations.append(u"%1: table %2 changed but tablesChanged() did not report it"_s.arg(
+                            final ? u"at the end"_s : u"step %1"_s.arg(m_step), table));
                 }
             }
         }
         if (m_commitsSinceContent == 0 && !m_reported.isEmpty() && m_lastContent) {
-            m_violations.append(u"%1: tablesChanged(%2) without a commit"_s
-                                    .arg(final ? u"at the end"_s : u"step %1"_s.arg(m_step),
-                                         QStringList(m_reported.cbegin(), m_reported.cend()).join(u", "_s)));
+            m_violations.append(u"%1: tablesChanged(%2) without a commit"_s.arg(
+                    final ? u"at the end"_s : u"step %1"_s.arg(m_step),
+                    QStringList(m_reported.cbegin(), m_reported.cend()).join(u", "_s)));
         }
         m_reported.clear();
         m_commitsSinceContent = 0;
@@ -563,7 +600,7 @@ private:
     void finish()
     {
         if (m_hung) {
-            m_db.release();   // a hung worker cannot be closed: leak it rather than hang here
+            m_db.release(); // a hung worker cannot be closed: leak it rather than hang here
             return;
         }
         gate();
@@ -576,8 +613,9 @@ private:
         sync();
         if (m_hung)
             return;
-        m_final.insert(u"dump"_s, dump.value(u"ok").toBool() ? dump.value(u"result")
-                                                             : QJsonValue(QJsonObject{{u"error"_s, dump.value(u"error")}}));
+        m_final.insert(u"dump"_s,
+                       dump.value(u"ok").toBool() ? dump.value(u"result")
+                                                  : QJsonValue(QJsonObject{{u"error"_s, dump.value(u"error")}}));
         if (!closed.value(u"ok").toBool())
             m_violations.append(u"close() failed: "_s + closed.value(u"error").toObject().value(u"message").toString());
         QString error;
@@ -594,7 +632,8 @@ private:
         if (m_mode == Mode::Awaited)
             checkCommits(true);
         else if (m_committedSignals != commitCount(m_path))
-            m_violations.append(u"committed() fired %1 times for %2 commits"_s.arg(m_committedSignals).arg(commitCount(m_path)));
+            m_violations.append(
+                    u"committed() fired %1 times for %2 commits"_s.arg(m_committedSignals).arg(commitCount(m_path)));
     }
 
     const QJsonObject m_program;
@@ -602,7 +641,7 @@ private:
     const Mode m_mode;
     QAsyncSqliteOptions m_options;
     std::unique_ptr<QAsyncSqliteConnection> m_db;
-    std::map<int, QAsyncSqliteCursor *> m_cursors;   // children of m_db, like the ones they replaced
+    std::map<int, QAsyncSqliteCursor *> m_cursors; // children of m_db, like the ones they replaced
     std::map<int, std::unique_ptr<QAsyncSqliteBlob>> m_blobs;
     std::set<int> m_openBlobs;
     std::vector<QJsonObject> m_observations;
@@ -615,7 +654,7 @@ private:
     QFuture<void> m_gateFuture;
     bool m_gated = false;
     QList<QFuture<void>> m_pending;
-    std::atomic<int> m_filled{0};   // observations filled on the worker
+    std::atomic<int> m_filled{0}; // observations filled on the worker
     // Invariants.
     qint64 m_committedSignals = 0;
     qint64 m_checkedSignals = 0;

@@ -13,17 +13,17 @@
 namespace Differential {
 
 enum class Mode {
-    Awaited,     // each step's future is awaited before the next is submitted
-    Pipelined,   // every step is queued at once behind a gate, observed on the worker
+    Awaited, // each step's future is awaited before the next is submitted
+    Pipelined, // every step is queued at once behind a gate, observed on the worker
 };
 
 QString modeName(Mode mode);
 
 struct Execution
 {
-    QJsonArray steps;         // one observation per step
-    QJsonObject final;        // dump, content, tables
-    QStringList violations;   // broken invariants, each naming its step
+    QJsonArray steps; // one observation per step
+    QJsonObject final; // dump, content, tables
+    QStringList violations; // broken invariants, each naming its step
 };
 
 // Runs \a program on a new database at \a path (which must not exist).

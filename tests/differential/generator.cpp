@@ -30,7 +30,7 @@ int Random::below(int n)
 
 namespace {
 
-template <typename T>
+template<typename T>
 const T &pick(Random &r, const QList<T> &list)
 {
     return list.at(r.below(int(list.size())));
@@ -55,8 +55,19 @@ QJsonValue edgeInt(Random &r)
 
 QJsonValue anyReal(Random &r)
 {
-    const QList<double> reals = {0.0,   -0.0,    1.5,    -2.25,   0.1,  3.0,     1e308, -1e308,
-                                 5e-324, 2.2250738585072014e-308, 1e16, 123456.789, -1e-5,
+    const QList<double> reals = {0.0,
+                                 -0.0,
+                                 1.5,
+                                 -2.25,
+                                 0.1,
+                                 3.0,
+                                 1e308,
+                                 -1e308,
+                                 5e-324,
+                                 2.2250738585072014e-308,
+                                 1e16,
+                                 123456.789,
+                                 -1e-5,
                                  std::numeric_limits<double>::infinity(),
                                  -std::numeric_limits<double>::infinity(),
                                  std::numeric_limits<double>::quiet_NaN()};
@@ -65,10 +76,10 @@ QJsonValue anyReal(Random &r)
 
 QJsonValue anyText(Random &r)
 {
-    const QList<QString> texts = {u""_s,        u"a"_s,         u"hello world"_s, u"ü€"_s,
-                                  u"😀"_s,      u"x\0y"_s,      QString(QChar(0)), u"it's"_s,
-                                  u"\"dq\""_s,  QString(300, u'z'), u"line\nbreak"_s, u"NULL"_s,
-                                  u"123"_s,     u"1.5"_s,       u" lead"_s};
+    const QList<QString> texts = {
+            u""_s,     u"a"_s,      u"hello world"_s,   u"ü€"_s,          u"😀"_s,    u"x\0y"_s, QString(QChar(0)),
+            u"it's"_s, u"\"dq\""_s, QString(300, u'z'), u"line\nbreak"_s, u"NULL"_s, u"123"_s,  u"1.5"_s,
+            u" lead"_s};
     return text(pick(r, texts));
 }
 
@@ -142,14 +153,16 @@ using ParamsFn = std::function<QJsonValue(Random &)>;
 struct Statement
 {
     QString sql;
-    ParamsFn params;   // empty: no parameters
+    ParamsFn params; // empty: no parameters
     QJsonValue make(Random &r) const { return params ? params(r) : QJsonValue(QJsonArray()); }
 };
 
-template <typename... Fn>
+template<typename... Fn>
 ParamsFn list(Fn... fns)
 {
-    return [=](Random &r) { return QJsonValue(QJsonArray{fns(r)...}); };
+    return [=](Random &r) {
+        return QJsonValue(QJsonArray{fns(r)...});
+    };
 }
 
 const QString Schema = uR"(CREATE TABLE t(id INTEGER PRIMARY KEY, a INTEGER UNIQUE, b TEXT, c REAL, d BLOB);
@@ -169,31 +182,42 @@ INSERT INTO w VALUES ('a', 1), ('b', 2);
 const QList<Statement> &reads()
 {
     static const QList<Statement> statements = {
-        {u"SELECT id, a, b, c, d FROM t ORDER BY id"_s, {}},
-        {u"SELECT id, a FROM t WHERE a > ? ORDER BY id LIMIT ?"_s, list(smallInt, [](Random &r) { return range(r, 0, 5); })},
-        {u"SELECT k, v FROM w ORDER BY k"_s, {}},
-        {u"SELECT count(*), total(a), max(b), min(c) FROM t"_s, {}},
-        {u"SELECT * FROM tv ORDER BY id"_s, {}},
-        {u"SELECT what FROM log ORDER BY id"_s, {}},
-        {u"SELECT qa_echo(?), qa_typeof(?)"_s, list(anyValue, anyValue)},
-        {u"SELECT ?, ?, ?"_s, list(anyValue, anyValue, anyValue)},
-        {u"SELECT :x AS x, :y AS y"_s,
-         [](Random &r) { return QJsonValue(QJsonObject{{u"x"_s, anyValue(r)}, {u"y"_s, anyValue(r)}}); }},
-        {u"SELECT id FROM t WHERE b = :b ORDER BY id"_s,
-         [](Random &r) { return QJsonValue(QJsonObject{{u"b"_s, anyText(r)}}); }},
-        {u"SELECT typeof(?), length(?), quote(?)"_s, list(anyValue, anyValue, anyValue)},
-        {u"SELECT qa_count(a), qa_count(b), count(*) FROM t"_s, {}},
-        {u"SELECT qa_fail(a) FROM t"_s, {}},
-        {u"PRAGMA user_version"_s, {}},
-        {u"SELECT name, type FROM sqlite_schema ORDER BY name"_s, {}},
-        {u"SELECT id, a, b FROM t WHERE id IN (SELECT id FROM t ORDER BY id DESC LIMIT 3) ORDER BY id"_s, {}},
-        {u"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < ?) SELECT sum(x) FROM c"_s,
-         list([](Random &r) { return range(r, 1, 300); })},
-        {u"SELECT k, v, sum(v) OVER (ORDER BY k) FROM w ORDER BY k"_s, {}},
-        {u"SELECT id, qa_wcount(a) OVER (ORDER BY id ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING) FROM t ORDER BY id"_s, {}},
-        {u"SELECT qa_wcount(b) FROM t"_s, {}},
-        {u"SELECT x, y FROM extra ORDER BY rowid"_s, {}},
-        {u"SELECT d FROM t WHERE d IS NOT NULL ORDER BY id"_s, {}},
+            {u"SELECT id, a, b, c, d FROM t ORDER BY id"_s, {}},
+            {u"SELECT id, a FROM t WHERE a > ? ORDER BY id LIMIT ?"_s,
+             list(smallInt,
+                  [](Random &r) {
+                      return range(r, 0, 5);
+                  })},
+            {u"SELECT k, v FROM w ORDER BY k"_s, {}},
+            {u"SELECT count(*), total(a), max(b), min(c) FROM t"_s, {}},
+            {u"SELECT * FROM tv ORDER BY id"_s, {}},
+            {u"SELECT what FROM log ORDER BY id"_s, {}},
+            {u"SELECT qa_echo(?), qa_typeof(?)"_s, list(anyValue, anyValue)},
+            {u"SELECT ?, ?, ?"_s, list(anyValue, anyValue, anyValue)},
+            {u"SELECT :x AS x, :y AS y"_s,
+             [](Random &r) {
+                 return QJsonValue(QJsonObject{{u"x"_s, anyValue(r)}, {u"y"_s, anyValue(r)}});
+             }},
+            {u"SELECT id FROM t WHERE b = :b ORDER BY id"_s,
+             [](Random &r) {
+                 return QJsonValue(QJsonObject{{u"b"_s, anyText(r)}});
+             }},
+            {u"SELECT typeof(?), length(?), quote(?)"_s, list(anyValue, anyValue, anyValue)},
+            {u"SELECT qa_count(a), qa_count(b), count(*) FROM t"_s, {}},
+            {u"SELECT qa_fail(a) FROM t"_s, {}},
+            {u"PRAGMA user_version"_s, {}},
+            {u"SELECT name, type FROM sqlite_schema ORDER BY name"_s, {}},
+            {u"SELECT id, a, b FROM t WHERE id IN (SELECT id FROM t ORDER BY id DESC LIMIT 3) ORDER BY id"_s, {}},
+            {u"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < ?) SELECT sum(x) FROM c"_s,
+             list([](Random &r) {
+                 return range(r, 1, 300);
+             })},
+            {u"SELECT k, v, sum(v) OVER (ORDER BY k) FROM w ORDER BY k"_s, {}},
+            {u"SELECT id, qa_wcount(a) OVER (ORDER BY id ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING) FROM t ORDER BY id"_s,
+             {}},
+            {u"SELECT qa_wcount(b) FROM t"_s, {}},
+            {u"SELECT x, y FROM extra ORDER BY rowid"_s, {}},
+            {u"SELECT d FROM t WHERE d IS NOT NULL ORDER BY id"_s, {}},
     };
     return statements;
 }
@@ -205,34 +229,57 @@ const Statement RawRead{u"SELECT id, t FROM raw ORDER BY id"_s, {}};
 const QList<Statement> &writes()
 {
     static const QList<Statement> statements = {
-        {u"INSERT INTO t(a, b, c, d) VALUES (?, ?, ?, ?)"_s,
-         list([](Random &r) { return r.chance(80) ? smallInt(r) : edgeInt(r); }, anyText, anyValue, anyBlob)},
-        {u"INSERT INTO t(a, b, c, d) VALUES (?, ?, ?, ?) RETURNING id, a"_s, list(smallInt, anyText, anyReal, anyBlob)},
-        {u"INSERT INTO t(id, a, b) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET a = excluded.a, b = excluded.b"_s,
-         list(rowid, smallInt, anyText)},
-        {u"INSERT OR REPLACE INTO t(id, a) VALUES (?, ?)"_s, list(rowid, smallInt)},
-        {u"UPDATE t SET a = a + ? WHERE id % 3 = ?"_s, list(smallInt, [](Random &r) { return range(r, 0, 2); })},
-        {u"UPDATE t SET b = ? WHERE id = ? RETURNING id, b"_s, list(anyText, rowid)},
-        {u"DELETE FROM t WHERE id = ?"_s, list(rowid)},
-        {u"DELETE FROM t WHERE a > ? RETURNING id"_s, list(smallInt)},
-        {u"DELETE FROM t"_s, {}},
-        {u"INSERT INTO t(a, d) VALUES (?, zeroblob(?))"_s, list(smallInt, [](Random &r) { return range(r, 0, 8); })},
-        {u"WITH x(v) AS (SELECT ?) INSERT INTO t(a) SELECT v FROM x"_s, list(smallInt)},
-        {u"/* "_s + QString(300, u'c') + u" */ INSERT INTO t(a) VALUES (?)"_s, list(smallInt)},
-        {u"-- note\nINSERT INTO t(b) VALUES (?)"_s, list(anyText)},
-        {u"insert into w(k, v) values (?, ?)"_s,
-         list(key, [](Random &r) { return r.chance(80) ? range(r, 0, 9) : (r.chance(50) ? integer(-1) : QJsonValue()); })},
-        {u"REPLACE INTO w(k, v) VALUES (?, ?)"_s, list(key, [](Random &r) { return range(r, 0, 9); })},
-        {u"UPDATE w SET v = v + 1 WHERE k = ?"_s, list(key)},
-        {u"DELETE FROM w WHERE k = ?"_s, list(key)},
-        {u"DELETE FROM w"_s, {}},
-        {u"INSERT INTO w(k, v) VALUES (?, ?) ON CONFLICT(k) DO UPDATE SET v = v + excluded.v RETURNING k, v"_s,
-         list(key, [](Random &r) { return range(r, 0, 3); })},
-        {u"INSERT INTO raw(t) VALUES (CAST(? AS TEXT))"_s, list(badUtf8)},
-        {u"DELETE FROM raw"_s, {}},
-        {u"DELETE FROM log WHERE id % 2 = 0"_s, {}},
-        {u"UPDATE t SET c = ? WHERE id = (SELECT min(id) FROM t)"_s, list(anyValue)},
-        {u"INSERT INTO extra VALUES (?, ?)"_s, list(anyValue, anyValue)},
+            {u"INSERT INTO t(a, b, c, d) VALUES (?, ?, ?, ?)"_s,
+             list(
+                     [](Random &r) {
+                         return r.chance(80) ? smallInt(r) : edgeInt(r);
+                     },
+                     anyText, anyValue, anyBlob)},
+            {u"INSERT INTO t(a, b, c, d) VALUES (?, ?, ?, ?) RETURNING id, a"_s,
+             list(smallInt, anyText, anyReal, anyBlob)},
+            {u"INSERT INTO t(id, a, b) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET a = excluded.a, b = excluded.b"_s,
+             list(rowid, smallInt, anyText)},
+            {u"INSERT OR REPLACE INTO t(id, a) VALUES (?, ?)"_s, list(rowid, smallInt)},
+            {u"UPDATE t SET a = a + ? WHERE id % 3 = ?"_s,
+             list(smallInt,
+                  [](Random &r) {
+                      return range(r, 0, 2);
+                  })},
+            {u"UPDATE t SET b = ? WHERE id = ? RETURNING id, b"_s, list(anyText, rowid)},
+            {u"DELETE FROM t WHERE id = ?"_s, list(rowid)},
+            {u"DELETE FROM t WHERE a > ? RETURNING id"_s, list(smallInt)},
+            {u"DELETE FROM t"_s, {}},
+            {u"INSERT INTO t(a, d) VALUES (?, zeroblob(?))"_s,
+             list(smallInt,
+                  [](Random &r) {
+                      return range(r, 0, 8);
+                  })},
+            {u"WITH x(v) AS (SELECT ?) INSERT INTO t(a) SELECT v FROM x"_s, list(smallInt)},
+            {u"/* "_s + QString(300, u'c') + u" */ INSERT INTO t(a) VALUES (?)"_s, list(smallInt)},
+            {u"-- note\nINSERT INTO t(b) VALUES (?)"_s, list(anyText)},
+            {u"insert into w(k, v) values (?, ?)"_s,
+             list(key,
+                  [](Random &r) {
+                      return r.chance(80) ? range(r, 0, 9) : (r.chance(50) ? integer(-1) : QJsonValue());
+                  })},
+            {u"REPLACE INTO w(k, v) VALUES (?, ?)"_s,
+             list(key,
+                  [](Random &r) {
+                      return range(r, 0, 9);
+                  })},
+            {u"UPDATE w SET v = v + 1 WHERE k = ?"_s, list(key)},
+            {u"DELETE FROM w WHERE k = ?"_s, list(key)},
+            {u"DELETE FROM w"_s, {}},
+            {u"INSERT INTO w(k, v) VALUES (?, ?) ON CONFLICT(k) DO UPDATE SET v = v + excluded.v RETURNING k, v"_s,
+             list(key,
+                  [](Random &r) {
+                      return range(r, 0, 3);
+                  })},
+            {u"INSERT INTO raw(t) VALUES (CAST(? AS TEXT))"_s, list(badUtf8)},
+            {u"DELETE FROM raw"_s, {}},
+            {u"DELETE FROM log WHERE id % 2 = 0"_s, {}},
+            {u"UPDATE t SET c = ? WHERE id = (SELECT min(id) FROM t)"_s, list(anyValue)},
+            {u"INSERT INTO extra VALUES (?, ?)"_s, list(anyValue, anyValue)},
     };
     return statements;
 }
@@ -240,23 +287,30 @@ const QList<Statement> &writes()
 const QList<Statement> &errors()
 {
     static const QList<Statement> statements = {
-        {u"SELEC 1"_s, {}},
-        {u"SELECT * FROM missing"_s, {}},
-        {u"INSERT INTO t(a) VALUES (?)"_s, [](Random &r) {
-             return r.chance(50) ? QJsonValue(QJsonArray()) : QJsonValue(QJsonArray{smallInt(r), smallInt(r)});
-         }},
-        {u"SELECT 1; SELECT 2"_s, {}},
-        {u"INSERT INTO t(zz) VALUES (1)"_s, {}},
-        {u"SELECT :x"_s, [](Random &) { return QJsonValue(QJsonObject()); }},
-        {u"SELECT :x"_s, list(anyValue)},
-        {u"SELECT ?"_s, [](Random &r) { return QJsonValue(QJsonObject{{u"x"_s, anyValue(r)}}); }},
-        {u"INSERT INTO w(k, v) VALUES ('zz', -1)"_s, {}},
-        {u""_s, {}},
-        {u"  -- only a comment"_s, {}},
-        {u"INSERT INTO t(a) VALUES (1); -- trailing comment"_s, {}},
-        {u"SELECT 1 ;; ;"_s, {}},
-        {u";SELECT 2"_s, {}},
-        {u"SELECT 3; /* c */ SELECT 4"_s, {}},
+            {u"SELEC 1"_s, {}},
+            {u"SELECT * FROM missing"_s, {}},
+            {u"INSERT INTO t(a) VALUES (?)"_s,
+             [](Random &r) {
+                 return r.chance(50) ? QJsonValue(QJsonArray()) : QJsonValue(QJsonArray{smallInt(r), smallInt(r)});
+             }},
+            {u"SELECT 1; SELECT 2"_s, {}},
+            {u"INSERT INTO t(zz) VALUES (1)"_s, {}},
+            {u"SELECT :x"_s,
+             [](Random &) {
+                 return QJsonValue(QJsonObject());
+             }},
+            {u"SELECT :x"_s, list(anyValue)},
+            {u"SELECT ?"_s,
+             [](Random &r) {
+                 return QJsonValue(QJsonObject{{u"x"_s, anyValue(r)}});
+             }},
+            {u"INSERT INTO w(k, v) VALUES ('zz', -1)"_s, {}},
+            {u""_s, {}},
+            {u"  -- only a comment"_s, {}},
+            {u"INSERT INTO t(a) VALUES (1); -- trailing comment"_s, {}},
+            {u"SELECT 1 ;; ;"_s, {}},
+            {u";SELECT 2"_s, {}},
+            {u"SELECT 3; /* c */ SELECT 4"_s, {}},
     };
     return statements;
 }
@@ -266,12 +320,9 @@ const QList<Statement> &errors()
 const QList<Statement> &ddl()
 {
     static const QList<Statement> statements = {
-        {u"CREATE TABLE IF NOT EXISTS extra(x, y)"_s, {}},
-        {u"DROP TABLE IF EXISTS extra"_s, {}},
-        {u"CREATE INDEX IF NOT EXISTS t_a ON t(a)"_s, {}},
-        {u"DROP INDEX IF EXISTS t_a"_s, {}},
-        {u"ALTER TABLE extra ADD COLUMN z DEFAULT 7"_s, {}},
-        {u"PRAGMA user_version = 7"_s, {}},
+            {u"CREATE TABLE IF NOT EXISTS extra(x, y)"_s, {}},   {u"DROP TABLE IF EXISTS extra"_s, {}},
+            {u"CREATE INDEX IF NOT EXISTS t_a ON t(a)"_s, {}},   {u"DROP INDEX IF EXISTS t_a"_s, {}},
+            {u"ALTER TABLE extra ADD COLUMN z DEFAULT 7"_s, {}}, {u"PRAGMA user_version = 7"_s, {}},
     };
     return statements;
 }
@@ -279,11 +330,19 @@ const QList<Statement> &ddl()
 const QList<Statement> &transactionControl()
 {
     static const QList<Statement> statements = {
-        {u"BEGIN"_s, {}},           {u"BEGIN IMMEDIATE"_s, {}},     {u"BEGIN EXCLUSIVE"_s, {}},
-        {u"BEGIN DEFERRED"_s, {}},  {u"COMMIT"_s, {}},              {u"END"_s, {}},
-        {u"ROLLBACK"_s, {}},        {u"SAVEPOINT sp1"_s, {}},       {u"SAVEPOINT sp2"_s, {}},
-        {u"RELEASE sp1"_s, {}},     {u"RELEASE SAVEPOINT sp2"_s, {}}, {u"ROLLBACK TO sp1"_s, {}},
-        {u"ROLLBACK TRANSACTION TO SAVEPOINT sp2"_s, {}},
+            {u"BEGIN"_s, {}},
+            {u"BEGIN IMMEDIATE"_s, {}},
+            {u"BEGIN EXCLUSIVE"_s, {}},
+            {u"BEGIN DEFERRED"_s, {}},
+            {u"COMMIT"_s, {}},
+            {u"END"_s, {}},
+            {u"ROLLBACK"_s, {}},
+            {u"SAVEPOINT sp1"_s, {}},
+            {u"SAVEPOINT sp2"_s, {}},
+            {u"RELEASE sp1"_s, {}},
+            {u"RELEASE SAVEPOINT sp2"_s, {}},
+            {u"ROLLBACK TO sp1"_s, {}},
+            {u"ROLLBACK TRANSACTION TO SAVEPOINT sp2"_s, {}},
     };
     return statements;
 }
@@ -319,7 +378,7 @@ QJsonObject sqlStep(const QString &op, const Statement &statement, Random &r)
 class Generator
 {
 public:
-    explicit Generator(quint64 seed) : m_random(seed) {}
+    explicit Generator(quint64 seed) : m_random(seed) { }
 
     QJsonObject program(int maxSteps)
     {
@@ -330,8 +389,7 @@ public:
                                   {u"cachedStatements"_s, pick(r, QList<int>{0, 2, 128})},
                                   {u"iterChunkSize"_s, pick(r, QList<int>{1, 2, 64})}};
         QJsonArray steps;
-        steps.append(QJsonObject{{u"op"_s, u"executeScript"_s},
-                                 {u"sql"_s, r.chance(70) ? Schema + Rows : Schema}});
+        steps.append(QJsonObject{{u"op"_s, u"executeScript"_s}, {u"sql"_s, r.chance(70) ? Schema + Rows : Schema}});
         // Mostly short programs (they shrink fast), some long ones.
         const int count = 1 + r.below(r.chance(70) ? qMin(25, maxSteps) : maxSteps);
         for (int i = 0; i < count; ++i)
@@ -365,7 +423,7 @@ private:
     QJsonObject executeStep()
     {
         if (m_bytes && m_random.chance(15))
-            return sqlStep(u"execute"_s, RawRead, m_random);   // invalid UTF-8 only under the bytes factory
+            return sqlStep(u"execute"_s, RawRead, m_random); // invalid UTF-8 only under the bytes factory
         return sqlStep(u"execute"_s, anyStatement(), m_random);
     }
 
@@ -388,7 +446,7 @@ private:
         if (r.chance(10))
             return rejected;
         if (r.chance(5))
-            return ddl().first();   // DDL: Python accepts it
+            return ddl().first(); // DDL: Python accepts it
         return pick(r, writes());
     }
 
@@ -398,8 +456,8 @@ private:
         const int count = 1 + m_random.below(4);
         for (int i = 0; i < count; ++i) {
             const Statement &s = m_random.chance(60) ? pick(m_random, writes())
-                : m_random.chance(50)                 ? pick(m_random, transactionControl())
-                                                      : anyStatement();
+                    : m_random.chance(50)            ? pick(m_random, transactionControl())
+                                                     : anyStatement();
             parts.append(inlined(s, s.make(m_random)));
         }
         QString text = parts.join(u";\n"_s);
@@ -472,9 +530,9 @@ private:
             QJsonObject step{{u"op"_s, u"blobOpen"_s}, {u"id"_s, id}, {u"readonly"_s, r.chance(30)}};
             const int target = r.below(100);
             const auto where = target < 80 ? std::pair(u"t"_s, u"d"_s)
-                : target < 90               ? std::pair(u"raw"_s, u"t"_s)
-                : target < 95               ? std::pair(u"t"_s, u"a"_s)
-                                            : std::pair(u"w"_s, u"v"_s);
+                    : target < 90          ? std::pair(u"raw"_s, u"t"_s)
+                    : target < 95          ? std::pair(u"t"_s, u"a"_s)
+                                           : std::pair(u"w"_s, u"v"_s);
             step.insert(u"table"_s, where.first);
             step.insert(u"column"_s, where.second);
             step.insert(u"rowid"_s, 1 + r.below(6));
@@ -550,7 +608,7 @@ private:
             return blobStep();
         if (roll < 990)
             return {{u"op"_s, u"dump"_s}};
-        m_cursors.clear();   // closed with the connection: later steps make new ones
+        m_cursors.clear(); // closed with the connection: later steps make new ones
         return {{u"op"_s, u"reopen"_s}};
     }
 

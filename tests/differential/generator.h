@@ -16,9 +16,9 @@ namespace Differential {
 class Random
 {
 public:
-    explicit Random(quint64 seed) : m_state(seed) {}
+    explicit Random(quint64 seed) : m_state(seed) { }
     quint64 next();
-    int below(int n);   // 0 … n-1
+    int below(int n); // 0 … n-1
     bool chance(int percent) { return below(100) < percent; }
 
 private:

@@ -11,7 +11,7 @@ namespace Differential {
 
 Reference::~Reference()
 {
-    m_process.closeWriteChannel();   // EOF: the script ends its loop
+    m_process.closeWriteChannel(); // EOF: the script ends its loop
     if (!m_process.waitForFinished(10000))
         m_process.kill();
 }
@@ -34,7 +34,8 @@ QJsonObject Reference::run(const QJsonObject &program, const QString &path, QStr
     const QDeadlineTimer deadline(60000);
     while (!m_process.canReadLine()) {
         if (m_process.state() != QProcess::Running || deadline.hasExpired()) {
-            *error = u"reference.py stopped answering (state %1): %2"_s.arg(m_process.state()).arg(m_process.errorString());
+            *error = u"reference.py stopped answering (state %1): %2"_s.arg(m_process.state())
+                             .arg(m_process.errorString());
             return {};
         }
         m_process.waitForReadyRead(100);

@@ -170,12 +170,12 @@ QString sqlLiteral(const QJsonValue &value)
     if (tag == u"r") {
         const double x = parseReal(payload);
         if (std::isnan(x))
-            return u"NULL"_s;   // what binding a NaN stores, too
+            return u"NULL"_s; // what binding a NaN stores, too
         if (std::isinf(x))
             return x > 0 ? u"9e999"_s : u"-9e999"_s;
         QString literal = shortestReal(x);
         if (!literal.contains(u'.') && !literal.contains(u'e'))
-            literal += u".0"_s;   // "1" would be an INTEGER literal
+            literal += u".0"_s; // "1" would be an INTEGER literal
         return literal;
     }
     if (tag == u"t") {

@@ -49,7 +49,8 @@ inline int threadCount()
 inline int fdCount()
 {
     // The listing's own descriptor is counted every time, so counts compare.
-    return int(QDir(QStringLiteral("/proc/self/fd")).entryList(QDir::AllEntries | QDir::System | QDir::NoDotAndDotDot).size());
+    return int(QDir(
+            QStringLiteral("/proc/self/fd")).entryList(QDir::AllEntries | QDir::System | QDir::NoDotAndDotDot).size());
 }
 
 /* Polls \a value() until it equals \a expected or \a timeoutMs passes (threads
@@ -99,13 +100,13 @@ inline const QString &schemaSql()
 inline const QString &insertDataSql()
 {
     static const QString sql =
-        QStringLiteral("INSERT INTO rows(txn, seq, kind, value, payload) VALUES (?, ?, 'd', ?, randomblob(?))");
+            QStringLiteral("INSERT INTO rows(txn, seq, kind, value, payload) VALUES (?, ?, 'd', ?, randomblob(?))");
     return sql;
 }
 inline const QString &insertChecksumSql()
 {
     static const QString sql =
-        QStringLiteral("INSERT INTO rows(txn, seq, kind, value, payload) VALUES (?, 0, 's', ?, ?)");
+            QStringLiteral("INSERT INTO rows(txn, seq, kind, value, payload) VALUES (?, 0, 's', ?, ?)");
     return sql;
 }
 
@@ -124,7 +125,11 @@ struct TxnState
     QString describe() const
     {
         return QStringLiteral("%1 data rows (sum %2), %3 checksum rows (declaring %4 rows, sum %5)")
-            .arg(dataRows).arg(dataSum).arg(checksumRows).arg(declaredRows).arg(checksumValue);
+                                      .arg(dataRows)
+                                      .arg(dataSum)
+                                      .arg(checksumRows)
+                                      .arg(declaredRows)
+                                      .arg(checksumValue);
     }
 };
 
@@ -160,8 +165,8 @@ inline QHash<qint64, TxnState> parseState(const QVariantList &rows)
    complete (no partial transaction), every id of \a acknowledged is present
    and no id of \a deleted (acknowledged deletions) is. Returns an empty
    string or what is wrong. \a present receives the ids found. */
-inline QString verifyDatabase(const QString &path, const QSet<qint64> &acknowledged,
-                              const QSet<qint64> &deleted = {}, QSet<qint64> *present = nullptr)
+inline QString verifyDatabase(const QString &path, const QSet<qint64> &acknowledged, const QSet<qint64> &deleted = {},
+                              QSet<qint64> *present = nullptr)
 {
     QAsyncSqliteConnection db;
     // synchronous=OFF: only this connection's own writes (a checkpoint on

@@ -84,7 +84,7 @@ inline void warmUp()
 
 // The terminal state a finished future reached: "result", "error:<name>",
 // "canceled", or "pending" (a bug: every future must end).
-template <typename T>
+template<typename T>
 QString terminalState(const QFuture<T> &future)
 {
     if (!future.isFinished())
@@ -105,9 +105,9 @@ QString terminalState(const QFuture<T> &future)
 
 // Fails the test unless threads, fds and SQLite's heap are back to \a baseline
 // (polling up to 10 s: a closing worker thread may still be on its way out).
-#define FAULT_VERIFY_BASELINE(baseline)                                                   \
-    do {                                                                                  \
-        QTRY_COMPARE_WITH_TIMEOUT((baseline).compare(), QString(), 10000);                \
+#define FAULT_VERIFY_BASELINE(baseline)                                                                                \
+    do {                                                                                                               \
+        QTRY_COMPARE_WITH_TIMEOUT((baseline).compare(), QString(), 10000);                                             \
     } while (false)
 
 #endif // QASYNCSQLITE_RESOURCEBASELINE_H

@@ -46,7 +46,7 @@ QTemporaryDir *dir = nullptr;
 class Input
 {
 public:
-    Input(const uint8_t *data, size_t size) : m_data(data), m_size(size) {}
+    Input(const uint8_t *data, size_t size) : m_data(data), m_size(size) { }
     bool atEnd() const { return m_pos >= m_size; }
     uint8_t byte() { return atEnd() ? 0 : m_data[m_pos++]; }
     quint64 u64()
@@ -71,25 +71,97 @@ private:
 };
 
 const char *const fragments[] = {
-    "SELECT", "INSERT INTO t VALUES(?, ?)", "INSERT INTO t(a) VALUES(:a)", "UPDATE t SET b = ?", "DELETE FROM t",
-    "FROM", "t", "u", "WHERE", "a", "b", "=", "?", ":a", "@b", "$c", "?3", ",", "(", ")", "*", "1", "-1",
-    "9223372036854775807", "0x7fffffffffffffff", "1e308", "'x'", "X'00ff'", "NULL", "||", "+", "/", "%",
-    "count(*)", "sum(a)", "group_concat(b)", "length(b)", "zeroblob(100)", "randomblob(8)", "typeof(a)",
-    "ORDER BY", "GROUP BY", "LIMIT", "OFFSET", "UNION ALL", "JOIN", "ON", "AS", "CREATE TABLE IF NOT EXISTS",
-    "CREATE INDEX IF NOT EXISTS i ON t(b)", "DROP TABLE IF EXISTS u", "BEGIN", "BEGIN IMMEDIATE", "COMMIT",
-    "ROLLBACK", "SAVEPOINT s", "RELEASE s", "ROLLBACK TO s", "PRAGMA journal_mode=WAL", "PRAGMA user_version",
-    "PRAGMA integrity_check", "PRAGMA wal_checkpoint(TRUNCATE)", "VACUUM", "ANALYZE", "REINDEX",
-    "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 100000) SELECT count(*) FROM c",
-    "CREATE TRIGGER IF NOT EXISTS tr AFTER INSERT ON t BEGIN UPDATE t SET b = b || 'x' WHERE rowid = new.rowid; END",
-    "RETURNING *", "STRICT", "--", "/*", "*/", ";", "; SELECT 2", "\"", "'", "CAST(? AS TEXT)", "json('[1]')",
-    "printf('%s', ?)", "substr(b, 2)", "abs(?)", "upper(?)", "INSERT INTO t SELECT a + 1, b FROM t LIMIT 50",
+        "SELECT",
+        "INSERT INTO t VALUES(?, ?)",
+        "INSERT INTO t(a) VALUES(:a)",
+        "UPDATE t SET b = ?",
+        "DELETE FROM t",
+        "FROM",
+        "t",
+        "u",
+        "WHERE",
+        "a",
+        "b",
+        "=",
+        "?",
+        ":a",
+        "@b",
+        "$c",
+        "?3",
+        ",",
+        "(",
+        ")",
+        "*",
+        "1",
+        "-1",
+        "9223372036854775807",
+        "0x7fffffffffffffff",
+        "1e308",
+        "'x'",
+        "X'00ff'",
+        "NULL",
+        "||",
+        "+",
+        "/",
+        "%",
+        "count(*)",
+        "sum(a)",
+        "group_concat(b)",
+        "length(b)",
+        "zeroblob(100)",
+        "randomblob(8)",
+        "typeof(a)",
+        "ORDER BY",
+        "GROUP BY",
+        "LIMIT",
+        "OFFSET",
+        "UNION ALL",
+        "JOIN",
+        "ON",
+        "AS",
+        "CREATE TABLE IF NOT EXISTS",
+        "CREATE INDEX IF NOT EXISTS i ON t(b)",
+        "DROP TABLE IF EXISTS u",
+        "BEGIN",
+        "BEGIN IMMEDIATE",
+        "COMMIT",
+        "ROLLBACK",
+        "SAVEPOINT s",
+        "RELEASE s",
+        "ROLLBACK TO s",
+        "PRAGMA journal_mode=WAL",
+        "PRAGMA user_version",
+        "PRAGMA integrity_check",
+        "PRAGMA wal_checkpoint(TRUNCATE)",
+        "VACUUM",
+        "ANALYZE",
+        "REINDEX",
+        "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 100000) SELECT count(*) FROM c",
+        "CREATE TRIGGER IF NOT EXISTS tr AFTER INSERT ON t BEGIN UPDATE t SET b = b || 'x' WHERE rowid = new.rowid; "
+        "END",
+        "RETURNING *",
+        "STRICT",
+        "--",
+        "/*",
+        "*/",
+        ";",
+        "; SELECT 2",
+        "\"",
+        "'",
+        "CAST(? AS TEXT)",
+        "json('[1]')",
+        "printf('%s', ?)",
+        "substr(b, 2)",
+        "abs(?)",
+        "upper(?)",
+        "INSERT INTO t SELECT a + 1, b FROM t LIMIT 50",
 };
 constexpr int fragmentCount = int(sizeof(fragments) / sizeof(fragments[0]));
 
 QString makeSql(Input &in)
 {
     const uint8_t mode = in.byte();
-    if (mode % 5 == 0)   // raw bytes, valid UTF-8 or not
+    if (mode % 5 == 0) // raw bytes, valid UTF-8 or not
         return QString::fromUtf8(in.bytes(120));
     QByteArray sql;
     const int words = 1 + in.byte() % 12;
@@ -103,22 +175,42 @@ QString makeSql(Input &in)
 QVariant makeValue(Input &in)
 {
     switch (in.byte() % 16) {
-    case 0: return QVariant();
-    case 1: return QVariant::fromValue(nullptr);
-    case 2: return QVariant(qint64(in.u64()));
-    case 3: return QVariant(int(in.byte()) - 128);
-    case 4: { const quint64 bits = in.u64(); double d; memcpy(&d, &bits, sizeof d); return QVariant(d); }
-    case 5: return QVariant(QString::fromUtf8(in.bytes(40)));
-    case 6: return QVariant(in.bytes(40));
-    case 7: return QVariant(bool(in.byte() & 1));
-    case 8: return QVariant(quint64(in.u64()));   // above INT64_MAX: a DataError
-    case 9: return QVariant(QDate(1900 + in.byte(), 1 + in.byte() % 12, 1 + in.byte() % 28));
-    case 10: return QVariant(QDateTime(QDate(2000, 1, 1), QTime(in.byte() % 24, in.byte() % 60)));
-    case 11: return QVariant(QStringList{u"unbindable"_s});
-    case 12: return QVariant(float(int(in.byte()) / 7.0));
-    case 13: return QVariant(QString(QChar(0xD800 + in.byte())));   // lone surrogate
-    case 14: return QVariant(QVariantList{1, 2});
-    default: return QVariant(std::numeric_limits<double>::quiet_NaN());
+    case 0:
+        return QVariant();
+    case 1:
+        return QVariant::fromValue(nullptr);
+    case 2:
+        return QVariant(qint64(in.u64()));
+    case 3:
+        return QVariant(int(in.byte()) - 128);
+    case 4: {
+        const quint64 bits = in.u64();
+        double d;
+        memcpy(&d, &bits, sizeof d);
+        return QVariant(d);
+    }
+    case 5:
+        return QVariant(QString::fromUtf8(in.bytes(40)));
+    case 6:
+        return QVariant(in.bytes(40));
+    case 7:
+        return QVariant(bool(in.byte() & 1));
+    case 8:
+        return QVariant(quint64(in.u64())); // above INT64_MAX: a DataError
+    case 9:
+        return QVariant(QDate(1900 + in.byte(), 1 + in.byte() % 12, 1 + in.byte() % 28));
+    case 10:
+        return QVariant(QDateTime(QDate(2000, 1, 1), QTime(in.byte() % 24, in.byte() % 60)));
+    case 11:
+        return QVariant(QStringList{u"unbindable"_s});
+    case 12:
+        return QVariant(float(int(in.byte()) / 7.0));
+    case 13:
+        return QVariant(QString(QChar(0xD800 + in.byte()))); // lone surrogate
+    case 14:
+        return QVariant(QVariantList{1, 2});
+    default:
+        return QVariant(std::numeric_limits<double>::quiet_NaN());
     }
 }
 
@@ -173,7 +265,11 @@ void openSlot(Slot &slot, const QString &path, Input &in, QList<QFuture<void>> &
     futures << QFuture<void>(slot.db->setLimit(SQLITE_LIMIT_ATTACHED, 0));
     auto started = std::make_shared<QElapsedTimer>();
     started->start();
-    futures << slot.db->setProgressHandler([started] { return started->elapsed() > 3000 ? 1 : 0; }, 1000);
+    futures << slot.db->setProgressHandler(
+            [started] {
+                return started->elapsed() > 3000 ? 1 : 0;
+            },
+            1000);
 }
 
 } // namespace
@@ -243,7 +339,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             futures << db.close();
             break;
         case 8:
-            slot.db.reset();   // destroy with whatever is queued
+            slot.db.reset(); // destroy with whatever is queued
             break;
         case 9:
             db.interrupt();
@@ -256,12 +352,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             const QVariantList p = makeParams(in);
             const bool doThrow = in.byte() & 1;
             const auto mode = QAsyncSqlite::TransactionMode(in.byte() % 3);
-            futures << db.transaction([a, b, p, doThrow](QAsyncSqliteTransaction &tx) {
-                tx.execute(a, p);
-                if (doThrow)
-                    throw QAsyncSqliteOperationalError(SQLITE_ABORT, u"fuzz"_s);
-                tx.execute(b);
-            }, mode);
+            futures << db.transaction(
+                    [a, b, p, doThrow](QAsyncSqliteTransaction &tx) {
+                        tx.execute(a, p);
+                        if (doThrow)
+                            throw QAsyncSqliteOperationalError(SQLITE_ABORT, u"fuzz"_s);
+                        tx.execute(b);
+                    },
+                    mode);
             break;
         }
         case 12: {
@@ -277,11 +375,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (!cursor)
                 break;
             switch (in.byte() % 5) {
-            case 0: futures << QFuture<void>(cursor->fetchOne()); break;
-            case 1: futures << QFuture<void>(cursor->fetchAll()); break;
-            case 2: futures << cursor->stream(); break;
-            case 3: futures << cursor->close(); break;
-            default: delete cursor.data(); break;
+            case 0:
+                futures << QFuture<void>(cursor->fetchOne());
+                break;
+            case 1:
+                futures << QFuture<void>(cursor->fetchAll());
+                break;
+            case 2:
+                futures << cursor->stream();
+                break;
+            case 3:
+                futures << cursor->close();
+                break;
+            default:
+                delete cursor.data();
+                break;
             }
             break;
         }
@@ -290,14 +398,26 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             break;
         case 15:
             switch (in.byte() % 4) {
-            case 0: db.setIsolationLevel(QAsyncSqlite::IsolationLevel(in.byte() % 4)); break;
-            case 1: db.setRowFactory(QAsyncSqlite::RowFactory(in.byte() % 3)); break;
-            case 2: db.setTextFactory(QAsyncSqlite::TextFactory(in.byte() % 2)); break;
-            default: db.setRowFactory([](const QAsyncSqliteRow &row) { return QVariant(row.count()); }); break;
+            case 0:
+                db.setIsolationLevel(QAsyncSqlite::IsolationLevel(in.byte() % 4));
+                break;
+            case 1:
+                db.setRowFactory(QAsyncSqlite::RowFactory(in.byte() % 3));
+                break;
+            case 2:
+                db.setTextFactory(QAsyncSqlite::TextFactory(in.byte() % 2));
+                break;
+            default:
+                db.setRowFactory([](const QAsyncSqliteRow &row) {
+                    return QVariant(row.count());
+                });
+                break;
             }
             break;
         case 16:
-            futures << QFuture<void>(db.run([](sqlite3 *h) { return sqlite3_changes(h); }));
+            futures << QFuture<void>(db.run([](sqlite3 *h) {
+                return sqlite3_changes(h);
+            }));
             break;
         default:
             futures << QFuture<void>(db.iterDump());

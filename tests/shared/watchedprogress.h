@@ -15,10 +15,10 @@
 // What a QFutureWatcher, the way an app shows progress, reported for a future.
 struct WatchedProgress
 {
-    bool finished = false;   // finished() arrived (progress signals come before it)
-    int minimum = -1;        // the last progressRangeChanged()
+    bool finished = false; // finished() arrived (progress signals come before it)
+    int minimum = -1; // the last progressRangeChanged()
     int maximum = -1;
-    QList<int> values;       // every progressValueChanged(), in order
+    QList<int> values; // every progressValueChanged(), in order
 
     bool strictlyIncreasing() const
     {
@@ -29,7 +29,7 @@ struct WatchedProgress
 // Watches \a future from before the worker starts it: the worker waits on
 // \a gate, which is released once the watcher is connected, so that every
 // step is seen from the first. Returns after finished() or the test timeout.
-template <typename T>
+template<typename T>
 WatchedProgress watchProgress(const QFuture<T> &future, QSemaphore &gate)
 {
     WatchedProgress progress;
@@ -38,13 +38,19 @@ WatchedProgress watchProgress(const QFuture<T> &future, QSemaphore &gate)
         progress.minimum = minimum;
         progress.maximum = maximum;
     });
-    QObject::connect(&watcher, &QFutureWatcherBase::progressValueChanged,
-                     [&progress](int value) { progress.values.append(value); });
-    QObject::connect(&watcher, &QFutureWatcherBase::finished, [&progress] { progress.finished = true; });
+    QObject::connect(&watcher, &QFutureWatcherBase::progressValueChanged, [&progress](int value) {
+        progress.values.append(value);
+    });
+    QObject::connect(&watcher, &QFutureWatcherBase::finished, [&progress] {
+        progress.finished = true;
+    });
     watcher.setFuture(future);
     gate.release();
-    std::ignore = QTest::qWaitFor([&progress] { return progress.finished; },
-                                  int(QAsyncSqliteTest::defaultTimeout().count()));
+    std::ignore = QTest::qWaitFor(
+            [&progress] {
+                return progress.finished;
+            },
+            int(QAsyncSqliteTest::defaultTimeout().count()));
     return progress;
 }
 

@@ -65,16 +65,16 @@ void tst_Backup::fill(QAsyncSqliteConnection &db, const QString &path)
 {
     QASYNCSQLITE_AWAIT(db.open(path));
     QASYNCSQLITE_AWAIT(db.executeScript(
-        u"CREATE TABLE t(id INTEGER PRIMARY KEY, name TEXT);INSERT INTO t VALUES(1, 'one'), (2, 'two');"_s));
+            u"CREATE TABLE t(id INTEGER PRIMARY KEY, name TEXT);INSERT INTO t VALUES(1, 'one'), (2, 'two');"_s));
 }
 
 int tst_Backup::grow(QAsyncSqliteConnection &db)
 {
     // Several pages: the table and an index over 200 rows of 100 bytes.
-    const QString failure = QAsyncSqliteTest::awaitSuccess(db.executeScript(
-        u"CREATE INDEX t_name ON t(name);"
-        "WITH RECURSIVE c(i) AS (SELECT 3 UNION ALL SELECT i + 1 FROM c WHERE i < 200) "
-        "INSERT INTO t SELECT i, hex(randomblob(50)) FROM c;"_s));
+    const QString failure = QAsyncSqliteTest::awaitSuccess(
+            db.executeScript(u"CREATE INDEX t_name ON t(name);"
+                             "WITH RECURSIVE c(i) AS (SELECT 3 UNION ALL SELECT i + 1 FROM c WHERE i < 200) "
+                             "INSERT INTO t SELECT i, hex(randomblob(50)) FROM c;"_s));
     if (!failure.isEmpty())
         return -1;
     auto pageCount = db.execute(u"PRAGMA page_count"_s);
@@ -104,7 +104,7 @@ void tst_Backup::toConnection()
     fill(source, sourceInMemory ? u":memory:"_s : tmp.path());
     QAsyncSqliteConnection target;
     QASYNCSQLITE_AWAIT(target.open(targetInMemory ? u":memory:"_s : tmp.filePath(u"target.sqlite"_s)));
-    QASYNCSQLITE_AWAIT(target.execute(u"CREATE TABLE old(x)"_s));   // replaced by the backup
+    QASYNCSQLITE_AWAIT(target.execute(u"CREATE TABLE old(x)"_s)); // replaced by the backup
 
     QASYNCSQLITE_AWAIT(source.backup(&target));
 
@@ -262,11 +262,13 @@ void tst_Backup::progressThroughFuture()
     // The worker waits until the watcher is connected, so that it sees every
     // step from the first.
     auto gate = std::make_shared<QSemaphore>();
-    source.run([gate](sqlite3 *) { gate->acquire(); });
+    source.run([gate](sqlite3 *) {
+        gate->acquire();
+    });
     QAsyncSqliteBackupOptions options;
     options.pages = pages;
-    const QFuture<void> backup = toPath ? source.backup(tmp.filePath(u"copy.sqlite"_s), options)
-                                        : source.backup(&target, options);
+    const QFuture<void> backup =
+            toPath ? source.backup(tmp.filePath(u"copy.sqlite"_s), options) : source.backup(&target, options);
     const WatchedProgress progress = watchProgress(backup, *gate);
     QASYNCSQLITE_AWAIT(backup);
     QVERIFY(progress.finished);
@@ -297,7 +299,7 @@ void tst_Backup::retriesWhileBusy()
     const QString path = tmp.filePath(u"copy.sqlite"_s);
     QAsyncSqliteConnection source;
     QAsyncSqliteOptions noWait;
-    noWait.busyTimeout = std::chrono::milliseconds(0);   // BUSY at once, no busy handler
+    noWait.busyTimeout = std::chrono::milliseconds(0); // BUSY at once, no busy handler
     QASYNCSQLITE_AWAIT(source.open(u":memory:"_s, noWait));
     QASYNCSQLITE_AWAIT(source.executeScript(u"CREATE TABLE t(id INTEGER PRIMARY KEY, name TEXT);"
                                             "INSERT INTO t VALUES(1, 'one'), (2, 'two');"_s));
@@ -314,7 +316,7 @@ void tst_Backup::retriesWhileBusy()
     options.sleep = std::chrono::milliseconds(5);
     options.progress = [statuses, &locker](int status, int, int) {
         if (status == SQLITE_BUSY && !statuses->contains(SQLITE_BUSY))
-            locker.commit();   // queued on the other connection's worker
+            locker.commit(); // queued on the other connection's worker
         statuses->append(status);
     };
     QASYNCSQLITE_AWAIT(source.backup(path, options));
@@ -341,8 +343,8 @@ void tst_Backup::schemaName()
     fill(source, u":memory:"_s);
     if (schema != u"temp"_s)
         QASYNCSQLITE_AWAIT(source.execute(u"ATTACH DATABASE ? AS "_s + schema, {tmp.filePath(u"aux.sqlite"_s)}));
-    QASYNCSQLITE_AWAIT(source.executeScript(u"CREATE TABLE %1.only_here(v);INSERT INTO %1.only_here VALUES(42);"_s
-                                                .arg(schema)));
+    QASYNCSQLITE_AWAIT(
+            source.executeScript(u"CREATE TABLE %1.only_here(v);INSERT INTO %1.only_here VALUES(42);"_s.arg(schema)));
 
     QAsyncSqliteBackupOptions options;
     options.name = schema;
@@ -439,7 +441,9 @@ void tst_Backup::targetNotOpen()
     QAsyncSqliteConnection closing;
     QASYNCSQLITE_AWAIT(closing.open(u":memory:"_s));
     auto gate = std::make_shared<QSemaphore>();
-    QFuture<void> blocker = source.run([gate](sqlite3 *) { gate->acquire(); });
+    QFuture<void> blocker = source.run([gate](sqlite3 *) {
+        gate->acquire();
+    });
     QFuture<void> backup = source.backup(&closing);
     QASYNCSQLITE_AWAIT(closing.close());
     gate->release();
@@ -475,7 +479,7 @@ void tst_Backup::targetDestroyedWhileBusy()
     // Busy until interrupted: the destructor gives up on it and drops the
     // queue, including the job the backup waits for.
     QFuture<QVariantList> endless = target->execute(
-        u"WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c) SELECT count(*) FROM c"_s);
+            u"WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c) SELECT count(*) FROM c"_s);
     QFuture<void> backup = source.backup(target.get());
     target.reset();
     QASYNCSQLITE_AWAIT_ERROR(error, backup, QAsyncSqliteProgrammingError);
@@ -497,8 +501,12 @@ void tst_Backup::crossedBackups()
     QASYNCSQLITE_AWAIT(b.open(u":memory:"_s));
     QASYNCSQLITE_AWAIT(b.execute(u"CREATE TABLE from_b(x)"_s));
     auto gate = std::make_shared<QSemaphore>();
-    QFuture<void> holdA = a.run([gate](sqlite3 *) { gate->acquire(); });
-    QFuture<void> holdB = b.run([gate](sqlite3 *) { gate->acquire(); });
+    QFuture<void> holdA = a.run([gate](sqlite3 *) {
+        gate->acquire();
+    });
+    QFuture<void> holdB = b.run([gate](sqlite3 *) {
+        gate->acquire();
+    });
     QFuture<void> aToB = a.backup(&b);
     QFuture<void> bToA = b.backup(&a);
     gate->release(2);

@@ -52,7 +52,7 @@ private:
     std::unique_ptr<QAsyncSqliteConnection> m_db;
     QSemaphore m_held;
     QSemaphore m_release;
-    sqlite3 *m_autocommitProbe = nullptr;   // written and read on the worker only
+    sqlite3 *m_autocommitProbe = nullptr; // written and read on the worker only
 };
 
 void tst_Batching::init()
@@ -113,9 +113,11 @@ void tst_Batching::sharedReadIsUsed()
     QASYNCSQLITE_AWAIT(m_db->createFunction(u"autocommit"_s, 0, [this](const QVariantList &) {
         return QVariant(m_autocommitProbe ? sqlite3_get_autocommit(m_autocommitProbe) : -1);
     }));
-    QASYNCSQLITE_AWAIT(m_db->run([this](sqlite3 *db) { m_autocommitProbe = db; }));
+    QASYNCSQLITE_AWAIT(m_db->run([this](sqlite3 *db) {
+        m_autocommitProbe = db;
+    }));
     QASYNCSQLITE_AWAIT_RESULT(alone, m_db->execute(u"SELECT autocommit()"_s));
-    QCOMPARE(alone.value(0).toList().value(0).toLongLong(), 1);   // a lone query pays no BEGIN
+    QCOMPARE(alone.value(0).toList().value(0).toLongLong(), 1); // a lone query pays no BEGIN
     holdWorker();
     const auto first = m_db->execute(u"SELECT autocommit()"_s);
     const auto second = m_db->execute(u"SELECT autocommit()"_s);
@@ -124,8 +126,10 @@ void tst_Batching::sharedReadIsUsed()
     QCOMPARE(first.result().value(0).toList().value(0).toLongLong(), 0);
     QCOMPARE(second.result().value(0).toList().value(0).toLongLong(), 0);
     QVERIFY(!m_db->inTransaction());
-    QASYNCSQLITE_AWAIT_RESULT(afterwards, m_db->run([](sqlite3 *db) { return sqlite3_get_autocommit(db); }));
-    QCOMPARE(afterwards, 1);   // ended with the batch
+    QASYNCSQLITE_AWAIT_RESULT(afterwards, m_db->run([](sqlite3 *db) {
+        return sqlite3_get_autocommit(db);
+    }));
+    QCOMPARE(afterwards, 1); // ended with the batch
 }
 
 void tst_Batching::sharedReadNeverVisible()
@@ -143,7 +147,9 @@ void tst_Batching::sharedReadNeverVisible()
     QCOMPARE(inTransactionChanged.size(), 0);
     QAsyncSqliteConnection other;
     QASYNCSQLITE_AWAIT(other.open(m_tmp->path(), {.busyTimeout = std::chrono::milliseconds(0)}));
-    QASYNCSQLITE_AWAIT(other.transaction([](QAsyncSqliteTransaction &tx) { tx.execute(u"INSERT INTO t VALUES(5)"_s); }));
+    QASYNCSQLITE_AWAIT(other.transaction([](QAsyncSqliteTransaction &tx) {
+        tx.execute(u"INSERT INTO t VALUES(5)"_s);
+    }));
 }
 
 void tst_Batching::traceSeesNoExtraStatements()
@@ -195,8 +201,8 @@ void tst_Batching::signalsCoalescedPerBatch()
         last = m_db->execute(i % 2 ? u"INSERT INTO t VALUES(?)"_s : u"INSERT INTO u VALUES(?)"_s, {i});
     release();
     QASYNCSQLITE_AWAIT(last);
-    QTRY_COMPARE(committed.size(), 100);               // one per commit
-    QCOMPARE(tablesChanged.size(), 1);                  // the union, once for the batch
+    QTRY_COMPARE(committed.size(), 100); // one per commit
+    QCOMPARE(tablesChanged.size(), 1); // the union, once for the batch
     QCOMPARE(tablesChanged.first().first().toStringList(), (QStringList{u"t"_s, u"u"_s}));
     QCOMPARE(totalChanged.last().first().toLongLong(), m_db->totalChanges());
     QCOMPARE(m_db->totalChanges(), 101);
@@ -206,7 +212,8 @@ void tst_Batching::cancelInsideSharedRead()
 {
     holdWorker();
     const auto first = m_db->execute(u"SELECT x FROM t"_s);
-    auto canceled = m_db->execute(u"WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c) SELECT count(*) FROM c"_s);
+    auto canceled =
+            m_db->execute(u"WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c) SELECT count(*) FROM c"_s);
     const auto after = m_db->execute(u"SELECT count(*) FROM t"_s);
     canceled.cancel();
     release();
@@ -234,8 +241,8 @@ void tst_Batching::sharedReadKeepsActiveWrites()
     QFETCH(QString, writer);
     QAsyncSqliteTest::TemporaryDatabase tmp;
     QAsyncSqliteConnection db;
-    QASYNCSQLITE_AWAIT(db.open(tmp.path(), {.isolationLevel = writer == u"blob" ? IsolationLevel::Deferred
-                                                                                 : IsolationLevel::Autocommit}));
+    QASYNCSQLITE_AWAIT(db.open(
+            tmp.path(), {.isolationLevel = writer == u"blob" ? IsolationLevel::Deferred : IsolationLevel::Autocommit}));
     QASYNCSQLITE_AWAIT(db.executeScript(u"CREATE TABLE t(id INTEGER PRIMARY KEY, b BLOB);"
                                         "INSERT INTO t VALUES(1, zeroblob(4));"_s));
     std::unique_ptr<QAsyncSqliteBlob> blob;
@@ -268,8 +275,9 @@ void tst_Batching::sharedReadKeepsActiveWrites()
     if (writer == u"blob") {
         QCOMPARE(rows, (QVariantList{QVariantList{qint64(1), u"78790000"_s}}));
     } else {
-        QCOMPARE(rows, (QVariantList{QVariantList{qint64(1), u"00000000"_s}, QVariantList{qint64(2), u"01"_s},
-                                     QVariantList{qint64(3), u"02"_s}}));
+        QCOMPARE(rows,
+                 (QVariantList{QVariantList{qint64(1), u"00000000"_s}, QVariantList{qint64(2), u"01"_s},
+                               QVariantList{qint64(3), u"02"_s}}));
     }
 }
 
@@ -307,7 +315,7 @@ void tst_Batching::sharedReadLetsWritersIn()
     // snapshot: a bounded shared read lets go after the query it is in (one
     // query may take long under TSan), an unbounded one only after the batch.
     int writes = 0;
-    QStringList failures;   // written by the writer thread, read after join
+    QStringList failures; // written by the writer thread, read after join
     std::thread writer([&] {
         sqlite3 *other = nullptr;
         sqlite3_open(tmp.path().toUtf8().constData(), &other);

@@ -56,9 +56,8 @@ void tst_Blob::init()
 {
     m_db = std::make_unique<QAsyncSqliteConnection>();
     QASYNCSQLITE_AWAIT(m_db->open(u":memory:"_s));
-    QASYNCSQLITE_AWAIT(m_db->executeScript(
-        u"CREATE TABLE t(id INTEGER PRIMARY KEY, b BLOB, n INTEGER, s TEXT);"
-        "INSERT INTO t VALUES(1, CAST('0123456789' AS BLOB), 7, 'text');"_s));
+    QASYNCSQLITE_AWAIT(m_db->executeScript(u"CREATE TABLE t(id INTEGER PRIMARY KEY, b BLOB, n INTEGER, s TEXT);"
+                                           "INSERT INTO t VALUES(1, CAST('0123456789' AS BLOB), 7, 'text');"_s));
 }
 
 void tst_Blob::cleanup()
@@ -198,7 +197,7 @@ void tst_Blob::seekOutOfRange()
     QASYNCSQLITE_AWAIT(blob->seek(4));
     QASYNCSQLITE_AWAIT_ERROR(error, blob->seek(offset, origin), QAsyncSqliteProgrammingError);
     QVERIFY(!error.message().isEmpty());
-    QCOMPARE(blob->tell(), 4);   // unchanged
+    QCOMPARE(blob->tell(), 4); // unchanged
 }
 
 void tst_Blob::writeReadOnly()
@@ -232,7 +231,7 @@ void tst_Blob::writeOverflow()
     QASYNCSQLITE_AWAIT_ERROR(error, blob->write(data), QAsyncSqliteProgrammingError);
     QVERIFY(!error.message().isEmpty());
     QCOMPARE(blob->tell(), start);
-    QCOMPARE(blob->size(), Content.size());   // a blob never grows
+    QCOMPARE(blob->size(), Content.size()); // a blob never grows
     QASYNCSQLITE_AWAIT(blob->close());
     QASYNCSQLITE_AWAIT_RESULT(rows, m_db->execute(u"SELECT b FROM t WHERE id = 1"_s));
     QCOMPARE(rows, (QVariantList{QVariantList{Content}}));
@@ -264,7 +263,7 @@ void tst_Blob::closedBlob()
     QCOMPARE(writeError.code(), SQLITE_MISUSE);
     QASYNCSQLITE_AWAIT_ERROR(seekError, blob->seek(0), QAsyncSqliteProgrammingError);
     QCOMPARE(seekError.code(), SQLITE_MISUSE);
-    QASYNCSQLITE_AWAIT(blob->close());   // closing again is harmless
+    QASYNCSQLITE_AWAIT(blob->close()); // closing again is harmless
     // The handle is gone: the table can be dropped (an open blob would lock it).
     QASYNCSQLITE_AWAIT(m_db->execute(u"DROP TABLE t"_s));
 }
@@ -292,7 +291,7 @@ void tst_Blob::destroyWithoutClose()
         auto blob = openBlob(BlobMode::ReadWrite);
         QVERIFY(blob);
         QASYNCSQLITE_AWAIT(blob->write(QByteArrayLiteral("zz")));
-    }   // destroyed: queues the close
+    } // destroyed: queues the close
     // An open blob handle would make DROP fail with SQLITE_LOCKED.
     QASYNCSQLITE_AWAIT_RESULT(rows, m_db->execute(u"SELECT b FROM t WHERE id = 1"_s));
     QCOMPARE(rows, (QVariantList{QVariantList{QByteArrayLiteral("zz23456789")}}));
@@ -346,7 +345,7 @@ void tst_Blob::writeToExpiredHandle()
         const auto write = blob->write(data);
         QVERIFY(QAsyncSqliteTest::waitForFinished(write));
         try {
-            QFuture<void>(write).waitForFinished();   // an error or not, but no crash
+            QFuture<void>(write).waitForFinished(); // an error or not, but no crash
         } catch (const QAsyncSqliteError &error) {
             // Expired; once SQLite knows, the blob's size reads 0 and any
             // position is past its end.

@@ -83,7 +83,7 @@ void tst_Concurrency::oneConnectionManyThreads()
     // The worker records the order in which run() requests execute.
     QMutex orderMutex;
     QList<QPair<int, int>> runOrder;
-    QSemaphore go;   // all threads start together, for real interleaving
+    QSemaphore go; // all threads start together, for real interleaving
     // Counted last by each submitter and read after the joins: besides the
     // check, it makes the joins visible to ThreadSanitizer (Debian's Qt is not
     // instrumented, so QThread::wait() and a pool future order nothing for it).
@@ -236,7 +236,8 @@ void tst_Concurrency::manyConnectionsOneFile()
     QASYNCSQLITE_AWAIT(check.open(tmp.path()));
     QASYNCSQLITE_AWAIT_RESULT(total, check.execute(u"SELECT count(*), count(DISTINCT conn) FROM t"_s));
     QCOMPARE(total, (QVariantList{QVariantList{qint64(Connections * Batches * PerBatch), qint64(Connections)}}));
-    QASYNCSQLITE_AWAIT_RESULT(perConnection, check.execute(u"SELECT conn, count(*), min(n), max(n) FROM t GROUP BY conn"_s));
+    QASYNCSQLITE_AWAIT_RESULT(perConnection,
+                              check.execute(u"SELECT conn, count(*), min(n), max(n) FROM t GROUP BY conn"_s));
     QCOMPARE(perConnection.size(), Connections);
     for (const QVariant &r : perConnection) {
         const QVariantList values = r.toList();
@@ -261,12 +262,14 @@ void tst_Concurrency::fifoAcrossThreadChain()
     std::condition_variable turnChanged;
     int turn = 0;
     QList<QFuture<qint64>> futures(Total);
-    QList<int> executed;   // written on the worker only
+    QList<int> executed; // written on the worker only
     QList<QFuture<void>> runs(Total);
     auto member = [&](int thread) {
         for (;;) {
             std::unique_lock locker(mutex);
-            turnChanged.wait(locker, [&] { return turn >= Total || turn % Threads == thread; });
+            turnChanged.wait(locker, [&] {
+                return turn >= Total || turn % Threads == thread;
+            });
             if (turn >= Total)
                 return;
             const int seq = turn;
@@ -276,8 +279,10 @@ void tst_Concurrency::fifoAcrossThreadChain()
             else
                 runs[seq] = db.run([&executed, seq](sqlite3 *h) {
                     executed.append(seq);
-                    sqlite3_exec(h, QByteArray("INSERT INTO log(seq, thread) VALUES(" + QByteArray::number(seq) + ", -1)")
-                                     .constData(), nullptr, nullptr, nullptr);
+                    sqlite3_exec(h,
+                                 QByteArray("INSERT INTO log(seq, thread) VALUES(" + QByteArray::number(seq) + ", -1)")
+                                         .constData(),
+                                 nullptr, nullptr, nullptr);
                 });
             ++turn;
             turnChanged.notify_all();

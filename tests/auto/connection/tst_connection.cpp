@@ -29,8 +29,8 @@ void tst_Connection::openExecuteClose()
     QVERIFY(db.inTransaction());
     QASYNCSQLITE_AWAIT(db.commit());
     QVERIFY(!db.inTransaction());
-    QASYNCSQLITE_AWAIT_RESULT(rows, db.execute(u"SELECT name, age FROM users WHERE age > :min"_s,
-                                               QVariantMap{{u"min"_s, 25}}));
+    QASYNCSQLITE_AWAIT_RESULT(
+            rows, db.execute(u"SELECT name, age FROM users WHERE age > :min"_s, QVariantMap{{u"min"_s, 25}}));
     QCOMPARE(rows, (QVariantList{QVariantList{u"Alice"_s, 30LL}}));
     QASYNCSQLITE_AWAIT_ERROR(error, db.execute(u"SELECT * FROM nope"_s), QAsyncSqliteOperationalError);
     QCOMPARE(error.code(), 1);

@@ -28,34 +28,34 @@ using namespace std::chrono_literals;
 using QAsyncSqlite::await;
 
 // QVERIFY/QCOMPARE for coroutines (which must co_return, not return).
-#define CO_VERIFY(cond)                                                                      \
-    do {                                                                                     \
-        if (!QTest::qVerify(static_cast<bool>(cond), #cond, "", __FILE__, __LINE__))         \
-            co_return;                                                                       \
+#define CO_VERIFY(cond)                                                                                                \
+    do {                                                                                                               \
+        if (!QTest::qVerify(static_cast<bool>(cond), #cond, "", __FILE__, __LINE__))                                   \
+            co_return;                                                                                                 \
     } while (false)
-#define CO_COMPARE(actual, expected)                                                         \
-    do {                                                                                     \
-        if (!QTest::qCompare(actual, expected, #actual, #expected, __FILE__, __LINE__))      \
-            co_return;                                                                       \
+#define CO_COMPARE(actual, expected)                                                                                   \
+    do {                                                                                                               \
+        if (!QTest::qCompare(actual, expected, #actual, #expected, __FILE__, __LINE__))                                \
+            co_return;                                                                                                 \
     } while (false)
-#define CO_FAIL(message)                                                                     \
-    do {                                                                                     \
-        QTest::qFail(message, __FILE__, __LINE__);                                           \
-        co_return;                                                                           \
+#define CO_FAIL(message)                                                                                               \
+    do {                                                                                                               \
+        QTest::qFail(message, __FILE__, __LINE__);                                                                     \
+        co_return;                                                                                                     \
     } while (false)
 
 // Runs the coroutine task \a task to its end with a timeout; fails the test
 // on timeout or on an exception escaping the task.
-#define RUN_CORO(task)                                                                       \
-    do {                                                                                     \
-        QASYNCSQLITE_AWAIT(QAsyncSqlite::toFuture(task));                                    \
-        if (QTest::currentTestFailed())                                                      \
-            return;                                                                          \
+#define RUN_CORO(task)                                                                                                 \
+    do {                                                                                                               \
+        QASYNCSQLITE_AWAIT(QAsyncSqlite::toFuture(task));                                                              \
+        if (QTest::currentTestFailed())                                                                                \
+            return;                                                                                                    \
     } while (false)
 
 namespace {
 
-QString seriesSql(int count)   // rows [0], [1], …, [count - 1]
+QString seriesSql(int count) // rows [0], [1], …, [count - 1]
 {
     return u"WITH RECURSIVE c(x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM c WHERE x + 1 < %1) "
            "SELECT x FROM c WHERE x < %1"_s.arg(count);
@@ -80,7 +80,7 @@ QString errorClass(const QAsyncSqliteError &e)
 }
 
 // co_await through QAsyncSqlite::await() or directly (QCoro's QFuture support).
-template <typename T>
+template<typename T>
 QCoro::Task<T> get(QFuture<T> future, bool wrapped)
 {
     if (wrapped)
@@ -160,24 +160,29 @@ QCoro::Task<> tst_Coro::coResults(bool wrapped)
     // temporaries inside a co_await expression.)
     QAsyncSqliteConnection db;
     co_await get(db.open(u":memory:"_s), wrapped);
-    const QVariantList created = co_await get(db.execute(u"CREATE TABLE users(id INTEGER PRIMARY KEY, name TEXT, age INTEGER)"_s), wrapped);
+    const QVariantList created =
+            co_await get(db.execute(u"CREATE TABLE users(id INTEGER PRIMARY KEY, name TEXT, age INTEGER)"_s), wrapped);
     CO_VERIFY(created.isEmpty());
 
     const QVariantList aliceParams{u"Alice"_s, 30};
-    const qint64 alice = co_await get(db.executeInsert(u"INSERT INTO users(name, age) VALUES(?, ?)"_s, aliceParams), wrapped);
+    const qint64 alice =
+            co_await get(db.executeInsert(u"INSERT INTO users(name, age) VALUES(?, ?)"_s, aliceParams), wrapped);
     CO_COMPARE(alice, qint64(1));
-    CO_VERIFY(db.inTransaction());   // implicit transaction (Python sqlite3 semantics)
+    CO_VERIFY(db.inTransaction()); // implicit transaction (Python sqlite3 semantics)
     const QVariantMap bobParams{{u"name"_s, u"Bob"_s}, {u"age"_s, 24}};
-    const qint64 bob = co_await get(db.executeInsert(u"INSERT INTO users(name, age) VALUES(:name, :age)"_s, bobParams), wrapped);
+    const qint64 bob =
+            co_await get(db.executeInsert(u"INSERT INTO users(name, age) VALUES(:name, :age)"_s, bobParams), wrapped);
     CO_COMPARE(bob, qint64(2));
     const QList<QVariantList> moreParams{{u"Carol"_s, 41}, {u"Dave"_s, 19}};
-    const qint64 changed = co_await get(db.executeMany(u"INSERT INTO users(name, age) VALUES(?, ?)"_s, moreParams), wrapped);
+    const qint64 changed =
+            co_await get(db.executeMany(u"INSERT INTO users(name, age) VALUES(?, ?)"_s, moreParams), wrapped);
     CO_COMPARE(changed, qint64(2));
     co_await get(db.commit(), wrapped);
     CO_VERIFY(!db.inTransaction());
 
     const QVariantList ageParams{25};
-    const QVariantList older = co_await get(db.execute(u"SELECT name FROM users WHERE age > ? ORDER BY id"_s, ageParams), wrapped);
+    const QVariantList older =
+            co_await get(db.execute(u"SELECT name FROM users WHERE age > ? ORDER BY id"_s, ageParams), wrapped);
     const QVariantList expectedOlder{QVariantList{u"Alice"_s}, QVariantList{u"Carol"_s}};
     CO_COMPARE(older, expectedOlder);
 
@@ -188,7 +193,9 @@ QCoro::Task<> tst_Coro::coResults(bool wrapped)
     };
     const qint64 total = co_await get(db.transaction(sumAges), wrapped);
     CO_COMPARE(total, qint64(30 + 24 + 41 + 19 + 4));
-    auto deleteYoung = [](QAsyncSqliteTransaction &tx) { tx.execute(u"DELETE FROM users WHERE age < 25"_s); };
+    auto deleteYoung = [](QAsyncSqliteTransaction &tx) {
+        tx.execute(u"DELETE FROM users WHERE age < 25"_s);
+    };
     co_await get(db.transaction(deleteYoung), wrapped);
     const QVariantList count = co_await get(db.execute(u"SELECT count(*) FROM users"_s), wrapped);
     const QVariantList expectedCount{QVariantList{3LL}};
@@ -213,22 +220,24 @@ void tst_Coro::errors_data()
     QTest::addColumn<QString>("errorClass");
     QTest::addColumn<int>("extendedCode");
 
-    const struct {
+    const struct
+    {
         const char *scenario;
         const char *errorClass;
         int extendedCode;
     } cases[] = {
-        {"unique", "IntegrityError", SQLITE_CONSTRAINT_UNIQUE},
-        {"syntax", "OperationalError", SQLITE_ERROR},
-        {"after close", "ProgrammingError", SQLITE_MISUSE},
-        {"commit after close", "ProgrammingError", SQLITE_MISUSE},
-        {"transaction", "IntegrityError", SQLITE_CONSTRAINT_UNIQUE},
-        {"closed cursor", "ProgrammingError", SQLITE_MISUSE},
+            {"unique", "IntegrityError", SQLITE_CONSTRAINT_UNIQUE},
+            {"syntax", "OperationalError", SQLITE_ERROR},
+            {"after close", "ProgrammingError", SQLITE_MISUSE},
+            {"commit after close", "ProgrammingError", SQLITE_MISUSE},
+            {"transaction", "IntegrityError", SQLITE_CONSTRAINT_UNIQUE},
+            {"closed cursor", "ProgrammingError", SQLITE_MISUSE},
     };
     for (const auto &c : cases) {
         for (bool wrapped : {true, false}) {
             QTest::addRow("%s, %s", c.scenario, wrapped ? "await()" : "plain")
-                << QString::fromLatin1(c.scenario) << wrapped << QString::fromLatin1(c.errorClass) << c.extendedCode;
+                    << QString::fromLatin1(c.scenario) << wrapped << QString::fromLatin1(c.errorClass)
+                    << c.extendedCode;
         }
     }
 }
@@ -256,8 +265,9 @@ QCoro::Task<CaughtError> tst_Coro::coError(QString scenario, bool wrapped)
         } else if (scenario == u"transaction"_s) {
             co_await get(db.transaction([](QAsyncSqliteTransaction &tx) {
                 tx.execute(u"INSERT INTO u VALUES(2)"_s);
-                tx.execute(u"INSERT INTO u VALUES(1)"_s);   // UNIQUE: rolls the whole callable back
-            }), wrapped);
+                tx.execute(u"INSERT INTO u VALUES(1)"_s); // UNIQUE: rolls the whole callable back
+            }),
+                         wrapped);
         } else if (scenario == u"closed cursor"_s) {
             QAsyncSqliteCursor *cursor = db.cursor(u"SELECT x FROM u"_s);
             co_await await(cursor->close());
@@ -331,7 +341,9 @@ QCoro::Task<CaughtError> tst_Coro::coCanceled(QString scenario)
         } else if (scenario == u"queued request"_s) {
             db = co_await openMemory();
             auto gate = std::make_shared<QSemaphore>();
-            QFuture<void> blocker = db->run([gate](sqlite3 *) { gate->acquire(); });
+            QFuture<void> blocker = db->run([gate](sqlite3 *) {
+                gate->acquire();
+            });
             QFuture<QVariantList> canceled = db->execute(u"SELECT 1"_s);
             canceled.cancel();
             gate->release();
@@ -407,7 +419,9 @@ void tst_Coro::toFuture()
     QCOMPARE(answer, 42);
 
     // A task that finishes synchronously.
-    auto immediate = []() -> QCoro::Task<QString> { co_return u"now"_s; };
+    auto immediate = []() -> QCoro::Task<QString> {
+        co_return u"now"_s;
+    };
     QASYNCSQLITE_AWAIT_RESULT(now, QAsyncSqlite::toFuture(immediate()));
     QCOMPARE(now, u"now"_s);
 
@@ -434,11 +448,11 @@ void tst_Coro::toFuture()
 
 void tst_Coro::generatorYieldsAll_data()
 {
-    QTest::addColumn<QString>("source");       // rows(cursor) or rows(connection, sql)
+    QTest::addColumn<QString>("source"); // rows(cursor) or rows(connection, sql)
     QTest::addColumn<int>("count");
-    QTest::addColumn<int>("chunk");            // rows()'s chunkSize argument
-    QTest::addColumn<int>("arraySize");        // the cursor's, when positive
-    QTest::addColumn<int>("iterChunkSize");    // the option, when positive
+    QTest::addColumn<int>("chunk"); // rows()'s chunkSize argument
+    QTest::addColumn<int>("arraySize"); // the cursor's, when positive
+    QTest::addColumn<int>("iterChunkSize"); // the option, when positive
 
     for (const QString &source : {u"cursor"_s, u"connection"_s}) {
         const QByteArray s = source.toLatin1();
@@ -470,7 +484,8 @@ QCoro::Task<QVariantList> tst_Coro::coCollect(QString source, int count, int chu
         QAsyncSqliteCursor *cursor = db->cursor(seriesSql(count));
         if (arraySize > 0)
             cursor->setArraySize(arraySize);
-        QCORO_FOREACH(const QVariant &row, QAsyncSqlite::rows(cursor, chunk)) {
+        QCORO_FOREACH(const QVariant &row, QAsyncSqlite::rows(cursor, chunk))
+        {
             seen.append(row);
         }
         // The cursor stays open and is exhausted.
@@ -478,7 +493,8 @@ QCoro::Task<QVariantList> tst_Coro::coCollect(QString source, int count, int chu
         if (!rest.isEmpty())
             seen.append(u"rows left in the cursor"_s);
     } else {
-        QCORO_FOREACH(const QVariant &row, QAsyncSqlite::rows(db.get(), seriesSql(count), {}, chunk)) {
+        QCORO_FOREACH(const QVariant &row, QAsyncSqlite::rows(db.get(), seriesSql(count), {}, chunk))
+        {
             seen.append(row);
         }
     }
@@ -509,7 +525,8 @@ void tst_Coro::generatorNamedParameters()
         QVariantList seen;
         QCORO_FOREACH(const QVariant &row,
                       QAsyncSqlite::rows(db.get(), u"SELECT x FROM (%1) WHERE x >= :low"_s.arg(seriesSql(10)),
-                                         QVariantMap{{u"low"_s, 7}})) {
+                                         QVariantMap{{u"low"_s, 7}}))
+        {
             seen.append(row.toMap().value(u"x"_s));
         }
         co_return seen;
@@ -524,7 +541,8 @@ void tst_Coro::generatorError()
     auto body = []() -> QCoro::Task<int> {
         auto db = co_await openMemory();
         int n = 0;
-        QCORO_FOREACH(const QVariant &row, QAsyncSqlite::rows(db.get(), u"SELEC x"_s)) {
+        QCORO_FOREACH(const QVariant &row, QAsyncSqlite::rows(db.get(), u"SELEC x"_s))
+        {
             Q_UNUSED(row);
             ++n;
         }
@@ -535,14 +553,17 @@ void tst_Coro::generatorError()
 
     // A null cursor or connection is a ProgrammingError, not a crash.
     auto nullCursor = []() -> QCoro::Task<> {
-        QCORO_FOREACH(const QVariant &row, QAsyncSqlite::rows(static_cast<QAsyncSqliteCursor *>(nullptr))) {
+        QCORO_FOREACH(const QVariant &row, QAsyncSqlite::rows(static_cast<QAsyncSqliteCursor *>(nullptr)))
+        {
             Q_UNUSED(row);
         }
     };
     QASYNCSQLITE_AWAIT_ERROR(nullError, QAsyncSqlite::toFuture(nullCursor()), QAsyncSqliteProgrammingError);
     QCOMPARE(nullError.code(), SQLITE_MISUSE);
     auto nullConnection = []() -> QCoro::Task<> {
-        QCORO_FOREACH(const QVariant &row, QAsyncSqlite::rows(static_cast<QAsyncSqliteConnection *>(nullptr), u"SELECT 1"_s)) {
+        QCORO_FOREACH(const QVariant &row,
+                      QAsyncSqlite::rows(static_cast<QAsyncSqliteConnection *>(nullptr), u"SELECT 1"_s))
+        {
             Q_UNUSED(row);
         }
     };
@@ -557,9 +578,10 @@ void tst_Coro::generatorErrorMidway()
     auto seen = std::make_shared<QVariantList>();
     auto body = [](std::shared_ptr<QVariantList> seen) -> QCoro::Task<> {
         auto db = co_await openMemory();
-        const QString sql = u"SELECT CASE WHEN x = 100 THEN abs(-9223372036854775807 - 1) ELSE x END FROM (%1)"_s
-                                .arg(seriesSql(300));
-        QCORO_FOREACH(const QVariant &row, QAsyncSqlite::rows(db.get(), sql, {}, 10)) {
+        const QString sql = u"SELECT CASE WHEN x = 100 THEN abs(-9223372036854775807 - 1) ELSE x END FROM (%1)"_s.arg(
+                seriesSql(300));
+        QCORO_FOREACH(const QVariant &row, QAsyncSqlite::rows(db.get(), sql, {}, 10))
+        {
             seen->append(row.toList().value(0));
         }
     };
@@ -581,7 +603,7 @@ void tst_Coro::generatorEarlyBreak_data()
     QTest::addColumn<int>("breakAfter");
     for (const QString &source : {u"cursor"_s, u"connection"_s}) {
         const QByteArray s = source.toLatin1();
-        for (int n : {1, 3, 8, 9, 20})   // chunk is 8
+        for (int n : {1, 3, 8, 9, 20}) // chunk is 8
             QTest::addRow("%s, break after %d", s.constData(), n) << source << n;
     }
 }
@@ -603,14 +625,16 @@ QCoro::Task<> tst_Coro::coEarlyBreak(QString source, int breakAfter,
     QAsyncSqliteCursor *cursor = source == u"cursor"_s ? db->cursor(u"SELECT x FROM t ORDER BY x"_s) : nullptr;
     int n = 0;
     {
-        QCoro::AsyncGenerator<QVariant> generator =
-            cursor ? QAsyncSqlite::rows(cursor, 8) : QAsyncSqlite::rows(db.get(), u"SELECT x FROM t ORDER BY x"_s, {}, 8);
-        QCORO_FOREACH(const QVariant &row, generator) {
+        QCoro::AsyncGenerator<QVariant> generator = cursor
+                ? QAsyncSqlite::rows(cursor, 8)
+                : QAsyncSqlite::rows(db.get(), u"SELECT x FROM t ORDER BY x"_s, {}, 8);
+        QCORO_FOREACH(const QVariant &row, generator)
+        {
             CO_COMPARE(row.toList().value(0).toLongLong(), qint64(n));
             if (++n == breakAfter)
-                break;   // abandons the generator with a fetch possibly in flight
+                break; // abandons the generator with a fetch possibly in flight
         }
-    }   // the generator is destroyed here
+    } // the generator is destroyed here
     CO_COMPARE(n, breakAfter);
 
     if (cursor) {
@@ -625,7 +649,8 @@ QCoro::Task<> tst_Coro::coEarlyBreak(QString source, int breakAfter,
     co_await await(db->execute(u"DELETE FROM t WHERE x >= 10"_s));
     co_await await(db->commit());
     QVariantList all;
-    QCORO_FOREACH(const QVariant &row, QAsyncSqlite::rows(db.get(), u"SELECT x FROM t ORDER BY x"_s)) {
+    QCORO_FOREACH(const QVariant &row, QAsyncSqlite::rows(db.get(), u"SELECT x FROM t ORDER BY x"_s))
+    {
         all.append(row.toList().value(0));
     }
     CO_COMPARE(all.size(), 10);
@@ -651,7 +676,8 @@ void tst_Coro::generatorEarlyBreakDeletesOwnCursor()
         QPointer<QAsyncSqliteCursor> own;
         {
             QCoro::AsyncGenerator<QVariant> generator = QAsyncSqlite::rows(db.get(), seriesSql(1000), {}, 8);
-            QCORO_FOREACH(const QVariant &row, generator) {
+            QCORO_FOREACH(const QVariant &row, generator)
+            {
                 Q_UNUSED(row);
                 const auto cursors = db->findChildren<QAsyncSqliteCursor *>();
                 if (cursors.size() != 1)
@@ -682,7 +708,8 @@ void tst_Coro::generatorConnectionClosed()
         auto db = co_await openMemory();
         QAsyncSqliteCursor *cursor = db->cursor(seriesSql(1000));
         int n = 0;
-        QCORO_FOREACH(const QVariant &row, QAsyncSqlite::rows(cursor, 10)) {
+        QCORO_FOREACH(const QVariant &row, QAsyncSqlite::rows(cursor, 10))
+        {
             Q_UNUSED(row);
             if (++n == 1)
                 db->close();
@@ -700,7 +727,8 @@ void tst_Coro::generatorCursorDeleted()
         auto db = co_await openMemory();
         QAsyncSqliteCursor *cursor = db->cursor(seriesSql(1000));
         int n = 0;
-        QCORO_FOREACH(const QVariant &row, QAsyncSqlite::rows(cursor, 10)) {
+        QCORO_FOREACH(const QVariant &row, QAsyncSqlite::rows(cursor, 10))
+        {
             Q_UNUSED(row);
             if (++n == 1)
                 delete cursor;

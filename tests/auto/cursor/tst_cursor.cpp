@@ -22,7 +22,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-QVariantList intRows(int from, int to)   // [[from], …, [to - 1]]
+QVariantList intRows(int from, int to) // [[from], …, [to - 1]]
 {
     QVariantList rows;
     for (int i = from; i < to; ++i)
@@ -30,7 +30,7 @@ QVariantList intRows(int from, int to)   // [[from], …, [to - 1]]
     return rows;
 }
 
-template <typename T>
+template<typename T>
 QString rejectedAtOnce(const QFuture<T> &future)
 {
     if (!future.isFinished())
@@ -88,12 +88,12 @@ private:
 void tst_Cursor::init()
 {
     m_db = std::make_unique<QAsyncSqliteConnection>();
-    QASYNCSQLITE_AWAIT(m_db->open(u":memory:"_s, {.isolationLevel = QAsyncSqlite::IsolationLevel::Autocommit,
-                                                   .iterChunkSize = 8}));
-    QASYNCSQLITE_AWAIT(m_db->executeScript(
-        u"CREATE TABLE t(id INTEGER PRIMARY KEY, name TEXT, score REAL, data BLOB);"
-        "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 10) "
-        "INSERT INTO t(id, name, score, data) SELECT x, 'n' || x, x * 0.5, NULL FROM c;"_s));
+    QASYNCSQLITE_AWAIT(m_db->open(u":memory:"_s,
+                                  {.isolationLevel = QAsyncSqlite::IsolationLevel::Autocommit, .iterChunkSize = 8}));
+    QASYNCSQLITE_AWAIT(
+            m_db->executeScript(u"CREATE TABLE t(id INTEGER PRIMARY KEY, name TEXT, score REAL, data BLOB);"
+                                "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 10) "
+                                "INSERT INTO t(id, name, score, data) SELECT x, 'n' || x, x * 0.5, NULL FROM c;"_s));
 }
 
 void tst_Cursor::cleanup()
@@ -110,7 +110,7 @@ void tst_Cursor::fetchOneManyAll()
     QASYNCSQLITE_AWAIT(c->execute(u"SELECT id FROM t ORDER BY id"_s));
     QASYNCSQLITE_AWAIT_RESULT(one, c->fetchOne());
     QCOMPARE(one, QVariant(QVariantList{1LL}));
-    QASYNCSQLITE_AWAIT_RESULT(many, c->fetchMany());   // arraySize 1
+    QASYNCSQLITE_AWAIT_RESULT(many, c->fetchMany()); // arraySize 1
     QCOMPARE(many, intRows(2, 3));
     QASYNCSQLITE_AWAIT_RESULT(three, c->fetchMany(3));
     QCOMPARE(three, intRows(3, 6));
@@ -158,7 +158,7 @@ void tst_Cursor::fetchMany_data()
 {
     QTest::addColumn<int>("arraySize");
     QTest::addColumn<int>("size");
-    QTest::addColumn<QList<int>>("batches");   // sizes of consecutive fetchMany() results
+    QTest::addColumn<QList<int>>("batches"); // sizes of consecutive fetchMany() results
     QTest::newRow("default") << 0 << -1 << QList<int>{1, 1, 1};
     QTest::newRow("arraySize 4") << 4 << -1 << QList<int>{4, 4, 2, 0};
     QTest::newRow("explicit 3") << 0 << 3 << QList<int>{3, 3, 3, 1, 0};
@@ -196,13 +196,15 @@ void tst_Cursor::description_data()
     QTest::addColumn<QString>("sql");
     QTest::addColumn<QList<QAsyncSqliteColumn>>("expected");
     QTest::newRow("table") << u"SELECT id, name, score, data FROM t"_s
-                           << QList<QAsyncSqliteColumn>{{u"id"_s, u"INTEGER"_s}, {u"name"_s, u"TEXT"_s},
-                                                        {u"score"_s, u"REAL"_s}, {u"data"_s, u"BLOB"_s}};
+                           << QList<QAsyncSqliteColumn>{{u"id"_s, u"INTEGER"_s},
+                                                        {u"name"_s, u"TEXT"_s},
+                                                        {u"score"_s, u"REAL"_s},
+                                                        {u"data"_s, u"BLOB"_s}};
     QTest::newRow("aliases and expressions")
-        << u"SELECT id AS key, id + 1 AS next, 'x' FROM t"_s
-        << QList<QAsyncSqliteColumn>{{u"key"_s, u"INTEGER"_s}, {u"next"_s, QString()}, {u"'x'"_s, QString()}};
-    QTest::newRow("empty result keeps columns") << u"SELECT name FROM t WHERE 0"_s
-                                                << QList<QAsyncSqliteColumn>{{u"name"_s, u"TEXT"_s}};
+            << u"SELECT id AS key, id + 1 AS next, 'x' FROM t"_s
+            << QList<QAsyncSqliteColumn>{{u"key"_s, u"INTEGER"_s}, {u"next"_s, QString()}, {u"'x'"_s, QString()}};
+    QTest::newRow("empty result keeps columns")
+            << u"SELECT name FROM t WHERE 0"_s << QList<QAsyncSqliteColumn>{{u"name"_s, u"TEXT"_s}};
     QTest::newRow("DML has none") << u"UPDATE t SET score = score"_s << QList<QAsyncSqliteColumn>{};
 }
 
@@ -226,10 +228,10 @@ void tst_Cursor::rowCountAndLastRowId_data()
     QTest::addColumn<QString>("sql");
     QTest::addColumn<QVariantList>("params");
     QTest::addColumn<qint64>("rowCount");
-    QTest::addColumn<qint64>("lastRowId");   // -1: not checked
+    QTest::addColumn<qint64>("lastRowId"); // -1: not checked
     QTest::newRow("insert") << u"INSERT INTO t(id, name) VALUES(?, ?)"_s << QVariantList{42, u"x"_s} << 1LL << 42LL;
-    QTest::newRow("insert select") << u"INSERT INTO t(name) SELECT name FROM t WHERE id <= 3"_s << QVariantList()
-                                   << 3LL << 13LL;
+    QTest::newRow("insert select") << u"INSERT INTO t(name) SELECT name FROM t WHERE id <= 3"_s << QVariantList() << 3LL
+                                   << 13LL;
     QTest::newRow("update") << u"UPDATE t SET score = 0 WHERE id > ?"_s << QVariantList{7} << 3LL << -1LL;
     QTest::newRow("update none") << u"UPDATE t SET score = 0 WHERE id > 100"_s << QVariantList() << 0LL << -1LL;
     QTest::newRow("delete") << u"DELETE FROM t WHERE id % 2 = 0"_s << QVariantList() << 5LL << -1LL;
@@ -259,7 +261,7 @@ void tst_Cursor::executeManyOnCursor()
     QCOMPARE(c->rowCount(), 3);
     QVERIFY(c->description().isEmpty());
     QASYNCSQLITE_AWAIT(c->executeMany(u"UPDATE t SET score = ? WHERE id <= ?"_s, {{1.0, 2}, {2.0, 5}}));
-    QCOMPARE(c->rowCount(), 7);   // 2 + 5
+    QCOMPARE(c->rowCount(), 7); // 2 + 5
     QASYNCSQLITE_AWAIT_ERROR(error, c->executeMany(u"SELECT ?"_s, {{1}}), QAsyncSqliteProgrammingError);
     Q_UNUSED(error);
     QASYNCSQLITE_AWAIT_RESULT(rows, m_db->execute(u"SELECT count(*) FROM t"_s));
@@ -310,8 +312,8 @@ void tst_Cursor::connectionAccessor()
 void tst_Cursor::callsAfterClose_data()
 {
     QTest::addColumn<QString>("operation");
-    for (const char *op : {"execute", "executeNamed", "executeMany", "executeScript", "fetchOne", "fetchMany",
-                           "fetchAll", "stream"}) {
+    for (const char *op :
+         {"execute", "executeNamed", "executeMany", "executeScript", "fetchOne", "fetchMany", "fetchAll", "stream"}) {
         QTest::newRow(op) << QString::fromLatin1(op);
     }
 }
@@ -322,7 +324,7 @@ void tst_Cursor::callsAfterClose()
     QAsyncSqliteCursor *c = m_db->cursor(u"UPDATE t SET score = score"_s);
     QASYNCSQLITE_AWAIT(c->close());
     QCOMPARE(c->rowCount(), 10);
-    QFuture<void> again = c->close();   // idempotent
+    QFuture<void> again = c->close(); // idempotent
     QVERIFY(again.isFinished());
     // An execute must still set rowCount() to -1 in its place in the queue
     // (as Python does): it is rejected once that happened, not at once.
@@ -331,17 +333,42 @@ void tst_Cursor::callsAfterClose()
         const QString failure = QAsyncSqliteTest::awaitError(future, error);
         if (failure.isEmpty() && c->rowCount() != -1)
             return u"rowCount() is %1, not -1"_s.arg(c->rowCount());
-        return failure.isEmpty() && error->message() != u"Cannot operate on a closed cursor."_s ? error->message() : failure;
+        return failure.isEmpty() && error->message() != u"Cannot operate on a closed cursor."_s ? error->message()
+                                                                                                : failure;
     };
     const QHash<QString, std::function<QString()>> calls = {
-        {u"execute"_s, [=] { return rejectedInTurn(c->execute(u"SELECT 1"_s)); }},
-        {u"executeNamed"_s, [=] { return rejectedInTurn(c->execute(u"SELECT :a"_s, QVariantMap{{u"a"_s, 1}})); }},
-        {u"executeMany"_s, [=] { return rejectedInTurn(c->executeMany(u"INSERT INTO t(name) VALUES(?)"_s, {{1}})); }},
-        {u"executeScript"_s, [c] { return rejectedAtOnce(c->executeScript(u"SELECT 1;"_s)); }},
-        {u"fetchOne"_s, [c] { return rejectedAtOnce(c->fetchOne()); }},
-        {u"fetchMany"_s, [c] { return rejectedAtOnce(c->fetchMany(2)); }},
-        {u"fetchAll"_s, [c] { return rejectedAtOnce(c->fetchAll()); }},
-        {u"stream"_s, [c] { return rejectedAtOnce(c->stream()); }},
+            {u"execute"_s,
+             [=] {
+                 return rejectedInTurn(c->execute(u"SELECT 1"_s));
+             }},
+            {u"executeNamed"_s,
+             [=] {
+                 return rejectedInTurn(c->execute(u"SELECT :a"_s, QVariantMap{{u"a"_s, 1}}));
+             }},
+            {u"executeMany"_s,
+             [=] {
+                 return rejectedInTurn(c->executeMany(u"INSERT INTO t(name) VALUES(?)"_s, {{1}}));
+             }},
+            {u"executeScript"_s,
+             [c] {
+                 return rejectedAtOnce(c->executeScript(u"SELECT 1;"_s));
+             }},
+            {u"fetchOne"_s,
+             [c] {
+                 return rejectedAtOnce(c->fetchOne());
+             }},
+            {u"fetchMany"_s,
+             [c] {
+                 return rejectedAtOnce(c->fetchMany(2));
+             }},
+            {u"fetchAll"_s,
+             [c] {
+                 return rejectedAtOnce(c->fetchAll());
+             }},
+            {u"stream"_s,
+             [c] {
+                 return rejectedAtOnce(c->stream());
+             }},
     };
     QVERIFY(calls.contains(operation));
     QCOMPARE(calls.value(operation)(), QString());
@@ -418,9 +445,12 @@ void tst_Cursor::stream()
         if (finished)
             finishedAfterRows = false;
     });
-    connect(c, &QAsyncSqliteCursor::finished, this, [&] { ++finished; });
-    connect(&db, &QAsyncSqliteConnection::rowsReady, this,
-            [&](QAsyncSqliteCursor *cursor, const QVariantList &rows) { connectionChunks.append({cursor, rows}); });
+    connect(c, &QAsyncSqliteCursor::finished, this, [&] {
+        ++finished;
+    });
+    connect(&db, &QAsyncSqliteConnection::rowsReady, this, [&](QAsyncSqliteCursor *cursor, const QVariantList &rows) {
+        connectionChunks.append({cursor, rows});
+    });
     QFuture<void> streamed = c->stream();
     QASYNCSQLITE_AWAIT(streamed);
     QTRY_COMPARE(finished, 1);
@@ -462,15 +492,15 @@ void tst_Cursor::streamBoundedReadAhead()
         return args.value(0);
     }));
     QAsyncSqliteCursor *c = db.cursor(
-        u"WITH RECURSIVE c(x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM c WHERE x + 1 < %1) SELECT stepped(x) FROM c"_s
-            .arg(total));
+            u"WITH RECURSIVE c(x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM c WHERE x + 1 < %1) SELECT stepped(x) FROM c"_s
+                    .arg(total));
     qint64 consumed = 0;
     qint64 maxAhead = 0;
     int chunks = 0;
     connect(c, &QAsyncSqliteCursor::rowsReady, this, [&](const QVariantList &rows) {
         // Rows produced but not yet consumed, counting this chunk as pending.
         maxAhead = qMax(maxAhead, stepped->load() - consumed);
-        QThread::usleep(500);   // a slow consumer
+        QThread::usleep(500); // a slow consumer
         consumed += rows.size();
         ++chunks;
     });
@@ -495,9 +525,11 @@ void tst_Cursor::streamCancel()
     QFuture<void> streamed;
     connect(c, &QAsyncSqliteCursor::rowsReady, this, [&](const QVariantList &rows) {
         received += rows;
-        streamed.cancel();   // after the first chunk (and for any later in flight)
+        streamed.cancel(); // after the first chunk (and for any later in flight)
     });
-    connect(c, &QAsyncSqliteCursor::finished, this, [&] { ++finished; });
+    connect(c, &QAsyncSqliteCursor::finished, this, [&] {
+        ++finished;
+    });
     streamed = c->stream();
     QVERIFY(QAsyncSqliteTest::waitForFinished(streamed));
     QVERIFY(streamed.isCanceled());
@@ -519,7 +551,9 @@ void tst_Cursor::streamCancel()
     QASYNCSQLITE_AWAIT(c->execute(seriesSql(40)));
     disconnect(c, &QAsyncSqliteCursor::rowsReady, this, nullptr);
     QVariantList again;
-    connect(c, &QAsyncSqliteCursor::rowsReady, this, [&](const QVariantList &r) { again += r; });
+    connect(c, &QAsyncSqliteCursor::rowsReady, this, [&](const QVariantList &r) {
+        again += r;
+    });
     QASYNCSQLITE_AWAIT(c->stream());
     QTRY_COMPARE(finished, 1);
     QCOMPARE(again, intRows(0, 40));
@@ -532,7 +566,9 @@ void tst_Cursor::streamConnectionClosed()
     QAsyncSqliteCursor *c = db.cursor();
     QASYNCSQLITE_AWAIT(c->execute(seriesSql(100000)));
     int finished = 0;
-    connect(c, &QAsyncSqliteCursor::finished, this, [&] { ++finished; });
+    connect(c, &QAsyncSqliteCursor::finished, this, [&] {
+        ++finished;
+    });
     // No event loop between: the stream fills its read-ahead and parks.
     QFuture<void> streamed = c->stream();
     QFuture<void> closed = db.close();
@@ -562,7 +598,7 @@ void tst_Cursor::cursorDeletedMidStream()
         if (!cursor)
             ++orphanChunks;
         else if (cursor != c.data())
-            danglingCursor = true;   // the connection signal named a deleted cursor
+            danglingCursor = true; // the connection signal named a deleted cursor
     });
     QFuture<void> streamed = c->stream();
     QVERIFY(QAsyncSqliteTest::waitForFinished(streamed));
@@ -605,7 +641,7 @@ void tst_Cursor::streamRowFactoryThrows()
 
 void tst_Cursor::interruptWhileIdle_data()
 {
-    QTest::addColumn<QString>("active");   // what stays active between requests
+    QTest::addColumn<QString>("active"); // what stays active between requests
     QTest::newRow("half-read cursor") << u"cursor"_s;
     QTest::newRow("parked stream") << u"stream"_s;
     QTest::newRow("open blob") << u"blob"_s;

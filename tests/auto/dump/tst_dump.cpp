@@ -23,10 +23,11 @@ const QString PythonPath = u"/usr/bin/python3"_s;
 QStringList pythonDump(const QString &path, QString *error)
 {
     QProcess python;
-    python.start(PythonPath, {u"-c"_s,
-                              u"import json, sqlite3, sys\n"
-                              "sys.stdout.write(json.dumps(list(sqlite3.connect(sys.argv[1]).iterdump())))"_s,
-                              path});
+    python.start(PythonPath,
+                 {u"-c"_s,
+                  u"import json, sqlite3, sys\n"
+                  "sys.stdout.write(json.dumps(list(sqlite3.connect(sys.argv[1]).iterdump())))"_s,
+                  path});
     if (!python.waitForFinished(60000) || python.exitStatus() != QProcess::NormalExit || python.exitCode() != 0) {
         *error = u"python failed: "_s + QString::fromUtf8(python.readAllStandardError()) + python.errorString();
         return {};
@@ -75,64 +76,71 @@ void tst_Dump::addCases(bool restorableOnly)
 
     QTest::newRow("empty") << QString();
     QTest::newRow("integers, text, NULL")
-        << u"CREATE TABLE t(id INTEGER PRIMARY KEY, name TEXT, n INTEGER);"
-           "INSERT INTO t VALUES(1, 'one', NULL), (2, NULL, -9223372036854775808), (3, '', 0);"_s;
+            << u"CREATE TABLE t(id INTEGER PRIMARY KEY, name TEXT, n INTEGER);"
+               "INSERT INTO t VALUES(1, 'one', NULL), (2, NULL, -9223372036854775808), (3, '', 0);"_s;
     QTest::newRow("double quotes in names")
-        << u"CREATE TABLE \"we\"\"ird\"(\"col\"\"umn\" TEXT, \"it's\" INTEGER, \"sp ace\" REAL);"
-           "INSERT INTO \"we\"\"ird\" VALUES('a\"b', 1, 2.5);"_s;
+            << u"CREATE TABLE \"we\"\"ird\"(\"col\"\"umn\" TEXT, \"it's\" INTEGER, \"sp ace\" REAL);"
+               "INSERT INTO \"we\"\"ird\" VALUES('a\"b', 1, 2.5);"_s;
     QTest::newRow("keywords as names")
-        << u"CREATE TABLE \"order\"(\"select\", \"from\");INSERT INTO \"order\" VALUES('where', 'group');"_s;
+            << u"CREATE TABLE \"order\"(\"select\", \"from\");INSERT INTO \"order\" VALUES('where', 'group');"_s;
     QTest::newRow("single quotes in values")
-        << u"CREATE TABLE q(v TEXT);INSERT INTO q VALUES('it''s'), ('''quoted'''), ('line1\nline2');"_s;
-    QTest::newRow("reals")
-        << u"CREATE TABLE r(x REAL, y);"
-           "INSERT INTO r VALUES(0.1, 1.0), (-2.5, 1e300), (3.0e-10, 123456789.123456789),"
-           "(1e16, -0.0), (2.2250738585072014e-308, 100);"_s;
+            << u"CREATE TABLE q(v TEXT);INSERT INTO q VALUES('it''s'), ('''quoted'''), ('line1\nline2');"_s;
+    QTest::newRow("reals") << u"CREATE TABLE r(x REAL, y);"
+                              "INSERT INTO r VALUES(0.1, 1.0), (-2.5, 1e300), (3.0e-10, 123456789.123456789),"
+                              "(1e16, -0.0), (2.2250738585072014e-308, 100);"_s;
     QTest::newRow("blobs")
-        << u"CREATE TABLE b(data BLOB);"
-           "INSERT INTO b VALUES(X'00FF10'), (X''), (X'0000'), (zeroblob(5)), (CAST('text' AS BLOB));"_s;
-    QTest::newRow("unicode")
-        << u"CREATE TABLE \"tàble ✓\"(\"naïve\" TEXT);"
-           "INSERT INTO \"tàble ✓\" VALUES('héllo wörld'), ('日本語'), ('emoji 😀 ok');"_s;
+            << u"CREATE TABLE b(data BLOB);"
+               "INSERT INTO b VALUES(X'00FF10'), (X''), (X'0000'), (zeroblob(5)), (CAST('text' AS BLOB));"_s;
+    QTest::newRow("unicode") << u"CREATE TABLE \"tàble ✓\"(\"naïve\" TEXT);"
+                                "INSERT INTO \"tàble ✓\" VALUES('héllo wörld'), ('日本語'), ('emoji 😀 ok');"_s;
     QTest::newRow("autoincrement")
-        << u"CREATE TABLE a(id INTEGER PRIMARY KEY AUTOINCREMENT, v);"
-           "CREATE TABLE z(id INTEGER PRIMARY KEY AUTOINCREMENT, v);"
-           "INSERT INTO a(v) VALUES('x'), ('y');INSERT INTO z(v) VALUES(1);DELETE FROM a WHERE v = 'y';"_s;
+            << u"CREATE TABLE a(id INTEGER PRIMARY KEY AUTOINCREMENT, v);"
+               "CREATE TABLE z(id INTEGER PRIMARY KEY AUTOINCREMENT, v);"
+               "INSERT INTO a(v) VALUES('x'), ('y');INSERT INTO z(v) VALUES(1);DELETE FROM a WHERE v = 'y';"_s;
     QTest::newRow("index, view, trigger")
-        << u"CREATE TABLE p(id INTEGER PRIMARY KEY, name TEXT UNIQUE, score REAL);"
-           "CREATE TABLE log(msg TEXT);"
-           "CREATE INDEX p_score ON p(score DESC);"
-           "CREATE VIEW top AS SELECT name FROM p WHERE score > 1;"
-           "CREATE TRIGGER p_ins AFTER INSERT ON p BEGIN INSERT INTO log VALUES('added ' || new.name); END;"
-           "INSERT INTO p(name, score) VALUES('a', 1.5), ('b', 0.5);"_s;
+            << u"CREATE TABLE p(id INTEGER PRIMARY KEY, name TEXT UNIQUE, score REAL);"
+               "CREATE TABLE log(msg TEXT);"
+               "CREATE INDEX p_score ON p(score DESC);"
+               "CREATE VIEW top AS SELECT name FROM p WHERE score > 1;"
+               "CREATE TRIGGER p_ins AFTER INSERT ON p BEGIN INSERT INTO log VALUES('added ' || new.name); END;"
+               "INSERT INTO p(name, score) VALUES('a', 1.5), ('b', 0.5);"_s;
     QTest::newRow("multi-line schema")
-        << u"CREATE TABLE m(\n  a INTEGER NOT NULL DEFAULT 0, -- comment\n  b TEXT CHECK (b <> 'x')\n);"
-           "INSERT INTO m VALUES(1, 'y');"_s;
+            << u"CREATE TABLE m(\n  a INTEGER NOT NULL DEFAULT 0, -- comment\n  b TEXT CHECK (b <> 'x')\n);"
+               "INSERT INTO m VALUES(1, 'y');"_s;
     QTest::newRow("without rowid")
-        << u"CREATE TABLE w(k TEXT PRIMARY KEY, v) WITHOUT ROWID;INSERT INTO w VALUES('b', 2), ('a', 1);"_s;
-    QTest::newRow("analyze")
-        << u"CREATE TABLE s(a, b);CREATE INDEX s_a ON s(a);"
-           "INSERT INTO s VALUES(1, 2), (1, 3), (2, 4);ANALYZE;"_s;
-    QTest::newRow("many rows")
-        << u"CREATE TABLE big(i INTEGER, t TEXT);"
-           "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 1000) "
-           "INSERT INTO big SELECT i, 'row ' || i FROM c;"_s;
+            << u"CREATE TABLE w(k TEXT PRIMARY KEY, v) WITHOUT ROWID;INSERT INTO w VALUES('b', 2), ('a', 1);"_s;
+    QTest::newRow("analyze") << u"CREATE TABLE s(a, b);CREATE INDEX s_a ON s(a);"
+                                "INSERT INTO s VALUES(1, 2), (1, 3), (2, 4);ANALYZE;"_s;
+    QTest::newRow("many rows") << u"CREATE TABLE big(i INTEGER, t TEXT);"
+                                  "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 1000) "
+                                  "INSERT INTO big SELECT i, 'row ' || i FROM c;"_s;
     if (!restorableOnly) {
         // Python leaves generated columns out of the INSERTs: a dump that
         // does not restore, but the text must still match.
-        QTest::newRow("generated column")
-            << u"CREATE TABLE g(a INTEGER, b INTEGER GENERATED ALWAYS AS (a * 2) STORED);"
-               "INSERT INTO g(a) VALUES(21);"_s;
+        QTest::newRow("generated column") << u"CREATE TABLE g(a INTEGER, b INTEGER GENERATED ALWAYS AS (a * 2) STORED);"
+                                             "INSERT INTO g(a) VALUES(21);"_s;
         // Python formats sqlite_sequence values with str(): floats, None and
         // bytes come out as Python literals.
         QString sequence;
-        const QStringList values{u"1.5"_s, u"NULL"_s, u"1e20"_s, u"1e16"_s, u"1e15"_s, u"0.0001"_s,
-                                 u"1e-05"_s, u"-3.0"_s, u"0.1"_s, u"X'00412722'"_s, u"X'27'"_s,
-                                 u"'text'"_s, u"123456789012345678.0"_s, u"1e308 * 10"_s};
+        const QStringList values{u"1.5"_s,
+                                 u"NULL"_s,
+                                 u"1e20"_s,
+                                 u"1e16"_s,
+                                 u"1e15"_s,
+                                 u"0.0001"_s,
+                                 u"1e-05"_s,
+                                 u"-3.0"_s,
+                                 u"0.1"_s,
+                                 u"X'00412722'"_s,
+                                 u"X'27'"_s,
+                                 u"'text'"_s,
+                                 u"123456789012345678.0"_s,
+                                 u"1e308 * 10"_s};
         for (qsizetype i = 0; i < values.size(); ++i) {
             sequence += u"CREATE TABLE s%1(id INTEGER PRIMARY KEY AUTOINCREMENT);"
                         "INSERT INTO s%1 DEFAULT VALUES;"
-                        "UPDATE sqlite_sequence SET seq = %2 WHERE name = 's%1';"_s.arg(i).arg(values.at(i));
+                        "UPDATE sqlite_sequence SET seq = %2 WHERE name = 's%1';"_s.arg(i)
+                                .arg(values.at(i));
         }
         QTest::newRow("odd sqlite_sequence values") << sequence;
     }
@@ -192,16 +200,16 @@ void tst_Dump::singleQuoteInTableName()
     QAsyncSqliteConnection db;
     QASYNCSQLITE_AWAIT(db.open(u":memory:"_s));
     QASYNCSQLITE_AWAIT(db.executeScript(
-        u"CREATE TABLE \"it's\"(id INTEGER PRIMARY KEY AUTOINCREMENT, v);INSERT INTO \"it's\"(v) VALUES('x');"_s));
+            u"CREATE TABLE \"it's\"(id INTEGER PRIMARY KEY AUTOINCREMENT, v);INSERT INTO \"it's\"(v) VALUES('x');"_s));
     QFuture<QString> dump = db.iterDump();
     QASYNCSQLITE_AWAIT(dump);
     const QStringList expected{
-        u"BEGIN TRANSACTION;"_s,
-        u"CREATE TABLE \"it's\"(id INTEGER PRIMARY KEY AUTOINCREMENT, v);"_s,
-        u"INSERT INTO \"it's\" VALUES(1,'x');"_s,
-        u"DELETE FROM \"sqlite_sequence\";"_s,
-        u"INSERT INTO \"sqlite_sequence\" VALUES('it''s',1);"_s,
-        u"COMMIT;"_s,
+            u"BEGIN TRANSACTION;"_s,
+            u"CREATE TABLE \"it's\"(id INTEGER PRIMARY KEY AUTOINCREMENT, v);"_s,
+            u"INSERT INTO \"it's\" VALUES(1,'x');"_s,
+            u"DELETE FROM \"sqlite_sequence\";"_s,
+            u"INSERT INTO \"sqlite_sequence\" VALUES('it''s',1);"_s,
+            u"COMMIT;"_s,
     };
     QCOMPARE(dump.results(), expected);
 
@@ -219,7 +227,9 @@ void tst_Dump::cancelWhileQueued()
     QASYNCSQLITE_AWAIT(db.execute(u"CREATE TABLE t(x)"_s));
     // Hold the worker so that the dump is still queued when canceled.
     auto gate = std::make_shared<QSemaphore>();
-    QFuture<void> blocker = db.run([gate](sqlite3 *) { gate->acquire(); });
+    QFuture<void> blocker = db.run([gate](sqlite3 *) {
+        gate->acquire();
+    });
     QFuture<QString> dump = db.iterDump();
     dump.cancel();
     gate->release();
@@ -241,15 +251,20 @@ void tst_Dump::failsAfterSomeLines()
     QAsyncSqliteConnection db;
     QASYNCSQLITE_AWAIT(db.open(u":memory:"_s));
     QASYNCSQLITE_AWAIT(db.executeScript(
-        u"CREATE TABLE big(i);WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < %1) "
-        "INSERT INTO big SELECT i FROM c;"_s.arg(Rows)));
+            u"CREATE TABLE big(i);WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < %1) "
+            "INSERT INTO big SELECT i FROM c;"_s.arg(Rows)));
     // The progress handler stops the dump once it has delivered lines.
     auto dumpHolder = std::make_shared<QFuture<QString>>();
     auto gate = std::make_shared<QSemaphore>();
-    QASYNCSQLITE_AWAIT(db.setProgressHandler([dumpHolder] { return dumpHolder->isValid() && dumpHolder->resultCount() > 0; },
-                                             100));
-    QFuture<void> blocker = db.run([gate](sqlite3 *) { gate->acquire(); });
-    *dumpHolder = db.iterDump();   // set before the worker can run the dump
+    QASYNCSQLITE_AWAIT(db.setProgressHandler(
+            [dumpHolder] {
+                return dumpHolder->isValid() && dumpHolder->resultCount() > 0;
+            },
+            100));
+    QFuture<void> blocker = db.run([gate](sqlite3 *) {
+        gate->acquire();
+    });
+    *dumpHolder = db.iterDump(); // set before the worker can run the dump
     const QFuture<QString> dump = *dumpHolder;
     gate->release();
     QASYNCSQLITE_AWAIT(blocker);
@@ -265,22 +280,24 @@ void tst_Dump::cancelWhileRunning()
     QAsyncSqliteConnection db;
     QASYNCSQLITE_AWAIT(db.open(u":memory:"_s));
     QASYNCSQLITE_AWAIT(db.executeScript(
-        u"CREATE TABLE big(i);WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < %1) "
-        "INSERT INTO big SELECT i FROM c;"_s.arg(Rows)));
+            u"CREATE TABLE big(i);WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < %1) "
+            "INSERT INTO big SELECT i FROM c;"_s.arg(Rows)));
 
     // The progress handler runs on the worker while the dump steps: it
     // cancels the dump as soon as the first batch has been delivered.
     auto dumpHolder = std::make_shared<QFuture<QString>>();
     auto gate = std::make_shared<QSemaphore>();
     QASYNCSQLITE_AWAIT(db.setProgressHandler(
-        [dumpHolder] {
-            if (dumpHolder->isValid() && dumpHolder->resultCount() > 0)
-                dumpHolder->cancel();
-            return 0;
-        },
-        100));
-    QFuture<void> blocker = db.run([gate](sqlite3 *) { gate->acquire(); });
-    *dumpHolder = db.iterDump();   // set before the worker can run the dump
+            [dumpHolder] {
+                if (dumpHolder->isValid() && dumpHolder->resultCount() > 0)
+                    dumpHolder->cancel();
+                return 0;
+            },
+            100));
+    QFuture<void> blocker = db.run([gate](sqlite3 *) {
+        gate->acquire();
+    });
+    *dumpHolder = db.iterDump(); // set before the worker can run the dump
     const QFuture<QString> dump = *dumpHolder;
     gate->release();
     QASYNCSQLITE_AWAIT(blocker);

@@ -22,7 +22,6 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-
 std::unique_ptr<QAsyncSqliteError> makeError(const QString &cls, int code, const QString &message, const QString &sql)
 {
     if (cls == u"DataError"_s)
@@ -47,7 +46,7 @@ std::unique_ptr<QAsyncSqliteError> makeError(const QString &cls, int code, const
 }
 
 // The most derived class of the error \a future failed with (waiting for it).
-template <typename T>
+template<typename T>
 QString failureClass(const QFuture<T> &future)
 {
     if (!QAsyncSqliteTest::waitForFinished(future))
@@ -67,8 +66,18 @@ int threadCount()
     return int(QDir(u"/proc/self/task"_s).entryList(QDir::Dirs | QDir::NoDotAndDotDot).size());
 }
 
-enum class Api { Execute, ExecuteNamed, ExecuteInsert, ExecuteMany, ExecuteScript, Commit, Rollback, Transaction, Run,
-                 SetLimit };
+enum class Api {
+    Execute,
+    ExecuteNamed,
+    ExecuteInsert,
+    ExecuteMany,
+    ExecuteScript,
+    Commit,
+    Rollback,
+    Transaction,
+    Run,
+    SetLimit
+};
 
 } // namespace
 
@@ -133,7 +142,8 @@ void tst_Errors::sqlErrors_data()
                                  << u"INSERT INTO child(pid) VALUES(7)"_s << u"IntegrityError"_s
                                  << SQLITE_CONSTRAINT_FOREIGNKEY << u"SQLITE_CONSTRAINT_FOREIGNKEY"_s
                                  << u"FOREIGN KEY constraint failed"_s;
-    QTest::newRow("PRIMARY KEY") << QStringList() << u"CREATE TABLE k(id TEXT PRIMARY KEY); INSERT INTO k VALUES('a');"_s
+    QTest::newRow("PRIMARY KEY") << QStringList()
+                                 << u"CREATE TABLE k(id TEXT PRIMARY KEY); INSERT INTO k VALUES('a');"_s
                                  << u"INSERT INTO k(id) VALUES('a')"_s << u"IntegrityError"_s
                                  << SQLITE_CONSTRAINT_PRIMARYKEY << u"SQLITE_CONSTRAINT_PRIMARYKEY"_s
                                  << u"UNIQUE constraint failed: k.id"_s;
@@ -148,8 +158,9 @@ void tst_Errors::sqlErrors_data()
                                      << SQLITE_CONSTRAINT_DATATYPE << u"SQLITE_CONSTRAINT_DATATYPE"_s
                                      << u"cannot store TEXT value in INTEGER column s.v"_s;
     QTest::newRow("trigger RAISE") << QStringList()
-                                   << table + u"CREATE TRIGGER guard BEFORE INSERT ON t BEGIN "
-                                              "SELECT RAISE(ABORT, 'no way'); END;"_s
+                                   << table
+                    + u"CREATE TRIGGER guard BEFORE INSERT ON t BEGIN "
+                      "SELECT RAISE(ABORT, 'no way'); END;"_s
                                    << u"INSERT INTO t(k) VALUES('x')"_s << u"IntegrityError"_s
                                    << SQLITE_CONSTRAINT_TRIGGER << u"SQLITE_CONSTRAINT_TRIGGER"_s << u"no way"_s;
 }
@@ -169,7 +180,7 @@ void tst_Errors::sqlErrors()
     QASYNCSQLITE_AWAIT(db.open(tmp.path(), {.pragmas = pragmas}));
     QASYNCSQLITE_AWAIT(db.executeScript(setup));
     const QFuture<QVariantList> failing = db.execute(sql);
-    QCOMPARE(failureClass(failing), cls);   // the dynamic type survives the future
+    QCOMPARE(failureClass(failing), cls); // the dynamic type survives the future
     QASYNCSQLITE_AWAIT_ERROR(error, failing, QAsyncSqliteError);
     QCOMPARE(error.extendedCode(), extendedCode);
     QCOMPARE(error.code(), extendedCode & 0xff);
@@ -224,7 +235,7 @@ void tst_Errors::notADatabase()
     QAsyncSqliteConnection db;
     QSignalSpy opened(&db, &QAsyncSqliteConnection::opened);
     const QFuture<void> open = db.open(tmp.path());
-    const QFuture<QVariantList> queued = db.execute(u"SELECT 1"_s);   // queued behind the failing open
+    const QFuture<QVariantList> queued = db.execute(u"SELECT 1"_s); // queued behind the failing open
     QCOMPARE(failureClass(open), u"DatabaseError"_s);
     QASYNCSQLITE_AWAIT_ERROR(error, open, QAsyncSqliteDatabaseError);
     QCOMPARE(error.code(), SQLITE_NOTADB);
@@ -251,8 +262,8 @@ void tst_Errors::cannotOpen_data()
 
     QTest::newRow("missing file, ReadWrite") << u"missing.sqlite"_s << QAsyncSqlite::OpenMode::ReadWrite;
     QTest::newRow("missing file, ReadOnly") << u"missing.sqlite"_s << QAsyncSqlite::OpenMode::ReadOnly;
-    QTest::newRow("missing directory, ReadWriteCreate") << u"no/such/dir/db.sqlite"_s
-                                                        << QAsyncSqlite::OpenMode::ReadWriteCreate;
+    QTest::newRow("missing directory, ReadWriteCreate")
+            << u"no/such/dir/db.sqlite"_s << QAsyncSqlite::OpenMode::ReadWriteCreate;
 }
 
 void tst_Errors::cannotOpen()
@@ -269,9 +280,10 @@ void tst_Errors::cannotOpen()
     QCOMPARE(error.code(), SQLITE_CANTOPEN);
     QVERIFY2(error.errorName().startsWith(u"SQLITE_CANTOPEN"_s), qPrintable(error.errorName()));
     QVERIFY2(error.message().contains(tmp.path()), qPrintable(error.message()));
-    QVERIFY(!QFile::exists(tmp.path()));   // nothing was created
+    QVERIFY(!QFile::exists(tmp.path())); // nothing was created
     // The failed open leaves no worker thread behind.
-    QTRY_VERIFY2(threadCount() <= threadsBefore, qPrintable(QString::number(threadCount())));   // a pooled Qt thread may retire meanwhile
+    QTRY_VERIFY2(threadCount() <= threadsBefore,
+                 qPrintable(QString::number(threadCount()))); // a pooled Qt thread may retire meanwhile
     QTRY_VERIFY(!db.isOpen());
     QASYNCSQLITE_AWAIT_ERROR(later, db.execute(u"SELECT 1"_s), QAsyncSqliteDatabaseError);
     QVERIFY(later.code() == SQLITE_CANTOPEN || later.code() == SQLITE_MISUSE);
@@ -282,7 +294,8 @@ void tst_Errors::cannotOpen()
     QASYNCSQLITE_AWAIT_RESULT(rows, db.execute(u"SELECT 1"_s));
     QCOMPARE(rows.size(), 1);
     QASYNCSQLITE_AWAIT(db.close());
-    QTRY_VERIFY2(threadCount() <= threadsBefore, qPrintable(QString::number(threadCount())));   // a pooled Qt thread may retire meanwhile
+    QTRY_VERIFY2(threadCount() <= threadsBefore,
+                 qPrintable(QString::number(threadCount()))); // a pooled Qt thread may retire meanwhile
 }
 
 void tst_Errors::multipleStatements_data()
@@ -341,10 +354,16 @@ void tst_Errors::useAfterClose_data()
     QTest::addColumn<int>("api");
     QTest::addColumn<bool>("everOpened");
     const QList<std::pair<const char *, Api>> apis{
-        {"execute", Api::Execute},           {"execute named", Api::ExecuteNamed}, {"executeInsert", Api::ExecuteInsert},
-        {"executeMany", Api::ExecuteMany},   {"executeScript", Api::ExecuteScript}, {"commit", Api::Commit},
-        {"rollback", Api::Rollback},         {"transaction", Api::Transaction},    {"run", Api::Run},
-        {"setLimit", Api::SetLimit},
+            {"execute", Api::Execute},
+            {"execute named", Api::ExecuteNamed},
+            {"executeInsert", Api::ExecuteInsert},
+            {"executeMany", Api::ExecuteMany},
+            {"executeScript", Api::ExecuteScript},
+            {"commit", Api::Commit},
+            {"rollback", Api::Rollback},
+            {"transaction", Api::Transaction},
+            {"run", Api::Run},
+            {"setLimit", Api::SetLimit},
     };
     for (const auto &[name, api] : apis) {
         QTest::addRow("%s after close", name) << int(api) << true;
@@ -390,10 +409,14 @@ void tst_Errors::useAfterClose()
         future = db.rollback();
         break;
     case Api::Transaction:
-        future = db.transaction([&ran](QAsyncSqliteTransaction &) { ran = true; });
+        future = db.transaction([&ran](QAsyncSqliteTransaction &) {
+            ran = true;
+        });
         break;
     case Api::Run:
-        future = db.run([&ran](sqlite3 *) { ran = true; });
+        future = db.run([&ran](sqlite3 *) {
+            ran = true;
+        });
         break;
     case Api::SetLimit:
         future = db.setLimit(SQLITE_LIMIT_LENGTH, 10).then([](int) {});
@@ -500,7 +523,7 @@ void tst_Errors::resultRethrowsSubclass()
     QASYNCSQLITE_AWAIT(db.executeScript(u"CREATE TABLE t(v UNIQUE); INSERT INTO t VALUES(1);"_s));
     QFuture<qint64> future = db.executeInsert(u"INSERT INTO t VALUES(1)"_s);
     QVERIFY(QAsyncSqliteTest::waitForFinished(future));
-    QVERIFY(future.isCanceled());   // Qt 6.4: a failed future also reads as canceled
+    QVERIFY(future.isCanceled()); // Qt 6.4: a failed future also reads as canceled
 
     int caughtAs = 0;
     try {
@@ -538,7 +561,7 @@ void tst_Errors::errorOccurredSignal()
     QVERIFY(spy.isValid());
     QList<QAsyncSqliteError> errors;
     QList<QThread *> threads;
-    QList<bool> integrity;   // the slot sees the error's own class, not a sliced copy
+    QList<bool> integrity; // the slot sees the error's own class, not a sliced copy
     connect(&db, &QAsyncSqliteConnection::errorOccurred, this, [&](const QAsyncSqliteError &e) {
         errors.append(e);
         threads.append(QThread::currentThread());
@@ -580,8 +603,8 @@ void tst_Errors::nameForCode_data()
     QTest::newRow("IOERR_READ") << SQLITE_IOERR_READ << u"SQLITE_IOERR_READ"_s;
     QTest::newRow("READONLY_DBMOVED") << SQLITE_READONLY_DBMOVED << u"SQLITE_READONLY_DBMOVED"_s;
     QTest::newRow("BUSY_TIMEOUT") << SQLITE_BUSY_TIMEOUT << u"SQLITE_BUSY_TIMEOUT"_s;
-    QTest::newRow("unknown extended falls back to primary") << (SQLITE_CONSTRAINT | (99 << 8))
-                                                            << u"SQLITE_CONSTRAINT"_s;
+    QTest::newRow("unknown extended falls back to primary")
+            << (SQLITE_CONSTRAINT | (99 << 8)) << u"SQLITE_CONSTRAINT"_s;
     QTest::newRow("unknown") << 255 << u"SQLITE_UNKNOWN_255"_s;
 }
 
@@ -665,17 +688,17 @@ void tst_Errors::onFailedContinuation()
     bool thenRan = false;
     int failedCode = -1;
     QThread *failedThread = nullptr;
-    QFuture<QVariantList> handled =
-        db.execute(u"SELEC 1"_s)
-            .then(this, [&](const QVariantList &rows) {
-                thenRan = true;
-                return rows;
-            })
-            .onFailed(this, [&](const QAsyncSqliteOperationalError &e) {
-                failedCode = e.extendedCode();
-                failedThread = QThread::currentThread();
-                return QVariantList{u"recovered"_s};
-            });
+    QFuture<QVariantList> handled = db.execute(u"SELEC 1"_s)
+                                            .then(this,
+                                                  [&](const QVariantList &rows) {
+                                                      thenRan = true;
+                                                      return rows;
+                                                  })
+                                            .onFailed(this, [&](const QAsyncSqliteOperationalError &e) {
+                                                failedCode = e.extendedCode();
+                                                failedThread = QThread::currentThread();
+                                                return QVariantList{u"recovered"_s};
+                                            });
     QASYNCSQLITE_AWAIT_RESULT(recovered, handled);
     QCOMPARE(recovered, QVariantList{u"recovered"_s});
     QVERIFY(!thenRan);
@@ -686,14 +709,15 @@ void tst_Errors::onFailedContinuation()
     bool wrongHandler = false;
     QString caughtClass;
     QFuture<qint64> chained = db.executeInsert(u"INSERT INTO nope VALUES(1)"_s)
-                                  .onFailed(this, [&](const QAsyncSqliteIntegrityError &) {
-                                      wrongHandler = true;
-                                      return qint64(-1);
-                                  })
-                                  .onFailed(this, [&](const QAsyncSqliteError &e) {
-                                      caughtClass = pythonErrorClass(e);
-                                      return qint64(-2);
-                                  });
+                                      .onFailed(this,
+                                                [&](const QAsyncSqliteIntegrityError &) {
+                                                    wrongHandler = true;
+                                                    return qint64(-1);
+                                                })
+                                      .onFailed(this, [&](const QAsyncSqliteError &e) {
+                                          caughtClass = pythonErrorClass(e);
+                                          return qint64(-2);
+                                      });
     QASYNCSQLITE_AWAIT_RESULT(value, chained);
     QCOMPARE(value, -2);
     QVERIFY(!wrongHandler);
@@ -701,8 +725,11 @@ void tst_Errors::onFailedContinuation()
 
     // Without a context the handler runs on the worker, still with the class.
     QString workerClass;
-    QFuture<void> onWorker = db.execute(u"SELECT ?"_s, {1, 2}).then([](const QVariantList &) {}).onFailed(
-        [&](const QAsyncSqliteError &e) { workerClass = pythonErrorClass(e) + u' ' + e.errorName(); });
+    QFuture<void> onWorker = db.execute(u"SELECT ?"_s, {1, 2})
+                                     .then([](const QVariantList &) {})
+                                     .onFailed([&](const QAsyncSqliteError &e) {
+                                         workerClass = pythonErrorClass(e) + u' ' + e.errorName();
+                                     });
     QASYNCSQLITE_AWAIT(onWorker);
     QCOMPARE(workerClass, u"ProgrammingError SQLITE_RANGE"_s);
 
@@ -711,7 +738,9 @@ void tst_Errors::onFailedContinuation()
     QAsyncSqliteConnection other;
     int openCode = -1;
     QFuture<void> openFailed = other.open(missing.path(), {.openMode = QAsyncSqlite::OpenMode::ReadWrite})
-                                   .onFailed(this, [&](const QAsyncSqliteOperationalError &e) { openCode = e.code(); });
+                                       .onFailed(this, [&](const QAsyncSqliteOperationalError &e) {
+                                           openCode = e.code();
+                                       });
     QASYNCSQLITE_AWAIT(openFailed);
     QCOMPARE(openCode, SQLITE_CANTOPEN);
 }

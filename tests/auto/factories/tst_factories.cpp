@@ -104,7 +104,7 @@ void tst_Factories::rowFactory()
     QASYNCSQLITE_AWAIT_RESULT(again, db.execute(rowQuery));
     QCOMPARE(again.size(), 1);
     QVERIFY(again.at(0).value<QAsyncSqliteRow>() == row);
-    QCOMPARE(again.at(0), rows.at(0));   // QVariant equality goes through operator==
+    QCOMPARE(again.at(0), rows.at(0)); // QVariant equality goes through operator==
 }
 
 void tst_Factories::rowValueByName_data()
@@ -133,7 +133,8 @@ void tst_Factories::rowValueByName()
     QAsyncSqliteConnection db;
     QASYNCSQLITE_AWAIT(db.open(tmp.path()));
     db.setRowFactory(QAsyncSqlite::RowFactory::Row);
-    QASYNCSQLITE_AWAIT_RESULT(rows, db.execute(u"SELECT 1 AS id, 'Ann' AS Name, NULL AS nada, 5 AS \"\u00e9t\u00e9\""_s));
+    QASYNCSQLITE_AWAIT_RESULT(rows,
+                              db.execute(u"SELECT 1 AS id, 'Ann' AS Name, NULL AS nada, 5 AS \"\u00e9t\u00e9\""_s));
     QCOMPARE(rows.size(), 1);
     const QAsyncSqliteRow row = rows.first().value<QAsyncSqliteRow>();
     QCOMPARE(row.contains(name), contained);
@@ -180,12 +181,12 @@ void tst_Factories::rowStandalone()
     QVERIFY(empty == QAsyncSqliteRow());
 
     const QAsyncSqliteRow a({u"x"_s, u"y"_s}, {1, u"one"_s});
-    QAsyncSqliteRow copy = a;   // implicitly shared copy
+    QAsyncSqliteRow copy = a; // implicitly shared copy
     QVERIFY(copy == a);
     QVERIFY(!(copy != a));
     QVERIFY(a != empty);
-    QVERIFY(a != QAsyncSqliteRow({u"x"_s, u"z"_s}, {1, u"one"_s}));   // same values, other names
-    QVERIFY(a != QAsyncSqliteRow({u"x"_s, u"y"_s}, {2, u"one"_s}));   // same names, other values
+    QVERIFY(a != QAsyncSqliteRow({u"x"_s, u"z"_s}, {1, u"one"_s})); // same values, other names
+    QVERIFY(a != QAsyncSqliteRow({u"x"_s, u"y"_s}, {2, u"one"_s})); // same names, other values
     QAsyncSqliteRow moved = std::move(copy);
     QVERIFY(moved == a);
     copy = moved;
@@ -206,8 +207,8 @@ void tst_Factories::rowStandalone()
     QVERIFY(mo.indexOfMethod("value(QString)") >= 0);
     QVariant byName;
     QVERIFY(mo.method(mo.indexOfMethod("value(QString)"))
-                .invokeOnGadget(const_cast<QAsyncSqliteRow *>(&a), Q_RETURN_ARG(QVariant, byName),
-                                Q_ARG(QString, u"Y"_s)));
+                    .invokeOnGadget(const_cast<QAsyncSqliteRow *>(&a), Q_RETURN_ARG(QVariant, byName),
+                                    Q_ARG(QString, u"Y"_s)));
     QCOMPARE(byName, QVariant(u"one"_s));
 }
 
@@ -228,8 +229,8 @@ void tst_Factories::mapFactory()
     QVERIFY(first.contains(u"nada"_s));
     QVERIFY(!first.value(u"nada"_s).isValid());
     QCOMPARE(first.value(u"data"_s), QVariant(QByteArray("\x00\xff", 2)));
-    QCOMPARE(rows.at(1).toMap(), (QVariantMap{{u"id"_s, qint64(2)}, {u"Name"_s, u"Bob"_s},
-                                              {u"nada"_s, 3.5}, {u"data"_s, u""_s}}));
+    QCOMPARE(rows.at(1).toMap(),
+             (QVariantMap{{u"id"_s, qint64(2)}, {u"Name"_s, u"Bob"_s}, {u"nada"_s, 3.5}, {u"data"_s, u""_s}}));
 }
 
 void tst_Factories::callableFactory()
@@ -242,7 +243,8 @@ void tst_Factories::callableFactory()
     db.setRowFactory([&](const QAsyncSqliteRow &row) {
         factoryThread = QThread::currentThread();
         ++calls;
-        return QVariant(row.value(u"A"_s).toLongLong() * 10 + row.count() + (row.keys() == QStringList{u"a"_s, u"b"_s} ? 100 : 0));
+        return QVariant(row.value(u"A"_s).toLongLong() * 10 + row.count()
+                        + (row.keys() == QStringList{u"a"_s, u"b"_s} ? 100 : 0));
     });
     QCOMPARE(db.rowFactory(), QAsyncSqlite::RowFactory::Tuple);
     QVERIFY(db.rowFactoryFunction());
@@ -286,7 +288,9 @@ void tst_Factories::emptyCallableRestoresTuple()
     QAsyncSqliteConnection db;
     QASYNCSQLITE_AWAIT(db.open(tmp.path()));
     db.setRowFactory(QAsyncSqlite::RowFactory::Map);
-    db.setRowFactory([](const QAsyncSqliteRow &) { return QVariant(u"custom"_s); });
+    db.setRowFactory([](const QAsyncSqliteRow &) {
+        return QVariant(u"custom"_s);
+    });
     QASYNCSQLITE_AWAIT_RESULT(custom, db.execute(u"SELECT 1"_s));
     QCOMPARE(custom, QVariantList{u"custom"_s});
     db.setRowFactory(QAsyncSqlite::RowFactoryFunction());
@@ -295,7 +299,9 @@ void tst_Factories::emptyCallableRestoresTuple()
     QASYNCSQLITE_AWAIT_RESULT(tuple, db.execute(u"SELECT 1"_s));
     QCOMPARE(tuple, QVariantList{QVariantList{qint64(1)}});
     // Choosing a built-in factory drops the callable.
-    db.setRowFactory([](const QAsyncSqliteRow &) { return QVariant(u"custom"_s); });
+    db.setRowFactory([](const QAsyncSqliteRow &) {
+        return QVariant(u"custom"_s);
+    });
     db.setRowFactory(QAsyncSqlite::RowFactory::Row);
     QVERIFY(!db.rowFactoryFunction());
     QASYNCSQLITE_AWAIT_RESULT(row, db.execute(u"SELECT 1 AS one"_s));
@@ -318,8 +324,8 @@ void tst_Factories::textFactory_data()
     QTest::newRow("Bytes emoji") << TextFactory::Bytes << u"'\U0001F600'"_s << QVariant(QByteArray("\xf0\x9f\x98\x80"));
     QTest::newRow("Bytes empty text") << TextFactory::Bytes << u"''"_s << QVariant(QByteArray(""));
     // Text that is not valid UTF-8 comes back byte-exact with Bytes.
-    QTest::newRow("Bytes invalid UTF-8 text") << TextFactory::Bytes << u"CAST(x'ff00fe' AS TEXT)"_s
-                                              << QVariant(QByteArray("\xff\x00\xfe", 3));
+    QTest::newRow("Bytes invalid UTF-8 text")
+            << TextFactory::Bytes << u"CAST(x'ff00fe' AS TEXT)"_s << QVariant(QByteArray("\xff\x00\xfe", 3));
     QTest::newRow("Bytes blob") << TextFactory::Bytes << u"x'00'"_s << QVariant(QByteArray("\x00", 1));
     QTest::newRow("Bytes integer") << TextFactory::Bytes << u"7"_s << QVariant(qint64(7));
     QTest::newRow("Bytes real") << TextFactory::Bytes << u"0.5"_s << QVariant(0.5);
@@ -339,7 +345,8 @@ void tst_Factories::textFactory()
     QASYNCSQLITE_AWAIT(db.execute(u"CREATE TABLE t(v)"_s));
     QASYNCSQLITE_AWAIT(db.execute(u"INSERT INTO t(v) VALUES(%1)"_s.arg(expression)));
     // Row and Map factories shape values the same way.
-    for (const auto shape : {QAsyncSqlite::RowFactory::Tuple, QAsyncSqlite::RowFactory::Row, QAsyncSqlite::RowFactory::Map}) {
+    for (const auto shape :
+         {QAsyncSqlite::RowFactory::Tuple, QAsyncSqlite::RowFactory::Row, QAsyncSqlite::RowFactory::Map}) {
         db.setRowFactory(shape);
         QASYNCSQLITE_AWAIT_RESULT(rows, db.execute(u"SELECT v AS v FROM t"_s));
         QCOMPARE(rows.size(), 1);
@@ -383,15 +390,21 @@ void tst_Factories::changesApplyInFifoOrder()
     // Hold the worker so that every request below is still queued when the
     // factories change: each must use the settings of the moment it was queued.
     QSemaphore gate;
-    const auto release = qScopeGuard([&gate] { gate.release(); });
-    QFuture<bool> blocker = db.run([&gate](sqlite3 *) { return gate.tryAcquire(1, 10000); });
+    const auto release = qScopeGuard([&gate] {
+        gate.release();
+    });
+    QFuture<bool> blocker = db.run([&gate](sqlite3 *) {
+        return gate.tryAcquire(1, 10000);
+    });
     const QString sql = u"SELECT 't' AS c"_s;
     QFuture<QVariantList> tuple = db.execute(sql);
     db.setRowFactory(QAsyncSqlite::RowFactory::Map);
     QFuture<QVariantList> map = db.execute(sql);
     db.setTextFactory(QAsyncSqlite::TextFactory::Bytes);
     QFuture<QVariantList> mapBytes = db.execute(sql);
-    db.setRowFactory([](const QAsyncSqliteRow &row) { return QVariant(u"fn:"_s + row.value(0).toString()); });
+    db.setRowFactory([](const QAsyncSqliteRow &row) {
+        return QVariant(u"fn:"_s + row.value(0).toString());
+    });
     db.setTextFactory(QAsyncSqlite::TextFactory::String);
     QFuture<QVariantList> callable = db.execute(sql);
     db.setRowFactory(QAsyncSqlite::RowFactory::Tuple);
@@ -457,7 +470,9 @@ void tst_Factories::notifySignals()
 
     db.setRowFactory(QAsyncSqlite::RowFactory::Row);
     QCOMPARE(rowSpy.size(), 2);
-    db.setRowFactory([](const QAsyncSqliteRow &) { return QVariant(); });
+    db.setRowFactory([](const QAsyncSqliteRow &) {
+        return QVariant();
+    });
     QCOMPARE(rowSpy.size(), 3);
     QCOMPARE(db.property("rowFactory").value<QAsyncSqlite::RowFactory>(), QAsyncSqlite::RowFactory::Tuple);
     // From a callable back to the built-in Tuple is a change.

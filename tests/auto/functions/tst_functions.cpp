@@ -28,16 +28,31 @@ using namespace QAsyncSqlite;
 
 namespace {
 
-QVariantList row(const QVariantList &values) { return QVariantList{QVariant(values)}; }
+QVariantList row(const QVariantList &values)
+{
+    return QVariantList{QVariant(values)};
+}
 
 // Thread-safe list of strings written on the worker, read by the test.
 struct Log
 {
     mutable QMutex mutex;
     QStringList entries;
-    void append(const QString &s) { QMutexLocker l(&mutex); entries.append(s); }
-    QStringList take() { QMutexLocker l(&mutex); return std::exchange(entries, {}); }
-    qsizetype size() const { QMutexLocker l(&mutex); return entries.size(); }
+    void append(const QString &s)
+    {
+        QMutexLocker l(&mutex);
+        entries.append(s);
+    }
+    QStringList take()
+    {
+        QMutexLocker l(&mutex);
+        return std::exchange(entries, {});
+    }
+    qsizetype size() const
+    {
+        QMutexLocker l(&mutex);
+        return entries.size();
+    }
 };
 
 // The window function tests compare with Debian's Python, whose sqlite3
@@ -52,8 +67,7 @@ const QString WindowTable = u"CREATE TABLE t(id INTEGER PRIMARY KEY, x, g, v);"
 
 QJsonObject windowStep(const QString &kind, int nArgs = 1, const QString &defect = {})
 {
-    return {{u"op"_s, u"window"_s}, {u"name"_s, u"w"_s}, {u"nArgs"_s, nArgs}, {u"kind"_s, kind},
-            {u"defect"_s, defect}};
+    return {{u"op"_s, u"window"_s}, {u"name"_s, u"w"_s}, {u"nArgs"_s, nArgs}, {u"kind"_s, kind}, {u"defect"_s, defect}};
 }
 
 QJsonObject removeStep(int nArgs = 1)
@@ -144,7 +158,6 @@ QFuture<void> createWindow(QAsyncSqliteConnection &db, const QString &name, int 
     return db.createWindowFunction(name, nArgs, initialState, step, inverse, value, finalize);
 }
 
-
 QJsonValue tagged(const QVariant &value)
 {
     switch (value.typeId()) {
@@ -164,7 +177,7 @@ QJsonValue tagged(const QVariant &value)
 }
 
 // What a step observed, as windowreference.py reports it.
-template <typename T>
+template<typename T>
 QJsonObject outcomeOf(QFuture<T> future)
 {
     if (!QAsyncSqliteTest::waitForFinished(future))
@@ -197,8 +210,8 @@ QJsonArray runOnQAsyncSqlite(QAsyncSqliteConnection &db, const QJsonArray &steps
         const QString name = step[u"name"_s].toString();
         const int nArgs = step[u"nArgs"_s].toInt();
         if (op == u"window"_s) {
-            outcomes.append(outcomeOf(createWindow(db, name, nArgs, step[u"kind"_s].toString(),
-                                                   step[u"defect"_s].toString())));
+            outcomes.append(
+                    outcomeOf(createWindow(db, name, nArgs, step[u"kind"_s].toString(), step[u"defect"_s].toString())));
         } else if (op == u"remove"_s) {
             outcomes.append(outcomeOf(db.createWindowFunction(name, nArgs, {}, {}, {}, {})));
         } else if (op == u"function"_s) {
@@ -216,8 +229,9 @@ QJsonArray runOnPython(const QJsonArray &steps, QString *error)
 {
     const QJsonObject program{{u"setup"_s, WindowTable}, {u"steps"_s, steps}};
     QProcess python;
-    python.start(PythonPath, {QString::fromUtf8(QASYNCSQLITE_WINDOW_REFERENCE),
-                              QString::fromUtf8(QJsonDocument(program).toJson(QJsonDocument::Compact))});
+    python.start(PythonPath,
+                 {QString::fromUtf8(QASYNCSQLITE_WINDOW_REFERENCE),
+                  QString::fromUtf8(QJsonDocument(program).toJson(QJsonDocument::Compact))});
     if (!python.waitForFinished(60000) || python.exitStatus() != QProcess::NormalExit || python.exitCode() != 0) {
         *error = u"python failed: "_s + QString::fromUtf8(python.readAllStandardError()) + python.errorString();
         return {};
@@ -325,7 +339,7 @@ void tst_Functions::argumentTypes_data()
     QTest::newRow("text") << u"'héllo'"_s << QVariant(u"héllo"_s);
     QTest::newRow("empty text") << u"''"_s << QVariant(QString(u""_s));
     QTest::newRow("blob") << u"x'00ff10'"_s << QVariant(QByteArray("\x00\xff\x10", 3));
-    QTest::newRow("empty blob") << u"x''"_s << QVariant(QByteArray(""));   // QByteArray() would bind NULL
+    QTest::newRow("empty blob") << u"x''"_s << QVariant(QByteArray("")); // QByteArray() would bind NULL
     QTest::newRow("null") << u"NULL"_s << QVariant();
 }
 
@@ -353,7 +367,7 @@ void tst_Functions::returnTypes_data()
 {
     QTest::addColumn<QVariant>("value");
     QTest::addColumn<QVariant>("expected");
-    QTest::addColumn<QString>("sqlType");   // empty: an error is expected
+    QTest::addColumn<QString>("sqlType"); // empty: an error is expected
     QTest::newRow("int") << QVariant(7) << QVariant(7LL) << u"integer"_s;
     QTest::newRow("qint64") << QVariant(1LL << 40) << QVariant(1LL << 40) << u"integer"_s;
     QTest::newRow("uint") << QVariant(4000000000u) << QVariant(4000000000LL) << u"integer"_s;
@@ -368,7 +382,8 @@ void tst_Functions::returnTypes_data()
     QTest::newRow("nullptr") << QVariant::fromValue(nullptr) << QVariant() << u"null"_s;
     QTest::newRow("date") << QVariant(QDate(2024, 2, 29)) << QVariant(u"2024-02-29"_s) << u"text"_s;
     // Errors, with Python 3.11's messages (an int too large for SQLite is its OverflowError).
-    QTest::newRow("quint64 too large") << QVariant(quint64(1) << 63) << QVariant(u"string or blob too big"_s) << QString();
+    QTest::newRow("quint64 too large") << QVariant(quint64(1) << 63) << QVariant(u"string or blob too big"_s)
+                                       << QString();
     QTest::newRow("unsupported type") << QVariant(QPoint(1, 2)) << QVariant(u"user-defined function raised exception"_s)
                                       << QString();
 }
@@ -378,7 +393,9 @@ void tst_Functions::returnTypes()
     QFETCH(QVariant, value);
     QFETCH(QVariant, expected);
     QFETCH(QString, sqlType);
-    QASYNCSQLITE_AWAIT(m_db->createFunction(u"give"_s, 0, [value](const QVariantList &) { return value; }));
+    QASYNCSQLITE_AWAIT(m_db->createFunction(u"give"_s, 0, [value](const QVariantList &) {
+        return value;
+    }));
     if (sqlType.isEmpty()) {
         if (value.metaType() == QMetaType::fromType<QPoint>())
             QTest::ignoreMessage(QtWarningMsg, "A user-defined function returned a QPoint, which SQLite cannot store");
@@ -477,9 +494,12 @@ void tst_Functions::deterministicFlag()
 {
     QFETCH(QString, usage);
     QFETCH(bool, deterministic);
-    QASYNCSQLITE_AWAIT(m_db->createFunction(u"twice"_s, 1, [](const QVariantList &args) {
-        return QVariant(args.value(0).toLongLong() * 2);
-    }, deterministic ? FunctionFlags(Deterministic) : FunctionFlags()));
+    QASYNCSQLITE_AWAIT(m_db->createFunction(
+            u"twice"_s, 1,
+            [](const QVariantList &args) {
+                return QVariant(args.value(0).toLongLong() * 2);
+            },
+            deterministic ? FunctionFlags(Deterministic) : FunctionFlags()));
     QString script;
     if (usage == u"index expression"_s)
         script = u"CREATE TABLE t(x); INSERT INTO t VALUES(1), (2); CREATE INDEX i ON t(twice(x));"_s;
@@ -500,10 +520,14 @@ void tst_Functions::deterministicFlag()
 
 void tst_Functions::replaceAndRemoveFunction()
 {
-    QASYNCSQLITE_AWAIT(m_db->createFunction(u"f"_s, 0, [](const QVariantList &) { return QVariant(1); }));
+    QASYNCSQLITE_AWAIT(m_db->createFunction(u"f"_s, 0, [](const QVariantList &) {
+        return QVariant(1);
+    }));
     QASYNCSQLITE_AWAIT_RESULT(one, m_db->execute(u"SELECT f()"_s));
     QCOMPARE(one, row({1LL}));
-    QASYNCSQLITE_AWAIT(m_db->createFunction(u"f"_s, 0, [](const QVariantList &) { return QVariant(2); }));
+    QASYNCSQLITE_AWAIT(m_db->createFunction(u"f"_s, 0, [](const QVariantList &) {
+        return QVariant(2);
+    }));
     QASYNCSQLITE_AWAIT_RESULT(two, m_db->execute(u"SELECT f()"_s));
     QCOMPARE(two, row({2LL}));
     QASYNCSQLITE_AWAIT(m_db->createFunction(u"f"_s, 0, {}));
@@ -513,8 +537,12 @@ void tst_Functions::replaceAndRemoveFunction()
 
 void tst_Functions::overloadByArgumentCount()
 {
-    QASYNCSQLITE_AWAIT(m_db->createFunction(u"o"_s, 0, [](const QVariantList &) { return QVariant(u"zero"_s); }));
-    QASYNCSQLITE_AWAIT(m_db->createFunction(u"o"_s, 1, [](const QVariantList &) { return QVariant(u"one"_s); }));
+    QASYNCSQLITE_AWAIT(m_db->createFunction(u"o"_s, 0, [](const QVariantList &) {
+        return QVariant(u"zero"_s);
+    }));
+    QASYNCSQLITE_AWAIT(m_db->createFunction(u"o"_s, 1, [](const QVariantList &) {
+        return QVariant(u"one"_s);
+    }));
     QASYNCSQLITE_AWAIT_RESULT(rows, m_db->execute(u"SELECT o(), o(1)"_s));
     QCOMPARE(rows, row({u"zero"_s, u"one"_s}));
 }
@@ -538,9 +566,10 @@ void tst_Functions::aggregate()
     QFETCH(QString, kind);
     QFETCH(QString, where);
     QFETCH(QVariant, expected);
-    QASYNCSQLITE_AWAIT(m_db->executeScript(u"CREATE TABLE t(x INTEGER, g TEXT);"
-                                           "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 10) "
-                                           "INSERT INTO t SELECT x, CASE WHEN x % 2 THEN 'odd' ELSE 'even' END FROM c;"_s));
+    QASYNCSQLITE_AWAIT(
+            m_db->executeScript(u"CREATE TABLE t(x INTEGER, g TEXT);"
+                                "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 10) "
+                                "INSERT INTO t SELECT x, CASE WHEN x % 2 THEN 'odd' ELSE 'even' END FROM c;"_s));
     if (kind == u"sum"_s) {
         // No finalize: the state itself is the result.
         QASYNCSQLITE_AWAIT(m_db->createAggregate(u"agg"_s, 1, 0LL, [](const QVariant &state, const QVariantList &args) {
@@ -548,22 +577,26 @@ void tst_Functions::aggregate()
         }));
     } else if (kind == u"avg"_s) {
         QASYNCSQLITE_AWAIT(m_db->createAggregate(
-            u"agg"_s, 1, QVariantList{0.0, 0LL},
-            [](const QVariant &state, const QVariantList &args) {
-                const QVariantList s = state.toList();
-                return QVariant(QVariantList{s.value(0).toDouble() + args.value(0).toDouble(), s.value(1).toLongLong() + 1});
-            },
-            [](const QVariant &state) {
-                const QVariantList s = state.toList();
-                return s.value(1).toLongLong() == 0 ? QVariant() : QVariant(s.value(0).toDouble() / s.value(1).toLongLong());
-            }));
+                u"agg"_s, 1, QVariantList{0.0, 0LL},
+                [](const QVariant &state, const QVariantList &args) {
+                    const QVariantList s = state.toList();
+                    return QVariant(QVariantList{s.value(0).toDouble() + args.value(0).toDouble(),
+                                                 s.value(1).toLongLong() + 1});
+                },
+                [](const QVariant &state) {
+                    const QVariantList s = state.toList();
+                    return s.value(1).toLongLong() == 0 ? QVariant()
+                                                        : QVariant(s.value(0).toDouble() / s.value(1).toLongLong());
+                }));
     } else {
         QASYNCSQLITE_AWAIT(m_db->createAggregate(
-            u"agg"_s, 1, QStringList(),
-            [](const QVariant &state, const QVariantList &args) {
-                return QVariant(state.toStringList() << args.value(0).toString());
-            },
-            [](const QVariant &state) { return QVariant(state.toStringList().join(u',')); }));
+                u"agg"_s, 1, QStringList(),
+                [](const QVariant &state, const QVariantList &args) {
+                    return QVariant(state.toStringList() << args.value(0).toString());
+                },
+                [](const QVariant &state) {
+                    return QVariant(state.toStringList().join(u','));
+                }));
     }
     QASYNCSQLITE_AWAIT_RESULT(rows, m_db->execute(u"SELECT agg(x) FROM (SELECT x FROM t %1 ORDER BY x)"_s.arg(where)));
     QCOMPARE(rows.size(), 1);
@@ -576,9 +609,12 @@ void tst_Functions::aggregateGroups()
 {
     QASYNCSQLITE_AWAIT(m_db->executeScript(u"CREATE TABLE t(x INTEGER, g TEXT);"
                                            "INSERT INTO t VALUES(1, 'a'), (2, 'b'), (3, 'a'), (4, 'b'), (5, 'c');"_s));
-    QASYNCSQLITE_AWAIT(m_db->createAggregate(u"product"_s, 1, 1LL, [](const QVariant &state, const QVariantList &args) {
-        return QVariant(state.toLongLong() * args.value(0).toLongLong());
-    }, {}, Deterministic));
+    QASYNCSQLITE_AWAIT(m_db->createAggregate(
+            u"product"_s, 1, 1LL,
+            [](const QVariant &state, const QVariantList &args) {
+                return QVariant(state.toLongLong() * args.value(0).toLongLong());
+            },
+            {}, Deterministic));
     QASYNCSQLITE_AWAIT_RESULT(rows, m_db->execute(u"SELECT g, product(x) FROM t GROUP BY g ORDER BY g"_s));
     QCOMPARE(rows, (QVariantList{QVariantList{u"a"_s, 3LL}, QVariantList{u"b"_s, 8LL}, QVariantList{u"c"_s, 5LL}}));
     // The state restarts for every query, too.
@@ -601,22 +637,22 @@ void tst_Functions::aggregateThrows()
     QFETCH(bool, inStep);
     QASYNCSQLITE_AWAIT(m_db->executeScript(u"CREATE TABLE t(x); INSERT INTO t VALUES(1), (2), (3);"_s));
     QASYNCSQLITE_AWAIT(m_db->createAggregate(
-        u"bad"_s, 1, 0LL,
-        [inStep](const QVariant &state, const QVariantList &args) -> QVariant {
-            if (inStep && args.value(0).toInt() == 2)
-                throw std::runtime_error("step exploded");
-            return state.toLongLong() + args.value(0).toLongLong();
-        },
-        [inStep](const QVariant &state) -> QVariant {
-            if (!inStep)
-                throw std::runtime_error("finalize exploded");
-            return state;
-        }));
+            u"bad"_s, 1, 0LL,
+            [inStep](const QVariant &state, const QVariantList &args) -> QVariant {
+                if (inStep && args.value(0).toInt() == 2)
+                    throw std::runtime_error("step exploded");
+                return state.toLongLong() + args.value(0).toLongLong();
+            },
+            [inStep](const QVariant &state) -> QVariant {
+                if (!inStep)
+                    throw std::runtime_error("finalize exploded");
+                return state;
+            }));
     const QString method = inStep ? u"step"_s : u"finalize"_s;
     const QString message = u"user-defined aggregate's '%1' method raised error"_s.arg(method);
     QTest::ignoreMessage(QtWarningMsg, qPrintable(u"%1: %2 exploded"_s.arg(message, method)));
     QASYNCSQLITE_AWAIT_ERROR(error, m_db->execute(u"SELECT bad(x) FROM t"_s), QAsyncSqliteOperationalError);
-    QCOMPARE(error.message(), message);   // Python 3.11's words
+    QCOMPARE(error.message(), message); // Python 3.11's words
     QASYNCSQLITE_AWAIT_RESULT(rows, m_db->execute(u"SELECT count(*) FROM t"_s));
     QCOMPARE(rows, row({3LL}));
 }
@@ -624,7 +660,9 @@ void tst_Functions::aggregateThrows()
 void tst_Functions::aggregateWithoutStep()
 {
     // An empty step removes the aggregate, as Python's create_aggregate(name, n, None).
-    const auto step = [](const QVariant &state, const QVariantList &) { return state; };
+    const auto step = [](const QVariant &state, const QVariantList &) {
+        return state;
+    };
     QASYNCSQLITE_AWAIT(m_db->createAggregate(u"agg"_s, 1, 0LL, step));
     QASYNCSQLITE_AWAIT(m_db->execute(u"SELECT agg(1)"_s));
     QASYNCSQLITE_AWAIT(m_db->createAggregate(u"agg"_s, 1, 0LL, {}));
@@ -688,8 +726,7 @@ void tst_Functions::windowFunction_data()
     add("variadic, three arguments", u"count"_s, -1,
         u"SELECT id, w(x, v, NULL) OVER (ORDER BY id ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING) FROM t"_s);
     add("variadic, no arguments", u"count"_s, -1, u"SELECT id, w() OVER (ORDER BY id ROWS 2 PRECEDING) FROM t"_s);
-    add("in ORDER BY", u"sum"_s, 1,
-        u"SELECT id FROM t ORDER BY w(x) OVER (ORDER BY id ROWS 1 PRECEDING), id"_s);
+    add("in ORDER BY", u"sum"_s, 1, u"SELECT id FROM t ORDER BY w(x) OVER (ORDER BY id ROWS 1 PRECEDING), id"_s);
     add("no rows", u"sum"_s, 1, u"SELECT w(x) OVER (ORDER BY id) FROM t WHERE 0"_s);
     add("without OVER", u"sum"_s, 1, u"SELECT w(x) FROM t"_s);
     add("without OVER, finalize", u"first"_s, 1, u"SELECT w(v) FROM t"_s);
@@ -714,15 +751,15 @@ void tst_Functions::windowFunctionErrors_data()
     QTest::addColumn<QString>("defect");
     QTest::addColumn<QString>("sql");
     const QStringList defects = {
-        u"step throws"_s, u"inverse throws"_s, u"value throws"_s, u"finalize throws"_s,
-        u"value unsupported"_s, u"finalize unsupported"_s, u"value too large"_s, u"finalize too large"_s,
-        u"no inverse"_s,
+            u"step throws"_s,     u"inverse throws"_s,     u"value throws"_s,
+            u"finalize throws"_s, u"value unsupported"_s,  u"finalize unsupported"_s,
+            u"value too large"_s, u"finalize too large"_s, u"no inverse"_s,
     };
     const QList<std::pair<const char *, QString>> queries = {
-        {"sliding frame", u"SELECT id, w(x) OVER (ORDER BY id ROWS 1 PRECEDING) FROM t"_s},
-        {"growing frame", u"SELECT id, w(x) OVER (ORDER BY id) FROM t"_s},
-        {"whole partition", u"SELECT id, w(x) OVER (PARTITION BY g) FROM t ORDER BY id"_s},
-        {"without OVER", u"SELECT w(x) FROM t"_s},
+            {"sliding frame", u"SELECT id, w(x) OVER (ORDER BY id ROWS 1 PRECEDING) FROM t"_s},
+            {"growing frame", u"SELECT id, w(x) OVER (ORDER BY id) FROM t"_s},
+            {"whole partition", u"SELECT id, w(x) OVER (PARTITION BY g) FROM t ORDER BY id"_s},
+            {"without OVER", u"SELECT w(x) FROM t"_s},
     };
     for (const QString &defect : defects) {
         for (const auto &[name, sql] : queries)
@@ -745,21 +782,19 @@ void tst_Functions::windowFunctionRemoveAndReplace_data()
     QTest::newRow("removed") << QJsonArray{windowStep(u"sum"_s), use, removeStep(), use};
     QTest::newRow("removed twice") << QJsonArray{windowStep(u"sum"_s), removeStep(), removeStep(), use};
     QTest::newRow("other argument count stays")
-        << QJsonArray{windowStep(u"sum"_s), removeStep(2), use, sqlStep(u"SELECT w(x, x) FROM t"_s)};
-    QTest::newRow("variadic removed, fixed stays")
-        << QJsonArray{windowStep(u"sum"_s), windowStep(u"count"_s, -1), removeStep(-1), use,
-                      sqlStep(u"SELECT w(x, x) FROM t"_s)};
+            << QJsonArray{windowStep(u"sum"_s), removeStep(2), use, sqlStep(u"SELECT w(x, x) FROM t"_s)};
+    QTest::newRow("variadic removed, fixed stays") << QJsonArray{
+            windowStep(u"sum"_s), windowStep(u"count"_s, -1), removeStep(-1), use, sqlStep(u"SELECT w(x, x) FROM t"_s)};
     QTest::newRow("created again") << QJsonArray{windowStep(u"sum"_s), removeStep(), windowStep(u"first"_s), use};
-    QTest::newRow("replaced")
-        << QJsonArray{windowStep(u"sum"_s), windowStep(u"first"_s),
-                      sqlStep(u"SELECT id, w(x) OVER (ORDER BY id ROWS 1 PRECEDING) FROM t"_s)};
-    QTest::newRow("overloaded by argument count")
-        << QJsonArray{windowStep(u"sum"_s), windowStep(u"count"_s, 2),
-                      sqlStep(u"SELECT id, w(x) OVER win, w(x, v) OVER win FROM t WINDOW win AS (ROWS 1 PRECEDING)"_s)};
+    QTest::newRow("replaced") << QJsonArray{windowStep(u"sum"_s), windowStep(u"first"_s),
+                                            sqlStep(u"SELECT id, w(x) OVER (ORDER BY id ROWS 1 PRECEDING) FROM t"_s)};
+    QTest::newRow("overloaded by argument count") << QJsonArray{
+            windowStep(u"sum"_s), windowStep(u"count"_s, 2),
+            sqlStep(u"SELECT id, w(x) OVER win, w(x, v) OVER win FROM t WINDOW win AS (ROWS 1 PRECEDING)"_s)};
     QTest::newRow("scalar function removed") << QJsonArray{functionStep(), removeStep(), use};
     QTest::newRow("replaces a scalar function")
-        << QJsonArray{functionStep(), windowStep(u"sum"_s), use,
-                      sqlStep(u"SELECT id, w(x) OVER (ORDER BY id ROWS 1 PRECEDING) FROM t"_s)};
+            << QJsonArray{functionStep(), windowStep(u"sum"_s), use,
+                          sqlStep(u"SELECT id, w(x) OVER (ORDER BY id ROWS 1 PRECEDING) FROM t"_s)};
     QTest::newRow("removing with an argument count out of range") << QJsonArray{removeStep(200)};
 }
 
@@ -778,18 +813,18 @@ void tst_Functions::windowFunctionEmptyFrame_data()
     QTest::addColumn<QString>("builtin");
     QTest::addColumn<QString>("window");
     QTest::newRow("count, 2 PRECEDING to 1 PRECEDING")
-        << u"count"_s << u"count"_s << u"OVER (ORDER BY id ROWS BETWEEN 2 PRECEDING AND 1 PRECEDING)"_s;
+            << u"count"_s << u"count"_s << u"OVER (ORDER BY id ROWS BETWEEN 2 PRECEDING AND 1 PRECEDING)"_s;
     QTest::newRow("first, 2 PRECEDING to 1 PRECEDING")
-        << u"first"_s << u"first_value"_s << u"OVER (ORDER BY id ROWS BETWEEN 2 PRECEDING AND 1 PRECEDING)"_s;
+            << u"first"_s << u"first_value"_s << u"OVER (ORDER BY id ROWS BETWEEN 2 PRECEDING AND 1 PRECEDING)"_s;
     QTest::newRow("count, UNBOUNDED PRECEDING to 1 PRECEDING")
-        << u"count"_s << u"count"_s << u"OVER (ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)"_s;
+            << u"count"_s << u"count"_s << u"OVER (ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)"_s;
     QTest::newRow("first, partitions")
-        << u"first"_s << u"first_value"_s
-        << u"OVER (PARTITION BY g ORDER BY id ROWS BETWEEN 1 PRECEDING AND 1 PRECEDING)"_s;
+            << u"first"_s << u"first_value"_s
+            << u"OVER (PARTITION BY g ORDER BY id ROWS BETWEEN 1 PRECEDING AND 1 PRECEDING)"_s;
     QTest::newRow("count, RANGE 5 PRECEDING to 3 PRECEDING")
-        << u"count"_s << u"count"_s << u"OVER (ORDER BY id RANGE BETWEEN 5 PRECEDING AND 3 PRECEDING)"_s;
+            << u"count"_s << u"count"_s << u"OVER (ORDER BY id RANGE BETWEEN 5 PRECEDING AND 3 PRECEDING)"_s;
     QTest::newRow("count, FILTER drops the first rows")
-        << u"count"_s << u"count"_s << u"FILTER (WHERE id > 2) OVER (ORDER BY id ROWS 1 PRECEDING)"_s;
+            << u"count"_s << u"count"_s << u"FILTER (WHERE id > 2) OVER (ORDER BY id ROWS 1 PRECEDING)"_s;
 }
 
 void tst_Functions::windowFunctionEmptyFrame()
@@ -799,8 +834,9 @@ void tst_Functions::windowFunctionEmptyFrame()
     QFETCH(QString, window);
     QASYNCSQLITE_AWAIT(m_db->executeScript(WindowTable));
     QASYNCSQLITE_AWAIT(createWindow(*m_db, u"w"_s, 1, kind, {}));
-    QASYNCSQLITE_AWAIT_RESULT(rows, m_db->execute(u"SELECT id, w(x) %1, %2(x) %1, count(*) %1 FROM t ORDER BY id"_s
-                                                      .arg(window, builtin)));
+    QASYNCSQLITE_AWAIT_RESULT(
+            rows,
+            m_db->execute(u"SELECT id, w(x) %1, %2(x) %1, count(*) %1 FROM t ORDER BY id"_s.arg(window, builtin)));
     QCOMPARE(rows.size(), 8);
     bool emptyFrame = false;
     for (const QVariant &row : rows) {
@@ -815,8 +851,12 @@ void tst_Functions::windowFunctionEmptyFrame()
 void tst_Functions::windowFunctionFlags()
 {
     QASYNCSQLITE_AWAIT(m_db->executeScript(WindowTable + u"CREATE VIEW direct AS SELECT w(x) OVER () FROM t;"_s));
-    const AggregateStep count = [](const QVariant &state, const QVariantList &) { return state.toLongLong() + 1; };
-    const AggregateStep uncount = [](const QVariant &state, const QVariantList &) { return state.toLongLong() - 1; };
+    const AggregateStep count = [](const QVariant &state, const QVariantList &) {
+        return state.toLongLong() + 1;
+    };
+    const AggregateStep uncount = [](const QVariant &state, const QVariantList &) {
+        return state.toLongLong() - 1;
+    };
     QASYNCSQLITE_AWAIT(m_db->createWindowFunction(u"w"_s, 1, 0LL, count, uncount, {}, {}, DirectOnly));
     QASYNCSQLITE_AWAIT_RESULT(rows, m_db->execute(u"SELECT w(x) OVER (ORDER BY id ROWS 1 PRECEDING) FROM t LIMIT 2"_s));
     QCOMPARE(rows, (QVariantList{QVariantList{1LL}, QVariantList{2LL}}));
@@ -842,11 +882,17 @@ void tst_Functions::collation()
                                            "INSERT INTO t(s) VALUES('b'), ('A'), ('c'), ('a'), ('B');"_s));
     Collation fn;
     if (kind == u"reverse"_s)
-        fn = [](const QString &a, const QString &b) { return b.compare(a); };
+        fn = [](const QString &a, const QString &b) {
+            return b.compare(a);
+        };
     else if (kind == u"nocase"_s)
-        fn = [](const QString &a, const QString &b) { return a.compare(b, Qt::CaseInsensitive); };
+        fn = [](const QString &a, const QString &b) {
+            return a.compare(b, Qt::CaseInsensitive);
+        };
     else
-        fn = [](const QString &a, const QString &b) { return int(a.size() - b.size()); };
+        fn = [](const QString &a, const QString &b) {
+            return int(a.size() - b.size());
+        };
     QASYNCSQLITE_AWAIT(m_db->createCollation(u"mine"_s, fn));
     // Ties are broken by id so that the expected order is exact.
     QString sql = u"SELECT s FROM t ORDER BY s COLLATE mine, id"_s;
@@ -866,7 +912,9 @@ void tst_Functions::collation()
 
 void tst_Functions::removeCollation()
 {
-    QASYNCSQLITE_AWAIT(m_db->createCollation(u"gone"_s, [](const QString &a, const QString &b) { return a.compare(b); }));
+    QASYNCSQLITE_AWAIT(m_db->createCollation(u"gone"_s, [](const QString &a, const QString &b) {
+        return a.compare(b);
+    }));
     QASYNCSQLITE_AWAIT_RESULT(rows, m_db->execute(u"SELECT 'a' < 'b' COLLATE gone"_s));
     QCOMPARE(rows, row({1LL}));
     QASYNCSQLITE_AWAIT(m_db->createCollation(u"gone"_s, {}));
@@ -877,10 +925,10 @@ void tst_Functions::removeCollation()
 void tst_Functions::authorizerDeny()
 {
     QASYNCSQLITE_AWAIT(m_db->executeScript(u"CREATE TABLE t(id, secret); INSERT INTO t VALUES(1, 'pw');"_s));
-    QASYNCSQLITE_AWAIT(m_db->setAuthorizer([](int action, const QString &table, const QString &column,
-                                              const QString &, const QString &) {
-        return action == SQLITE_READ && table == u"t"_s && column == u"secret"_s ? SQLITE_DENY : SQLITE_OK;
-    }));
+    QASYNCSQLITE_AWAIT(m_db->setAuthorizer(
+            [](int action, const QString &table, const QString &column, const QString &, const QString &) {
+                return action == SQLITE_READ && table == u"t"_s && column == u"secret"_s ? SQLITE_DENY : SQLITE_OK;
+            }));
     QASYNCSQLITE_AWAIT_ERROR(error, m_db->execute(u"SELECT secret FROM t"_s), QAsyncSqliteDatabaseError);
     QCOMPARE(error.code(), SQLITE_AUTH);
     QVERIFY2(error.message().contains(u"prohibited"_s) || error.message().contains(u"not authorized"_s),
@@ -892,10 +940,10 @@ void tst_Functions::authorizerDeny()
 void tst_Functions::authorizerIgnore()
 {
     QASYNCSQLITE_AWAIT(m_db->executeScript(u"CREATE TABLE t(id, secret); INSERT INTO t VALUES(1, 'pw');"_s));
-    QASYNCSQLITE_AWAIT(m_db->setAuthorizer([](int action, const QString &, const QString &column,
-                                              const QString &, const QString &) {
-        return action == SQLITE_READ && column == u"secret"_s ? SQLITE_IGNORE : SQLITE_OK;
-    }));
+    QASYNCSQLITE_AWAIT(m_db->setAuthorizer(
+            [](int action, const QString &, const QString &column, const QString &, const QString &) {
+                return action == SQLITE_READ && column == u"secret"_s ? SQLITE_IGNORE : SQLITE_OK;
+            }));
     QASYNCSQLITE_AWAIT_RESULT(rows, m_db->execute(u"SELECT id, secret FROM t"_s));
     QCOMPARE(rows, row({1LL, QVariant()}));
 }
@@ -903,12 +951,12 @@ void tst_Functions::authorizerIgnore()
 void tst_Functions::authorizerThrows()
 {
     QASYNCSQLITE_AWAIT(m_db->executeScript(u"CREATE TABLE t(id); INSERT INTO t VALUES(1);"_s));
-    QASYNCSQLITE_AWAIT(m_db->setAuthorizer([](int action, const QString &, const QString &, const QString &,
-                                              const QString &) -> int {
-        if (action == SQLITE_INSERT)
-            throw std::runtime_error("no inserts");
-        return SQLITE_OK;
-    }));
+    QASYNCSQLITE_AWAIT(m_db->setAuthorizer(
+            [](int action, const QString &, const QString &, const QString &, const QString &) -> int {
+                if (action == SQLITE_INSERT)
+                    throw std::runtime_error("no inserts");
+                return SQLITE_OK;
+            }));
     QASYNCSQLITE_AWAIT_ERROR(error, m_db->execute(u"INSERT INTO t VALUES(2)"_s), QAsyncSqliteDatabaseError);
     QCOMPARE(error.code(), SQLITE_AUTH);
     QASYNCSQLITE_AWAIT_RESULT(rows, m_db->execute(u"SELECT count(*) FROM t"_s));
@@ -919,11 +967,11 @@ void tst_Functions::authorizerArguments()
 {
     QASYNCSQLITE_AWAIT(m_db->executeScript(u"CREATE TABLE t(id, v);"_s));
     auto log = std::make_shared<Log>();
-    QASYNCSQLITE_AWAIT(m_db->setAuthorizer([log](int action, const QString &a, const QString &b, const QString &db,
-                                                 const QString &) {
-        log->append(u"%1|%2|%3|%4"_s.arg(action).arg(a, b, db));
-        return SQLITE_OK;
-    }));
+    QASYNCSQLITE_AWAIT(m_db->setAuthorizer(
+            [log](int action, const QString &a, const QString &b, const QString &db, const QString &) {
+                log->append(u"%1|%2|%3|%4"_s.arg(action).arg(a, b, db));
+                return SQLITE_OK;
+            }));
     QASYNCSQLITE_AWAIT(m_db->execute(u"SELECT v FROM t"_s));
     const QStringList entries = log->take();
     QVERIFY2(entries.contains(u"%1|t|v|main"_s.arg(SQLITE_READ)), qPrintable(entries.join(u"; "_s)));
@@ -933,10 +981,10 @@ void tst_Functions::authorizerArguments()
 void tst_Functions::authorizerRemoved()
 {
     QASYNCSQLITE_AWAIT(m_db->executeScript(u"CREATE TABLE t(id, secret); INSERT INTO t VALUES(1, 'pw');"_s));
-    QASYNCSQLITE_AWAIT(m_db->setAuthorizer([](int action, const QString &, const QString &column, const QString &,
-                                              const QString &) {
-        return action == SQLITE_READ && column == u"secret"_s ? SQLITE_IGNORE : SQLITE_OK;
-    }));
+    QASYNCSQLITE_AWAIT(m_db->setAuthorizer(
+            [](int action, const QString &, const QString &column, const QString &, const QString &) {
+                return action == SQLITE_READ && column == u"secret"_s ? SQLITE_IGNORE : SQLITE_OK;
+            }));
     QASYNCSQLITE_AWAIT_RESULT(hidden, m_db->execute(u"SELECT secret FROM t"_s));
     QCOMPARE(hidden, row({QVariant()}));
     QASYNCSQLITE_AWAIT(m_db->setAuthorizer({}));
@@ -948,9 +996,16 @@ void tst_Functions::authorizerRemoved()
 void tst_Functions::progressHandler()
 {
     auto calls = std::make_shared<std::atomic<int>>(0);
-    QASYNCSQLITE_AWAIT(m_db->setProgressHandler([calls] { ++*calls; return 0; }, 100));
-    QASYNCSQLITE_AWAIT_RESULT(rows, m_db->execute(u"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 10000) "
-                                                  "SELECT count(*) FROM c"_s));
+    QASYNCSQLITE_AWAIT(m_db->setProgressHandler(
+            [calls] {
+                ++*calls;
+                return 0;
+            },
+            100));
+    QASYNCSQLITE_AWAIT_RESULT(
+            rows,
+            m_db->execute(u"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 10000) "
+                          "SELECT count(*) FROM c"_s));
     QCOMPARE(rows, row({10000LL}));
     QVERIFY2(calls->load() > 10, qPrintable(QString::number(calls->load())));
 }
@@ -958,16 +1013,24 @@ void tst_Functions::progressHandler()
 void tst_Functions::progressHandlerAborts()
 {
     auto calls = std::make_shared<std::atomic<int>>(0);
-    QASYNCSQLITE_AWAIT(m_db->setProgressHandler([calls] { return ++*calls >= 3 ? 1 : 0; }, 50));
-    QASYNCSQLITE_AWAIT_ERROR(error, m_db->execute(u"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000) "
-                                                  "SELECT count(*) FROM c"_s),
-                             QAsyncSqliteOperationalError);
+    QASYNCSQLITE_AWAIT(m_db->setProgressHandler(
+            [calls] {
+                return ++*calls >= 3 ? 1 : 0;
+            },
+            50));
+    QASYNCSQLITE_AWAIT_ERROR(
+            error,
+            m_db->execute(u"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000) "
+                          "SELECT count(*) FROM c"_s),
+            QAsyncSqliteOperationalError);
     QCOMPARE(error.code(), SQLITE_INTERRUPT);
     QCOMPARE(calls->load(), 3);
     // Once removed, long statements run to the end.
     QASYNCSQLITE_AWAIT(m_db->setProgressHandler({}, 0));
-    QASYNCSQLITE_AWAIT_RESULT(rows, m_db->execute(u"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 100000) "
-                                                  "SELECT count(*) FROM c"_s));
+    QASYNCSQLITE_AWAIT_RESULT(
+            rows,
+            m_db->execute(u"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 100000) "
+                          "SELECT count(*) FROM c"_s));
     QCOMPARE(rows, row({100000LL}));
 }
 
@@ -982,19 +1045,33 @@ void tst_Functions::progressHandlerRemoved()
 {
     QFETCH(bool, emptyFunction);
     auto calls = std::make_shared<std::atomic<int>>(0);
-    QASYNCSQLITE_AWAIT(m_db->setProgressHandler([calls] { ++*calls; return 1; }, 10));
-    QASYNCSQLITE_AWAIT_ERROR(error, m_db->execute(u"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 10000) "
-                                                  "SELECT count(*) FROM c"_s),
-                             QAsyncSqliteOperationalError);
+    QASYNCSQLITE_AWAIT(m_db->setProgressHandler(
+            [calls] {
+                ++*calls;
+                return 1;
+            },
+            10));
+    QASYNCSQLITE_AWAIT_ERROR(
+            error,
+            m_db->execute(u"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 10000) "
+                          "SELECT count(*) FROM c"_s),
+            QAsyncSqliteOperationalError);
     QCOMPARE(error.code(), SQLITE_INTERRUPT);
     const int before = calls->load();
     QVERIFY(before >= 1);
     if (emptyFunction)
         QASYNCSQLITE_AWAIT(m_db->setProgressHandler({}, 10));
     else
-        QASYNCSQLITE_AWAIT(m_db->setProgressHandler([calls] { ++*calls; return 1; }, 0));
-    QASYNCSQLITE_AWAIT_RESULT(rows, m_db->execute(u"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 10000) "
-                                                  "SELECT count(*) FROM c"_s));
+        QASYNCSQLITE_AWAIT(m_db->setProgressHandler(
+                [calls] {
+                    ++*calls;
+                    return 1;
+                },
+                0));
+    QASYNCSQLITE_AWAIT_RESULT(
+            rows,
+            m_db->execute(u"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 10000) "
+                          "SELECT count(*) FROM c"_s));
     QCOMPARE(rows, row({10000LL}));
     QCOMPARE(calls->load(), before);
     // Cancellation still works without a user handler.
@@ -1005,7 +1082,9 @@ void tst_Functions::progressHandlerRemoved()
 void tst_Functions::traceCallback()
 {
     auto log = std::make_shared<Log>();
-    QASYNCSQLITE_AWAIT(m_db->setTraceCallback([log](const QString &sql) { log->append(sql); }));
+    QASYNCSQLITE_AWAIT(m_db->setTraceCallback([log](const QString &sql) {
+        log->append(sql);
+    }));
     QASYNCSQLITE_AWAIT(m_db->execute(u"CREATE TABLE t(a, b)"_s));
     QASYNCSQLITE_AWAIT(m_db->execute(u"INSERT INTO t VALUES(?, ?)"_s, {5, u"five"_s}));
     QASYNCSQLITE_AWAIT(m_db->execute(u"SELECT a FROM t WHERE b = :b"_s, QVariantMap{{u"b"_s, u"five"_s}}));
@@ -1023,7 +1102,9 @@ void tst_Functions::traceCallback()
 void tst_Functions::traceCallbackRemoved()
 {
     auto log = std::make_shared<Log>();
-    QASYNCSQLITE_AWAIT(m_db->setTraceCallback([log](const QString &sql) { log->append(sql); }));
+    QASYNCSQLITE_AWAIT(m_db->setTraceCallback([log](const QString &sql) {
+        log->append(sql);
+    }));
     QASYNCSQLITE_AWAIT(m_db->execute(u"SELECT 1"_s));
     QCOMPARE(log->take(), QStringList{u"SELECT 1"_s});
     QASYNCSQLITE_AWAIT(m_db->setTraceCallback({}));
@@ -1031,7 +1112,9 @@ void tst_Functions::traceCallbackRemoved()
     QASYNCSQLITE_AWAIT(m_db->execute(u"SELECT 1"_s));
     QCOMPARE(log->size(), 0);
     // A throwing callback does not break statements.
-    QASYNCSQLITE_AWAIT(m_db->setTraceCallback([](const QString &) { throw std::runtime_error("trace"); }));
+    QASYNCSQLITE_AWAIT(m_db->setTraceCallback([](const QString &) {
+        throw std::runtime_error("trace");
+    }));
     QASYNCSQLITE_AWAIT_RESULT(rows, m_db->execute(u"SELECT 3"_s));
     QCOMPARE(rows, row({3LL}));
 }
@@ -1086,9 +1169,9 @@ void tst_Functions::loadExtensionBadPath()
     QASYNCSQLITE_AWAIT_ERROR(error, m_db->loadExtension(u"/nonexistent/libnothing.so"_s), QAsyncSqliteOperationalError);
     QVERIFY(!error.message().isEmpty());
     // A real library with a missing entry point.
-    QASYNCSQLITE_AWAIT_ERROR(entry, m_db->loadExtension(QString::fromUtf8(QASYNCSQLITE_TEST_EXTENSION),
-                                                        u"no_such_entry_point"_s),
-                             QAsyncSqliteOperationalError);
+    QASYNCSQLITE_AWAIT_ERROR(
+            entry, m_db->loadExtension(QString::fromUtf8(QASYNCSQLITE_TEST_EXTENSION), u"no_such_entry_point"_s),
+            QAsyncSqliteOperationalError);
     QVERIFY2(entry.message().contains(u"no_such_entry_point"_s), qPrintable(entry.message()));
     QASYNCSQLITE_AWAIT_RESULT(rows, m_db->execute(u"SELECT 1"_s));
     QCOMPARE(rows, row({1LL}));
@@ -1097,7 +1180,8 @@ void tst_Functions::loadExtensionBadPath()
 void tst_Functions::loadExtensionSql()
 {
     const QString path = QString::fromUtf8(QASYNCSQLITE_TEST_EXTENSION);
-    QASYNCSQLITE_AWAIT_ERROR(disabled, m_db->execute(u"SELECT load_extension(?)"_s, {path}), QAsyncSqliteOperationalError);
+    QASYNCSQLITE_AWAIT_ERROR(disabled, m_db->execute(u"SELECT load_extension(?)"_s, {path}),
+                             QAsyncSqliteOperationalError);
     Q_UNUSED(disabled);
     QASYNCSQLITE_AWAIT(m_db->enableLoadExtension(true));
     QASYNCSQLITE_AWAIT(m_db->execute(u"SELECT load_extension(?)"_s, {path}));

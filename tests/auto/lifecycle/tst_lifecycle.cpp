@@ -40,8 +40,9 @@ QString threadName(qint64 tid)
 
 // A query that runs for many seconds unless stopped. started() is a user
 // function that signals the test once the statement is really stepping.
-const QString longQuery = u"WITH RECURSIVE c(x) AS (SELECT started() UNION ALL SELECT x + 1 FROM c WHERE x < 1000000000) "
-                          "SELECT count(*) FROM c"_s;
+const QString longQuery =
+        u"WITH RECURSIVE c(x) AS (SELECT started() UNION ALL SELECT x + 1 FROM c WHERE x < 1000000000) "
+        "SELECT count(*) FROM c"_s;
 
 // Registers started() on \a db: it releases \a semaphore every time it runs.
 QFuture<void> installStarted(QAsyncSqliteConnection &db, QSemaphore *semaphore)
@@ -59,7 +60,7 @@ bool waitStarted(QSemaphore &semaphore)
 }
 
 // Whether \a future already holds a ProgrammingError (finished, not pending).
-template <typename T>
+template<typename T>
 QString rejectedAtOnce(const QFuture<T> &future)
 {
     if (!future.isFinished())
@@ -146,13 +147,17 @@ void tst_Lifecycle::closeRunsQueuedWork()
     QVERIFY(tmp.isValid());
     QAsyncSqliteConnection db;
     QSemaphore gate;
-    auto releaseGate = qScopeGuard([&] { gate.release(1000); });
+    auto releaseGate = qScopeGuard([&] {
+        gate.release(1000);
+    });
     // Nothing is awaited: open, the inserts, commit and close all queue at once.
     QList<QFuture<qint64>> inserts;
     QFuture<void> opened = db.open(tmp.path(), {.isolationLevel = level, .pragmas = {u"synchronous=OFF"_s}});
     db.execute(u"CREATE TABLE t(i INTEGER)"_s);
     // Hold the worker so that every request below is really queued at close().
-    db.run([&gate](sqlite3 *) { gate.acquire(); });
+    db.run([&gate](sqlite3 *) {
+        gate.acquire();
+    });
     for (int i = 0; i < 1000; ++i)
         inserts.append(db.executeInsert(u"INSERT INTO t(i) VALUES(?)"_s, {i}));
     if (commit)
@@ -178,10 +183,10 @@ void tst_Lifecycle::closeTwice()
     QSignalSpy closedSpy(&db, &QAsyncSqliteConnection::closed);
     QASYNCSQLITE_AWAIT(db.open(tmp.path()));
     QFuture<void> first = db.close();
-    QFuture<void> second = db.close();   // while the first is still in progress
+    QFuture<void> second = db.close(); // while the first is still in progress
     QASYNCSQLITE_AWAIT(first);
     QASYNCSQLITE_AWAIT(second);
-    QFuture<void> third = db.close();    // after it finished
+    QFuture<void> third = db.close(); // after it finished
     QVERIFY(third.isFinished());
     QCOMPARE(QAsyncSqliteTest::awaitSuccess(third), QString());
     QTRY_COMPARE(closedSpy.size(), 1);
@@ -221,7 +226,8 @@ void tst_Lifecycle::closeFromAnotherThread()
     QASYNCSQLITE_AWAIT(insert);
     QVERIFY(!db.isOpen());
     QTRY_COMPARE(closedSpy.size(), 1);
-    QTRY_VERIFY2(threadCount() <= baseline, qPrintable(QString::number(threadCount())));   // a pooled Qt thread may retire meanwhile
+    QTRY_VERIFY2(threadCount() <= baseline,
+                 qPrintable(QString::number(threadCount()))); // a pooled Qt thread may retire meanwhile
     QCOMPARE(countRows(tmp.path(), u"t"_s), 1);
 }
 
@@ -234,17 +240,22 @@ void tst_Lifecycle::closeFromWorkerContinuation()
     QASYNCSQLITE_AWAIT(db.open(tmp.path(), {.isolationLevel = QAsyncSqlite::IsolationLevel::Autocommit}));
     QASYNCSQLITE_AWAIT(db.execute(u"CREATE TABLE t(i)"_s));
     QSemaphore gate;
-    auto releaseGate = qScopeGuard([&] { gate.release(1000); });
-    db.run([&gate](sqlite3 *) { gate.acquire(); });
+    auto releaseGate = qScopeGuard([&] {
+        gate.release(1000);
+    });
+    db.run([&gate](sqlite3 *) {
+        gate.acquire();
+    });
 
     auto holder = std::make_shared<QFuture<void>>();
     std::atomic<bool> onWorker{false};
     QThread *testThread = QThread::currentThread();
     // No context: the continuation runs on the worker, which closes itself.
-    QFuture<void> continuation = db.execute(u"SELECT 1"_s).then([&db, holder, &onWorker, testThread](const QVariantList &) {
-        onWorker = QThread::currentThread() != testThread;
-        *holder = db.close();
-    });
+    QFuture<void> continuation =
+            db.execute(u"SELECT 1"_s).then([&db, holder, &onWorker, testThread](const QVariantList &) {
+                onWorker = QThread::currentThread() != testThread;
+                *holder = db.close();
+            });
     // Queued before the continuation calls close(): must still run.
     QFuture<qint64> after = db.executeInsert(u"INSERT INTO t VALUES(7)"_s);
     gate.release();
@@ -255,7 +266,8 @@ void tst_Lifecycle::closeFromWorkerContinuation()
     QASYNCSQLITE_AWAIT(after);
     QVERIFY(!db.isOpen());
     QTRY_COMPARE(closedSpy.size(), 1);
-    QTRY_VERIFY2(threadCount() <= baseline, qPrintable(QString::number(threadCount())));   // a pooled Qt thread may retire meanwhile
+    QTRY_VERIFY2(threadCount() <= baseline,
+                 qPrintable(QString::number(threadCount()))); // a pooled Qt thread may retire meanwhile
     QCOMPARE(countRows(tmp.path(), u"t"_s), 1);
 }
 
@@ -267,14 +279,22 @@ void tst_Lifecycle::closeContinuationDoesNotBlockEventLoop()
     QSignalSpy closedSpy(&db, &QAsyncSqliteConnection::closed);
     QASYNCSQLITE_AWAIT(db.open(u":memory:"_s));
     auto hold = std::make_shared<QSemaphore>();
-    auto releaseHold = qScopeGuard([hold] { hold->release(); });
-    db.run([hold](sqlite3 *) { hold->acquire(); });   // close() stays pending while then() attaches
-    QFuture<void> continuation = db.close().then([] { QThread::msleep(500); });
+    auto releaseHold = qScopeGuard([hold] {
+        hold->release();
+    });
+    db.run([hold](sqlite3 *) {
+        hold->acquire();
+    }); // close() stays pending while then() attaches
+    QFuture<void> continuation = db.close().then([] {
+        QThread::msleep(500);
+    });
     QElapsedTimer sinceTick;
     qint64 longestGap = 0;
     QTimer ticker;
     ticker.setInterval(10ms);
-    connect(&ticker, &QTimer::timeout, this, [&] { longestGap = qMax(longestGap, sinceTick.restart()); });
+    connect(&ticker, &QTimer::timeout, this, [&] {
+        longestGap = qMax(longestGap, sinceTick.restart());
+    });
     sinceTick.start();
     ticker.start();
     releaseHold.dismiss();
@@ -292,7 +312,7 @@ void tst_Lifecycle::openTwice()
     QAsyncSqliteTest::TemporaryDatabase tmp;
     QAsyncSqliteConnection db;
     QFuture<void> first = db.open(tmp.path());
-    QFuture<void> second = db.open(tmp.path());   // the first is still pending or just done
+    QFuture<void> second = db.open(tmp.path()); // the first is still pending or just done
     QCOMPARE(rejectedAtOnce(second), QString());
     QASYNCSQLITE_AWAIT(first);
     QCOMPARE(rejectedAtOnce(db.open(tmp.filePath(u"other.sqlite"_s))), QString());
@@ -345,8 +365,9 @@ void tst_Lifecycle::reopenDoesNotWaitForOldWorker()
     QAsyncSqliteConnection db;
     // The old handle keeps an exclusive lock until it is closed: a new handle
     // reading the file before that fails with SQLITE_BUSY at once.
-    QASYNCSQLITE_AWAIT(db.open(tmp.path(), {.isolationLevel = QAsyncSqlite::IsolationLevel::Autocommit,
-                                            .pragmas = {u"locking_mode=EXCLUSIVE"_s}}));
+    QASYNCSQLITE_AWAIT(db.open(
+            tmp.path(),
+            {.isolationLevel = QAsyncSqlite::IsolationLevel::Autocommit, .pragmas = {u"locking_mode=EXCLUSIVE"_s}}));
     QASYNCSQLITE_AWAIT(db.execute(u"CREATE TABLE t(i)"_s));
 
     // The old worker blocks on this for a second (a blocking open() still
@@ -356,26 +377,36 @@ void tst_Lifecycle::reopenDoesNotWaitForOldWorker()
         std::this_thread::sleep_for(1s);
         slowGate->release();
     });
-    auto joinReleaser = qScopeGuard([&releaser] { releaser.join(); });
-    auto hold = std::make_shared<QSemaphore>();   // keeps close() pending while then() attaches
-    auto releaseHold = qScopeGuard([hold] { hold->release(); });
+    auto joinReleaser = qScopeGuard([&releaser] {
+        releaser.join();
+    });
+    auto hold = std::make_shared<QSemaphore>(); // keeps close() pending while then() attaches
+    auto releaseHold = qScopeGuard([hold] {
+        hold->release();
+    });
     QFuture<void> slow;
     if (!slowContinuation)
-        slow = db.run([slowGate](sqlite3 *) { slowGate->acquire(); });
+        slow = db.run([slowGate](sqlite3 *) {
+            slowGate->acquire();
+        });
     else
-        db.run([hold](sqlite3 *) { hold->acquire(); });
+        db.run([hold](sqlite3 *) {
+            hold->acquire();
+        });
     QFuture<qint64> before = db.executeInsert(u"INSERT INTO t VALUES(1)"_s);
     QFuture<void> closed = db.close();
     if (slowContinuation) {
-        slow = closed.then([slowGate] { slowGate->acquire(); });
+        slow = closed.then([slowGate] {
+            slowGate->acquire();
+        });
         releaseHold.dismiss();
         hold->release();
     }
 
     QElapsedTimer timer;
     timer.start();
-    QFuture<void> reopened = db.open(tmp.path(), {.busyTimeout = 0ms,
-                                                  .isolationLevel = QAsyncSqlite::IsolationLevel::Autocommit});
+    QFuture<void> reopened =
+            db.open(tmp.path(), {.busyTimeout = 0ms, .isolationLevel = QAsyncSqlite::IsolationLevel::Autocommit});
     const qint64 openMs = timer.elapsed();
     QFuture<QVariantList> after = db.execute(u"SELECT count(*) FROM t"_s);
     qInfo("open() after close() returned in %lld ms", openMs);
@@ -398,12 +429,34 @@ void tst_Lifecycle::callsAfterClose_data()
     QTest::addColumn<QString>("operation");
     QTest::addColumn<bool>("everOpened");
     const QStringList operations = {
-        u"execute"_s, u"executeNamed"_s, u"executeInsert"_s, u"executeMany"_s, u"executeScript"_s,
-        u"commit"_s, u"rollback"_s, u"transaction"_s, u"run"_s, u"backupPath"_s, u"backupConnection"_s,
-        u"createFunction"_s, u"createAggregate"_s, u"createWindowFunction"_s, u"createCollation"_s, u"setAuthorizer"_s,
-        u"setProgressHandler"_s, u"setTraceCallback"_s, u"iterDump"_s, u"enableLoadExtension"_s,
-        u"loadExtension"_s, u"blobOpen"_s, u"serialize"_s, u"deserialize"_s, u"limit"_s, u"setLimit"_s,
-        u"cursorExecute"_s, u"cursorWithSql"_s,
+            u"execute"_s,
+            u"executeNamed"_s,
+            u"executeInsert"_s,
+            u"executeMany"_s,
+            u"executeScript"_s,
+            u"commit"_s,
+            u"rollback"_s,
+            u"transaction"_s,
+            u"run"_s,
+            u"backupPath"_s,
+            u"backupConnection"_s,
+            u"createFunction"_s,
+            u"createAggregate"_s,
+            u"createWindowFunction"_s,
+            u"createCollation"_s,
+            u"setAuthorizer"_s,
+            u"setProgressHandler"_s,
+            u"setTraceCallback"_s,
+            u"iterDump"_s,
+            u"enableLoadExtension"_s,
+            u"loadExtension"_s,
+            u"blobOpen"_s,
+            u"serialize"_s,
+            u"deserialize"_s,
+            u"limit"_s,
+            u"setLimit"_s,
+            u"cursorExecute"_s,
+            u"cursorWithSql"_s,
     };
     for (const QString &op : operations) {
         QTest::addRow("%s/closed", qPrintable(op)) << op << true;
@@ -427,43 +480,139 @@ void tst_Lifecycle::callsAfterClose()
     QVERIFY(!db.isOpen());
     using namespace QAsyncSqlite;
     const QHash<QString, std::function<QString()>> calls = {
-        {u"execute"_s, [&] { return rejectedAtOnce(db.execute(u"SELECT 1"_s)); }},
-        {u"executeNamed"_s, [&] { return rejectedAtOnce(db.execute(u"SELECT :a"_s, QVariantMap{{u"a"_s, 1}})); }},
-        {u"executeInsert"_s, [&] { return rejectedAtOnce(db.executeInsert(u"INSERT INTO t VALUES(1)"_s)); }},
-        {u"executeMany"_s, [&] { return rejectedAtOnce(db.executeMany(u"INSERT INTO t VALUES(?)"_s, {{1}, {2}})); }},
-        {u"executeScript"_s, [&] { return rejectedAtOnce(db.executeScript(u"SELECT 1;"_s)); }},
-        {u"commit"_s, [&] { return rejectedAtOnce(db.commit()); }},
-        {u"rollback"_s, [&] { return rejectedAtOnce(db.rollback()); }},
-        {u"transaction"_s, [&] { return rejectedAtOnce(db.transaction([](QAsyncSqliteTransaction &) { return 1; })); }},
-        {u"run"_s, [&] { return rejectedAtOnce(db.run([](sqlite3 *) { return 1; })); }},
-        {u"backupPath"_s, [&] { return rejectedAtOnce(db.backup(tmp.filePath(u"copy.sqlite"_s))); }},
-        {u"backupConnection"_s, [&] { return rejectedAtOnce(db.backup(&other)); }},
-        {u"createFunction"_s, [&] { return rejectedAtOnce(db.createFunction(u"f"_s, 0, [](const QVariantList &) { return QVariant(); })); }},
-        {u"createAggregate"_s, [&] {
-             return rejectedAtOnce(db.createAggregate(u"a"_s, 1, 0, [](const QVariant &s, const QVariantList &) { return s; }));
-         }},
-        {u"createWindowFunction"_s, [&] {
-             const AggregateStep keep = [](const QVariant &s, const QVariantList &) { return s; };
-             return rejectedAtOnce(db.createWindowFunction(u"w"_s, 1, 0, keep, keep, {}));
-         }},
-        {u"createCollation"_s, [&] { return rejectedAtOnce(db.createCollation(u"c"_s, [](const QString &, const QString &) { return 0; })); }},
-        {u"setAuthorizer"_s, [&] { return rejectedAtOnce(db.setAuthorizer({})); }},
-        {u"setProgressHandler"_s, [&] { return rejectedAtOnce(db.setProgressHandler([] { return 0; }, 10)); }},
-        {u"setTraceCallback"_s, [&] { return rejectedAtOnce(db.setTraceCallback({})); }},
-        {u"iterDump"_s, [&] { return rejectedAtOnce(db.iterDump()); }},
-        {u"enableLoadExtension"_s, [&] { return rejectedAtOnce(db.enableLoadExtension(true)); }},
-        {u"loadExtension"_s, [&] { return rejectedAtOnce(db.loadExtension(u"/nonexistent.so"_s)); }},
-        {u"blobOpen"_s, [&] { return rejectedAtOnce(db.blobOpen(u"t"_s, u"b"_s, 1)); }},
-        {u"serialize"_s, [&] { return rejectedAtOnce(db.serialize()); }},
-        {u"deserialize"_s, [&] { return rejectedAtOnce(db.deserialize(QByteArray())); }},
-        {u"limit"_s, [&] { return rejectedAtOnce(db.limit(SQLITE_LIMIT_LENGTH)); }},
-        {u"setLimit"_s, [&] { return rejectedAtOnce(db.setLimit(SQLITE_LIMIT_LENGTH, 1000)); }},
-        {u"cursorExecute"_s, [&] { return rejectedAtOnce(db.cursor()->execute(u"SELECT 1"_s)); }},
-        {u"cursorWithSql"_s, [&] { return rejectedAtOnce(db.cursor(u"SELECT 1"_s)->fetchAll()); }},
+            {u"execute"_s,
+             [&] {
+                 return rejectedAtOnce(db.execute(u"SELECT 1"_s));
+             }},
+            {u"executeNamed"_s,
+             [&] {
+                 return rejectedAtOnce(db.execute(u"SELECT :a"_s, QVariantMap{{u"a"_s, 1}}));
+             }},
+            {u"executeInsert"_s,
+             [&] {
+                 return rejectedAtOnce(db.executeInsert(u"INSERT INTO t VALUES(1)"_s));
+             }},
+            {u"executeMany"_s,
+             [&] {
+                 return rejectedAtOnce(db.executeMany(u"INSERT INTO t VALUES(?)"_s, {{1}, {2}}));
+             }},
+            {u"executeScript"_s,
+             [&] {
+                 return rejectedAtOnce(db.executeScript(u"SELECT 1;"_s));
+             }},
+            {u"commit"_s,
+             [&] {
+                 return rejectedAtOnce(db.commit());
+             }},
+            {u"rollback"_s,
+             [&] {
+                 return rejectedAtOnce(db.rollback());
+             }},
+            {u"transaction"_s,
+             [&] {
+                 return rejectedAtOnce(db.transaction([](QAsyncSqliteTransaction &) {
+                     return 1;
+                 }));
+             }},
+            {u"run"_s,
+             [&] {
+                 return rejectedAtOnce(db.run([](sqlite3 *) {
+                     return 1;
+                 }));
+             }},
+            {u"backupPath"_s,
+             [&] {
+                 return rejectedAtOnce(db.backup(tmp.filePath(u"copy.sqlite"_s)));
+             }},
+            {u"backupConnection"_s,
+             [&] {
+                 return rejectedAtOnce(db.backup(&other));
+             }},
+            {u"createFunction"_s,
+             [&] {
+                 return rejectedAtOnce(db.createFunction(u"f"_s, 0, [](const QVariantList &) {
+                     return QVariant();
+                 }));
+             }},
+            {u"createAggregate"_s,
+             [&] {
+                 return rejectedAtOnce(db.createAggregate(u"a"_s, 1, 0, [](const QVariant &s, const QVariantList &) {
+                     return s;
+                 }));
+             }},
+            {u"createWindowFunction"_s,
+             [&] {
+                 const AggregateStep keep = [](const QVariant &s, const QVariantList &) {
+                     return s;
+                 };
+                 return rejectedAtOnce(db.createWindowFunction(u"w"_s, 1, 0, keep, keep, {}));
+             }},
+            {u"createCollation"_s,
+             [&] {
+                 return rejectedAtOnce(db.createCollation(u"c"_s, [](const QString &, const QString &) {
+                     return 0;
+                 }));
+             }},
+            {u"setAuthorizer"_s,
+             [&] {
+                 return rejectedAtOnce(db.setAuthorizer({}));
+             }},
+            {u"setProgressHandler"_s,
+             [&] {
+                 return rejectedAtOnce(db.setProgressHandler(
+                         [] {
+                             return 0;
+                         },
+                         10));
+             }},
+            {u"setTraceCallback"_s,
+             [&] {
+                 return rejectedAtOnce(db.setTraceCallback({}));
+             }},
+            {u"iterDump"_s,
+             [&] {
+                 return rejectedAtOnce(db.iterDump());
+             }},
+            {u"enableLoadExtension"_s,
+             [&] {
+                 return rejectedAtOnce(db.enableLoadExtension(true));
+             }},
+            {u"loadExtension"_s,
+             [&] {
+                 return rejectedAtOnce(db.loadExtension(u"/nonexistent.so"_s));
+             }},
+            {u"blobOpen"_s,
+             [&] {
+                 return rejectedAtOnce(db.blobOpen(u"t"_s, u"b"_s, 1));
+             }},
+            {u"serialize"_s,
+             [&] {
+                 return rejectedAtOnce(db.serialize());
+             }},
+            {u"deserialize"_s,
+             [&] {
+                 return rejectedAtOnce(db.deserialize(QByteArray()));
+             }},
+            {u"limit"_s,
+             [&] {
+                 return rejectedAtOnce(db.limit(SQLITE_LIMIT_LENGTH));
+             }},
+            {u"setLimit"_s,
+             [&] {
+                 return rejectedAtOnce(db.setLimit(SQLITE_LIMIT_LENGTH, 1000));
+             }},
+            {u"cursorExecute"_s,
+             [&] {
+                 return rejectedAtOnce(db.cursor()->execute(u"SELECT 1"_s));
+             }},
+            {u"cursorWithSql"_s,
+             [&] {
+                 return rejectedAtOnce(db.cursor(u"SELECT 1"_s)->fetchAll());
+             }},
     };
     QVERIFY2(calls.contains(operation), qPrintable(operation));
     QCOMPARE(calls.value(operation)(), QString());
-    db.interrupt();   // a no-op on a closed connection
+    db.interrupt(); // a no-op on a closed connection
     QVERIFY(!db.isOpen());
 }
 
@@ -488,7 +637,9 @@ void tst_Lifecycle::destroyWithPendingWork()
         QSemaphore gate;
         QASYNCSQLITE_AWAIT(db.open(tmp.path(), {.isolationLevel = level, .pragmas = {u"synchronous=OFF"_s}}));
         QASYNCSQLITE_AWAIT(db.execute(u"CREATE TABLE t(i INTEGER)"_s));
-        db.run([&gate](sqlite3 *) { gate.acquire(); });
+        db.run([&gate](sqlite3 *) {
+            gate.acquire();
+        });
         for (int i = 0; i < 1000; ++i)
             inserts.append(db.executeInsert(u"INSERT INTO t(i) VALUES(?)"_s, {i}));
         if (commit)
@@ -504,7 +655,8 @@ void tst_Lifecycle::destroyWithPendingWork()
     if (commit)
         QCOMPARE(QAsyncSqliteTest::awaitSuccess(commitFuture), QString());
     QCOMPARE(countRows(tmp.path(), u"t"_s), 1000);
-    QTRY_VERIFY2(threadCount() <= baseline, qPrintable(QString::number(threadCount())));   // a pooled Qt thread may retire meanwhile
+    QTRY_VERIFY2(threadCount() <= baseline,
+                 qPrintable(QString::number(threadCount()))); // a pooled Qt thread may retire meanwhile
 }
 
 void tst_Lifecycle::destroyWhileLongQueryRuns()
@@ -544,7 +696,8 @@ void tst_Lifecycle::destroyWhileLongQueryRuns()
     QASYNCSQLITE_AWAIT_ERROR(insertError, queuedInsert, QAsyncSqliteOperationalError);
     QCOMPARE(insertError.code(), SQLITE_ABORT);
     QCOMPARE(countRows(tmp.path(), u"t"_s), 0);
-    QTRY_VERIFY2(threadCount() <= baseline, qPrintable(QString::number(threadCount())));   // a pooled Qt thread may retire meanwhile
+    QTRY_VERIFY2(threadCount() <= baseline,
+                 qPrintable(QString::number(threadCount()))); // a pooled Qt thread may retire meanwhile
 }
 
 void tst_Lifecycle::destroyBeforeStatementStarts()
@@ -560,7 +713,7 @@ void tst_Lifecycle::destroyBeforeStatementStarts()
         QASYNCSQLITE_AWAIT(db.open(u":memory:"_s));
         running = db.run([&started](sqlite3 *h) {
             started.release();
-            QThread::msleep(800);   // the destructor's timeout passes meanwhile
+            QThread::msleep(800); // the destructor's timeout passes meanwhile
             return sqlite3_exec(h,
                                 "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 20000000) "
                                 "SELECT count(*) FROM c",
@@ -599,7 +752,7 @@ void tst_Lifecycle::destroyIsBounded()
         started->release();
         QThread::msleep(3000);
     });
-    QList<QFuture<void>> dropped;   // every request the destructor must fail
+    QList<QFuture<void>> dropped; // every request the destructor must fail
     for (int i = 0; i < 3; ++i)
         dropped.append(QFuture<void>(db->execute(u"SELECT ?"_s, {i})));
     QFuture<void> closed;
@@ -666,8 +819,12 @@ void tst_Lifecycle::cancelQueued()
     QASYNCSQLITE_AWAIT(db.open(u":memory:"_s, {.isolationLevel = QAsyncSqlite::IsolationLevel::Autocommit}));
     QASYNCSQLITE_AWAIT(db.execute(u"CREATE TABLE t(i)"_s));
     QSemaphore gate;
-    auto releaseGate = qScopeGuard([&] { gate.release(1000); });
-    QFuture<void> blocker = db.run([&gate](sqlite3 *) { gate.acquire(); });
+    auto releaseGate = qScopeGuard([&] {
+        gate.release(1000);
+    });
+    QFuture<void> blocker = db.run([&gate](sqlite3 *) {
+        gate.acquire();
+    });
 
     std::atomic<bool> ran{false};
     QFuture<void> victim;
@@ -680,9 +837,15 @@ void tst_Lifecycle::cancelQueued()
     else if (operation == u"executeScript"_s)
         victim = db.executeScript(u"INSERT INTO t VALUES(1); INSERT INTO t VALUES(2);"_s);
     else if (operation == u"transaction"_s)
-        victim = db.transaction([&ran](QAsyncSqliteTransaction &tx) { ran = true; tx.execute(u"INSERT INTO t VALUES(1)"_s); });
+        victim = db.transaction([&ran](QAsyncSqliteTransaction &tx) {
+            ran = true;
+            tx.execute(u"INSERT INTO t VALUES(1)"_s);
+        });
     else
-        victim = db.run([&ran](sqlite3 *h) { ran = true; sqlite3_exec(h, "INSERT INTO t VALUES(1)", nullptr, nullptr, nullptr); });
+        victim = db.run([&ran](sqlite3 *h) {
+            ran = true;
+            sqlite3_exec(h, "INSERT INTO t VALUES(1)", nullptr, nullptr, nullptr);
+        });
     QFuture<QVariantList> next = db.execute(u"SELECT 42"_s);
     QVERIFY(!victim.isFinished());
     victim.cancel();
@@ -725,13 +888,15 @@ void tst_Lifecycle::cancelRunning()
     QVERIFY(waitStarted(started));
     running.cancel();
     QASYNCSQLITE_AWAIT_RESULT(rows, next);
-    QCOMPARE(rows, (QVariantList{QVariantList{0LL}}));   // the transaction was rolled back
+    QCOMPARE(rows, (QVariantList{QVariantList{0LL}})); // the transaction was rolled back
     QVERIFY(running.isFinished());
     QVERIFY(running.isCanceled());
     QVERIFY(!db.inTransaction());
     // The progress handler does not keep cancelling later requests.
-    QASYNCSQLITE_AWAIT_RESULT(sum, db.execute(u"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 20000) "
-                                             "SELECT sum(x) FROM c"_s));
+    QASYNCSQLITE_AWAIT_RESULT(
+            sum,
+            db.execute(u"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 20000) "
+                       "SELECT sum(x) FROM c"_s));
     QCOMPARE(sum, (QVariantList{QVariantList{200010000LL}}));
 }
 
@@ -758,17 +923,19 @@ void tst_Lifecycle::interruptRunaway()
 void tst_Lifecycle::interruptIdle()
 {
     QAsyncSqliteConnection never;
-    never.interrupt();   // never opened: nothing happens
+    never.interrupt(); // never opened: nothing happens
     QAsyncSqliteConnection db;
     QASYNCSQLITE_AWAIT(db.open(u":memory:"_s));
     for (int i = 0; i < 3; ++i) {
         db.interrupt();
-        QASYNCSQLITE_AWAIT_RESULT(rows, db.execute(u"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 5000) "
-                                                  "SELECT count(*) FROM c"_s));
+        QASYNCSQLITE_AWAIT_RESULT(
+                rows,
+                db.execute(u"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 5000) "
+                           "SELECT count(*) FROM c"_s));
         QCOMPARE(rows, (QVariantList{QVariantList{5000LL}}));
     }
     QASYNCSQLITE_AWAIT(db.close());
-    db.interrupt();   // closed: nothing happens
+    db.interrupt(); // closed: nothing happens
 }
 
 void tst_Lifecycle::openCloseSignals()
@@ -795,8 +962,8 @@ void tst_Lifecycle::openCloseSignals()
 void tst_Lifecycle::notifySignalsOnConnectionThread()
 {
     QAsyncSqliteConnection db;
-    QStringList emitted;         // in order, by the slots below
-    QStringList offThread;       // those emitted on another thread than db's
+    QStringList emitted; // in order, by the slots below
+    QStringList offThread; // those emitted on another thread than db's
     const auto record = [&](const QString &name) {
         // Direct: the slot runs on whichever thread emits.
         return [&db, &emitted, &offThread, name] {
@@ -805,7 +972,8 @@ void tst_Lifecycle::notifySignalsOnConnectionThread()
                 offThread.append(name);
         };
     };
-    connect(&db, &QAsyncSqliteConnection::isolationLevelChanged, &db, record(u"isolationLevel"_s), Qt::DirectConnection);
+    connect(&db, &QAsyncSqliteConnection::isolationLevelChanged, &db, record(u"isolationLevel"_s),
+            Qt::DirectConnection);
     connect(&db, &QAsyncSqliteConnection::rowFactoryChanged, &db, record(u"rowFactory"_s), Qt::DirectConnection);
     connect(&db, &QAsyncSqliteConnection::textFactoryChanged, &db, record(u"textFactory"_s), Qt::DirectConnection);
     connect(&db, &QAsyncSqliteConnection::openChanged, &db, record(u"open"_s), Qt::DirectConnection);
@@ -813,12 +981,14 @@ void tst_Lifecycle::notifySignalsOnConnectionThread()
     std::thread([&db] {
         db.setIsolationLevel(QAsyncSqlite::IsolationLevel::Immediate);
         db.setRowFactory(QAsyncSqlite::RowFactory::Map);
-        db.setRowFactory([](const QAsyncSqliteRow &row) { return QVariant(row.toList()); });
+        db.setRowFactory([](const QAsyncSqliteRow &row) {
+            return QVariant(row.toList());
+        });
         db.setTextFactory(QAsyncSqlite::TextFactory::Bytes);
         db.open(u":memory:"_s, {.isolationLevel = QAsyncSqlite::IsolationLevel::Exclusive});
     }).join();
-    const QStringList expected = {u"isolationLevel"_s, u"rowFactory"_s, u"rowFactory"_s, u"textFactory"_s,
-                                  u"isolationLevel"_s, u"open"_s};
+    const QStringList expected = {u"isolationLevel"_s, u"rowFactory"_s,     u"rowFactory"_s,
+                                  u"textFactory"_s,    u"isolationLevel"_s, u"open"_s};
     QTRY_COMPARE(emitted, expected);
     QCOMPARE(offThread, QStringList());
 
@@ -830,7 +1000,9 @@ void tst_Lifecycle::notifySignalsOnConnectionThread()
 
     // A queued emission never reaches a connection destroyed before it ran.
     auto *doomed = new QAsyncSqliteConnection;
-    std::thread([doomed] { doomed->setTextFactory(QAsyncSqlite::TextFactory::Bytes); }).join();
+    std::thread([doomed] {
+        doomed->setTextFactory(QAsyncSqlite::TextFactory::Bytes);
+    }).join();
     delete doomed;
     QCoreApplication::processEvents();
 }
@@ -843,7 +1015,7 @@ void tst_Lifecycle::failedOpenSignals()
     QSignalSpy openChanged(&db, &QAsyncSqliteConnection::openChanged);
     QASYNCSQLITE_AWAIT_ERROR(error, db.open(u"/nonexistent-dir/sub/x.sqlite"_s), QAsyncSqliteOperationalError);
     QCOMPARE(error.code(), SQLITE_CANTOPEN);
-    QTRY_VERIFY(openChanged.size() >= 2);   // open() and the failure
+    QTRY_VERIFY(openChanged.size() >= 2); // open() and the failure
     QVERIFY(!db.isOpen());
     QCoreApplication::processEvents();
     QCOMPARE(opened.size(), 0);
@@ -879,7 +1051,8 @@ void tst_Lifecycle::threadCountReturnsToBaseline()
         QTRY_COMPARE(threadCount(), baseline + 1);
         QASYNCSQLITE_AWAIT(db->close());
     }
-    QTRY_VERIFY2(threadCount() <= baseline, qPrintable(QString::number(threadCount())));   // a pooled Qt thread may retire meanwhile
+    QTRY_VERIFY2(threadCount() <= baseline,
+                 qPrintable(QString::number(threadCount()))); // a pooled Qt thread may retire meanwhile
 }
 
 void tst_Lifecycle::failedOpenLeavesNoThread()
@@ -894,14 +1067,16 @@ void tst_Lifecycle::failedOpenLeavesNoThread()
     QVERIFY(QAsyncSqliteTest::waitForFinished(queued));
     QASYNCSQLITE_AWAIT_ERROR(queuedError, queued, QAsyncSqliteError);
     QVERIFY(!queuedError.message().isEmpty());
-    QTRY_VERIFY2(threadCount() <= baseline, qPrintable(QString::number(threadCount())));   // a pooled Qt thread may retire meanwhile
+    QTRY_VERIFY2(threadCount() <= baseline,
+                 qPrintable(QString::number(threadCount()))); // a pooled Qt thread may retire meanwhile
     QVERIFY(!db.isOpen());
     // And later requests fail at once.
     QCOMPARE(rejectedAtOnce(db.execute(u"SELECT 1"_s)), QString());
     // The connection can still be opened properly afterwards.
     QASYNCSQLITE_AWAIT(db.open(u":memory:"_s));
     QASYNCSQLITE_AWAIT(db.close());
-    QTRY_VERIFY2(threadCount() <= baseline, qPrintable(QString::number(threadCount())));   // a pooled Qt thread may retire meanwhile
+    QTRY_VERIFY2(threadCount() <= baseline,
+                 qPrintable(QString::number(threadCount()))); // a pooled Qt thread may retire meanwhile
 }
 
 void tst_Lifecycle::workerThreadName_data()
@@ -918,7 +1093,9 @@ void tst_Lifecycle::workerThreadName()
     const QString database = memory ? u":memory:"_s : tmp.path();
     QAsyncSqliteConnection db;
     QASYNCSQLITE_AWAIT(db.open(database));
-    QASYNCSQLITE_AWAIT_RESULT(tid, db.run([](sqlite3 *) { return qint64(gettid()); }));
+    QASYNCSQLITE_AWAIT_RESULT(tid, db.run([](sqlite3 *) {
+        return qint64(gettid());
+    }));
     QVERIFY(tid != qint64(gettid()));
     // Linux keeps the first 15 bytes of a thread name.
     const QString expected = (u"QAsyncSqlite "_s + database).left(15);
@@ -954,10 +1131,10 @@ void tst_Lifecycle::requestFromUserCode()
     auto attempts = std::make_shared<std::atomic<int>>(0);
     auto tryNested = [&db, outcome, attempts] {
         if (attempts->fetch_add(1) > 0)
-            return;   // once is enough
+            return; // once is enough
         QFuture<QVariantList> nested = db.execute(u"SELECT 1"_s);
         if (!nested.isFinished()) {
-            *outcome = u"pending"_s;   // would deadlock anyone waiting for it here
+            *outcome = u"pending"_s; // would deadlock anyone waiting for it here
             return;
         }
         try {
@@ -978,25 +1155,29 @@ void tst_Lifecycle::requestFromUserCode()
         }));
         outer = QFuture<void>(db.execute(u"SELECT nested()"_s));
     } else if (where == u"aggregate"_s) {
-        QASYNCSQLITE_AWAIT(db.createAggregate(u"nestedagg"_s, 1, 0, [tryNested](const QVariant &s, const QVariantList &) {
-            tryNested();
-            return s;
-        }));
+        QASYNCSQLITE_AWAIT(
+                db.createAggregate(u"nestedagg"_s, 1, 0, [tryNested](const QVariant &s, const QVariantList &) {
+                    tryNested();
+                    return s;
+                }));
         outer = QFuture<void>(db.execute(u"SELECT nestedagg(v) FROM t"_s));
     } else if (where.startsWith(u"window"_s)) {
         const bool inInverse = where == u"window inverse"_s;
         QASYNCSQLITE_AWAIT(db.createWindowFunction(
-            u"nestedwin"_s, 1, 0, [](const QVariant &s, const QVariantList &) { return s; },
-            [tryNested, inInverse](const QVariant &s, const QVariantList &) {
-                if (inInverse)
-                    tryNested();
-                return s;
-            },
-            [tryNested, inInverse](const QVariant &s) {
-                if (!inInverse)
-                    tryNested();
-                return s;
-            }));
+                u"nestedwin"_s, 1, 0,
+                [](const QVariant &s, const QVariantList &) {
+                    return s;
+                },
+                [tryNested, inInverse](const QVariant &s, const QVariantList &) {
+                    if (inInverse)
+                        tryNested();
+                    return s;
+                },
+                [tryNested, inInverse](const QVariant &s) {
+                    if (!inInverse)
+                        tryNested();
+                    return s;
+                }));
         // A one-row frame: every row after the first takes one out.
         outer = QFuture<void>(db.execute(u"SELECT nestedwin(v) OVER (ROWS CURRENT ROW) FROM t"_s));
     } else if (where == u"collation"_s) {
@@ -1006,22 +1187,34 @@ void tst_Lifecycle::requestFromUserCode()
         }));
         outer = QFuture<void>(db.execute(u"SELECT v FROM t ORDER BY v COLLATE nestedcoll"_s));
     } else if (where == u"run"_s) {
-        outer = db.run([tryNested](sqlite3 *) { tryNested(); });
-    } else if (where == u"transaction"_s) {
-        outer = db.transaction([tryNested](QAsyncSqliteTransaction &) { tryNested(); });
-    } else if (where == u"authorizer"_s) {
-        QASYNCSQLITE_AWAIT(db.setAuthorizer([tryNested](int, const QString &, const QString &, const QString &,
-                                                        const QString &) {
+        outer = db.run([tryNested](sqlite3 *) {
             tryNested();
-            return SQLITE_OK;
-        }));
+        });
+    } else if (where == u"transaction"_s) {
+        outer = db.transaction([tryNested](QAsyncSqliteTransaction &) {
+            tryNested();
+        });
+    } else if (where == u"authorizer"_s) {
+        QASYNCSQLITE_AWAIT(
+                db.setAuthorizer([tryNested](int, const QString &, const QString &, const QString &, const QString &) {
+                    tryNested();
+                    return SQLITE_OK;
+                }));
         outer = QFuture<void>(db.execute(u"SELECT v FROM t"_s));
     } else if (where == u"progress"_s) {
-        QASYNCSQLITE_AWAIT(db.setProgressHandler([tryNested] { tryNested(); return 0; }, 10));
-        outer = QFuture<void>(db.execute(u"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000) "
-                                         "SELECT count(*) FROM c"_s));
+        QASYNCSQLITE_AWAIT(db.setProgressHandler(
+                [tryNested] {
+                    tryNested();
+                    return 0;
+                },
+                10));
+        outer = QFuture<void>(
+                db.execute(u"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000) "
+                           "SELECT count(*) FROM c"_s));
     } else if (where == u"trace"_s) {
-        QASYNCSQLITE_AWAIT(db.setTraceCallback([tryNested](const QString &) { tryNested(); }));
+        QASYNCSQLITE_AWAIT(db.setTraceCallback([tryNested](const QString &) {
+            tryNested();
+        }));
         outer = QFuture<void>(db.execute(u"SELECT v FROM t"_s));
     } else if (where == u"rowFactory"_s) {
         db.setRowFactory([tryNested](const QAsyncSqliteRow &row) {
@@ -1052,14 +1245,25 @@ void tst_Lifecycle::deleteFromWorkerContinuation()
     const int baseline = threadCount();
     auto *db = new QAsyncSqliteConnection;
     std::atomic<bool> destroyed{false};
-    connect(db, &QObject::destroyed, db, [&destroyed] { destroyed = true; }, Qt::DirectConnection);
+    connect(
+            db, &QObject::destroyed, db,
+            [&destroyed] {
+                destroyed = true;
+            },
+            Qt::DirectConnection);
     QASYNCSQLITE_AWAIT(db->open(tmp.path(), {.isolationLevel = QAsyncSqlite::IsolationLevel::Autocommit}));
     QASYNCSQLITE_AWAIT(db->execute(u"CREATE TABLE t(i)"_s));
     QSemaphore gate;
-    auto releaseGate = qScopeGuard([&] { gate.release(1000); });
-    db->run([&gate](sqlite3 *) { gate.acquire(); });
+    auto releaseGate = qScopeGuard([&] {
+        gate.release(1000);
+    });
+    db->run([&gate](sqlite3 *) {
+        gate.acquire();
+    });
     QFuture<qint64> before = db->executeInsert(u"INSERT INTO t VALUES(1)"_s);
-    QFuture<void> deleter = db->execute(u"SELECT 1"_s).then([db](const QVariantList &) { delete db; });
+    QFuture<void> deleter = db->execute(u"SELECT 1"_s).then([db](const QVariantList &) {
+        delete db;
+    });
     QFuture<qint64> after = db->executeInsert(u"INSERT INTO t VALUES(2)"_s);
     gate.release();
     // Don't run the event loop while the worker deletes the object: wait
@@ -1071,7 +1275,8 @@ void tst_Lifecycle::deleteFromWorkerContinuation()
     QCOMPARE(QAsyncSqliteTest::awaitSuccess(deleter), QString());
     QCOMPARE(QAsyncSqliteTest::awaitSuccess(before), QString());
     QCOMPARE(QAsyncSqliteTest::awaitSuccess(after), QString());
-    QTRY_VERIFY2(threadCount() <= baseline, qPrintable(QString::number(threadCount())));   // a pooled Qt thread may retire meanwhile
+    QTRY_VERIFY2(threadCount() <= baseline,
+                 qPrintable(QString::number(threadCount()))); // a pooled Qt thread may retire meanwhile
     QCOMPARE(countRows(tmp.path(), u"t"_s), 2);
 }
 

@@ -127,7 +127,7 @@ void tst_Logging::offByDefault()
 void tst_Logging::logsEveryStatement_data()
 {
     QTest::addColumn<QString>("kind");
-    QTest::addColumn<QStringList>("expected");   // in order, among the logged statements
+    QTest::addColumn<QStringList>("expected"); // in order, among the logged statements
 
     QTest::newRow("execute") << u"execute"_s << QStringList{u"SELECT x FROM t WHERE x > ?"_s};
     QTest::newRow("executeInsert") << u"executeInsert"_s
@@ -136,8 +136,7 @@ void tst_Logging::logsEveryStatement_data()
                                  << QStringList{u"BEGIN DEFERRED"_s, u"INSERT INTO t VALUES(?)"_s,
                                                 u"INSERT INTO t VALUES(?)"_s, u"INSERT INTO t VALUES(?)"_s,
                                                 u"COMMIT"_s};
-    QTest::newRow("executeScript") << u"executeScript"_s
-                                   << QStringList{u"CREATE TABLE u(y)"_s, u"DROP TABLE u"_s};
+    QTest::newRow("executeScript") << u"executeScript"_s << QStringList{u"CREATE TABLE u(y)"_s, u"DROP TABLE u"_s};
     QTest::newRow("transaction") << u"transaction"_s
                                  << QStringList{u"BEGIN IMMEDIATE"_s, u"INSERT INTO t VALUES(?)"_s,
                                                 u"SELECT count(*) FROM t"_s, u"COMMIT"_s};
@@ -192,7 +191,8 @@ void tst_Logging::logsEveryStatement()
     for (const QString &sql : expected) {
         const qsizetype at = logged.indexOf(sql, from);
         if (at < 0)
-            QFAIL(qPrintable(u"%1 not logged (after position %2) in %3"_s.arg(sql).arg(from).arg(logged.join(u" | "_s))));
+            QFAIL(qPrintable(
+                    u"%1 not logged (after position %2) in %3"_s.arg(sql).arg(from).arg(logged.join(u" | "_s))));
         from = at + 1;
     }
 }
@@ -250,7 +250,7 @@ void tst_Logging::coexistsWithTraceCallback()
 {
     QAsyncSqliteConnection db;
     QASYNCSQLITE_AWAIT(db.open(u":memory:"_s));
-    QStringList traced;   // written on the worker, read after the futures finished
+    QStringList traced; // written on the worker, read after the futures finished
     QMutex tracedMutex;
     QASYNCSQLITE_AWAIT(db.setTraceCallback([&](const QString &sql) {
         QMutexLocker locker(&tracedMutex);
@@ -263,7 +263,7 @@ void tst_Logging::coexistsWithTraceCallback()
     QCOMPARE(statementsOf(takeMessages()), QStringList{u"SELECT ?"_s});
     {
         QMutexLocker locker(&tracedMutex);
-        QCOMPARE(std::exchange(traced, {}), QStringList{u"SELECT 1"_s});   // expanded, as before
+        QCOMPARE(std::exchange(traced, {}), QStringList{u"SELECT 1"_s}); // expanded, as before
     }
 
     // Removing the callback keeps the logging.

@@ -35,7 +35,7 @@ private Q_SLOTS:
 namespace {
 
 // What QDebug writes for \a value, as qDebug() would print it.
-template <typename T>
+template<typename T>
 QString debugText(const T &value)
 {
     QString text;
@@ -45,7 +45,7 @@ QString debugText(const T &value)
 
 // The QDebug text of the error \a future failed with (its dynamic class, not
 // a sliced copy), or a description of what happened instead.
-template <typename T>
+template<typename T>
 QString failureDebugText(const QFuture<T> &future)
 {
     if (!QAsyncSqliteTest::waitForFinished(future))
@@ -68,17 +68,17 @@ void tst_QtConventions::errorDebug_data()
     using Error = std::shared_ptr<const QAsyncSqliteError>;
     QTest::newRow("base, no SQL") << Error(new QAsyncSqliteError(SQLITE_ERROR, u"no such table: t"_s))
                                   << uR"~(QAsyncSqliteError(SQLITE_ERROR, "no such table: t"))~"_s;
-    QTest::newRow("base, with SQL")
-        << Error(new QAsyncSqliteError(SQLITE_ERROR, u"no such table: t"_s, u"SELECT * FROM t"_s))
-        << uR"~(QAsyncSqliteError(SQLITE_ERROR, "no such table: t", "SELECT * FROM t"))~"_s;
+    QTest::newRow("base, with SQL") << Error(
+            new QAsyncSqliteError(SQLITE_ERROR, u"no such table: t"_s, u"SELECT * FROM t"_s))
+                                    << uR"~(QAsyncSqliteError(SQLITE_ERROR, "no such table: t", "SELECT * FROM t"))~"_s;
     QTest::newRow("default constructed") << Error(new QAsyncSqliteError) << uR"~(QAsyncSqliteError(SQLITE_OK, ""))~"_s;
     QTest::newRow("extended code, quotes and a new line escaped")
-        << Error(new QAsyncSqliteIntegrityError(SQLITE_CONSTRAINT_UNIQUE, u"say \"no\"\nagain"_s))
-        << uR"~(QAsyncSqliteIntegrityError(SQLITE_CONSTRAINT_UNIQUE, "say \"no\"\nagain"))~"_s;
+            << Error(new QAsyncSqliteIntegrityError(SQLITE_CONSTRAINT_UNIQUE, u"say \"no\"\nagain"_s))
+            << uR"~(QAsyncSqliteIntegrityError(SQLITE_CONSTRAINT_UNIQUE, "say \"no\"\nagain"))~"_s;
     QTest::newRow("unknown code") << Error(new QAsyncSqliteDatabaseError(4242, u"odd"_s))
                                   << uR"~(QAsyncSqliteDatabaseError(SQLITE_UNKNOWN_4242, "odd"))~"_s;
     // Every class by its own name, printed through the base class.
-#define CLASS_ROW(Name, code)                                                                      \
+#define CLASS_ROW(Name, code)                                                                                          \
     QTest::newRow(#Name) << Error(new Name(code, u"m"_s)) << QStringLiteral(#Name "(" #code ", \"m\")");
     CLASS_ROW(QAsyncSqliteWarning, SQLITE_WARNING)
     CLASS_ROW(QAsyncSqliteInterfaceError, SQLITE_MISUSE)
@@ -109,11 +109,11 @@ void tst_QtConventions::errorDebugOfFailedRequests_data()
     QTest::addColumn<QString>("expected");
 
     QTest::newRow("no such table")
-        << u"SELECT * FROM missing"_s
-        << uR"~(QAsyncSqliteOperationalError(SQLITE_ERROR, "no such table: missing", "SELECT * FROM missing"))~"_s;
+            << u"SELECT * FROM missing"_s
+            << uR"~(QAsyncSqliteOperationalError(SQLITE_ERROR, "no such table: missing", "SELECT * FROM missing"))~"_s;
     QTest::newRow("unique constraint")
-        << u"INSERT INTO t VALUES(1)"_s
-        << uR"~(QAsyncSqliteIntegrityError(SQLITE_CONSTRAINT_UNIQUE, "UNIQUE constraint failed: t.x", "INSERT INTO t VALUES(1)"))~"_s;
+            << u"INSERT INTO t VALUES(1)"_s
+            << uR"~(QAsyncSqliteIntegrityError(SQLITE_CONSTRAINT_UNIQUE, "UNIQUE constraint failed: t.x", "INSERT INTO t VALUES(1)"))~"_s;
 }
 
 void tst_QtConventions::errorDebugOfFailedRequests()
@@ -130,7 +130,8 @@ void tst_QtConventions::errorDebugOfFailedRequests()
 void tst_QtConventions::errorDebugThroughQDebugMessage()
 {
     // The path users take: qDebug() with its default settings.
-    QTest::ignoreMessage(QtDebugMsg, R"~(caught QAsyncSqliteOperationalError(SQLITE_ERROR, "no such table: t") at once)~");
+    QTest::ignoreMessage(QtDebugMsg,
+                         R"~(caught QAsyncSqliteOperationalError(SQLITE_ERROR, "no such table: t") at once)~");
     const QAsyncSqliteOperationalError error(SQLITE_ERROR, u"no such table: t"_s);
     qDebug() << "caught" << static_cast<const QAsyncSqliteError &>(error) << "at once";
 }
@@ -142,7 +143,8 @@ void tst_QtConventions::rowDebug()
     QAsyncSqliteConnection db;
     QASYNCSQLITE_AWAIT(db.open(u":memory:"_s));
     db.setRowFactory(QAsyncSqlite::RowFactory::Row);
-    QASYNCSQLITE_AWAIT_RESULT(rows, db.execute(u"SELECT 1 AS id, 'Ada' AS \"the name\", NULL AS n, x'00ff' AS b, 2.5 AS r"_s));
+    QASYNCSQLITE_AWAIT_RESULT(
+            rows, db.execute(u"SELECT 1 AS id, 'Ada' AS \"the name\", NULL AS n, x'00ff' AS b, 2.5 AS r"_s));
     QCOMPARE(rows.size(), 1);
     const auto row = rows.first().value<QAsyncSqliteRow>();
     QCOMPARE(debugText(row),
@@ -158,8 +160,9 @@ void tst_QtConventions::rowsInVariantsDebug()
     QASYNCSQLITE_AWAIT(db.open(u":memory:"_s));
     db.setRowFactory(QAsyncSqlite::RowFactory::Row);
     QASYNCSQLITE_AWAIT_RESULT(rows, db.execute(u"SELECT 1 AS a UNION ALL SELECT 2"_s));
-    QCOMPARE(debugText(rows), uR"~(QList(QVariant(QAsyncSqliteRow, QAsyncSqliteRow("a": QVariant(qlonglong, 1))), )~"
-                              uR"~(QVariant(QAsyncSqliteRow, QAsyncSqliteRow("a": QVariant(qlonglong, 2)))))~"_s);
+    QCOMPARE(debugText(rows),
+             uR"~(QList(QVariant(QAsyncSqliteRow, QAsyncSqliteRow("a": QVariant(qlonglong, 1))), )~"
+             uR"~(QVariant(QAsyncSqliteRow, QAsyncSqliteRow("a": QVariant(qlonglong, 2)))))~"_s);
 }
 
 void tst_QtConventions::columnDebug()
@@ -197,7 +200,7 @@ void tst_QtConventions::rowSwap()
     a.swap(b);
     QCOMPARE(a, oldB);
     QCOMPARE(b, oldA);
-    swap(a, b);   // the free swap() of Q_DECLARE_SHARED, found by ADL
+    swap(a, b); // the free swap() of Q_DECLARE_SHARED, found by ADL
     QCOMPARE(a, oldA);
     QCOMPARE(b, oldB);
 }

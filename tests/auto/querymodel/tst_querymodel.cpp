@@ -38,8 +38,9 @@ void tst_QueryModel::init()
 {
     m_tmp = std::make_unique<QAsyncSqliteTest::TemporaryDatabase>();
     m_db = std::make_unique<QAsyncSqliteConnection>();
-    QASYNCSQLITE_AWAIT(m_db->open(m_tmp->path(), {.isolationLevel = QAsyncSqlite::IsolationLevel::Autocommit,
-                                                  .pragmas = {u"journal_mode=WAL"_s}}));
+    QASYNCSQLITE_AWAIT(m_db->open(
+            m_tmp->path(),
+            {.isolationLevel = QAsyncSqlite::IsolationLevel::Autocommit, .pragmas = {u"journal_mode=WAL"_s}}));
     QASYNCSQLITE_AWAIT(m_db->execute(u"CREATE TABLE notes(id INTEGER PRIMARY KEY, title TEXT, body TEXT)"_s));
 }
 
@@ -82,7 +83,7 @@ void tst_QueryModel::loadsInChunks()
 
     model.fetchMore();
     QVERIFY(model.isLoading());
-    QVERIFY(!model.canFetchMore());   // one fetch at a time
+    QVERIFY(!model.canFetchMore()); // one fetch at a time
     QTRY_COMPARE(model.count(), 200);
     model.fetchMore();
     QTRY_COMPARE(model.count(), 250);
@@ -142,7 +143,7 @@ void tst_QueryModel::waitsForOpen()
     model.setQuery(u"SELECT 1 AS one"_s);
     QTest::qWait(20);
     QCOMPARE(model.count(), 0);
-    QVERIFY(model.error().isEmpty());   // not an error: nothing ran
+    QVERIFY(model.error().isEmpty()); // not an error: nothing ran
     db.open(u":memory:"_s);
     QVERIFY(refreshed.wait());
     QCOMPARE(model.count(), 1);
@@ -155,7 +156,7 @@ void tst_QueryModel::liveRefreshOwnWrites()
     QAsyncSqliteQueryModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     QSignalSpy refreshed(&model, &QAsyncSqliteQueryModel::refreshed);
-    model.setPollInterval(0);   // only the update hook may trigger this refresh
+    model.setPollInterval(0); // only the update hook may trigger this refresh
     model.setLive(true);
     model.setConnection(m_db.get());
     model.setQuery(u"SELECT id, title FROM notes ORDER BY id"_s);
@@ -173,7 +174,7 @@ void tst_QueryModel::liveRefreshOwnWrites()
     QASYNCSQLITE_AWAIT(m_db->execute(u"UPDATE notes SET title = 'edited' WHERE id = 2"_s));
     QTRY_COMPARE(model.data(model.index(1, 1)).toString(), u"edited"_s);
     QCOMPARE(changed.size(), 1);
-    QCOMPARE(reset.size(), 0);   // rows replaced in place, the view keeps its state
+    QCOMPARE(reset.size(), 0); // rows replaced in place, the view keeps its state
 }
 
 void tst_QueryModel::liveRefreshOtherConnection()
@@ -259,9 +260,9 @@ void tst_QueryModel::supersededLoadIsCanceled()
     QSignalSpy refreshed(&model, &QAsyncSqliteQueryModel::refreshed);
     model.setConnection(m_db.get());
     model.setQuery(u"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
-                   "SELECT x FROM c WHERE x < 0"_s);   // never returns a row, never ends
+                   "SELECT x FROM c WHERE x < 0"_s); // never returns a row, never ends
     QTRY_VERIFY(model.isLoading());
-    QTest::qWait(50);   // let it start running on the worker
+    QTest::qWait(50); // let it start running on the worker
     model.setQuery(u"SELECT id FROM notes ORDER BY id"_s);
     QVERIFY(refreshed.wait());
     QCOMPARE(model.count(), 10);

@@ -70,8 +70,9 @@ void tst_Serialize::roundTrip()
 
     QASYNCSQLITE_AWAIT_RESULT(bytes, source.serialize());
     QVERIFY(bytes.startsWith(QByteArrayLiteral("SQLite format 3\0")));
-    QASYNCSQLITE_AWAIT_RESULT(geometry, source.execute(u"SELECT page_count * page_size FROM pragma_page_count, "
-                                                       "pragma_page_size"_s));
+    QASYNCSQLITE_AWAIT_RESULT(geometry,
+                              source.execute(u"SELECT page_count * page_size FROM pragma_page_count, "
+                                             "pragma_page_size"_s));
     QCOMPARE(bytes.size(), geometry.first().toList().first().toLongLong());
     if (fromFile) {
         QFile file(tmp.path());

@@ -18,7 +18,16 @@ using namespace std::chrono_literals;
 
 namespace {
 
-enum class Outcome { Ready, Later, Never, Error, OtherError, StdException, Canceled, CanceledLater };
+enum class Outcome {
+    Ready,
+    Later,
+    Never,
+    Error,
+    OtherError,
+    StdException,
+    Canceled,
+    CanceledLater
+};
 
 // A future of int that ends as \a outcome, now or from the event loop.
 // Keeps the interface alive (and finishes it at the end) through \a keeper.
@@ -103,7 +112,9 @@ void tst_TestLib::waitForFinishedNeverFinishes()
     fi.reportStarted();
     int timerFired = 0;
     QTimer timer;
-    connect(&timer, &QTimer::timeout, this, [&] { ++timerFired; });
+    connect(&timer, &QTimer::timeout, this, [&] {
+        ++timerFired;
+    });
     timer.start(10);
     QVERIFY(!QAsyncSqliteTest::waitForFinished(fi.future(), 300ms));
     // The event loop ran while waiting.
@@ -132,7 +143,7 @@ void tst_TestLib::waitForFinishedAlreadyFinished()
 void tst_TestLib::awaitSuccess_data()
 {
     QTest::addColumn<Outcome>("outcome");
-    QTest::addColumn<QString>("expected");   // a substring; empty means success
+    QTest::addColumn<QString>("expected"); // a substring; empty means success
     QTest::newRow("ready") << Outcome::Ready << QString();
     QTest::newRow("later") << Outcome::Later << QString();
     QTest::newRow("timeout") << Outcome::Never << u"did not finish within 200 ms"_s;
@@ -174,7 +185,7 @@ void tst_TestLib::awaitSuccessVoid()
 void tst_TestLib::awaitError_data()
 {
     QTest::addColumn<Outcome>("outcome");
-    QTest::addColumn<QString>("expected");   // empty means the expected error was caught
+    QTest::addColumn<QString>("expected"); // empty means the expected error was caught
     QTest::newRow("expected error") << Outcome::Error << QString();
     QTest::newRow("another error") << Outcome::OtherError << u"failed with another error"_s;
     QTest::newRow("std exception") << Outcome::StdException << u"failed with another exception: plain failure"_s;
@@ -212,7 +223,7 @@ void tst_TestLib::awaitErrorBaseClass()
     QCOMPARE(error->errorName(), u"SQLITE_CONSTRAINT_UNIQUE"_s);
     std::optional<QAsyncSqliteError> none;
     QVERIFY(QAsyncSqliteTest::awaitError(makeFuture(Outcome::StdException, &keeper), none)
-                .contains(u"another exception"_s));
+                    .contains(u"another exception"_s));
 }
 
 void tst_TestLib::defaultTimeout()
@@ -238,7 +249,12 @@ void tst_TestLib::macros()
     QCOMPARE(error.code(), SQLITE_BUSY);
     // The macros keep the event loop running: a queued call arrives while awaiting.
     bool delivered = false;
-    QMetaObject::invokeMethod(this, [&delivered] { delivered = true; }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+            this,
+            [&delivered] {
+                delivered = true;
+            },
+            Qt::QueuedConnection);
     QASYNCSQLITE_AWAIT(makeFuture(Outcome::Later, &keeper));
     QVERIFY(delivered);
 }
@@ -256,7 +272,7 @@ void tst_TestLib::temporaryDatabase()
         QCOMPARE(QFileInfo(path).absolutePath(), QFileInfo(directory).absoluteFilePath());
         QVERIFY(QFileInfo(directory).isDir());
         QVERIFY(QFileInfo(directory).isWritable());
-        QVERIFY(!QFileInfo::exists(path));   // fresh: nothing there yet
+        QVERIFY(!QFileInfo::exists(path)); // fresh: nothing there yet
         QCOMPARE(QFileInfo(tmp.filePath(u"backup.sqlite"_s)).absolutePath(), QFileInfo(directory).absoluteFilePath());
         // Usable as a database.
         QAsyncSqliteConnection db;

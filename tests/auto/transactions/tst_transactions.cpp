@@ -30,9 +30,9 @@ using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
 
 // Declares qint64 \a var = the single integer \a sql returns on \a conn.
-#define SCALAR(var, conn, sql)                                                                                    \
-    QASYNCSQLITE_AWAIT_RESULT(var##_rows, (conn).execute(sql));                                                   \
-    QCOMPARE(var##_rows.size(), 1);                                                                               \
+#define SCALAR(var, conn, sql)                                                                                         \
+    QASYNCSQLITE_AWAIT_RESULT(var##_rows, (conn).execute(sql));                                                        \
+    QCOMPARE(var##_rows.size(), 1);                                                                                    \
     const qint64 var = var##_rows.first().toList().value(0).toLongLong()
 
 namespace {
@@ -137,7 +137,7 @@ void tst_Transactions::implicitTransaction()
     QCOMPARE(statements.contains(u"BEGIN DEFERRED"_s), opens);
     QCOMPARE(statements.last(), sql);
     if (opens) {
-        QCOMPARE(statements.first(), u"BEGIN DEFERRED"_s);   // before the statement
+        QCOMPARE(statements.first(), u"BEGIN DEFERRED"_s); // before the statement
         QASYNCSQLITE_AWAIT(db.rollback());
         QVERIFY(!db.inTransaction());
     }
@@ -235,7 +235,7 @@ void tst_Transactions::commitAndRollback()
     QASYNCSQLITE_AWAIT(db.execute(u"INSERT INTO t VALUES(1)"_s));
     QVERIFY(db.inTransaction());
     SCALAR(before, other, u"SELECT count(*) FROM t"_s);
-    QCOMPARE(before, 0);   // not visible before the commit
+    QCOMPARE(before, 0); // not visible before the commit
     QASYNCSQLITE_AWAIT(db.commit());
     QVERIFY(!db.inTransaction());
     QTRY_COMPARE(committed.size(), 1);
@@ -269,7 +269,7 @@ void tst_Transactions::autocommitNeverOpens()
     QASYNCSQLITE_AWAIT(db.execute(u"UPDATE t SET v = v + 1"_s));
     QVERIFY(!db.inTransaction());
     SCALAR(visible, other, u"SELECT sum(v) FROM t"_s);
-    QCOMPARE(visible, 9);   // every statement was committed on its own
+    QCOMPARE(visible, 9); // every statement was committed on its own
 
     // An explicit BEGIN still works, and commit() ends it.
     QASYNCSQLITE_AWAIT(db.execute(u"BEGIN"_s));
@@ -290,7 +290,7 @@ void tst_Transactions::switchToAutocommitCommits()
     QASYNCSQLITE_AWAIT(db.open(tmp.path()));
     QAsyncSqliteConnection other;
     QASYNCSQLITE_AWAIT(other.open(tmp.path()));
-    QASYNCSQLITE_AWAIT(db.execute(u"CREATE TABLE t(v)"_s));   // commits on its own (autocommit DDL)
+    QASYNCSQLITE_AWAIT(db.execute(u"CREATE TABLE t(v)"_s)); // commits on its own (autocommit DDL)
     QCoreApplication::processEvents();
     QSignalSpy committed(&db, &QAsyncSqliteConnection::committed);
     QSignalSpy levelChanged(&db, &QAsyncSqliteConnection::isolationLevelChanged);
@@ -335,7 +335,7 @@ void tst_Transactions::isolationLevelLocks()
     QFETCH(bool, readersBlocked);
     QAsyncSqliteTest::TemporaryDatabase tmp;
     QAsyncSqliteConnection db;
-    QASYNCSQLITE_AWAIT(db.open(tmp.path(), {.isolationLevel = level}));   // rollback journal (not WAL)
+    QASYNCSQLITE_AWAIT(db.open(tmp.path(), {.isolationLevel = level})); // rollback journal (not WAL)
     QASYNCSQLITE_AWAIT(db.execute(u"CREATE TABLE t(v)"_s));
     QAsyncSqliteConnection other;
     QASYNCSQLITE_AWAIT(other.open(tmp.path(), {.busyTimeout = 0ms}));
@@ -388,19 +388,21 @@ void tst_Transactions::transactionModes()
     const QByteArray path = tmp.path().toUtf8();
     // Inside fn, before any statement of its own, probe the locks with a
     // second raw handle (busy timeout 0).
-    QASYNCSQLITE_AWAIT_RESULT(rcs, db.transaction(
-                                       [path](QAsyncSqliteTransaction &tx) {
-                                           QList<int> result;
-                                           result.append(sqlite3_get_autocommit(tx.handle()));
-                                           sqlite3 *probe = nullptr;
-                                           sqlite3_open_v2(path.constData(), &probe, SQLITE_OPEN_READWRITE, nullptr);
-                                           result.append(sqlite3_exec(probe, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr));
-                                           sqlite3_exec(probe, "ROLLBACK", nullptr, nullptr, nullptr);
-                                           result.append(sqlite3_exec(probe, "SELECT count(*) FROM t", nullptr, nullptr, nullptr));
-                                           sqlite3_close(probe);
-                                           return result;
-                                       },
-                                       mode));
+    QASYNCSQLITE_AWAIT_RESULT(
+            rcs,
+            db.transaction(
+                    [path](QAsyncSqliteTransaction &tx) {
+                        QList<int> result;
+                        result.append(sqlite3_get_autocommit(tx.handle()));
+                        sqlite3 *probe = nullptr;
+                        sqlite3_open_v2(path.constData(), &probe, SQLITE_OPEN_READWRITE, nullptr);
+                        result.append(sqlite3_exec(probe, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr));
+                        sqlite3_exec(probe, "ROLLBACK", nullptr, nullptr, nullptr);
+                        result.append(sqlite3_exec(probe, "SELECT count(*) FROM t", nullptr, nullptr, nullptr));
+                        sqlite3_close(probe);
+                        return result;
+                    },
+                    mode));
     QCOMPARE(rcs, (QList<int>{0, otherBeginRc, otherReadRc}));
     QVERIFY(!db.inTransaction());
 }
@@ -417,7 +419,7 @@ void tst_Transactions::executeScriptCommitsPending()
     QASYNCSQLITE_AWAIT(db.execute(u"INSERT INTO t VALUES(1)"_s));
     QVERIFY(db.inTransaction());
     QASYNCSQLITE_AWAIT(db.executeScript(u"INSERT INTO t VALUES(2); INSERT INTO t VALUES(3);"_s));
-    QVERIFY(!db.inTransaction());   // the script ran as is: no implicit BEGIN
+    QVERIFY(!db.inTransaction()); // the script ran as is: no implicit BEGIN
     SCALAR(count, other, u"SELECT count(*) FROM t"_s);
     QCOMPARE(count, 3);
     QTRY_VERIFY(committed.size() >= 1);
@@ -425,7 +427,8 @@ void tst_Transactions::executeScriptCommitsPending()
     // The pending transaction is committed even if the script then fails.
     QASYNCSQLITE_AWAIT(db.execute(u"INSERT INTO t VALUES(4)"_s));
     QVERIFY(db.inTransaction());
-    QASYNCSQLITE_AWAIT_ERROR(error, db.executeScript(u"INSERT INTO t VALUES(5); SELEC;"_s), QAsyncSqliteOperationalError);
+    QASYNCSQLITE_AWAIT_ERROR(error, db.executeScript(u"INSERT INTO t VALUES(5); SELEC;"_s),
+                             QAsyncSqliteOperationalError);
     QCOMPARE(error.code(), SQLITE_ERROR);
     QVERIFY(!db.inTransaction());
     SCALAR(after, other, u"SELECT count(*) FROM t"_s);
@@ -464,7 +467,7 @@ void tst_Transactions::transactionCommitsOnReturn()
     QTRY_COMPARE(committed.size(), 1);
     QCOMPARE(rolledBack.size(), 0);
     const QStringList statements = trace.take();
-    QCOMPARE(statements.first(), u"BEGIN IMMEDIATE"_s);   // the default mode
+    QCOMPARE(statements.first(), u"BEGIN IMMEDIATE"_s); // the default mode
     QCOMPARE(statements.last(), u"COMMIT"_s);
     // The statements inside do not open implicit transactions of their own.
     QCOMPARE(statements.filter(u"BEGIN"_s).size(), 1);
@@ -488,12 +491,15 @@ void tst_Transactions::transactionReturnsValue()
     QCOMPARE(named, 3);
     QASYNCSQLITE_AWAIT(db.execute(u"DELETE FROM t WHERE id = 3"_s));
     QASYNCSQLITE_AWAIT(db.commit());
-    QASYNCSQLITE_AWAIT_RESULT(names, db.transaction([](QAsyncSqliteTransaction &tx) {
-        QStringList result;
-        for (const QVariant &row : tx.execute(u"SELECT name FROM t ORDER BY id"_s))
-            result.append(row.toList().first().toString());
-        return result;
-    }, QAsyncSqlite::TransactionMode::Deferred));
+    QASYNCSQLITE_AWAIT_RESULT(names,
+                              db.transaction(
+                                      [](QAsyncSqliteTransaction &tx) {
+                                          QStringList result;
+                                          for (const QVariant &row : tx.execute(u"SELECT name FROM t ORDER BY id"_s))
+                                              result.append(row.toList().first().toString());
+                                          return result;
+                                      },
+                                      QAsyncSqlite::TransactionMode::Deferred));
     QCOMPARE(names, (QStringList{u"a"_s, u"b"_s}));
     QVERIFY(!db.inTransaction());
 }
@@ -505,15 +511,17 @@ void tst_Transactions::transactionReportsProgress()
     QASYNCSQLITE_AWAIT(db.execute(u"CREATE TABLE t(v)"_s));
     // The worker waits until the watcher is connected.
     auto gate = std::make_shared<QSemaphore>();
-    db.run([gate](sqlite3 *) { gate->acquire(); });
+    db.run([gate](sqlite3 *) {
+        gate->acquire();
+    });
     const QFuture<int> future = db.transaction([](QAsyncSqliteTransaction &tx) {
         tx.setProgressRange(0, 4);
         for (int i = 1; i <= 4; ++i) {
             tx.execute(u"INSERT INTO t VALUES(?)"_s, {i});
             tx.setProgressValue(i);
         }
-        tx.setProgressValue(9);   // outside the range: ignored, as by QPromise
-        tx.setProgressValue(2);   // not above the last value: ignored
+        tx.setProgressValue(9); // outside the range: ignored, as by QPromise
+        tx.setProgressValue(2); // not above the last value: ignored
         return 4;
     });
     const WatchedProgress progress = watchProgress(future, *gate);
@@ -575,9 +583,9 @@ void tst_Transactions::transactionRollsBackOnThrow()
     } catch (...) {
         caught = u"other"_s;
     }
-    const QString expected = kind == u"runtime"_s     ? u"runtime:boom"_s
-                           : kind == u"integrity"_s ? u"integrity:SQLITE_CONSTRAINT_UNIQUE"_s
-                                                     : u"programming:mine"_s;
+    const QString expected = kind == u"runtime"_s ? u"runtime:boom"_s
+            : kind == u"integrity"_s              ? u"integrity:SQLITE_CONSTRAINT_UNIQUE"_s
+                                                  : u"programming:mine"_s;
     QCOMPARE(caught, expected);
     QVERIFY(!db.inTransaction());
     SCALAR(count, db, u"SELECT count(*) FROM t"_s);
@@ -605,7 +613,7 @@ void tst_Transactions::nestedTransactionIsSavepoint()
     Trace trace;
     QASYNCSQLITE_AWAIT(db.setTraceCallback(trace.callback()));
 
-    QASYNCSQLITE_AWAIT(db.execute(u"INSERT INTO t VALUES(1)"_s));   // implicit transaction open
+    QASYNCSQLITE_AWAIT(db.execute(u"INSERT INTO t VALUES(1)"_s)); // implicit transaction open
     QVERIFY(db.inTransaction());
 
     // Inner throw: only the inner part is undone; the outer stays open.
@@ -626,7 +634,9 @@ void tst_Transactions::nestedTransactionIsSavepoint()
     QCOMPARE(afterFailure, QVariantList{QVariantList{qint64(1)}});
 
     // Inner return: released into the outer transaction, not committed.
-    QASYNCSQLITE_AWAIT(db.transaction([](QAsyncSqliteTransaction &tx) { tx.execute(u"INSERT INTO t VALUES(3)"_s); }));
+    QASYNCSQLITE_AWAIT(db.transaction([](QAsyncSqliteTransaction &tx) {
+        tx.execute(u"INSERT INTO t VALUES(3)"_s);
+    }));
     QVERIFY(db.inTransaction());
     SCALAR(outside, other, u"SELECT count(*) FROM t"_s);
     QCOMPARE(outside, 0);
@@ -653,7 +663,9 @@ void tst_Transactions::noInterleavingAcrossThreads()
 
     QSemaphore started;
     QSemaphore proceed;
-    const auto release = qScopeGuard([&proceed] { proceed.release(); });
+    const auto release = qScopeGuard([&proceed] {
+        proceed.release();
+    });
     QFuture<QList<qint64>> txFuture;
     // Submitted from another thread.
     std::thread submitter([&] {
@@ -666,12 +678,13 @@ void tst_Transactions::noInterleavingAcrossThreads()
             seen.append(released ? 1 : 0);
             seen.append(tx.execute(u"SELECT count(*) FROM t"_s).first().toList().first().toLongLong());
             tx.execute(u"INSERT INTO t VALUES('tx')"_s);
-            seen.append(tx.execute(u"SELECT count(*) FROM t WHERE who = 'main'"_s).first().toList().first().toLongLong());
+            seen.append(
+                    tx.execute(u"SELECT count(*) FROM t WHERE who = 'main'"_s).first().toList().first().toLongLong());
             return seen;
         });
     });
     submitter.join();
-    QVERIFY(started.tryAcquire(1, 10000));   // fn runs on the worker now
+    QVERIFY(started.tryAcquire(1, 10000)); // fn runs on the worker now
 
     QFuture<qint64> mainInsert = db.executeInsert(u"INSERT INTO t VALUES('main')"_s);
     QFuture<QVariantList> mainRead = db.execute(u"SELECT who FROM t ORDER BY rowid"_s);
@@ -679,7 +692,7 @@ void tst_Transactions::noInterleavingAcrossThreads()
     proceed.release();
 
     QASYNCSQLITE_AWAIT_RESULT(seen, txFuture);
-    QCOMPARE(seen, (QList<qint64>{1, 1, 0}));   // fn saw only its own rows
+    QCOMPARE(seen, (QList<qint64>{1, 1, 0})); // fn saw only its own rows
     QASYNCSQLITE_AWAIT(mainInsert);
     QASYNCSQLITE_AWAIT_RESULT(order, mainRead);
     // The main thread's requests ran after the whole transaction.
@@ -701,19 +714,19 @@ void tst_Transactions::failedCommitKeepsTransaction()
     QAsyncSqliteTest::TemporaryDatabase tmp;
     QAsyncSqliteConnection db;
     QASYNCSQLITE_AWAIT(db.open(tmp.path(), {.pragmas = {u"foreign_keys=ON"_s}}));
-    QASYNCSQLITE_AWAIT(db.executeScript(
-        u"CREATE TABLE parent(id INTEGER PRIMARY KEY);"
-        "CREATE TABLE child(pid INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED);"_s));
+    QASYNCSQLITE_AWAIT(
+            db.executeScript(u"CREATE TABLE parent(id INTEGER PRIMARY KEY);"
+                             "CREATE TABLE child(pid INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED);"_s));
     QSignalSpy committed(&db, &QAsyncSqliteConnection::committed);
     QSignalSpy rolledBack(&db, &QAsyncSqliteConnection::rolledBack);
     QSignalSpy tables(&db, &QAsyncSqliteConnection::tablesChanged);
-    QASYNCSQLITE_AWAIT(db.execute(u"INSERT INTO child VALUES(7)"_s));   // deferred: no error yet
+    QASYNCSQLITE_AWAIT(db.execute(u"INSERT INTO child VALUES(7)"_s)); // deferred: no error yet
     QVERIFY(db.inTransaction());
 
     QASYNCSQLITE_AWAIT_ERROR(error, db.commit(), QAsyncSqliteIntegrityError);
     QCOMPARE(error.extendedCode(), SQLITE_CONSTRAINT_FOREIGNKEY);
     QCOMPARE(error.sql(), u"COMMIT"_s);
-    QVERIFY(db.inTransaction());   // still open, as SQLite leaves it
+    QVERIFY(db.inTransaction()); // still open, as SQLite leaves it
     QASYNCSQLITE_AWAIT_RESULT(pending, db.execute(u"SELECT pid FROM child"_s));
     QCOMPARE(pending, QVariantList{QVariantList{qint64(7)}});
     QCoreApplication::processEvents();
@@ -743,13 +756,14 @@ void tst_Transactions::failedCommitInTransactionFn()
     QAsyncSqliteTest::TemporaryDatabase tmp;
     QAsyncSqliteConnection db;
     QASYNCSQLITE_AWAIT(db.open(tmp.path(), {.pragmas = {u"foreign_keys=ON"_s}}));
-    QASYNCSQLITE_AWAIT(db.executeScript(
-        u"CREATE TABLE parent(id INTEGER PRIMARY KEY);"
-        "CREATE TABLE child(pid INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED);"_s));
+    QASYNCSQLITE_AWAIT(
+            db.executeScript(u"CREATE TABLE parent(id INTEGER PRIMARY KEY);"
+                             "CREATE TABLE child(pid INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED);"_s));
     // transaction(fn) is atomic as a unit: a COMMIT that fails rolls it back.
     QASYNCSQLITE_AWAIT_ERROR(error, db.transaction([](QAsyncSqliteTransaction &tx) {
         tx.execute(u"INSERT INTO child VALUES(7)"_s);
-    }), QAsyncSqliteIntegrityError);
+    }),
+                             QAsyncSqliteIntegrityError);
     QCOMPARE(error.extendedCode(), SQLITE_CONSTRAINT_FOREIGNKEY);
     QVERIFY(!db.inTransaction());
     SCALAR(count, db, u"SELECT count(*) FROM child"_s);
@@ -767,7 +781,7 @@ void tst_Transactions::signalsAndTotalChanges()
     QASYNCSQLITE_AWAIT(db.open(tmp.path()));
     QASYNCSQLITE_AWAIT(db.executeScript(u"CREATE TABLE b(v); CREATE TABLE a(v); CREATE TABLE c(v);"_s));
     QCOMPARE(db.totalChanges(), 0);
-    QCoreApplication::processEvents();   // the DDL's own commits are not counted below
+    QCoreApplication::processEvents(); // the DDL's own commits are not counted below
     QSignalSpy committed(&db, &QAsyncSqliteConnection::committed);
     QSignalSpy tables(&db, &QAsyncSqliteConnection::tablesChanged);
 
@@ -801,7 +815,7 @@ void tst_Transactions::signalsAndTotalChanges()
     // Through the Q_PROPERTYs as well.
     QCOMPARE(db.property("totalChanges").toLongLong(), 8);
     QCOMPARE(db.property("inTransaction").toBool(), false);
-    QASYNCSQLITE_AWAIT(db.execute(u"DELETE FROM c"_s));   // no rows: no change
+    QASYNCSQLITE_AWAIT(db.execute(u"DELETE FROM c"_s)); // no rows: no change
     QASYNCSQLITE_AWAIT(db.commit());
     QTRY_COMPARE(committed.size(), 2);
     QCoreApplication::processEvents();
@@ -848,14 +862,15 @@ void tst_Transactions::tablesChangedSeesEveryCommittedChange_data()
     QTest::newRow("WITHOUT ROWID insert") << u"INSERT INTO w VALUES('c', 3)"_s << QStringList{u"w"_s} << 1 << 0;
     QTest::newRow("WITHOUT ROWID update") << u"UPDATE w SET v = 9"_s << QStringList{u"w"_s} << 1 << 0;
     QTest::newRow("WITHOUT ROWID delete") << u"DELETE FROM w WHERE k = 'a'"_s << QStringList{u"w"_s} << 1 << 0;
-    QTest::newRow("REPLACE deletes the conflicting row") << u"REPLACE INTO w VALUES('a', 5)"_s
-                                                          << QStringList{u"w"_s} << 1 << 0;
+    QTest::newRow("REPLACE deletes the conflicting row")
+            << u"REPLACE INTO w VALUES('a', 5)"_s << QStringList{u"w"_s} << 1 << 0;
     QTest::newRow("commit a, then roll back b")
-        << u"INSERT INTO r VALUES(3); BEGIN; INSERT INTO w VALUES('z', 1); ROLLBACK;"_s << QStringList{u"r"_s} << 1 << 1;
+            << u"INSERT INTO r VALUES(3); BEGIN; INSERT INTO w VALUES('z', 1); ROLLBACK;"_s << QStringList{u"r"_s} << 1
+            << 1;
     QTest::newRow("commit a, then roll back an empty transaction")
-        << u"INSERT INTO r VALUES(3); BEGIN; ROLLBACK;"_s << QStringList{u"r"_s} << 1 << 1;
+            << u"INSERT INTO r VALUES(3); BEGIN; ROLLBACK;"_s << QStringList{u"r"_s} << 1 << 1;
     QTest::newRow("commit a, then a failing statement")
-        << u"INSERT INTO r VALUES(3); INSERT INTO w VALUES('a', 1);"_s << QStringList{u"r"_s} << 1 << 1;
+            << u"INSERT INTO r VALUES(3); INSERT INTO w VALUES('a', 1);"_s << QStringList{u"r"_s} << 1 << 1;
     QTest::newRow("rolled back only") << u"BEGIN; DELETE FROM r; INSERT INTO w VALUES('z', 1); ROLLBACK;"_s
                                       << QStringList{} << 0 << 1;
     QTest::newRow("three commits") << u"INSERT INTO r VALUES(3); DELETE FROM w; UPDATE r SET x = 0;"_s
@@ -880,7 +895,7 @@ void tst_Transactions::tablesChangedSeesEveryCommittedChange()
     QSignalSpy rolledBack(&db, &QAsyncSqliteConnection::rolledBack);
     const auto run = db.executeScript(script);
     QVERIFY(QAsyncSqliteTest::waitForFinished(run));
-    QASYNCSQLITE_AWAIT(db.close());   // its signals arrive before closed()
+    QASYNCSQLITE_AWAIT(db.close()); // its signals arrive before closed()
     QCoreApplication::processEvents();
     QSet<QString> reported;
     for (const QList<QVariant> &emission : changed) {
@@ -903,8 +918,8 @@ void tst_Transactions::committedPerAutocommitExecuteManyRow()
     QSignalSpy changed(&db, &QAsyncSqliteConnection::tablesChanged);
     QASYNCSQLITE_AWAIT_RESULT(rows, db.executeMany(u"INSERT INTO r VALUES(?)"_s, {{1}, {2}, {3}, {4}}));
     QCOMPARE(rows, 4);
-    QTRY_COMPARE(committed.size(), 4);   // each row committed on its own
-    QCOMPARE(changed.size(), 1);         // coalesced per request
+    QTRY_COMPARE(committed.size(), 4); // each row committed on its own
+    QCOMPARE(changed.size(), 1); // coalesced per request
     QCOMPARE(changed.first().first().toStringList(), QStringList{u"r"_s});
 }
 
@@ -918,7 +933,7 @@ void tst_Transactions::isolationLevelProperty()
     QVERIFY(db.setProperty("isolationLevel", QVariant::fromValue(QAsyncSqlite::IsolationLevel::Exclusive)));
     QCOMPARE(db.isolationLevel(), QAsyncSqlite::IsolationLevel::Exclusive);
     QCOMPARE(changed.size(), 1);
-    db.setIsolationLevel(QAsyncSqlite::IsolationLevel::Exclusive);   // same value: no signal
+    db.setIsolationLevel(QAsyncSqlite::IsolationLevel::Exclusive); // same value: no signal
     QCOMPARE(changed.size(), 1);
 
     // open() takes the level from the options.
@@ -941,7 +956,7 @@ void tst_Transactions::runGivesRawHandle()
     QAsyncSqliteConnection db;
     QASYNCSQLITE_AWAIT(db.open(tmp.path()));
     QASYNCSQLITE_AWAIT(db.execute(u"CREATE TABLE t(v)"_s));
-    QASYNCSQLITE_AWAIT(db.execute(u"INSERT INTO t VALUES(1)"_s));   // implicit transaction open
+    QASYNCSQLITE_AWAIT(db.execute(u"INSERT INTO t VALUES(1)"_s)); // implicit transaction open
     QASYNCSQLITE_AWAIT_RESULT(result, db.run([](sqlite3 *handle) {
         QList<qint64> r;
         r.append(sqlite3_get_autocommit(handle));
@@ -959,13 +974,19 @@ void tst_Transactions::runGivesRawHandle()
     QCOMPARE(count, 0);
 
     // A raw COMMIT/BEGIN is reflected in inTransaction() too.
-    QASYNCSQLITE_AWAIT(db.run([](sqlite3 *handle) { sqlite3_exec(handle, "BEGIN", nullptr, nullptr, nullptr); }));
+    QASYNCSQLITE_AWAIT(db.run([](sqlite3 *handle) {
+        sqlite3_exec(handle, "BEGIN", nullptr, nullptr, nullptr);
+    }));
     QVERIFY(db.inTransaction());
-    QASYNCSQLITE_AWAIT(db.run([](sqlite3 *handle) { sqlite3_exec(handle, "COMMIT", nullptr, nullptr, nullptr); }));
+    QASYNCSQLITE_AWAIT(db.run([](sqlite3 *handle) {
+        sqlite3_exec(handle, "COMMIT", nullptr, nullptr, nullptr);
+    }));
     QVERIFY(!db.inTransaction());
 
     // Exceptions from fn reach the future with their type.
-    QFuture<int> throwing = db.run([](sqlite3 *) -> int { throw std::runtime_error("raw"); });
+    QFuture<int> throwing = db.run([](sqlite3 *) -> int {
+        throw std::runtime_error("raw");
+    });
     QVERIFY(QAsyncSqliteTest::waitForFinished(throwing));
     QString what;
     try {

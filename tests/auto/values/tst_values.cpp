@@ -26,13 +26,17 @@
 using namespace Qt::StringLiterals;
 
 // Opens \a db on a fresh temporary database with \a options.
-#define OPEN_DB(db, tmp, options)                                                                                 \
-    QVERIFY((tmp).isValid());                                                                                     \
+#define OPEN_DB(db, tmp, options)                                                                                      \
+    QVERIFY((tmp).isValid());                                                                                          \
     QASYNCSQLITE_AWAIT((db).open((tmp).path(), (options)))
 
 namespace {
 
-enum class Api { Execute, ExecuteInsert, ExecuteMany };
+enum class Api {
+    Execute,
+    ExecuteInsert,
+    ExecuteMany
+};
 
 // The text SQLite stores for \a expected, as hex() shows it.
 QByteArray storedHex(const QVariant &expected)
@@ -93,8 +97,8 @@ private Q_SLOTS:
 void tst_Values::bindRoundTrip_data()
 {
     QTest::addColumn<QVariant>("value");
-    QTest::addColumn<QString>("type");       // typeof() of the stored value
-    QTest::addColumn<QVariant>("expected");  // what reading it back gives
+    QTest::addColumn<QString>("type"); // typeof() of the stored value
+    QTest::addColumn<QVariant>("expected"); // what reading it back gives
 
     const qint64 min64 = std::numeric_limits<qint64>::min();
     const qint64 max64 = std::numeric_limits<qint64>::max();
@@ -117,8 +121,7 @@ void tst_Values::bindRoundTrip_data()
     QTest::newRow("-inf") << QVariant(-inf) << u"real"_s << QVariant(-inf);
     // SQLite cannot store NaN: sqlite3_bind_double() turns it into NULL
     // (Python's sqlite3 gives None back for float('nan') too).
-    QTest::newRow("NaN becomes NULL") << QVariant(std::numeric_limits<double>::quiet_NaN()) << u"null"_s
-                                      << QVariant();
+    QTest::newRow("NaN becomes NULL") << QVariant(std::numeric_limits<double>::quiet_NaN()) << u"null"_s << QVariant();
     QTest::newRow("string") << QVariant(u"hello"_s) << u"text"_s << QVariant(u"hello"_s);
     QTest::newRow("empty string stays ''") << QVariant(u""_s) << u"text"_s << QVariant(u""_s);
     QTest::newRow("invalid QVariant is NULL") << QVariant() << u"null"_s << QVariant();
@@ -133,8 +136,8 @@ void tst_Values::bindRoundTrip_data()
     QTest::newRow("QChar") << QVariant(QChar(u'\u00e9')) << u"text"_s << QVariant(u"\u00e9"_s);
     QTest::newRow("blob with NULs") << QVariant(QByteArray("\0a\0b\0", 5)) << u"blob"_s
                                     << QVariant(QByteArray("\0a\0b\0", 5));
-    QTest::newRow("empty blob is a zero-length blob") << QVariant(QByteArray("")) << u"blob"_s
-                                                      << QVariant(QByteArray(""));
+    QTest::newRow("empty blob is a zero-length blob")
+            << QVariant(QByteArray("")) << u"blob"_s << QVariant(QByteArray(""));
     QTest::newRow("invalid UTF-8 blob") << QVariant(QByteArray("\xff\xfe\xc3(\x80\xed\xa0\x80", 8)) << u"blob"_s
                                         << QVariant(QByteArray("\xff\xfe\xc3(\x80\xed\xa0\x80", 8));
     // Dates and times bind as ISO 8601 text, in the format Python's sqlite3
@@ -174,8 +177,8 @@ void tst_Values::bindRoundTrip()
     // Read it back through a second connection: the value is in the file.
     QAsyncSqliteConnection reader;
     QASYNCSQLITE_AWAIT(reader.open(tmp.path()));
-    QASYNCSQLITE_AWAIT_RESULT(rows, reader.execute(u"SELECT v, typeof(v), hex(v), v IS NULL FROM t WHERE rowid = ?"_s,
-                                                   {rowid}));
+    QASYNCSQLITE_AWAIT_RESULT(
+            rows, reader.execute(u"SELECT v, typeof(v), hex(v), v IS NULL FROM t WHERE rowid = ?"_s, {rowid}));
     QCOMPARE(rows.size(), 1);
     const QVariantList row = rows.first().toList();
     QCOMPARE(row.size(), 4);
@@ -192,7 +195,7 @@ void tst_Values::bindRoundTrip()
     if (const QByteArray hex = storedHex(expected); !hex.isNull())
         QCOMPARE(row.at(2).toString().toLatin1(), hex);
     if (expected.metaType() == QMetaType::fromType<QString>())
-        QVERIFY(!actual.toString().isNull());   // '' reads as an empty, not a null, QString
+        QVERIFY(!actual.toString().isNull()); // '' reads as an empty, not a null, QString
     if (expected.metaType() == QMetaType::fromType<QByteArray>())
         QVERIFY(!actual.toByteArray().isNull());
 }
@@ -269,7 +272,7 @@ void tst_Values::loneSurrogate()
     QVERIFY(stored.startsWith(u'a'));
     QVERIFY(stored.endsWith(u'b'));
     QVERIFY(!stored.contains(QChar(char16_t(0xD800))));
-    QVERIFY(QString::fromUtf8(stored.toUtf8()) == stored);   // valid text now
+    QVERIFY(QString::fromUtf8(stored.toUtf8()) == stored); // valid text now
 }
 
 void tst_Values::readStorageClasses_data()
@@ -306,7 +309,7 @@ void tst_Values::readStorageClasses()
     QASYNCSQLITE_AWAIT_RESULT(rows, db.execute(u"SELECT v, %1 FROM t"_s.arg(expression)));
     QCOMPARE(rows.size(), 1);
     const QVariantList row = rows.first().toList();
-    for (const QVariant &actual : row) {   // from the table and from the expression
+    for (const QVariant &actual : row) { // from the table and from the expression
         if (!expected.isValid()) {
             QVERIFY(!actual.isValid());
             continue;
@@ -393,11 +396,11 @@ void tst_Values::namedParameters_data()
     QTest::newRow("$name") << u"SELECT $a, $b"_s << ab << QVariantList{qint64(1), u"x"_s};
     QTest::newRow("mixed prefixes") << u"SELECT $b, :a, @b"_s << ab << QVariantList{u"x"_s, qint64(1), u"x"_s};
     QTest::newRow("repeated name") << u"SELECT :a + :a"_s << ab << QVariantList{qint64(2)};
-    QTest::newRow("extra keys ignored")
-        << u"SELECT :a"_s << QVariantMap{{u"a"_s, 5}, {u"unused"_s, QPoint(1, 1)}} << QVariantList{qint64(5)};
-    QTest::newRow("null and blob")
-        << u"SELECT :n IS NULL, :blob"_s << QVariantMap{{u"n"_s, QVariant()}, {u"blob"_s, QByteArray("\0z", 2)}}
-        << QVariantList{qint64(1), QByteArray("\0z", 2)};
+    QTest::newRow("extra keys ignored") << u"SELECT :a"_s << QVariantMap{{u"a"_s, 5}, {u"unused"_s, QPoint(1, 1)}}
+                                        << QVariantList{qint64(5)};
+    QTest::newRow("null and blob") << u"SELECT :n IS NULL, :blob"_s
+                                   << QVariantMap{{u"n"_s, QVariant()}, {u"blob"_s, QByteArray("\0z", 2)}}
+                                   << QVariantList{qint64(1), QByteArray("\0z", 2)};
     QTest::newRow("unicode name") << u"SELECT :\u00e9t\u00e9"_s << QVariantMap{{u"\u00e9t\u00e9"_s, 3}}
                                   << QVariantList{qint64(3)};
     QTest::newRow("no parameters, empty map") << u"SELECT 9"_s << QVariantMap{} << QVariantList{qint64(9)};
@@ -548,7 +551,9 @@ void tst_Values::lengthLimit()
 
 void tst_Values::adaptersAndConverters()
 {
-    QAsyncSqlite::registerAdapter<QPoint>([](const QPoint &p) { return u"%1;%2"_s.arg(p.x()).arg(p.y()); });
+    QAsyncSqlite::registerAdapter<QPoint>([](const QPoint &p) {
+        return u"%1;%2"_s.arg(p.x()).arg(p.y());
+    });
     QAsyncSqlite::registerConverter(u"point"_s, [](const QByteArray &raw) {
         const QList<QByteArray> parts = raw.split(';');
         return parts.size() == 2 ? QVariant(QPoint(parts.at(0).toInt(), parts.at(1).toInt())) : QVariant();
@@ -574,34 +579,37 @@ void tst_Values::adaptersAndConverters()
     {
         QAsyncSqliteConnection db;
         QASYNCSQLITE_AWAIT(db.open(tmp.path(), {.detectTypes = QAsyncSqlite::DeclaredTypes}));
-        QASYNCSQLITE_AWAIT_RESULT(rows, db.execute(u"SELECT pt, pt2, raw, raw AS \"r [point]\" FROM p ORDER BY rowid"_s));
+        QASYNCSQLITE_AWAIT_RESULT(rows,
+                                  db.execute(u"SELECT pt, pt2, raw, raw AS \"r [point]\" FROM p ORDER BY rowid"_s));
         QCOMPARE(rows.size(), 2);
         const QVariantList first = rows.at(0).toList();
-        QCOMPARE(first.at(0), QVariant(QPoint(1, 2)));    // declared "point"
-        QCOMPARE(first.at(1), QVariant(QPoint(-3, 4)));   // declared "POINT(3) NOT NULL": first word
-        QCOMPARE(first.at(2), QVariant(u"5;6"_s));        // no declared type
-        QCOMPARE(first.at(3), QVariant(u"5;6"_s));        // column names are not looked at
+        QCOMPARE(first.at(0), QVariant(QPoint(1, 2))); // declared "point"
+        QCOMPARE(first.at(1), QVariant(QPoint(-3, 4))); // declared "POINT(3) NOT NULL": first word
+        QCOMPARE(first.at(2), QVariant(u"5;6"_s)); // no declared type
+        QCOMPARE(first.at(3), QVariant(u"5;6"_s)); // column names are not looked at
         const QVariantList second = rows.at(1).toList();
-        QVERIFY(!second.at(0).isValid());                  // NULL never reaches a converter
+        QVERIFY(!second.at(0).isValid()); // NULL never reaches a converter
         QCOMPARE(second.at(1), QVariant(QPoint(0, 0)));
     }
     {
         QAsyncSqliteConnection db;
         QASYNCSQLITE_AWAIT(db.open(tmp.path(), {.detectTypes = QAsyncSqlite::ColumnNames}));
         db.setRowFactory(QAsyncSqlite::RowFactory::Map);
-        QASYNCSQLITE_AWAIT_RESULT(rows, db.execute(u"SELECT raw AS \"r [point]\", pt, raw AS \"s [POINT]\" FROM p "
-                                                   "WHERE rowid = 1"_s));
+        QASYNCSQLITE_AWAIT_RESULT(rows,
+                                  db.execute(u"SELECT raw AS \"r [point]\", pt, raw AS \"s [POINT]\" FROM p "
+                                             "WHERE rowid = 1"_s));
         QCOMPARE(rows.size(), 1);
         const QVariantMap row = rows.first().toMap();
         // The "[type]" part selects the converter and is cut from the name.
         QCOMPARE(row.keys(), (QStringList{u"pt"_s, u"r"_s, u"s"_s}));
         QCOMPARE(row.value(u"r"_s), QVariant(QPoint(5, 6)));
         QCOMPARE(row.value(u"s"_s), QVariant(QPoint(5, 6)));
-        QCOMPARE(row.value(u"pt"_s), QVariant(u"1;2"_s));   // declared types are not looked at
+        QCOMPARE(row.value(u"pt"_s), QVariant(u"1;2"_s)); // declared types are not looked at
     }
     {
         QAsyncSqliteConnection db;
-        QASYNCSQLITE_AWAIT(db.open(tmp.path(), {.detectTypes = QAsyncSqlite::DeclaredTypes | QAsyncSqlite::ColumnNames}));
+        QASYNCSQLITE_AWAIT(
+                db.open(tmp.path(), {.detectTypes = QAsyncSqlite::DeclaredTypes | QAsyncSqlite::ColumnNames}));
         QASYNCSQLITE_AWAIT_RESULT(rows, db.execute(u"SELECT pt, raw AS \"r [point]\" FROM p WHERE rowid = 1"_s));
         QCOMPARE(rows, (QVariantList{QVariantList{QVariant(QPoint(1, 2)), QVariant(QPoint(5, 6))}}));
     }
@@ -613,8 +621,12 @@ void tst_Values::adapterOverridesBuiltinAndIsRemovable()
     QAsyncSqliteConnection db;
     OPEN_DB(db, tmp, QAsyncSqliteOptions{});
     const QDate date(2024, 1, 2);
-    QAsyncSqlite::registerAdapter<QDate>([](const QDate &d) { return d.toJulianDay(); });
-    auto cleanup = qScopeGuard([] { QAsyncSqlite::registerAdapter(QMetaType::fromType<QDate>(), {}); });
+    QAsyncSqlite::registerAdapter<QDate>([](const QDate &d) {
+        return d.toJulianDay();
+    });
+    auto cleanup = qScopeGuard([] {
+        QAsyncSqlite::registerAdapter(QMetaType::fromType<QDate>(), {});
+    });
     QASYNCSQLITE_AWAIT_RESULT(adapted, db.execute(u"SELECT ?, typeof(?)"_s, {date, date}));
     QCOMPARE(adapted, (QVariantList{QVariantList{qint64(date.toJulianDay()), u"integer"_s}}));
     cleanup.dismiss();
@@ -622,7 +634,9 @@ void tst_Values::adapterOverridesBuiltinAndIsRemovable()
     QASYNCSQLITE_AWAIT_RESULT(builtin, db.execute(u"SELECT ?, typeof(?)"_s, {date, date}));
     QCOMPARE(builtin, (QVariantList{QVariantList{u"2024-01-02"_s, u"text"_s}}));
     // Removing an adapter makes its type unbindable again.
-    QAsyncSqlite::registerAdapter<QPoint>([](const QPoint &p) { return p.x(); });
+    QAsyncSqlite::registerAdapter<QPoint>([](const QPoint &p) {
+        return p.x();
+    });
     QAsyncSqlite::registerAdapter(QMetaType::fromType<QPoint>(), {});
     QASYNCSQLITE_AWAIT_ERROR(error, db.execute(u"SELECT ?"_s, {QPoint(1, 2)}), QAsyncSqliteProgrammingError);
     QVERIFY(error.message().contains(u"QPoint"_s));
@@ -632,8 +646,12 @@ void tst_Values::adapterReturningUnsupportedType()
 {
     // An adapter must produce a storable value; anything else is an error,
     // not NULL and not a second round of adaptation.
-    QAsyncSqlite::registerAdapter<QSize>([](const QSize &s) { return QPoint(s.width(), s.height()); });
-    const auto cleanup = qScopeGuard([] { QAsyncSqlite::registerAdapter(QMetaType::fromType<QSize>(), {}); });
+    QAsyncSqlite::registerAdapter<QSize>([](const QSize &s) {
+        return QPoint(s.width(), s.height());
+    });
+    const auto cleanup = qScopeGuard([] {
+        QAsyncSqlite::registerAdapter(QMetaType::fromType<QSize>(), {});
+    });
     QAsyncSqliteTest::TemporaryDatabase tmp;
     QAsyncSqliteConnection db;
     OPEN_DB(db, tmp, QAsyncSqliteOptions{});
@@ -679,8 +697,8 @@ void tst_Values::builtinConverters()
     const QVariantList row = rows.first().toList();
     QCOMPARE(row.at(0).metaType(), expected.metaType());
     QCOMPARE(row.at(0), expected);
-    QCOMPARE(row.at(1), QVariant(text));   // undeclared: stays text
-    QCOMPARE(row.at(2), expected);         // selected by the column name
+    QCOMPARE(row.at(1), QVariant(text)); // undeclared: stays text
+    QCOMPARE(row.at(2), expected); // selected by the column name
 }
 
 void tst_Values::dateTimeRoundTripMatchesPython()
@@ -694,10 +712,10 @@ void tst_Values::dateTimeRoundTripMatchesPython()
         QString pythonText;
     };
     const QList<Case> cases{
-        {QDateTime(QDate(2024, 1, 2), QTime(3, 4, 5)), u"2024-01-02 03:04:05"_s},
-        {QDateTime(QDate(2024, 1, 2), QTime(3, 4, 5, 123)), u"2024-01-02 03:04:05.123000"_s},
-        {QDateTime(QDate(1999, 12, 31), QTime(23, 59, 59, 1)), u"1999-12-31 23:59:59.001000"_s},
-        {QDate(2024, 1, 2), u"2024-01-02"_s},
+            {QDateTime(QDate(2024, 1, 2), QTime(3, 4, 5)), u"2024-01-02 03:04:05"_s},
+            {QDateTime(QDate(2024, 1, 2), QTime(3, 4, 5, 123)), u"2024-01-02 03:04:05.123000"_s},
+            {QDateTime(QDate(1999, 12, 31), QTime(23, 59, 59, 1)), u"1999-12-31 23:59:59.001000"_s},
+            {QDate(2024, 1, 2), u"2024-01-02"_s},
     };
     QAsyncSqliteTest::TemporaryDatabase tmp;
     QAsyncSqliteConnection db;
@@ -705,11 +723,12 @@ void tst_Values::dateTimeRoundTripMatchesPython()
     QASYNCSQLITE_AWAIT(db.execute(u"CREATE TABLE t(id INTEGER PRIMARY KEY, ts timestamp, d date, raw)"_s));
     for (const Case &c : cases) {
         const bool isDate = c.value.metaType() == QMetaType::fromType<QDate>();
+        QASYNCSQLITE_AWAIT_RESULT(id,
+                                  db.executeInsert(isDate ? u"INSERT INTO t(d, raw) VALUES(?, ?)"_s
+                                                          : u"INSERT INTO t(ts, raw) VALUES(?, ?)"_s,
+                                                   {c.value, c.value}));
         QASYNCSQLITE_AWAIT_RESULT(
-            id, db.executeInsert(isDate ? u"INSERT INTO t(d, raw) VALUES(?, ?)"_s : u"INSERT INTO t(ts, raw) VALUES(?, ?)"_s,
-                                 {c.value, c.value}));
-        QASYNCSQLITE_AWAIT_RESULT(rows, db.execute(u"SELECT raw, %1 FROM t WHERE id = ?"_s.arg(isDate ? u"d"_s : u"ts"_s),
-                                                   {id}));
+                rows, db.execute(u"SELECT raw, %1 FROM t WHERE id = ?"_s.arg(isDate ? u"d"_s : u"ts"_s), {id}));
         QCOMPARE(rows.size(), 1);
         const QVariantList row = rows.first().toList();
         QCOMPARE(row.at(0).toString(), c.pythonText);
@@ -722,10 +741,12 @@ void tst_Values::converterReceivesRawBytes()
 {
     QList<QByteArray> seen;
     QAsyncSqlite::registerConverter(u"rawbytes"_s, [&seen](const QByteArray &raw) {
-        seen.append(raw);   // runs on the worker; the test reads it after awaiting
+        seen.append(raw); // runs on the worker; the test reads it after awaiting
         return QVariant(raw.size());
     });
-    const auto cleanup = qScopeGuard([] { QAsyncSqlite::registerConverter(u"rawbytes"_s, {}); });
+    const auto cleanup = qScopeGuard([] {
+        QAsyncSqlite::registerConverter(u"rawbytes"_s, {});
+    });
     QAsyncSqliteTest::TemporaryDatabase tmp;
     QAsyncSqliteConnection db;
     OPEN_DB(db, tmp, QAsyncSqliteOptions{.detectTypes = QAsyncSqlite::DeclaredTypes});
@@ -735,9 +756,9 @@ void tst_Values::converterReceivesRawBytes()
     QASYNCSQLITE_AWAIT_RESULT(rows, db.execute(u"SELECT v FROM t ORDER BY id"_s));
     QCOMPARE(rows.size(), 5);
     QCOMPARE(rows.at(0).toList().first(), QVariant(3));
-    QCOMPARE(rows.at(1).toList().first(), QVariant(2));   // the integer as text, like Python's bytes
-    QCOMPARE(rows.at(2).toList().first(), QVariant(2));   // UTF-8 bytes
-    QVERIFY(!rows.at(3).toList().first().isValid());      // NULL: converter not called
+    QCOMPARE(rows.at(1).toList().first(), QVariant(2)); // the integer as text, like Python's bytes
+    QCOMPARE(rows.at(2).toList().first(), QVariant(2)); // UTF-8 bytes
+    QVERIFY(!rows.at(3).toList().first().isValid()); // NULL: converter not called
     QCOMPARE(rows.at(4).toList().first(), QVariant(0));
     QCOMPARE(seen, (QList<QByteArray>{QByteArray("a\0b", 3), "42", "\xc3\xa9", ""}));
 }

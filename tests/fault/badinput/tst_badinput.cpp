@@ -51,9 +51,9 @@ QByteArray makeDatabase(const QString &path)
         if (!QAsyncSqliteTest::awaitSuccess(db.open(path)).isEmpty())
             return {};
         (void)QAsyncSqliteTest::awaitSuccess(db.executeScript(
-            u"CREATE TABLE t(id INTEGER PRIMARY KEY, name TEXT, data BLOB); CREATE INDEX t_name ON t(name); "
-            "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 400) "
-            "INSERT INTO t SELECT x, 'name ' || x, randomblob(50) FROM c;"_s));
+                u"CREATE TABLE t(id INTEGER PRIMARY KEY, name TEXT, data BLOB); CREATE INDEX t_name ON t(name); "
+                "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 400) "
+                "INSERT INTO t SELECT x, 'name ' || x, randomblob(50) FROM c;"_s));
         (void)QAsyncSqliteTest::awaitSuccess(db.close());
     }
     QFile file(path);
@@ -126,7 +126,8 @@ void tst_BadInput::injectionThroughBinding()
     {
         QAsyncSqliteConnection db;
         QASYNCSQLITE_AWAIT(db.open(tmp.path()));
-        QASYNCSQLITE_AWAIT(db.executeScript(u"CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT); CREATE TABLE keep(x);"_s));
+        QASYNCSQLITE_AWAIT(
+                db.executeScript(u"CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT); CREATE TABLE keep(x);"_s));
         QASYNCSQLITE_AWAIT(db.executeInsert(u"INSERT INTO t(v) VALUES(?)"_s, {payload}));
         QASYNCSQLITE_AWAIT(db.executeInsert(u"INSERT INTO t(v) VALUES(:v)"_s, QVariantMap{{u"v"_s, payload}}));
         QASYNCSQLITE_AWAIT(db.executeMany(u"INSERT INTO t(v) VALUES(?)"_s, {{payload}, {payload}}));
@@ -143,7 +144,7 @@ void tst_BadInput::injectionThroughBinding()
         QASYNCSQLITE_AWAIT_RESULT(schema, db.execute(u"SELECT name FROM sqlite_schema ORDER BY name"_s));
         QCOMPARE(schema, (QVariantList{QVariantList{u"keep"_s}, QVariantList{u"t"_s}}));
         QASYNCSQLITE_AWAIT_RESULT(dbs, db.execute(u"SELECT count(*) FROM pragma_database_list"_s));
-        QCOMPARE(firstRow(dbs), (QVariantList{1LL}));   // nothing attached
+        QCOMPARE(firstRow(dbs), (QVariantList{1LL})); // nothing attached
     }
     QVERIFY(!QFile::exists(u"/tmp/qasyncsqlite-pwned.db"_s));
     FAULT_VERIFY_BASELINE(baseline);
@@ -156,13 +157,13 @@ void tst_BadInput::hostileParameterNames()
     QAsyncSqliteConnection db;
     QASYNCSQLITE_AWAIT(db.open(u":memory:"_s));
     QASYNCSQLITE_AWAIT(db.execute(u"CREATE TABLE t(v)"_s));
-    QASYNCSQLITE_AWAIT_ERROR(missing,
-                             db.execute(u"INSERT INTO t VALUES(:v)"_s,
-                                        QVariantMap{{u"v); DROP TABLE t; --"_s, 1}, {u"\0v"_s, 2}}),
-                             QAsyncSqliteProgrammingError);
+    QASYNCSQLITE_AWAIT_ERROR(
+            missing,
+            db.execute(u"INSERT INTO t VALUES(:v)"_s, QVariantMap{{u"v); DROP TABLE t; --"_s, 1}, {u"\0v"_s, 2}}),
+            QAsyncSqliteProgrammingError);
     QCOMPARE(missing.code(), SQLITE_RANGE);
-    QASYNCSQLITE_AWAIT(db.execute(u"INSERT INTO t VALUES(:v)"_s,
-                                  QVariantMap{{u"v"_s, 3}, {u"'; DROP TABLE t; --"_s, 4}}));
+    QASYNCSQLITE_AWAIT(
+            db.execute(u"INSERT INTO t VALUES(:v)"_s, QVariantMap{{u"v"_s, 3}, {u"'; DROP TABLE t; --"_s, 4}}));
     QASYNCSQLITE_AWAIT_RESULT(rows, db.execute(u"SELECT v FROM t"_s));
     QCOMPARE(rows, (QVariantList{QVariantList{3LL}}));
 }
@@ -193,7 +194,9 @@ void tst_BadInput::multipleStatementsEverywhere()
     else if (api == u"cursor"_s)
         f = db.cursor()->execute(sql, {1});
     else if (api == u"transaction"_s)
-        f = db.transaction([sql](QAsyncSqliteTransaction &tx) { tx.execute(sql, {1}); });
+        f = db.transaction([sql](QAsyncSqliteTransaction &tx) {
+            tx.execute(sql, {1});
+        });
     else
         f = QFuture<void>(db.execute(named, QVariantMap{{u"v"_s, 1}}));
     QASYNCSQLITE_AWAIT_ERROR(error, f, QAsyncSqliteProgrammingError);
@@ -237,9 +240,10 @@ void tst_BadInput::integerOverflow()
     QCOMPARE(firstRow(ends), (QVariantList{max, min, u"integer"_s}));
     // A refused bind in the middle of executeMany: typed error, nothing
     // half-applied by the failing set, the earlier sets are reported.
-    QASYNCSQLITE_AWAIT_ERROR(data, db.executeMany(u"INSERT INTO n VALUES(?)"_s,
-                                                  {{1}, {quint64(std::numeric_limits<quint64>::max())}, {2}}),
-                             QAsyncSqliteDataError);
+    QASYNCSQLITE_AWAIT_ERROR(
+            data,
+            db.executeMany(u"INSERT INTO n VALUES(?)"_s, {{1}, {quint64(std::numeric_limits<quint64>::max())}, {2}}),
+            QAsyncSqliteDataError);
     QCOMPARE(data.code(), SQLITE_MISMATCH);
 }
 
@@ -264,12 +268,14 @@ void tst_BadInput::unbindableTypes()
     QAsyncSqliteConnection db;
     QASYNCSQLITE_AWAIT(db.open(u":memory:"_s, {.isolationLevel = QAsyncSqlite::IsolationLevel::Autocommit}));
     QASYNCSQLITE_AWAIT(db.execute(u"CREATE TABLE t(v)"_s));
-    QASYNCSQLITE_AWAIT_ERROR(error, db.executeInsert(u"INSERT INTO t VALUES(?)"_s, {value}), QAsyncSqliteProgrammingError);
+    QASYNCSQLITE_AWAIT_ERROR(error, db.executeInsert(u"INSERT INTO t VALUES(?)"_s, {value}),
+                             QAsyncSqliteProgrammingError);
     QVERIFY2(error.message().contains(u"not supported"_s), qPrintable(error.message()));
-    QASYNCSQLITE_AWAIT_ERROR(named, db.execute(u"SELECT :v"_s, QVariantMap{{u"v"_s, value}}), QAsyncSqliteProgrammingError);
+    QASYNCSQLITE_AWAIT_ERROR(named, db.execute(u"SELECT :v"_s, QVariantMap{{u"v"_s, value}}),
+                             QAsyncSqliteProgrammingError);
     Q_UNUSED(named);
     QASYNCSQLITE_AWAIT_RESULT(rows, db.execute(u"SELECT count(*) FROM t"_s));
-    QCOMPARE(firstRow(rows), (QVariantList{0LL}));   // never a silent NULL
+    QCOMPARE(firstRow(rows), (QVariantList{0LL})); // never a silent NULL
 }
 
 void tst_BadInput::invalidUtf8FromDatabase()
@@ -382,7 +388,8 @@ void tst_BadInput::sqlTextSizes()
     QASYNCSQLITE_AWAIT_ERROR(tooLong, db.execute(u"SELECT length('"_s + QString(2000, u'x') + u"')"_s),
                              QAsyncSqliteDataError);
     QCOMPARE(tooLong.code(), SQLITE_TOOBIG);
-    QASYNCSQLITE_AWAIT_ERROR(tooLongScript, db.executeScript(u"DELETE FROM s; SELECT '"_s + QString(2000, u'x') + u"';"_s),
+    QASYNCSQLITE_AWAIT_ERROR(tooLongScript,
+                             db.executeScript(u"DELETE FROM s; SELECT '"_s + QString(2000, u'x') + u"';"_s),
                              QAsyncSqliteDataError);
     Q_UNUSED(tooLongScript);
     // A deep expression: a typed error, no stack overflow. Depends on the
@@ -394,9 +401,9 @@ void tst_BadInput::sqlTextSizes()
     QASYNCSQLITE_AWAIT_RESULT(maxDepth, db.limit(SQLITE_LIMIT_EXPR_DEPTH));
     const QString deep = u"SELECT "_s + u"1+("_s.repeated(5000) + u"1"_s + QString(5000, u')');
     QASYNCSQLITE_AWAIT_ERROR(depth, db.execute(deep), QAsyncSqliteOperationalError);
-    QCOMPARE(depth.message(), growingParserStack
-                                  ? u"Expression tree is too large (maximum depth %1)"_s.arg(maxDepth)
-                                  : u"parser stack overflow"_s);
+    QCOMPARE(depth.message(),
+             growingParserStack ? u"Expression tree is too large (maximum depth %1)"_s.arg(maxDepth)
+                                : u"parser stack overflow"_s);
     // Parentheses alone add no depth to the tree: on a growing stack 5000 of
     // them are just 1.
     const QString parenthesized = u"SELECT "_s + QString(5000, u'(') + u"1"_s + QString(5000, u')');
@@ -412,14 +419,14 @@ void tst_BadInput::sqlTextSizes()
 void tst_BadInput::corruptFiles_data()
 {
     QTest::addColumn<QString>("damage");
-    QTest::addColumn<QStringList>("allowed");   // error names an operation may end with
+    QTest::addColumn<QStringList>("allowed"); // error names an operation may end with
     // SQLITE_MISUSE: a request queued after a failed open() finished is
     // rejected as made on a closed connection.
     const QStringList notADb{u"SQLITE_NOTADB"_s, u"SQLITE_MISUSE"_s};
     // SQLITE_TOOBIG: a damaged record header can claim a value larger than
     // SQLite's length limit.
-    const QStringList corrupt{u"SQLITE_CORRUPT"_s, u"SQLITE_NOTADB"_s, u"SQLITE_CORRUPT_INDEX"_s, u"SQLITE_ERROR"_s,
-                              u"SQLITE_MISUSE"_s, u"SQLITE_TOOBIG"_s};
+    const QStringList corrupt{u"SQLITE_CORRUPT"_s, u"SQLITE_NOTADB"_s, u"SQLITE_CORRUPT_INDEX"_s,
+                              u"SQLITE_ERROR"_s,   u"SQLITE_MISUSE"_s, u"SQLITE_TOOBIG"_s};
     QTest::newRow("bad header magic") << u"magic"_s << notADb;
     QTest::newRow("bad page size") << u"pagesize"_s << notADb;
     QTest::newRow("flipped bytes in a table page") << u"page"_s << corrupt;
@@ -446,7 +453,7 @@ void tst_BadInput::corruptFiles()
     if (damage == u"magic"_s) {
         bytes.replace(0, 16, QByteArray("Not SQLite fmt3\0", 16));
     } else if (damage == u"pagesize"_s) {
-        bytes[16] = '\x03';   // 0x0301: not a power of two
+        bytes[16] = '\x03'; // 0x0301: not a power of two
         bytes[17] = '\x01';
     } else if (damage == u"page"_s) {
         for (int i = 0; i < 64; ++i)
@@ -454,12 +461,12 @@ void tst_BadInput::corruptFiles()
     } else if (damage == u"schema"_s) {
         for (int i = 2048; i < 4096; ++i)
             bytes[i] = '\0';
-        bytes[100 + 3] = '\x7f';   // cell count of the schema page
+        bytes[100 + 3] = '\x7f'; // cell count of the schema page
     } else if (damage == u"truncated"_s) {
         bytes.truncate(4096 + 2048);
     } else if (damage == u"pagecount"_s) {
-        bytes[28] = '\x7f';   // in-header database size: far beyond the file
-        bytes[92] = bytes[24];   // version-valid-for = change counter, so SQLite trusts it
+        bytes[28] = '\x7f'; // in-header database size: far beyond the file
+        bytes[92] = bytes[24]; // version-valid-for = change counter, so SQLite trusts it
         bytes[93] = bytes[25];
         bytes[94] = bytes[26];
         bytes[95] = bytes[27];
@@ -479,12 +486,12 @@ void tst_BadInput::corruptFiles()
         QAsyncSqliteConnection db;
         QFuture<void> open = db.open(tmp.path(), {.busyTimeout = 0ms});
         QList<QFuture<QVariantList>> queries{
-            db.execute(u"SELECT count(*) FROM sqlite_schema"_s),
-            db.execute(u"SELECT * FROM t"_s),
-            db.execute(u"SELECT name FROM t WHERE name > 'name 3' ORDER BY name"_s),
-            db.execute(u"PRAGMA integrity_check"_s),
-            db.execute(u"INSERT INTO t(name, data) VALUES('new', zeroblob(3000))"_s),
-            db.execute(u"UPDATE t SET name = name || 'x'"_s),
+                db.execute(u"SELECT count(*) FROM sqlite_schema"_s),
+                db.execute(u"SELECT * FROM t"_s),
+                db.execute(u"SELECT name FROM t WHERE name > 'name 3' ORDER BY name"_s),
+                db.execute(u"PRAGMA integrity_check"_s),
+                db.execute(u"INSERT INTO t(name, data) VALUES('new', zeroblob(3000))"_s),
+                db.execute(u"UPDATE t SET name = name || 'x'"_s),
         };
         QVERIFY(QAsyncSqliteTest::waitForFinished(open));
         states << terminalState(open);
@@ -559,7 +566,7 @@ void tst_BadInput::randomByteFlips()
     }
     qDebug() << flips << "flips:" << histogram;
     QCOMPARE(flips, 1000);
-    QVERIFY(errors > 0);   // the corruption was noticed somewhere
+    QVERIFY(errors > 0); // the corruption was noticed somewhere
     FAULT_VERIFY_BASELINE(baseline);
 }
 
@@ -573,8 +580,9 @@ void tst_BadInput::readOnlyFile()
     QAsyncSqliteTest::TemporaryDatabase tmp;
     makeDatabase(tmp.path());
     QFile::setPermissions(tmp.path(), QFile::ReadOwner | QFile::ReadGroup | QFile::ReadOther);
-    QFile::setPermissions(tmp.directory(), QFile::ReadOwner | QFile::ExeOwner | QFile::ReadGroup | QFile::ExeGroup
-                                               | QFile::ReadOther | QFile::ExeOther);
+    QFile::setPermissions(tmp.directory(),
+                          QFile::ReadOwner | QFile::ExeOwner | QFile::ReadGroup | QFile::ExeGroup | QFile::ReadOther
+                                  | QFile::ExeOther);
     auto restore = qScopeGuard([&] {
         QFile::setPermissions(tmp.directory(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
         QFile::setPermissions(tmp.path(), QFile::ReadOwner | QFile::WriteOwner);
@@ -585,7 +593,7 @@ void tst_BadInput::readOnlyFile()
     QVERIFY(child.waitForStarted(20000));
     QVERIFY(child.waitForFinished(60000));
     QCOMPARE(child.exitStatus(), QProcess::NormalExit);
-    QCOMPARE(child.exitCode(), 0);   // the child's own checks passed
+    QCOMPARE(child.exitCode(), 0); // the child's own checks passed
 }
 
 void tst_BadInput::uriOnlyWhenAsked_data()
@@ -604,22 +612,24 @@ void tst_BadInput::uriOnlyWhenAsked()
     QAsyncSqliteTest::TemporaryDatabase tmp;
     const QString previous = QDir::currentPath();
     QVERIFY(QDir::setCurrent(tmp.directory()));
-    auto back = qScopeGuard([&] { QDir::setCurrent(previous); });
+    auto back = qScopeGuard([&] {
+        QDir::setCurrent(previous);
+    });
     {
         QAsyncSqliteConnection db;
         QASYNCSQLITE_AWAIT(db.open(name));
-        QASYNCSQLITE_AWAIT(db.executeScript(u"CREATE TABLE t(v); INSERT INTO t VALUES(1);"_s));   // not read-only
+        QASYNCSQLITE_AWAIT(db.executeScript(u"CREATE TABLE t(v); INSERT INTO t VALUES(1);"_s)); // not read-only
         QASYNCSQLITE_AWAIT(db.close());
     }
     QVERIFY2(QFile::exists(tmp.filePath(name)), qPrintable(QDir(tmp.directory()).entryList().join(u", "_s)));
-    const QString plain = name.mid(5, name.indexOf(u'?') - 5);   // what the URI would have named
+    const QString plain = name.mid(5, name.indexOf(u'?') - 5); // what the URI would have named
     QVERIFY(!QFile::exists(tmp.filePath(plain)));
 
     // With uri = true the parameters apply.
     if (name.contains(u"mode=ro"_s)) {
         QAsyncSqliteConnection missing;
         QASYNCSQLITE_AWAIT_ERROR(cantOpen, missing.open(name, {.uri = true}), QAsyncSqliteOperationalError);
-        QCOMPARE(cantOpen.code(), SQLITE_CANTOPEN);   // ro does not create
+        QCOMPARE(cantOpen.code(), SQLITE_CANTOPEN); // ro does not create
         {
             QAsyncSqliteConnection creator;
             QASYNCSQLITE_AWAIT(creator.open(plain));
@@ -639,7 +649,7 @@ void tst_BadInput::uriOnlyWhenAsked()
         QASYNCSQLITE_AWAIT(memory.open(name, {.uri = true}));
         QASYNCSQLITE_AWAIT(memory.execute(u"CREATE TABLE m(v)"_s));
         QASYNCSQLITE_AWAIT(memory.close());
-        QVERIFY(!QFile::exists(tmp.filePath(plain)));   // in memory, no file
+        QVERIFY(!QFile::exists(tmp.filePath(plain))); // in memory, no file
     }
 }
 
@@ -680,14 +690,14 @@ static int readOnlyChild(int argc, char **argv)
         return 5;
     std::optional<QAsyncSqliteOperationalError> ddl;
     if (!check(QAsyncSqliteTest::awaitError(rw.execute(u"CREATE TABLE u(v)"_s), ddl).isEmpty()
-                   && ddl->code() == SQLITE_READONLY,
+                       && ddl->code() == SQLITE_READONLY,
                "DDL"))
         return 6;
     // A new database in the read-only directory: SQLITE_CANTOPEN.
     QAsyncSqliteConnection fresh;
     std::optional<QAsyncSqliteOperationalError> cantOpen;
     if (!check(QAsyncSqliteTest::awaitError(fresh.open(path + u".new"_s), cantOpen).isEmpty()
-                   && cantOpen->code() == SQLITE_CANTOPEN,
+                       && cantOpen->code() == SQLITE_CANTOPEN,
                "create in a read-only directory"))
         return 7;
     return 0;

@@ -47,8 +47,7 @@ void say(const QByteArray &line)
 class Writer : public QObject
 {
 public:
-    Writer(QAsyncSqliteConnection &db, qint64 firstTxn, quint32 seed)
-        : m_db(db), m_next(firstTxn), m_random(seed) {}
+    Writer(QAsyncSqliteConnection &db, qint64 firstTxn, quint32 seed) : m_db(db), m_next(firstTxn), m_random(seed) { }
 
     void start()
     {
@@ -69,24 +68,30 @@ private:
         return txn;
     }
 
-    template <typename T>
+    template<typename T>
     static void failOn(QFuture<T> future, QObject *context, const QString &what)
     {
         future.onFailed(context, [what](const QAsyncSqliteError &e) -> T {
-            die(what + u": "_s + QString::fromUtf8(e.what()));
-        }).onCanceled(context, [what]() -> T { die(what + u": canceled"_s); });
+                  die(what + u": "_s + QString::fromUtf8(e.what()));
+              }).onCanceled(context, [what]() -> T {
+            die(what + u": canceled"_s);
+        });
     }
 
     void acknowledge(QFuture<void> done, qint64 id, const QString &what)
     {
-        done.then(this, [this, id] {
-              say("A " + QByteArray::number(id));
-              submit();
-          })
-            .onFailed(this, [what](const QAsyncSqliteError &e) {
-                die(what + u": "_s + QString::fromUtf8(e.what()));
-            })
-            .onCanceled(this, [what] { die(what + u": canceled"_s); });
+        done.then(this,
+                  [this, id] {
+                      say("A " + QByteArray::number(id));
+                      submit();
+                  })
+                .onFailed(this,
+                          [what](const QAsyncSqliteError &e) {
+                              die(what + u": "_s + QString::fromUtf8(e.what()));
+                          })
+                .onCanceled(this, [what] {
+                    die(what + u": canceled"_s);
+                });
     }
 
     void submit()
@@ -102,8 +107,7 @@ private:
             // Implicit transaction (isolation level Deferred): executeMany()
             // opens it, commit() ends it. The later futures can only succeed
             // if the earlier did not fail (FIFO on one worker), but check all.
-            failOn(m_db.executeMany(Fault::insertDataSql(), txn.dataParams()), this,
-                   u"executeMany %1"_s.arg(txn.id));
+            failOn(m_db.executeMany(Fault::insertDataSql(), txn.dataParams()), this, u"executeMany %1"_s.arg(txn.id));
             failOn(m_db.executeInsert(Fault::insertChecksumSql(), txn.checksumParams()), this,
                    u"checksum %1"_s.arg(txn.id));
             acknowledge(m_db.commit(), txn.id, u"commit %1"_s.arg(txn.id));
@@ -126,19 +130,24 @@ int main(int argc, char **argv)
         return 2;
     }
     // A child orphaned by a dead test must not run for ever.
-    QTimer::singleShot(60000, [] { die(u"not killed within 60 s"_s); });
+    QTimer::singleShot(60000, [] {
+        die(u"not killed within 60 s"_s);
+    });
 
     QAsyncSqliteConnection db;
     QAsyncSqliteOptions options;
     options.pragmas = {u"journal_mode="_s + args.at(2), u"synchronous=NORMAL"_s};
     if (args.at(2).compare(u"wal"_s, Qt::CaseInsensitive) == 0)
-        options.pragmas.append(u"wal_autocheckpoint=40"_s);   // checkpoints happen often, too
+        options.pragmas.append(u"wal_autocheckpoint=40"_s); // checkpoints happen often, too
     Writer writer(db, args.at(3).toLongLong(), args.at(4).toUInt());
     db.open(args.at(1), options)
-        .then(&writer, [&writer] {
-            say("READY");
-            writer.start();
-        })
-        .onFailed(&writer, [](const QAsyncSqliteError &e) { die(u"open: "_s + QString::fromUtf8(e.what())); });
+            .then(&writer,
+                  [&writer] {
+                      say("READY");
+                      writer.start();
+                  })
+            .onFailed(&writer, [](const QAsyncSqliteError &e) {
+                die(u"open: "_s + QString::fromUtf8(e.what()));
+            });
     return app.exec();
 }

@@ -134,7 +134,8 @@ void tst_FaultCrash::killWriter()
         QProcess child;
         child.setProcessChannelMode(QProcess::SeparateChannels);
         child.start(QStringLiteral(QASYNCSQLITE_CRASH_WRITER),
-                    {tmp.path(), journalMode, QString::number(firstTxn), QString::number(random.generate())});
+                                   {tmp.path(), journalMode, QString::number(firstTxn),
+                                    QString::number(random.generate())});
         QVERIFY2(child.waitForStarted(20000), qPrintable(child.errorString()));
 
         ChildOutput out;
@@ -144,7 +145,10 @@ void tst_FaultCrash::killWriter()
             ++killsBeforeReady;
             QThread::msleep(random.bounded(30));
         } else {
-            QVERIFY2(readUntil(child, out, [&] { return out.ready; }),
+            QVERIFY2(readUntil(child, out,
+                               [&] {
+                                   return out.ready;
+                               }),
                      qPrintable(u"the writer did not get ready: "_s + out.errors.join(u"; "_s)
                                 + QString::fromUtf8(child.readAllStandardError())));
             if (strategy < 7) {
@@ -153,10 +157,12 @@ void tst_FaultCrash::killWriter()
                 // After a few acknowledged commits, a moment later.
                 ++killsAfterAcks;
                 const int wanted = int(random.bounded(1, 9));
-                QVERIFY2(readUntil(child, out, [&] { return out.acks.size() >= wanted; }),
+                QVERIFY2(readUntil(child, out,
+                                   [&] {
+                                       return out.acks.size() >= wanted;
+                                   }),
                          qPrintable(u"fewer than %1 commits were acknowledged: "_s.arg(wanted)
-                                    + out.errors.join(u"; "_s)
-                                    + QString::fromUtf8(child.readAllStandardError())));
+                                    + out.errors.join(u"; "_s) + QString::fromUtf8(child.readAllStandardError())));
                 QThread::usleep(random.bounded(3000));
             }
         }
@@ -164,8 +170,8 @@ void tst_FaultCrash::killWriter()
         // It must still be running: an exit or crash of its own is a failure.
         QVERIFY2(child.state() == QProcess::Running,
                  qPrintable(u"iteration %1: the writer ended by itself (exit code %2): %3 %4"_s.arg(i)
-                                .arg(child.exitCode())
-                                .arg(out.errors.join(u"; "_s), QString::fromUtf8(child.readAllStandardError()))));
+                                    .arg(child.exitCode())
+                                    .arg(out.errors.join(u"; "_s), QString::fromUtf8(child.readAllStandardError()))));
         QCOMPARE(::kill(pid_t(child.processId()), SIGKILL), 0);
         QVERIFY(child.waitForFinished(20000));
         QCOMPARE(child.exitStatus(), QProcess::CrashExit);

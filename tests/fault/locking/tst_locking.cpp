@@ -70,13 +70,18 @@ void tst_Locking::busyTimeouts()
     {
         const QStringList pragmas{u"journal_mode="_s + journal};
         QAsyncSqliteConnection writer, patient, impatient;
-        QASYNCSQLITE_AWAIT(writer.open(tmp.path(), {.isolationLevel = QAsyncSqlite::IsolationLevel::Autocommit, .pragmas = pragmas}));
+        QASYNCSQLITE_AWAIT(writer.open(
+                tmp.path(), {.isolationLevel = QAsyncSqlite::IsolationLevel::Autocommit, .pragmas = pragmas}));
         QASYNCSQLITE_AWAIT(writer.execute(u"CREATE TABLE t(who TEXT)"_s));
-        QASYNCSQLITE_AWAIT(patient.open(tmp.path(), {.busyTimeout = 1000ms, .isolationLevel = QAsyncSqlite::IsolationLevel::Autocommit}));
-        QASYNCSQLITE_AWAIT(impatient.open(tmp.path(), {.busyTimeout = 100ms, .isolationLevel = QAsyncSqlite::IsolationLevel::Autocommit}));
+        QASYNCSQLITE_AWAIT(patient.open(
+                tmp.path(), {.busyTimeout = 1000ms, .isolationLevel = QAsyncSqlite::IsolationLevel::Autocommit}));
+        QASYNCSQLITE_AWAIT(impatient.open(
+                tmp.path(), {.busyTimeout = 100ms, .isolationLevel = QAsyncSqlite::IsolationLevel::Autocommit}));
 
         QSemaphore locked, impatientDone;
-        auto release = qScopeGuard([&] { impatientDone.release(10); });
+        auto release = qScopeGuard([&] {
+            impatientDone.release(10);
+        });
         QFuture<void> hold = writer.run([&](sqlite3 *h) {
             sqlite3_exec(h, "BEGIN IMMEDIATE; INSERT INTO t VALUES('writer')", nullptr, nullptr, nullptr);
             QElapsedTimer held;
@@ -93,7 +98,9 @@ void tst_Locking::busyTimeouts()
         auto write = [&how](QAsyncSqliteConnection &db, const QString &who) {
             if (how == u"insert"_s)
                 return QFuture<void>(db.executeInsert(u"INSERT INTO t VALUES(?)"_s, {who}));
-            return db.transaction([who](QAsyncSqliteTransaction &tx) { tx.execute(u"INSERT INTO t VALUES(?)"_s, {who}); });
+            return db.transaction([who](QAsyncSqliteTransaction &tx) {
+                tx.execute(u"INSERT INTO t VALUES(?)"_s, {who});
+            });
         };
         QElapsedTimer timer;
         timer.start();
@@ -105,7 +112,7 @@ void tst_Locking::busyTimeouts()
         QASYNCSQLITE_AWAIT_ERROR(busy, impatientWrite, QAsyncSqliteOperationalError);
         QCOMPARE(busy.code(), SQLITE_BUSY);
         QVERIFY2(busy.errorName().startsWith(u"SQLITE_BUSY"_s), qPrintable(busy.errorName()));
-        QVERIFY(hold.isRunning());   // failed while the lock was still held
+        QVERIFY(hold.isRunning()); // failed while the lock was still held
         QASYNCSQLITE_AWAIT(patientWrite);
         QASYNCSQLITE_AWAIT(hold);
         qDebug() << "impatient failed after" << impatientMs << "ms; patient succeeded after" << timer.elapsed() << "ms";
@@ -139,11 +146,14 @@ void tst_Locking::cancelWhileWaitingForLock()
     FaultTest::Baseline baseline;
     {
         QAsyncSqliteConnection writer;
-        QASYNCSQLITE_AWAIT(writer.open(tmp.path(), {.isolationLevel = QAsyncSqlite::IsolationLevel::Autocommit,
-                                                    .pragmas = {u"journal_mode=WAL"_s}}));
+        QASYNCSQLITE_AWAIT(writer.open(
+                tmp.path(),
+                {.isolationLevel = QAsyncSqlite::IsolationLevel::Autocommit, .pragmas = {u"journal_mode=WAL"_s}}));
         QASYNCSQLITE_AWAIT(writer.execute(u"CREATE TABLE t(i)"_s));
         QSemaphore locked, done;
-        auto release = qScopeGuard([&] { done.release(10); });
+        auto release = qScopeGuard([&] {
+            done.release(10);
+        });
         QFuture<void> hold = writer.run([&](sqlite3 *h) {
             sqlite3_exec(h, "BEGIN IMMEDIATE; INSERT INTO t VALUES(0)", nullptr, nullptr, nullptr);
             locked.release();
@@ -153,10 +163,11 @@ void tst_Locking::cancelWhileWaitingForLock()
         QVERIFY(locked.tryAcquire(1, 20000));
 
         QAsyncSqliteConnection waiter;
-        QASYNCSQLITE_AWAIT(waiter.open(tmp.path(), {.busyTimeout = busy, .isolationLevel = QAsyncSqlite::IsolationLevel::Autocommit}));
+        QASYNCSQLITE_AWAIT(waiter.open(
+                tmp.path(), {.busyTimeout = busy, .isolationLevel = QAsyncSqlite::IsolationLevel::Autocommit}));
         QFuture<qint64> waiting = waiter.executeInsert(u"INSERT INTO t VALUES(1)"_s);
-        QFuture<QVariantList> next = waiter.execute(u"SELECT 'next'"_s);   // WAL: a read needs no lock
-        QThread::msleep(200);   // let it enter the busy handler
+        QFuture<QVariantList> next = waiter.execute(u"SELECT 'next'"_s); // WAL: a read needs no lock
+        QThread::msleep(200); // let it enter the busy handler
         QVERIFY(!waiting.isFinished());
         QElapsedTimer timer;
         timer.start();
@@ -173,13 +184,16 @@ void tst_Locking::cancelWhileWaitingForLock()
         {
             QAsyncSqliteConnection doomed;
             doomed.setShutdownTimeout(200ms);
-            QASYNCSQLITE_AWAIT(doomed.open(tmp.path(), {.busyTimeout = busy, .isolationLevel = QAsyncSqlite::IsolationLevel::Autocommit}));
+            QASYNCSQLITE_AWAIT(doomed.open(
+                    tmp.path(), {.busyTimeout = busy, .isolationLevel = QAsyncSqlite::IsolationLevel::Autocommit}));
             stuck = doomed.executeInsert(u"INSERT INTO t VALUES(2)"_s);
             QThread::msleep(100);
             QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"destroyed while"_s));
             QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"left to finish on its own"_s));
             timer.restart();
-            QObject::connect(&doomed, &QObject::destroyed, [&timer, &destructorMs] { destructorMs = timer.elapsed(); });
+            QObject::connect(&doomed, &QObject::destroyed, [&timer, &destructorMs] {
+                destructorMs = timer.elapsed();
+            });
         }
         qDebug() << "destructor took" << destructorMs << "ms";
         QVERIFY2(destructorMs < busy.count(), qPrintable(QString::number(destructorMs)));
@@ -188,7 +202,7 @@ void tst_Locking::cancelWhileWaitingForLock()
         done.release();
         QASYNCSQLITE_AWAIT(hold);
         QASYNCSQLITE_AWAIT_RESULT(rows, writer.execute(u"SELECT i FROM t"_s));
-        QCOMPARE(rows, (QVariantList{QVariantList{0LL}}));   // neither the canceled nor the dropped write
+        QCOMPARE(rows, (QVariantList{QVariantList{0LL}})); // neither the canceled nor the dropped write
     }
     FAULT_VERIFY_BASELINE(baseline);
 }
@@ -203,8 +217,10 @@ void tst_Locking::deferredUpgradeTrap()
     FaultTest::Baseline baseline;
     {
         QAsyncSqliteConnection a, b;
-        QASYNCSQLITE_AWAIT(a.open(tmp.path(), {.busyTimeout = 30s, .isolationLevel = QAsyncSqlite::IsolationLevel::Deferred,
-                                               .pragmas = {u"journal_mode=WAL"_s}}));
+        QASYNCSQLITE_AWAIT(a.open(tmp.path(),
+                                  {.busyTimeout = 30s,
+                                   .isolationLevel = QAsyncSqlite::IsolationLevel::Deferred,
+                                   .pragmas = {u"journal_mode=WAL"_s}}));
         QASYNCSQLITE_AWAIT(a.executeScript(u"CREATE TABLE t(i); INSERT INTO t VALUES(1);"_s));
         QASYNCSQLITE_AWAIT(b.open(tmp.path(), {.isolationLevel = QAsyncSqlite::IsolationLevel::Autocommit}));
 
@@ -245,12 +261,13 @@ void tst_Locking::immediateTransactionAvoidsTrap()
         QAsyncSqliteConnection a, b;
         QASYNCSQLITE_AWAIT(a.open(tmp.path(), {.busyTimeout = 30s, .pragmas = {u"journal_mode=WAL"_s}}));
         QASYNCSQLITE_AWAIT(a.executeScript(u"CREATE TABLE t(i); INSERT INTO t VALUES(1);"_s));
-        QASYNCSQLITE_AWAIT(b.open(tmp.path(), {.busyTimeout = 30s, .isolationLevel = QAsyncSqlite::IsolationLevel::Autocommit}));
+        QASYNCSQLITE_AWAIT(
+                b.open(tmp.path(), {.busyTimeout = 30s, .isolationLevel = QAsyncSqlite::IsolationLevel::Autocommit}));
         QSemaphore haveRead;
         QFuture<qint64> tx = a.transaction([&haveRead](QAsyncSqliteTransaction &t) {
             const qint64 n = t.execute(u"SELECT count(*) FROM t"_s).value(0).toList().value(0).toLongLong();
             haveRead.release();
-            QThread::msleep(200);   // b tries to write meanwhile
+            QThread::msleep(200); // b tries to write meanwhile
             t.executeInsert(u"INSERT INTO t VALUES(?)"_s, {n + 10});
             return n;
         });
@@ -292,11 +309,13 @@ void tst_Locking::halfReadCursorAndCheckpoint()
     FaultTest::Baseline baseline;
     {
         QAsyncSqliteConnection reader, writer, checkpointer;
-        QASYNCSQLITE_AWAIT(writer.open(tmp.path(), {.isolationLevel = QAsyncSqlite::IsolationLevel::Autocommit,
-                                                    .pragmas = {u"journal_mode=WAL"_s, u"wal_autocheckpoint=0"_s}}));
-        QASYNCSQLITE_AWAIT(writer.executeScript(u"CREATE TABLE t(i, pad); "
-                                                "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 5000) "
-                                                "INSERT INTO t SELECT x, randomblob(100) FROM c;"_s));
+        QASYNCSQLITE_AWAIT(writer.open(tmp.path(),
+                                       {.isolationLevel = QAsyncSqlite::IsolationLevel::Autocommit,
+                                        .pragmas = {u"journal_mode=WAL"_s, u"wal_autocheckpoint=0"_s}}));
+        QASYNCSQLITE_AWAIT(
+                writer.executeScript(u"CREATE TABLE t(i, pad); "
+                                     "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 5000) "
+                                     "INSERT INTO t SELECT x, randomblob(100) FROM c;"_s));
         QASYNCSQLITE_AWAIT(reader.open(tmp.path(), {.isolationLevel = QAsyncSqlite::IsolationLevel::Autocommit}));
         QASYNCSQLITE_AWAIT(checkpointer.open(tmp.path(), {.busyTimeout = 300ms}));
 
@@ -325,19 +344,20 @@ void tst_Locking::halfReadCursorAndCheckpoint()
         qDebug() << cursorFate << "checkpoint (busy, log, checkpointed):" << row << "after" << timer.elapsed() << "ms";
         QCOMPARE(row.size(), 3);
         if (cursorFate == u"kept"_s) {
-            QCOMPARE(row.at(0).toLongLong(), 1LL);   // blocked by the open read, reported, not hung
+            QCOMPARE(row.at(0).toLongLong(), 1LL); // blocked by the open read, reported, not hung
             QVERIFY(QFileInfo(tmp.path() + u"-wal"_s).size() > 0);
             // The half-read cursor still delivers its snapshot, in order.
             QASYNCSQLITE_AWAIT_RESULT(next, cursor->fetchMany(5));
-            QCOMPARE(next, (QVariantList{QVariantList{11LL}, QVariantList{12LL}, QVariantList{13LL},
-                                         QVariantList{14LL}, QVariantList{15LL}}));
+            QCOMPARE(next,
+                     (QVariantList{QVariantList{11LL}, QVariantList{12LL}, QVariantList{13LL}, QVariantList{14LL},
+                                   QVariantList{15LL}}));
             QASYNCSQLITE_AWAIT(cursor->close());
             QASYNCSQLITE_AWAIT_RESULT(again, checkpointer.execute(u"PRAGMA wal_checkpoint(TRUNCATE)"_s));
             QCOMPARE(firstRow(again).value(0).toLongLong(), 0LL);
         } else {
             QCOMPARE(row.at(0).toLongLong(), 0LL);
         }
-        QCOMPARE(QFileInfo(tmp.path() + u"-wal"_s).size(), 0);   // truncated
+        QCOMPARE(QFileInfo(tmp.path() + u"-wal"_s).size(), 0); // truncated
     }
     FAULT_VERIFY_BASELINE(baseline);
 }

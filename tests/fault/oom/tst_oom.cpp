@@ -143,13 +143,13 @@ struct Stats
 class Run
 {
 public:
-    Run(const QString &journalMode, Stats &stats) : m_journalMode(journalMode), m_stats(stats) {}
+    Run(const QString &journalMode, Stats &stats) : m_journalMode(journalMode), m_stats(stats) { }
 
     QString exec(int n, bool persistent);
 
 private:
     // "" or a violation; \a failed tells whether the request failed (validly).
-    template <typename T>
+    template<typename T>
     QString request(const QString &what, const QFuture<T> &future, bool &failed)
     {
         failed = false;
@@ -214,51 +214,65 @@ QString Run::exec(int n, bool persistent)
     bool opened = false;
     using Step = std::function<QString(bool &failed)>;
     const QList<std::pair<QString, Step>> steps = {
-        {u"open"_s, [&](bool &failed) {
-             QAsyncSqliteOptions options;
-             options.pragmas = {u"synchronous=OFF"_s, u"journal_mode="_s + m_journalMode};
-             const QString failure = request(u"open"_s, db.open(m_tmp.path(), options), failed);
-             opened = failure.isEmpty() && !failed;
-             return failure;
-         }},
-        {u"schema"_s, [&](bool &failed) { return request(u"schema"_s, db.execute(Fault::schemaSql()), failed); }},
-        {u"transaction"_s, [&](bool &failed) {
-             const Fault::Txn txn = nextTxn(10);
-             const QString failure = request(u"transaction"_s, db.transaction([txn](QAsyncSqliteTransaction &tx) {
-                 tx.executeMany(Fault::insertDataSql(), txn.dataParams());
-                 tx.execute(Fault::insertChecksumSql(), txn.checksumParams());
-             }), failed);
-             if (failure.isEmpty() && !failed)
-                 m_acknowledged.insert(txn.id);
-             return failure;
-         }},
-        {u"implicit transaction"_s, [&](bool &failed) {
-             const Fault::Txn txn = nextTxn(6);
-             QString failure = request(u"executeMany"_s, db.executeMany(Fault::insertDataSql(), txn.dataParams()), failed);
-             if (failure.isEmpty() && !failed)
-                 failure = request(u"checksum"_s, db.executeInsert(Fault::insertChecksumSql(), txn.checksumParams()), failed);
-             if (failure.isEmpty() && !failed) {
-                 failure = request(u"commit"_s, db.commit(), failed);
+            {u"open"_s,
+             [&](bool &failed) {
+                 QAsyncSqliteOptions options;
+                 options.pragmas = {u"synchronous=OFF"_s, u"journal_mode="_s + m_journalMode};
+                 const QString failure = request(u"open"_s, db.open(m_tmp.path(), options), failed);
+                 opened = failure.isEmpty() && !failed;
+                 return failure;
+             }},
+            {u"schema"_s,
+             [&](bool &failed) {
+                 return request(u"schema"_s, db.execute(Fault::schemaSql()), failed);
+             }},
+            {u"transaction"_s,
+             [&](bool &failed) {
+                 const Fault::Txn txn = nextTxn(10);
+                 const QString failure = request(u"transaction"_s, db.transaction([txn](QAsyncSqliteTransaction &tx) {
+                     tx.executeMany(Fault::insertDataSql(), txn.dataParams());
+                     tx.execute(Fault::insertChecksumSql(), txn.checksumParams());
+                 }),
+                                                 failed);
                  if (failure.isEmpty() && !failed)
                      m_acknowledged.insert(txn.id);
-             }
-             return failure;
-         }},
-        {u"select"_s, [&](bool &failed) {
-             return request(u"select"_s, db.execute(u"SELECT txn, seq, kind, value, payload FROM rows ORDER BY txn, seq"_s), failed);
-         }},
-        {u"cursor"_s, [&](bool &failed) {
-             std::unique_ptr<QAsyncSqliteCursor> cursor(db.cursor());
-             QString failure = request(u"cursor execute"_s, cursor->execute(u"SELECT txn, value FROM rows WHERE kind = 'd'"_s), failed);
-             if (failure.isEmpty() && !failed)
-                 failure = request(u"cursor fetchAll"_s, cursor->fetchAll(), failed);
-             if (failure.isEmpty()) {
-                 bool closeFailed = false;
-                 failure = request(u"cursor close"_s, cursor->close(), closeFailed);
-                 failed = failed || closeFailed;
-             }
-             return failure;
-         }},
+                 return failure;
+             }},
+            {u"implicit transaction"_s,
+             [&](bool &failed) {
+                 const Fault::Txn txn = nextTxn(6);
+                 QString failure =
+                         request(u"executeMany"_s, db.executeMany(Fault::insertDataSql(), txn.dataParams()), failed);
+                 if (failure.isEmpty() && !failed)
+                     failure = request(u"checksum"_s,
+                                       db.executeInsert(Fault::insertChecksumSql(), txn.checksumParams()), failed);
+                 if (failure.isEmpty() && !failed) {
+                     failure = request(u"commit"_s, db.commit(), failed);
+                     if (failure.isEmpty() && !failed)
+                         m_acknowledged.insert(txn.id);
+                 }
+                 return failure;
+             }},
+            {u"select"_s,
+             [&](bool &failed) {
+                 return request(u"select"_s,
+                                db.execute(u"SELECT txn, seq, kind, value, payload FROM rows ORDER BY txn, seq"_s),
+                                failed);
+             }},
+            {u"cursor"_s,
+             [&](bool &failed) {
+                 std::unique_ptr<QAsyncSqliteCursor> cursor(db.cursor());
+                 QString failure = request(u"cursor execute"_s,
+                                           cursor->execute(u"SELECT txn, value FROM rows WHERE kind = 'd'"_s), failed);
+                 if (failure.isEmpty() && !failed)
+                     failure = request(u"cursor fetchAll"_s, cursor->fetchAll(), failed);
+                 if (failure.isEmpty()) {
+                     bool closeFailed = false;
+                     failure = request(u"cursor close"_s, cursor->close(), closeFailed);
+                     failed = failed || closeFailed;
+                 }
+                 return failure;
+             }},
     };
 
     arm(n, persistent);
@@ -270,17 +284,18 @@ QString Run::exec(int n, bool persistent)
         if (!failure.isEmpty())
             return failure;
         if (!failed || persistent)
-            continue;   // under a persistent fault, the rest just has to end typed
+            continue; // under a persistent fault, the rest just has to end typed
         // Transient: one allocation failed; rolled back, the step succeeds again.
         if (opened) {
             failure = request(u"rollback after "_s + name, db.rollback(), failed);
             if (!failure.isEmpty() || failed)
                 return failure.isEmpty() ? u"rollback after a transient failure in %1 failed"_s.arg(name) : failure;
         }
-        m_anyFailed = false;   // from now on, every failure must be injected again
+        m_anyFailed = false; // from now on, every failure must be injected again
         failure = step(failed);
         if (!failure.isEmpty() || failed)
-            return failure.isEmpty() ? u"%1 failed again after a transient failure: %2"_s.arg(name, m_lastError) : failure;
+            return failure.isEmpty() ? u"%1 failed again after a transient failure: %2"_s.arg(name, m_lastError)
+                                     : failure;
     }
     // close() ends on every path, a failed open included.
     bool failed = false;
@@ -301,8 +316,10 @@ QString summary(const Stats &stats)
     QStringList codes;
     for (auto it = stats.codes.cbegin(); it != stats.codes.cend(); ++it)
         codes.append(u"%1 x%2"_s.arg(it.key()).arg(*it));
-    return u"%1 runs, %2 allocations failed, %3 requests failed (%4)"_s.arg(stats.runs).arg(stats.injected)
-        .arg(stats.failedRequests).arg(codes.join(u", "_s));
+    return u"%1 runs, %2 allocations failed, %3 requests failed (%4)"_s.arg(stats.runs)
+            .arg(stats.injected)
+            .arg(stats.failedRequests)
+            .arg(codes.join(u", "_s));
 }
 
 } // namespace
@@ -367,7 +384,9 @@ void tst_FaultOom::allocatorInUse()
 
     // Memory statistics are on: an open connection uses some.
     QASYNCSQLITE_AWAIT(db.open(tmp.path()));
-    QASYNCSQLITE_AWAIT_RESULT(used, db.run([](sqlite3 *) { return qint64(sqlite3_memory_used()); }));
+    QASYNCSQLITE_AWAIT_RESULT(used, db.run([](sqlite3 *) {
+        return qint64(sqlite3_memory_used());
+    }));
     QVERIFY2(used > m_memory, qPrintable(QString::number(used)));
     QASYNCSQLITE_AWAIT(db.close());
     memory = memoryAtBaseline();
@@ -413,13 +432,13 @@ void tst_FaultOom::rollbackUnderMemoryPressure()
         } else {
             auto failed = db.transaction([partial](QAsyncSqliteTransaction &tx) {
                 tx.executeMany(Fault::insertDataSql(), partial.dataParams());
-                arm(1, true);   // every allocation fails from here: the ROLLBACK's too
+                arm(1, true); // every allocation fails from here: the ROLLBACK's too
                 throw std::runtime_error("the application gives up");
             });
             const bool finished = QAsyncSqliteTest::waitForFinished(failed);
             disarm();
             QVERIFY(finished);
-            QVERIFY(failed.isCanceled());   // failed
+            QVERIFY(failed.isCanceled()); // failed
         }
         QVERIFY(g_injected.load() > 0);
         // The application carries on, unaware (the failed transaction's writes
@@ -438,7 +457,7 @@ void tst_FaultOom::rollbackUnderMemoryPressure()
                 QCOMPARE(commitError->extendedCode(), SQLITE_CONSTRAINT_COMMITHOOK);
                 ++vetoed;
             } else {
-                QASYNCSQLITE_AWAIT(commit);   // succeeded: acknowledged
+                QASYNCSQLITE_AWAIT(commit); // succeeded: acknowledged
                 acknowledged.insert(id);
             }
         }
@@ -481,7 +500,7 @@ void tst_FaultOom::failNthAllocation()
         const QString memory = memoryAtBaseline();
         QVERIFY2(memory.isEmpty(), qPrintable(u"n = %1: %2"_s.arg(n).arg(memory)));
         if (stats.injected == injectedBefore)
-            break;   // the workload completed without reaching the n-th allocation
+            break; // the workload completed without reaching the n-th allocation
     }
     qInfo("%s", qPrintable(summary(stats)));
     QVERIFY(stats.codes.value(u"SQLITE_NOMEM"_s) > 0);
@@ -497,15 +516,20 @@ void tst_FaultOom::baselines()
 
 QString tst_FaultOom::memoryAtBaseline() const
 {
-    const int used = Fault::settle([] { return int(sqlite3_memory_used()); }, int(m_memory));
+    const int used = Fault::settle(
+            [] {
+                return int(sqlite3_memory_used());
+            },
+            int(m_memory));
     if (used == m_memory)
         return {};
-    return u"sqlite3_memory_used() is %1 bytes, %2 at the baseline (%3 leaked)"_s.arg(used).arg(m_memory).arg(used - m_memory);
+    return u"sqlite3_memory_used() is %1 bytes, %2 at the baseline (%3 leaked)"_s.arg(used).arg(m_memory).arg(
+            used - m_memory);
 }
 
 int main(int argc, char **argv)
 {
-    installAllocator();   // before QTest, before any connection: SQLite is not initialized yet
+    installAllocator(); // before QTest, before any connection: SQLite is not initialized yet
     QCoreApplication app(argc, argv);
     tst_FaultOom test;
     QTEST_SET_MAIN_SOURCE_PATH

@@ -37,8 +37,9 @@ using FaultTest::terminalState;
 namespace {
 
 // Runs for minutes unless stopped; started() tells the test it is stepping.
-const QString longQuery = u"WITH RECURSIVE c(x) AS (SELECT started() UNION ALL SELECT x + 1 FROM c WHERE x < 4000000000) "
-                          "SELECT count(*) FROM c"_s;
+const QString longQuery =
+        u"WITH RECURSIVE c(x) AS (SELECT started() UNION ALL SELECT x + 1 FROM c WHERE x < 4000000000) "
+        "SELECT count(*) FROM c"_s;
 
 QFuture<void> installStarted(QAsyncSqliteConnection &db, QSemaphore *semaphore)
 {
@@ -81,7 +82,7 @@ private:
         WarningCounter *self = s_self;
         if (self && type == QtWarningMsg && message.contains(QLatin1String(self->m_text))) {
             self->m_count.fetch_add(1);
-            return;   // counted, not printed: there are thousands
+            return; // counted, not printed: there are thousands
         }
         if (self && self->m_previous)
             self->m_previous(type, context, message);
@@ -97,7 +98,7 @@ class Closer : public QObject
 {
     Q_OBJECT
 public:
-    explicit Closer(QAsyncSqliteConnection *db) : m_db(db) {}
+    explicit Closer(QAsyncSqliteConnection *db) : m_db(db) { }
     QFuture<void> result;
     QThread *ranOn = nullptr;
 
@@ -220,7 +221,9 @@ void tst_Races::destroyWith10kQueuedDuringLongQuery()
             QElapsedTimer timer;
             timer.start();
             // ~QAsyncSqliteConnection: waits shutdownTimeout, interrupts, fails the rest.
-            QObject::connect(&db, &QObject::destroyed, [&timer, &destructorMs] { destructorMs = timer.elapsed(); });
+            QObject::connect(&db, &QObject::destroyed, [&timer, &destructorMs] {
+                destructorMs = timer.elapsed();
+            });
         }
         // The destructor gives the worker only a short grace after the
         // interrupt: failing 10k requests may take longer (under TSan). The
@@ -235,7 +238,7 @@ void tst_Races::destroyWith10kQueuedDuringLongQuery()
     int aborted = 0;
     for (const auto &f : std::as_const(queued)) {
         const QString state = terminalState(f);
-        QVERIFY2(state == u"error:SQLITE_ABORT"_s, qPrintable(state));   // never pending, never silent
+        QVERIFY2(state == u"error:SQLITE_ABORT"_s, qPrintable(state)); // never pending, never silent
         ++aborted;
     }
     QCOMPARE(aborted, 10000);
@@ -260,21 +263,29 @@ void tst_Races::closeConcurrentlyFromTwoThreads()
             inserts.append(db.executeInsert(u"INSERT INTO t VALUES(?)"_s, {i}));
         QSemaphore ready, go;
         QFuture<void> a, b;
-        std::thread ta([&] { ready.release(); go.acquire(); a = db.close(); });
-        std::thread tb([&] { ready.release(); go.acquire(); b = db.close(); });
+        std::thread ta([&] {
+            ready.release();
+            go.acquire();
+            a = db.close();
+        });
+        std::thread tb([&] {
+            ready.release();
+            go.acquire();
+            b = db.close();
+        });
         const bool bothReady = ready.tryAcquire(2, 20000);
-        go.release(2);   // both call close() at once
+        go.release(2); // both call close() at once
         ta.join();
         tb.join();
         QVERIFY(bothReady);
         QCOMPARE(QAsyncSqliteTest::awaitSuccess(a), QString());
         QCOMPARE(QAsyncSqliteTest::awaitSuccess(b), QString());
         for (const auto &f : std::as_const(inserts))
-            QCOMPARE(terminalState(f), u"result"_s);   // queued before close: ran
+            QCOMPARE(terminalState(f), u"result"_s); // queued before close: ran
         QVERIFY(!db.isOpen());
         QTRY_COMPARE(closed.size(), 1);
         QCoreApplication::processEvents();
-        QCOMPARE(closed.size(), 1);   // one close, one closed()
+        QCOMPARE(closed.size(), 1); // one close, one closed()
     }
     QCOMPARE(countRows(tmp.path()), 100 * 20);
     FAULT_VERIFY_BASELINE(baseline);
@@ -290,16 +301,21 @@ void tst_Races::closeFromCallerContinuation()
     FaultTest::Baseline baseline;
     {
         QAsyncSqliteConnection db;
-        QASYNCSQLITE_AWAIT(db.open(tmp.path(), {.isolationLevel = QAsyncSqlite::IsolationLevel::Autocommit,
-                                                .pragmas = {u"synchronous=OFF"_s}}));
+        QASYNCSQLITE_AWAIT(db.open(
+                tmp.path(),
+                {.isolationLevel = QAsyncSqlite::IsolationLevel::Autocommit, .pragmas = {u"synchronous=OFF"_s}}));
         QASYNCSQLITE_AWAIT(db.execute(u"CREATE TABLE t(i)"_s));
         QFuture<void> closeFuture;
         // Hold the worker: were SELECT 1 finished before then() attaches,
         // Qt would run the continuation right inside then(), before the
         // inserts below are queued.
         QSemaphore gate;
-        auto releaseGate = qScopeGuard([&] { gate.release(100); });
-        db.run([&gate](sqlite3 *) { gate.acquire(); });
+        auto releaseGate = qScopeGuard([&] {
+            gate.release(100);
+        });
+        db.run([&gate](sqlite3 *) {
+            gate.acquire();
+        });
         QFuture<void> continuation = db.execute(u"SELECT 1"_s).then(this, [&](const QVariantList &) {
             closeFuture = db.close();
         });
@@ -363,11 +379,17 @@ void tst_Races::closeFromSlotOnWorker()
         // Hold the worker until the requests below are queued, so that they
         // are queued before the slot's close() whatever the timing.
         QSemaphore gate;
-        auto releaseGate = qScopeGuard([&] { gate.release(100); });
-        db.run([&gate](sqlite3 *) { gate.acquire(); });
+        auto releaseGate = qScopeGuard([&] {
+            gate.release(100);
+        });
+        db.run([&gate](sqlite3 *) {
+            gate.acquire();
+        });
         QFuture<void> outer;
         if (where == u"run"_s) {
-            outer = db.run([once](sqlite3 *) { once(); });
+            outer = db.run([once](sqlite3 *) {
+                once();
+            });
         } else if (where == u"function"_s) {
             outer = QFuture<void>(db.execute(u"SELECT closer() FROM (SELECT 1 UNION ALL SELECT 2)"_s));
         } else if (where == u"trace"_s) {
@@ -378,13 +400,13 @@ void tst_Races::closeFromSlotOnWorker()
                 once();
             });
         }
-        QList<QFuture<qint64>> before;   // queued before the slot's close()
+        QList<QFuture<qint64>> before; // queued before the slot's close()
         for (int i = 0; i < 100; ++i)
             before.append(db.executeInsert(u"INSERT INTO t VALUES(?)"_s, {i}));
         gate.release();
         QASYNCSQLITE_AWAIT(outer);
         QVERIFY(fire->load());
-        QVERIFY(closer.ranOn != QThread::currentThread());   // really on the worker
+        QVERIFY(closer.ranOn != QThread::currentThread()); // really on the worker
         QVERIFY(closer.result.isValid());
         QASYNCSQLITE_AWAIT(closer.result);
         // The slot ran while those were already queued: they all ran.
@@ -408,8 +430,9 @@ void tst_Races::callsWhileAndAfterClosing()
     FaultTest::Baseline baseline;
     for (int round = 0; round < 20; ++round) {
         QAsyncSqliteConnection db;
-        QASYNCSQLITE_AWAIT(db.open(tmp.path(), {.isolationLevel = QAsyncSqlite::IsolationLevel::Autocommit,
-                                                .pragmas = {u"synchronous=OFF"_s}}));
+        QASYNCSQLITE_AWAIT(db.open(
+                tmp.path(),
+                {.isolationLevel = QAsyncSqlite::IsolationLevel::Autocommit, .pragmas = {u"synchronous=OFF"_s}}));
         QASYNCSQLITE_AWAIT(db.execute(u"CREATE TABLE IF NOT EXISTS t(i)"_s));
         QASYNCSQLITE_AWAIT(db.execute(u"DELETE FROM t"_s));
         constexpr int Threads = 4, PerThread = 200;
@@ -441,7 +464,7 @@ void tst_Races::callsWhileAndAfterClosing()
         // Everything is rejected now, at once.
         QCOMPARE(terminalState(db.execute(u"SELECT 1"_s)), u"error:SQLITE_MISUSE"_s);
         QCOMPARE(terminalState(db.commit()), u"error:SQLITE_MISUSE"_s);
-        db.setIsolationLevel(QAsyncSqlite::IsolationLevel::Immediate);   // no worker: just stored
+        db.setIsolationLevel(QAsyncSqlite::IsolationLevel::Immediate); // no worker: just stored
         db.setRowFactory(QAsyncSqlite::RowFactory::Map);
         QVERIFY(!db.inTransaction());
         db.interrupt();
@@ -457,14 +480,15 @@ void tst_Races::cursorAndBlobAfterClose()
     {
         QAsyncSqliteConnection db;
         QASYNCSQLITE_AWAIT(db.open(tmp.path()));
-        QASYNCSQLITE_AWAIT(db.executeScript(u"CREATE TABLE t(i, b BLOB); "
-                                            "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 500) "
-                                            "INSERT INTO t SELECT x, zeroblob(100) FROM c;"_s));
+        QASYNCSQLITE_AWAIT(
+                db.executeScript(u"CREATE TABLE t(i, b BLOB); "
+                                 "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 500) "
+                                 "INSERT INTO t SELECT x, zeroblob(100) FROM c;"_s));
         QAsyncSqliteCursor *halfRead = db.cursor(u"SELECT i FROM t"_s);
         QASYNCSQLITE_AWAIT_RESULT(some, halfRead->fetchMany(10));
         QCOMPARE(some.size(), 10);
         QAsyncSqliteCursor *streaming = db.cursor(u"SELECT i FROM t"_s);
-        QFuture<void> stream = streaming->stream();   // bounded read-ahead: parks without a consumer
+        QFuture<void> stream = streaming->stream(); // bounded read-ahead: parks without a consumer
         QASYNCSQLITE_AWAIT_RESULT(blob, db.blobOpen(u"t"_s, u"b"_s, 1));
         QVERIFY(blob);
         std::unique_ptr<QAsyncSqliteBlob> blobOwner(blob);
@@ -475,17 +499,39 @@ void tst_Races::cursorAndBlobAfterClose()
         QVERIFY2(streamState == u"result"_s || streamState.startsWith(u"error:"_s), qPrintable(streamState));
 
         const QList<std::function<QString()>> calls = {
-            [&] { return terminalState(halfRead->fetchOne()); },
-            [&] { return terminalState(halfRead->fetchMany(5)); },
-            [&] { return terminalState(halfRead->fetchAll()); },
-            [&] { return terminalState(halfRead->execute(u"SELECT 1"_s)); },
-            [&] { return terminalState(halfRead->executeMany(u"INSERT INTO t(i) VALUES(?)"_s, {{1}})); },
-            [&] { return terminalState(halfRead->executeScript(u"SELECT 1;"_s)); },
-            [&] { return terminalState(halfRead->stream()); },
-            [&] { return terminalState(streaming->fetchAll()); },
-            [&] { return terminalState(blob->read(10)); },
-            [&] { return terminalState(blob->write(QByteArray(10, 'x'))); },
-            [&] { return terminalState(blob->seek(5)); },
+                [&] {
+                    return terminalState(halfRead->fetchOne());
+                },
+                [&] {
+                    return terminalState(halfRead->fetchMany(5));
+                },
+                [&] {
+                    return terminalState(halfRead->fetchAll());
+                },
+                [&] {
+                    return terminalState(halfRead->execute(u"SELECT 1"_s));
+                },
+                [&] {
+                    return terminalState(halfRead->executeMany(u"INSERT INTO t(i) VALUES(?)"_s, {{1}}));
+                },
+                [&] {
+                    return terminalState(halfRead->executeScript(u"SELECT 1;"_s));
+                },
+                [&] {
+                    return terminalState(halfRead->stream());
+                },
+                [&] {
+                    return terminalState(streaming->fetchAll());
+                },
+                [&] {
+                    return terminalState(blob->read(10));
+                },
+                [&] {
+                    return terminalState(blob->write(QByteArray(10, 'x')));
+                },
+                [&] {
+                    return terminalState(blob->seek(5));
+                },
         };
         for (int i = 0; i < calls.size(); ++i) {
             const QString state = calls.at(i)();
@@ -511,17 +557,23 @@ void tst_Races::cancelOpen()
     for (int round = 0; round < 100; ++round) {
         QAsyncSqliteConnection db;
         QFuture<void> open = db.open(tmp.path());
-        open.cancel();   // almost always before the new thread got to it
+        open.cancel(); // almost always before the new thread got to it
         QList<QFuture<void>> after{
-            QFuture<void>(db.setLimit(SQLITE_LIMIT_LENGTH, 1000)),
-            QFuture<void>(db.execute(u"SELECT 1"_s)),
-            db.commit(),
-            db.rollback(),
-            QFuture<void>(db.run([](sqlite3 *h) { return sqlite3_get_autocommit(h); })),
-            db.setProgressHandler([] { return 0; }, 100),
-            QFuture<void>(db.serialize()),
-            QFuture<void>(db.iterDump()),
-            QFuture<void>(db.cursor(u"SELECT 1"_s)->fetchAll()),
+                QFuture<void>(db.setLimit(SQLITE_LIMIT_LENGTH, 1000)),
+                QFuture<void>(db.execute(u"SELECT 1"_s)),
+                db.commit(),
+                db.rollback(),
+                QFuture<void>(db.run([](sqlite3 *h) {
+                    return sqlite3_get_autocommit(h);
+                })),
+                db.setProgressHandler(
+                        [] {
+                            return 0;
+                        },
+                        100),
+                QFuture<void>(db.serialize()),
+                QFuture<void>(db.iterDump()),
+                QFuture<void>(db.cursor(u"SELECT 1"_s)->fetchAll()),
         };
         QVERIFY(QAsyncSqliteTest::waitForFinished(open));
         const QString openState = terminalState(open);
@@ -543,7 +595,7 @@ void tst_Races::cancelOpen()
         if (openState == u"canceled"_s && !openWon) {
             ++hits;
             QTRY_VERIFY(!db.isOpen());
-            QASYNCSQLITE_AWAIT(db.open(tmp.path()));   // usable again
+            QASYNCSQLITE_AWAIT(db.open(tmp.path())); // usable again
             QASYNCSQLITE_AWAIT(db.execute(u"SELECT 1"_s));
         }
     }
@@ -586,7 +638,8 @@ void tst_Races::cancelRunningKinds()
             }));
             running = QFuture<void>(db.executeMany(u"INSERT INTO t VALUES(slow(?))"_s, sets));
         } else if (kind == u"fetchAll"_s) {
-            QAsyncSqliteCursor *cursor = db.cursor(QString(longQuery).replace(u"SELECT count(*) FROM c"_s, u"SELECT x FROM c"_s));
+            QAsyncSqliteCursor *cursor =
+                    db.cursor(QString(longQuery).replace(u"SELECT count(*) FROM c"_s, u"SELECT x FROM c"_s));
             running = QFuture<void>(cursor->fetchAll());
         } else if (kind == u"run"_s) {
             running = QFuture<void>(db.run([](sqlite3 *h) {
@@ -596,8 +649,9 @@ void tst_Races::cancelRunningKinds()
             running = db.executeScript(u"SELECT 1; "_s + longQuery + u"; SELECT 2;"_s);
         } else {
             // A table whose dump is long: many rows, each formatted.
-            QASYNCSQLITE_AWAIT(db.execute(u"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000) "
-                                          "INSERT INTO t SELECT x FROM c"_s));
+            QASYNCSQLITE_AWAIT(
+                    db.execute(u"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000) "
+                               "INSERT INTO t SELECT x FROM c"_s));
             QFuture<QString> dump = db.iterDump();
             running = QFuture<void>(dump);
             // Running once it has reported its first statements.
@@ -609,14 +663,16 @@ void tst_Races::cancelRunningKinds()
         QFuture<QVariantList> next = db.execute(u"SELECT 'next'"_s);
         QVERIFY(started.tryAcquire(1, 20000));
         running.cancel();
-        QASYNCSQLITE_AWAIT_RESULT(rows, next);   // bounded: the default test timeout
+        QASYNCSQLITE_AWAIT_RESULT(rows, next); // bounded: the default test timeout
         QCOMPARE(rows, (QVariantList{QVariantList{u"next"_s}}));
         QVERIFY(running.isFinished());
         QVERIFY(running.isCanceled());
         QVERIFY(db.isOpen());
         // The cancel does not stick to later requests.
-        QASYNCSQLITE_AWAIT_RESULT(sum, db.execute(u"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 20000) "
-                                                 "SELECT sum(x) FROM c"_s));
+        QASYNCSQLITE_AWAIT_RESULT(
+                sum,
+                db.execute(u"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 20000) "
+                           "SELECT sum(x) FROM c"_s));
         QCOMPARE(sum, (QVariantList{QVariantList{200010000LL}}));
     }
     FAULT_VERIFY_BASELINE(baseline);
@@ -642,11 +698,15 @@ void tst_Races::cancelFinishedUndelivered()
             QFuture<qint64> insert = db.executeInsert(u"INSERT INTO t VALUES(?)"_s, {round});
             QFutureWatcher<qint64> watcher;
             int finishedSignals = 0;
-            connect(&watcher, &QFutureWatcherBase::finished, this, [&finishedSignals] { ++finishedSignals; });
+            connect(&watcher, &QFutureWatcherBase::finished, this, [&finishedSignals] {
+                ++finishedSignals;
+            });
             watcher.setFuture(insert);
             int bodyRuns = 0;
-            QFuture<int> continuation = insert.then(this, [&bodyRuns](qint64) { return ++bodyRuns; });
-            insert.waitForFinished();   // no event loop: nothing delivered yet
+            QFuture<int> continuation = insert.then(this, [&bodyRuns](qint64) {
+                return ++bodyRuns;
+            });
+            insert.waitForFinished(); // no event loop: nothing delivered yet
             QVERIFY(insert.isFinished());
             insert.cancel();
             QVERIFY(QAsyncSqliteTest::waitForFinished(continuation));
@@ -686,7 +746,9 @@ void tst_Races::cancelTransactionSteps()
         QAsyncSqliteConnection db;
         QAsyncSqliteConnection other;
         QSemaphore started, proceed;
-        auto releaseAll = qScopeGuard([&] { proceed.release(100); });
+        auto releaseAll = qScopeGuard([&] {
+            proceed.release(100);
+        });
         QASYNCSQLITE_AWAIT(db.open(tmp.path(), {.pragmas = {u"journal_mode=WAL"_s}}));
         QASYNCSQLITE_AWAIT(other.open(tmp.path(), {.busyTimeout = 0ms}));
         QASYNCSQLITE_AWAIT(db.execute(u"CREATE TABLE t(i)"_s));
@@ -696,8 +758,13 @@ void tst_Races::cancelTransactionSteps()
         QFuture<void> tx;
         QFuture<void> gate;
         if (step == u"queued"_s) {
-            gate = db.run([&](sqlite3 *) { started.release(); proceed.acquire(); });
-            tx = db.transaction([](QAsyncSqliteTransaction &t) { t.execute(u"INSERT INTO t VALUES(1)"_s); });
+            gate = db.run([&](sqlite3 *) {
+                started.release();
+                proceed.acquire();
+            });
+            tx = db.transaction([](QAsyncSqliteTransaction &t) {
+                t.execute(u"INSERT INTO t VALUES(1)"_s);
+            });
         } else if (step == u"statement"_s) {
             tx = db.transaction([](QAsyncSqliteTransaction &t) {
                 t.execute(u"INSERT INTO t VALUES(1)"_s);
@@ -707,14 +774,14 @@ void tst_Races::cancelTransactionSteps()
             tx = db.transaction([&](QAsyncSqliteTransaction &t) {
                 t.execute(u"INSERT INTO t VALUES(1)"_s);
                 started.release();
-                proceed.acquire();   // the test cancels meanwhile
+                proceed.acquire(); // the test cancels meanwhile
                 t.execute(u"INSERT INTO t VALUES(2)"_s);
             });
         } else if (step == u"end"_s) {
             tx = db.transaction([&](QAsyncSqliteTransaction &t) {
                 t.execute(u"INSERT INTO t VALUES(1)"_s);
                 started.release();
-                proceed.acquire();   // the test cancels meanwhile; fn returns normally
+                proceed.acquire(); // the test cancels meanwhile; fn returns normally
             });
         } else {
             // An outer transaction is open: transaction() nests as a savepoint.
@@ -738,7 +805,7 @@ void tst_Races::cancelTransactionSteps()
             QVERIFY(db.inTransaction());
             QASYNCSQLITE_AWAIT(db.rollback());
         } else {
-            QCOMPARE(rows, (QVariantList{QVariantList{0LL}}));   // rolled back (or never begun)
+            QCOMPARE(rows, (QVariantList{QVariantList{0LL}})); // rolled back (or never begun)
         }
         QVERIFY(!db.inTransaction());
         // No lock left behind: the other connection gets the write lock at
@@ -780,7 +847,7 @@ void tst_Races::cancelDuringCommitRace()
             });
             while (!bodyDone.load())
                 QThread::yieldCurrentThread();
-            QThread::usleep(unsigned(round * 37 % 2000));   // sweep the cancel across the COMMIT
+            QThread::usleep(unsigned(round * 37 % 2000)); // sweep the cancel across the COMMIT
             tx.cancel();
             QVERIFY(QAsyncSqliteTest::waitForFinished(tx));
             QASYNCSQLITE_AWAIT_RESULT(count, db.execute(u"SELECT count(*) FROM t WHERE round = ?"_s, {round}));
@@ -878,7 +945,9 @@ void tst_Races::contextDeletedBeforeResult()
     {
         QAsyncSqliteConnection db;
         QSemaphore started, proceed;
-        auto releaseAll = qScopeGuard([&] { proceed.release(100); });
+        auto releaseAll = qScopeGuard([&] {
+            proceed.release(100);
+        });
         QASYNCSQLITE_AWAIT(db.open(u":memory:"_s));
         std::atomic<int> deliveries{0};
         QList<QFuture<QVariantList>> futures;
@@ -886,12 +955,17 @@ void tst_Races::contextDeletedBeforeResult()
         for (int i = 0; i < 100; ++i) {
             auto *ctx = new QObject;
             if (i == 0)
-                db.run([&](sqlite3 *) { started.release(); proceed.acquire(); });
+                db.run([&](sqlite3 *) {
+                    started.release();
+                    proceed.acquire();
+                });
             QFuture<QVariantList> f = db.execute(u"SELECT ?"_s, {i});
             futures.append(f);
             if (pattern == u"watcher"_s) {
                 auto *watcher = new QFutureWatcher<QVariantList>(ctx);
-                connect(watcher, &QFutureWatcherBase::finished, ctx, [&deliveries] { ++deliveries; });
+                connect(watcher, &QFutureWatcherBase::finished, ctx, [&deliveries] {
+                    ++deliveries;
+                });
                 watcher->setFuture(f);
             } else {
                 QPointer<QObject> guard(ctx);
@@ -899,10 +973,12 @@ void tst_Races::contextDeletedBeforeResult()
                     // Runs on the worker: only looks at the guard, and would
                     // hop to the object's thread to use it.
                     if (guard)
-                        QMetaObject::invokeMethod(guard.data(), [&deliveries] { ++deliveries; });
+                        QMetaObject::invokeMethod(guard.data(), [&deliveries] {
+                            ++deliveries;
+                        });
                 });
             }
-            delete ctx;   // before the result: the worker is held by the gate
+            delete ctx; // before the result: the worker is held by the gate
         }
         QVERIFY(started.tryAcquire(1, 20000));
         proceed.release();
@@ -929,7 +1005,9 @@ void tst_Races::connectionDeletedWithSignalsPending()
     for (int round = 0; round < 20; ++round) {
         auto *db = new QAsyncSqliteConnection;
         int received = 0;
-        auto count = [&received] { ++received; };
+        auto count = [&received] {
+            ++received;
+        };
         connect(db, &QAsyncSqliteConnection::committed, this, count);
         connect(db, &QAsyncSqliteConnection::tablesChanged, this, count);
         connect(db, &QAsyncSqliteConnection::totalChangesChanged, this, count);
@@ -942,8 +1020,8 @@ void tst_Races::connectionDeletedWithSignalsPending()
             inserts.append(db->executeInsert(u"INSERT INTO t VALUES(?)"_s, {i}));
         QAsyncSqliteCursor *cursor = db->cursor(u"SELECT i FROM t"_s);
         cursor->stream();
-        inserts.last().waitForFinished();   // signals are queued, none delivered
-        delete db;                          // runs and closes the rest, then goes
+        inserts.last().waitForFinished(); // signals are queued, none delivered
+        delete db; // runs and closes the rest, then goes
         QCoreApplication::processEvents();
         QCoreApplication::sendPostedEvents();
         QCOMPARE(received, 0);
@@ -979,7 +1057,7 @@ void tst_Races::appQuitsWithConnectionsOpen()
         child.waitForFinished(5000);
     }
     QVERIFY2(exited, "the child process hung on exit");
-    QCOMPARE(child.exitStatus(), QProcess::NormalExit);   // no crash, no sanitizer abort
+    QCOMPARE(child.exitStatus(), QProcess::NormalExit); // no crash, no sanitizer abort
     QCOMPARE(child.exitCode(), 0);
     for (int i = 0; i < connections; ++i) {
         const QString path = u"%1/db%2.sqlite"_s.arg(dir.path()).arg(i);

@@ -38,7 +38,7 @@ constexpr int accountCount = 40;
 constexpr qint64 openingBalance = 1000;
 constexpr int connectionCount = 4;
 constexpr int threadCount = 4;
-constexpr int window = 8;   // futures in flight per submitting thread
+constexpr int window = 8; // futures in flight per submitting thread
 
 int transferCount()
 {
@@ -54,7 +54,12 @@ using ConnectionPtr = std::shared_ptr<QAsyncSqliteConnection>;
 ConnectionPtr makeConnection()
 {
     return ConnectionPtr(new QAsyncSqliteConnection, [](QAsyncSqliteConnection *c) {
-        QMetaObject::invokeMethod(QCoreApplication::instance(), [c] { delete c; }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+                QCoreApplication::instance(),
+                [c] {
+                    delete c;
+                },
+                Qt::QueuedConnection);
     });
 }
 
@@ -62,10 +67,10 @@ ConnectionPtr makeConnection()
 struct Ledger
 {
     QMutex mutex;
-    QSet<qint64> acknowledged;   // committed: must be in the log
-    QSet<qint64> refused;        // returned false (insufficient funds): must not be
-    QMap<QString, int> errors;   // error name -> count
-    int canceled = 0;            // by us, and ended canceled
+    QSet<qint64> acknowledged; // committed: must be in the log
+    QSet<qint64> refused; // returned false (insufficient funds): must not be
+    QMap<QString, int> errors; // error name -> count
+    int canceled = 0; // by us, and ended canceled
     int cancelRequests = 0;
     QStringList violations;
 };
@@ -73,7 +78,7 @@ struct Ledger
 class Bank
 {
 public:
-    Bank(const QString &path, Ledger &ledger) : m_path(path), m_ledger(ledger) {}
+    Bank(const QString &path, Ledger &ledger) : m_path(path), m_ledger(ledger) { }
 
     QFuture<void> openSlot(int slot)
     {
@@ -135,7 +140,7 @@ public:
             bool cancel = random.bounded(100) == 0;
             if (cancel) {
                 if (random.bounded(2) == 0)
-                    QThread::usleep(random.bounded(300));   // sometimes while it runs
+                    QThread::usleep(random.bounded(300)); // sometimes while it runs
                 future.cancel();
             }
             pending.push_back({tag, future, cancel});
@@ -166,12 +171,14 @@ private:
             // Interrupted by our cancel, dropped or refused by a connection
             // being destroyed: all typed; nothing else is expected.
             const bool expected = (e.code() == SQLITE_INTERRUPT && canceledByUs) || e.code() == SQLITE_ABORT
-                || (e.code() == SQLITE_MISUSE && dynamic_cast<const QAsyncSqliteProgrammingError *>(&e));
+                    || (e.code() == SQLITE_MISUSE && dynamic_cast<const QAsyncSqliteProgrammingError *>(&e));
             if (!expected)
-                m_ledger.violations.append(u"transfer %1: unexpected error %2"_s.arg(tag).arg(QString::fromUtf8(e.what())));
+                m_ledger.violations.append(
+                        u"transfer %1: unexpected error %2"_s.arg(tag).arg(QString::fromUtf8(e.what())));
             return;
         } catch (const std::exception &e) {
-            m_ledger.violations.append(u"transfer %1: untyped exception %2"_s.arg(tag).arg(QString::fromUtf8(e.what())));
+            m_ledger.violations.append(
+                    u"transfer %1: untyped exception %2"_s.arg(tag).arg(QString::fromUtf8(e.what())));
             return;
         } catch (...) {
             m_ledger.violations.append(u"transfer %1: unknown exception"_s.arg(tag));
@@ -179,7 +186,8 @@ private:
         }
         if (future.isCanceled()) {
             if (!canceledByUs)
-                m_ledger.violations.append(u"transfer %1 ended canceled without an error, and nobody canceled it"_s.arg(tag));
+                m_ledger.violations.append(
+                        u"transfer %1 ended canceled without an error, and nobody canceled it"_s.arg(tag));
             ++m_ledger.canceled;
             return;
         }
@@ -239,9 +247,9 @@ void tst_FaultSoak::transfers()
         QAsyncSqliteConnection db;
         QASYNCSQLITE_AWAIT(db.open(tmp.path(), {.pragmas = {u"journal_mode=WAL"_s}}));
         QASYNCSQLITE_AWAIT(db.executeScript(
-            u"CREATE TABLE accounts(id INTEGER PRIMARY KEY, balance INTEGER NOT NULL);"
-            "CREATE TABLE transfers(id INTEGER PRIMARY KEY, tag INTEGER NOT NULL UNIQUE, src INTEGER NOT NULL, "
-            "dst INTEGER NOT NULL, amount INTEGER NOT NULL);"_s));
+                u"CREATE TABLE accounts(id INTEGER PRIMARY KEY, balance INTEGER NOT NULL);"
+                "CREATE TABLE transfers(id INTEGER PRIMARY KEY, tag INTEGER NOT NULL UNIQUE, src INTEGER NOT NULL, "
+                "dst INTEGER NOT NULL, amount INTEGER NOT NULL);"_s));
         QList<QVariantList> accounts;
         for (int i = 0; i < accountCount; ++i)
             accounts.append({i, openingBalance});
@@ -275,7 +283,9 @@ void tst_FaultSoak::transfers()
     // with work still queued on it, while other threads keep submitting).
     QRandomGenerator random(seed);
     int recreated = 0;
-    const auto allFinished = [&] { return finishedThreads.load() == threadCount; };
+    const auto allFinished = [&] {
+        return finishedThreads.load() == threadCount;
+    };
     QDeadlineTimer deadline(170000);
     while (!allFinished() && !deadline.hasExpired()) {
         QTest::qWait(int(random.bounded(40, 160)));
@@ -288,14 +298,14 @@ void tst_FaultSoak::transfers()
         thread.join();
     threads.clear();
     bank.releaseAll();
-    QCoreApplication::processEvents();   // the posted deletions of the connections
+    QCoreApplication::processEvents(); // the posted deletions of the connections
     QTest::qWait(10);
     QCoreApplication::processEvents();
 
     qInfo("%lld ms: %lld acknowledged, %lld refused, %d canceled of %d cancel requests, %d connections "
-          "recreated, errors: %s", qint64(timer.elapsed()), qint64(ledger.acknowledged.size()),
-          qint64(ledger.refused.size()), ledger.canceled, ledger.cancelRequests, recreated,
-          qPrintable([&] {
+          "recreated, errors: %s",
+          qint64(timer.elapsed()), qint64(ledger.acknowledged.size()), qint64(ledger.refused.size()), ledger.canceled,
+          ledger.cancelRequests, recreated, qPrintable([&] {
               QStringList list;
               for (auto it = ledger.errors.cbegin(); it != ledger.errors.cend(); ++it)
                   list.append(u"%1 x%2"_s.arg(it.key()).arg(*it));
@@ -313,11 +323,14 @@ void tst_FaultSoak::transfers()
     QCOMPARE(sum.value(0).toList().value(0).toLongLong(), accountCount * openingBalance);
     QCOMPARE(sum.value(0).toList().value(1).toLongLong(), qint64(accountCount));
     // Each balance is explained by the log: no transfer is half applied.
-    QASYNCSQLITE_AWAIT_RESULT(unexplained, db.execute(
-        u"SELECT a.id, a.balance, ? + coalesce((SELECT sum(amount) FROM transfers WHERE dst = a.id), 0) "
-        "- coalesce((SELECT sum(amount) FROM transfers WHERE src = a.id), 0) AS expected "
-        "FROM accounts a WHERE a.balance != expected"_s, {openingBalance}));
-    QVERIFY2(unexplained.isEmpty(), qPrintable(QString::number(unexplained.size()) + u" accounts disagree with the log"_s));
+    QASYNCSQLITE_AWAIT_RESULT(
+            unexplained,
+            db.execute(u"SELECT a.id, a.balance, ? + coalesce((SELECT sum(amount) FROM transfers WHERE dst = a.id), 0) "
+                       "- coalesce((SELECT sum(amount) FROM transfers WHERE src = a.id), 0) AS expected "
+                       "FROM accounts a WHERE a.balance != expected"_s,
+                       {openingBalance}));
+    QVERIFY2(unexplained.isEmpty(),
+             qPrintable(QString::number(unexplained.size()) + u" accounts disagree with the log"_s));
     QASYNCSQLITE_AWAIT_RESULT(logged, db.execute(u"SELECT tag FROM transfers"_s));
     QSet<qint64> inLog;
     for (const QVariant &row : logged)
@@ -334,7 +347,12 @@ void tst_FaultSoak::baselines()
 {
     QCOMPARE(Fault::settle(Fault::threadCount, m_threads), m_threads);
     QCOMPARE(Fault::settle(Fault::fdCount, m_fds), m_fds);
-    QCOMPARE(Fault::settle([] { return int(sqlite3_memory_used()); }, int(m_memory)), int(m_memory));
+    QCOMPARE(Fault::settle(
+                     [] {
+                         return int(sqlite3_memory_used());
+                     },
+                     int(m_memory)),
+             int(m_memory));
 }
 
 QTEST_GUILESS_MAIN(tst_FaultSoak)

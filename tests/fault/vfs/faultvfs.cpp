@@ -20,7 +20,7 @@ struct State
     int armedOp = -1;
     int armedN = 0;
     bool persistent = false;
-    qint64 quota = -1;   // -1: none
+    qint64 quota = -1; // -1: none
     qint64 grown = 0;
 };
 
@@ -219,25 +219,25 @@ int fileUnfetch(sqlite3_file *f, sqlite3_int64 offset, void *p)
 }
 
 const sqlite3_io_methods g_methods = {
-    3,
-    fileClose,
-    fileRead,
-    fileWrite,
-    fileTruncate,
-    fileSync,
-    fileSize,
-    fileLock,
-    fileUnlock,
-    fileCheckReservedLock,
-    fileControl,
-    fileSectorSize,
-    fileDeviceCharacteristics,
-    fileShmMap,
-    fileShmLock,
-    fileShmBarrier,
-    fileShmUnmap,
-    fileFetch,
-    fileUnfetch,
+        3,
+        fileClose,
+        fileRead,
+        fileWrite,
+        fileTruncate,
+        fileSync,
+        fileSize,
+        fileLock,
+        fileUnlock,
+        fileCheckReservedLock,
+        fileControl,
+        fileSectorSize,
+        fileDeviceCharacteristics,
+        fileShmMap,
+        fileShmLock,
+        fileShmBarrier,
+        fileShmUnmap,
+        fileFetch,
+        fileUnfetch,
 };
 
 int vfsOpen(sqlite3_vfs *, sqlite3_filename name, sqlite3_file *f, int flags, int *outFlags)
@@ -258,7 +258,7 @@ int vfsOpen(sqlite3_vfs *, sqlite3_filename name, sqlite3_file *f, int flags, in
 
 int vfsDelete(sqlite3_vfs *, const char *name, int)
 {
-    return g_real->xDelete(g_real, name, 0);   // no directory fsync, as for xSync
+    return g_real->xDelete(g_real, name, 0); // no directory fsync, as for xSync
 }
 
 int vfsAccess(sqlite3_vfs *, const char *name, int flags, int *result)

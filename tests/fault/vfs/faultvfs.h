@@ -16,7 +16,13 @@
 
 namespace FaultVfs {
 
-enum class Op { Read, Write, Sync, Truncate, Lock };
+enum class Op {
+    Read,
+    Write,
+    Sync,
+    Truncate,
+    Lock
+};
 constexpr int OpCount = 5;
 
 /* Registers the VFS (idempotent); returns an SQLite result code. */

@@ -38,10 +38,10 @@ struct Outcome
 {
     bool ok = false;
     std::optional<QAsyncSqliteError> error;
-    QString problem;   // not a terminal state the contract allows
+    QString problem; // not a terminal state the contract allows
 };
 
-template <typename T>
+template<typename T>
 Outcome awaitOutcome(const QFuture<T> &future)
 {
     Outcome outcome;
@@ -54,8 +54,8 @@ Outcome awaitOutcome(const QFuture<T> &future)
     } catch (const QAsyncSqliteError &e) {
         outcome.error = e;
         if (typeid(e) != expectedClass(e.extendedCode()))
-            outcome.problem = u"%1 arrived as %2, not as the class its code maps to"_s.arg(QString::fromUtf8(e.what()),
-                                                                                          QLatin1String(typeid(e).name()));
+            outcome.problem = u"%1 arrived as %2, not as the class its code maps to"_s.arg(
+                    QString::fromUtf8(e.what()), QLatin1String(typeid(e).name()));
         return outcome;
     } catch (const std::exception &e) {
         outcome.problem = u"untyped exception: "_s + QString::fromUtf8(e.what());
@@ -76,9 +76,9 @@ struct Stats
     int iterations = 0;
     int injected = 0;
     int failedRequests = 0;
-    int absorbed = 0;   // injections that no request reported
+    int absorbed = 0; // injections that no request reported
     QMap<QString, int> codes;
-    QMap<QString, int> absorbedIn;   // request kind -> injections it did not report
+    QMap<QString, int> absorbedIn; // request kind -> injections it did not report
 };
 
 // One run of the workload against a fresh database, with the fault armed.
@@ -86,7 +86,9 @@ class Run
 {
 public:
     Run(const QString &journalMode, bool persistent, Stats &stats)
-        : m_journalMode(journalMode), m_persistent(persistent), m_stats(stats) {}
+        : m_journalMode(journalMode), m_persistent(persistent), m_stats(stats)
+    {
+    }
 
     // Arms the fault (\a arm) and runs the workload; returns "" or the
     // first contract violation.
@@ -98,12 +100,12 @@ private:
     QString uri() const
     {
         return QUrl::fromLocalFile(m_tmp.path()).toString(QUrl::FullyEncoded) + u"?vfs="_s
-            + QLatin1String(FaultVfs::name);
+                + QLatin1String(FaultVfs::name);
     }
 
     // Awaits one request; "" or a violation. \a failed tells whether it
     // failed (validly).
-    template <typename T>
+    template<typename T>
     QString request(const QString &what, const QFuture<T> &future, bool &failed, bool mayFailUninjected = false)
     {
         const int before = m_injectedBefore;
@@ -132,8 +134,7 @@ private:
         if (mayFailUninjected)
             return {};
         if (after == before) {
-            return what + u": failed although no fault was injected while it ran: "_s
-                + QString::fromUtf8(e.what());
+            return what + u": failed although no fault was injected while it ran: "_s + QString::fromUtf8(e.what());
         }
         if (e.code() != SQLITE_IOERR && e.code() != SQLITE_FULL)
             return what + u": the injected fault arrived as "_s + QString::fromUtf8(e.what());
@@ -158,10 +159,12 @@ private:
             txn.values.append(txn.id * 100 + i);
             txn.payloadSizes.append(payload);
         }
-        const QString failure = request(u"transaction %1"_s.arg(txn.id), m_db->transaction([txn](QAsyncSqliteTransaction &tx) {
-            tx.executeMany(Fault::insertDataSql(), txn.dataParams());
-            tx.execute(Fault::insertChecksumSql(), txn.checksumParams());
-        }), failed);
+        const QString failure =
+                request(u"transaction %1"_s.arg(txn.id), m_db->transaction([txn](QAsyncSqliteTransaction &tx) {
+                    tx.executeMany(Fault::insertDataSql(), txn.dataParams());
+                    tx.execute(Fault::insertChecksumSql(), txn.checksumParams());
+                }),
+                        failed);
         if (failure.isEmpty() && !failed)
             m_acknowledged.insert(txn.id);
         return failure;
@@ -176,10 +179,12 @@ private:
             txn.values.append(txn.id * 100 + i);
             txn.payloadSizes.append(payload);
         }
-        QString failure = request(u"executeMany %1"_s.arg(txn.id), m_db->executeMany(Fault::insertDataSql(), txn.dataParams()), failed);
+        QString failure = request(u"executeMany %1"_s.arg(txn.id),
+                                  m_db->executeMany(Fault::insertDataSql(), txn.dataParams()), failed);
         if (!failure.isEmpty() || failed)
             return failure;
-        failure = request(u"checksum %1"_s.arg(txn.id), m_db->executeInsert(Fault::insertChecksumSql(), txn.checksumParams()), failed);
+        failure = request(u"checksum %1"_s.arg(txn.id),
+                          m_db->executeInsert(Fault::insertChecksumSql(), txn.checksumParams()), failed);
         if (!failure.isEmpty() || failed)
             return failure;
         failure = request(u"commit %1"_s.arg(txn.id), m_db->commit(), failed);
@@ -192,7 +197,8 @@ private:
     {
         const QString failure = request(u"delete %1"_s.arg(id), m_db->transaction([id](QAsyncSqliteTransaction &tx) {
             tx.execute(u"DELETE FROM rows WHERE txn = ?"_s, {id});
-        }), failed);
+        }),
+                                        failed);
         if (failure.isEmpty() && !failed)
             m_deleted.insert(id);
         return failure;
@@ -200,7 +206,8 @@ private:
 
     QString select(bool &failed)
     {
-        return request(u"select"_s, m_db->execute(u"SELECT txn, seq, length(payload) FROM rows ORDER BY txn, seq"_s), failed);
+        return request(u"select"_s, m_db->execute(u"SELECT txn, seq, length(payload) FROM rows ORDER BY txn, seq"_s),
+                       failed);
     }
 
     QAsyncSqliteTest::TemporaryDatabase m_tmp;
@@ -224,27 +231,55 @@ QString Run::exec(const std::function<void()> &arm)
     qint64 firstUnit = 0;
     // Steps are re-runnable: a retry of an insert writes a new transaction.
     const QList<std::pair<QString, Step>> steps = {
-        {u"open"_s, [this](bool &failed) { return open(failed); }},
-        {u"schema"_s, [this](bool &failed) { return request(u"schema"_s, m_db->execute(Fault::schemaSql()), failed); }},
-        {u"insert"_s, [this, &firstUnit](bool &failed) {
-             const QString f = insertUnit(12, 300, failed);
-             firstUnit = m_nextId;
-             return f;
-         }},
-        {u"implicit insert"_s, [this](bool &failed) { return implicitUnit(8, 200, failed); }},
-        {u"select"_s, [this](bool &failed) { return select(failed); }},
-        {u"update"_s, [this, &firstUnit](bool &failed) {
-             return request(u"update"_s, m_db->transaction([id = firstUnit](QAsyncSqliteTransaction &tx) {
-                 tx.execute(u"UPDATE rows SET payload = randomblob(900) WHERE txn = ? AND kind = 'd'"_s, {id});
-             }), failed);
-         }},
-        {u"delete"_s, [this, &firstUnit](bool &failed) { return deleteUnit(firstUnit, failed); }},
-        {u"vacuum"_s, [this](bool &failed) { return request(u"vacuum"_s, m_db->execute(u"VACUUM"_s), failed); }},
-        {u"checkpoint"_s, [this](bool &failed) {
-             return request(u"checkpoint"_s, m_db->execute(u"PRAGMA wal_checkpoint(TRUNCATE)"_s), failed);
-         }},
-        {u"big insert"_s, [this](bool &failed) { return insertUnit(20, 1500, failed); }},
-        {u"select all"_s, [this](bool &failed) { return select(failed); }},
+            {u"open"_s,
+             [this](bool &failed) {
+                 return open(failed);
+             }},
+            {u"schema"_s,
+             [this](bool &failed) {
+                 return request(u"schema"_s, m_db->execute(Fault::schemaSql()), failed);
+             }},
+            {u"insert"_s,
+             [this, &firstUnit](bool &failed) {
+                 const QString f = insertUnit(12, 300, failed);
+                 firstUnit = m_nextId;
+                 return f;
+             }},
+            {u"implicit insert"_s,
+             [this](bool &failed) {
+                 return implicitUnit(8, 200, failed);
+             }},
+            {u"select"_s,
+             [this](bool &failed) {
+                 return select(failed);
+             }},
+            {u"update"_s,
+             [this, &firstUnit](bool &failed) {
+                 return request(u"update"_s, m_db->transaction([id = firstUnit](QAsyncSqliteTransaction &tx) {
+                     tx.execute(u"UPDATE rows SET payload = randomblob(900) WHERE txn = ? AND kind = 'd'"_s, {id});
+                 }),
+                                failed);
+             }},
+            {u"delete"_s,
+             [this, &firstUnit](bool &failed) {
+                 return deleteUnit(firstUnit, failed);
+             }},
+            {u"vacuum"_s,
+             [this](bool &failed) {
+                 return request(u"vacuum"_s, m_db->execute(u"VACUUM"_s), failed);
+             }},
+            {u"checkpoint"_s,
+             [this](bool &failed) {
+                 return request(u"checkpoint"_s, m_db->execute(u"PRAGMA wal_checkpoint(TRUNCATE)"_s), failed);
+             }},
+            {u"big insert"_s,
+             [this](bool &failed) {
+                 return insertUnit(20, 1500, failed);
+             }},
+            {u"select all"_s,
+             [this](bool &failed) {
+                 return select(failed);
+             }},
     };
 
     arm();
@@ -263,7 +298,8 @@ QString Run::exec(const std::function<void()> &arm)
             // One more request while the fault lasts: it must end, too.
             bool ignored = false;
             if (opened) {
-                failure = request(u"select under the fault"_s, m_db->execute(u"SELECT count(*) FROM rows"_s), ignored, true);
+                failure = request(u"select under the fault"_s, m_db->execute(u"SELECT count(*) FROM rows"_s), ignored,
+                                  true);
                 if (!failure.isEmpty())
                     return failure;
             }
@@ -329,8 +365,12 @@ QString summary(const Stats &stats)
     for (auto it = stats.absorbedIn.cbegin(); it != stats.absorbedIn.cend(); ++it)
         absorbed.append(u"%1 x%2"_s.arg(it.key()).arg(*it));
     return u"%1 runs, %2 faults injected, %3 requests failed (%4), %5 injections absorbed by SQLite (%6)"_s
-        .arg(stats.iterations).arg(stats.injected).arg(stats.failedRequests)
-        .arg(codes.join(u", "_s)).arg(stats.absorbed).arg(absorbed.join(u", "_s));
+            .arg(stats.iterations)
+            .arg(stats.injected)
+            .arg(stats.failedRequests)
+            .arg(codes.join(u", "_s))
+            .arg(stats.absorbed)
+            .arg(absorbed.join(u", "_s));
 }
 
 } // namespace
@@ -416,14 +456,14 @@ void tst_FaultVfs::injectedFaults_data()
     QTest::addColumn<int>("op");
     QTest::addColumn<bool>("persistent");
     const std::pair<FaultVfs::Op, const char *> ops[] = {
-        {FaultVfs::Op::Read, "read"},         {FaultVfs::Op::Write, "write"}, {FaultVfs::Op::Sync, "sync"},
-        {FaultVfs::Op::Truncate, "truncate"}, {FaultVfs::Op::Lock, "lock"},
+            {FaultVfs::Op::Read, "read"},         {FaultVfs::Op::Write, "write"}, {FaultVfs::Op::Sync, "sync"},
+            {FaultVfs::Op::Truncate, "truncate"}, {FaultVfs::Op::Lock, "lock"},
     };
     for (const QString &mode : {u"delete"_s, u"wal"_s}) {
         for (const auto &[op, name] : ops) {
             for (bool persistent : {false, true}) {
                 QTest::addRow("%s-%s-%s", qPrintable(mode), name, persistent ? "persistent" : "transient")
-                    << mode << int(op) << persistent;
+                        << mode << int(op) << persistent;
             }
         }
     }
@@ -438,13 +478,15 @@ void tst_FaultVfs::injectedFaults()
     for (int n = 1;; ++n) {
         QVERIFY2(n < 5000, "the workload never completed");
         Run run(journalMode, persistent, stats);
-        const QString failure = run.exec([&] { FaultVfs::arm(FaultVfs::Op(op), n, persistent); });
+        const QString failure = run.exec([&] {
+            FaultVfs::arm(FaultVfs::Op(op), n, persistent);
+        });
         FaultVfs::disarm();
         QVERIFY2(failure.isEmpty(), qPrintable(u"n = %1: %2"_s.arg(n).arg(failure)));
         if (stats.injected == 0 && n == 1)
             QFAIL("the workload never reaches the first call: the fault is not injected at all");
         if (FaultVfs::calls(FaultVfs::Op(op)) < n)
-            break;   // completed without reaching the n-th call
+            break; // completed without reaching the n-th call
     }
     qInfo("%s", qPrintable(summary(stats)));
     QVERIFY(stats.failedRequests > 0);
@@ -467,7 +509,9 @@ void tst_FaultVfs::diskFull()
         QVERIFY2(quota < 10 * 1024 * 1024, "the workload never completed");
         const int injectedBefore = stats.injected;
         Run run(journalMode, true, stats);
-        const QString failure = run.exec([&] { FaultVfs::armQuota(quota); });
+        const QString failure = run.exec([&] {
+            FaultVfs::armQuota(quota);
+        });
         FaultVfs::disarm();
         QVERIFY2(failure.isEmpty(), qPrintable(u"quota %1: %2"_s.arg(quota).arg(failure)));
         if (stats.injected == injectedBefore)

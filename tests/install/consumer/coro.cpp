@@ -22,15 +22,16 @@ int main(int argc, char *argv[])
     QCoreApplication app(argc, argv);
     QAsyncSqliteConnection db;
     QAsyncSqlite::toFuture(selectTwo(db))
-        .then(&app, [](const QVariantList &rows) {
-            const bool ok = rows == QVariantList{QVariantList{2LL}};
-            QTextStream(ok ? stdout : stderr) << "consumer_coro: SELECT 2 " << (ok ? "returned 2" : "failed")
-                                              << Qt::endl;
-            QCoreApplication::exit(ok ? 0 : 1);
-        })
-        .onFailed(&app, [](const QAsyncSqliteError &error) {
-            QTextStream(stderr) << "error: " << error.errorName() << ": " << error.message() << Qt::endl;
-            QCoreApplication::exit(1);
-        });
+            .then(&app,
+                  [](const QVariantList &rows) {
+                      const bool ok = rows == QVariantList{QVariantList{2LL}};
+                      QTextStream(ok ? stdout : stderr)
+                              << "consumer_coro: SELECT 2 " << (ok ? "returned 2" : "failed") << Qt::endl;
+                      QCoreApplication::exit(ok ? 0 : 1);
+                  })
+            .onFailed(&app, [](const QAsyncSqliteError &error) {
+                QTextStream(stderr) << "error: " << error.errorName() << ": " << error.message() << Qt::endl;
+                QCoreApplication::exit(1);
+            });
     return app.exec();
 }

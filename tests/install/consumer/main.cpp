@@ -23,15 +23,15 @@ int main(int argc, char *argv[])
     QCoreApplication app(argc, argv);
     if (std::strcmp(QASYNCSQLITE_VERSION_STR, QASYNCSQLITE_EXPECTED_VERSION) != 0
         || QASYNCSQLITE_VERSION
-               != QASYNCSQLITE_VERSION_CHECK(QASYNCSQLITE_VERSION_MAJOR, QASYNCSQLITE_VERSION_MINOR,
-                                             QASYNCSQLITE_VERSION_PATCH)) {
+                != QASYNCSQLITE_VERSION_CHECK(QASYNCSQLITE_VERSION_MAJOR, QASYNCSQLITE_VERSION_MINOR,
+                                              QASYNCSQLITE_VERSION_PATCH)) {
         QTextStream(stderr) << "QASYNCSQLITE_VERSION_STR is " << QASYNCSQLITE_VERSION_STR << ", the package is "
                             << QASYNCSQLITE_EXPECTED_VERSION << Qt::endl;
         return 1;
     }
     QAsyncSqliteConnection db;
     try {
-        db.open(u":memory:"_s).waitForFinished();   // rethrows a stored error
+        db.open(u":memory:"_s).waitForFinished(); // rethrows a stored error
         const QVariantList rows = db.execute(u"SELECT 1"_s).result();
         const QVariantList expected{QVariantList{1LL}};
         db.close().waitForFinished();
@@ -43,7 +43,6 @@ int main(int argc, char *argv[])
         QTextStream(stderr) << "error: " << error.errorName() << ": " << error.message() << Qt::endl;
         return 1;
     }
-    QTextStream(stdout) << "consumer: QAsyncSqlite " << QASYNCSQLITE_VERSION_STR << ", SELECT 1 returned 1"
-                        << Qt::endl;
+    QTextStream(stdout) << "consumer: QAsyncSqlite " << QASYNCSQLITE_VERSION_STR << ", SELECT 1 returned 1" << Qt::endl;
     return 0;
 }

@@ -32,7 +32,8 @@ int main(int argc, char *argv[])
                 .then(rows => { answer = rows[0].answer; Qt.exit(answer === 42 ? 0 : 1) },
                       error => { console.error(error.name, error.message); Qt.exit(1) })
         }
-    )"_ba, QUrl(u"consumer_qml.qml"_s));
+    )"_ba,
+                      QUrl(u"consumer_qml.qml"_s));
     std::unique_ptr<QObject> db(component.create());
     if (!db) {
         QTextStream(stderr) << component.errorString() << Qt::endl;
@@ -44,7 +45,7 @@ int main(int argc, char *argv[])
         QCoreApplication::exit(2);
     });
     const int code = app.exec();
-    QTextStream(code == 0 ? stdout : stderr) << "consumer_qml: the static QML plugin answered "
-                                             << db->property("answer").toString() << Qt::endl;
+    QTextStream(code == 0 ? stdout : stderr)
+            << "consumer_qml: the static QML plugin answered " << db->property("answer").toString() << Qt::endl;
     return code;
 }
