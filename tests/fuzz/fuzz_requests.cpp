@@ -137,8 +137,8 @@ const char *const fragments[] = {
         "ANALYZE",
         "REINDEX",
         "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 100000) SELECT count(*) FROM c",
-        "CREATE TRIGGER IF NOT EXISTS tr AFTER INSERT ON t BEGIN UPDATE t SET b = b || 'x' WHERE rowid = new.rowid; "
-        "END",
+        ("CREATE TRIGGER IF NOT EXISTS tr AFTER INSERT ON t BEGIN UPDATE t SET b = b || 'x' WHERE rowid = new.rowid; "
+         "END"),
         "RETURNING *",
         "STRICT",
         "--",
