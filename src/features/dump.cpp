@@ -1,6 +1,6 @@
 // Copyright (C) 2026 The QAsyncSqlite Authors
 // SPDX-License-Identifier: MIT
-#include "qasyncsqliteworker_p.h"
+#include "../engine/worker_p.h"
 
 #include <QtCore/qbytearray.h>
 #include <QtCore/qlocale.h>
@@ -19,6 +19,7 @@
 // Python versions produce; every other database gives identical text.
 
 using namespace QAsyncSqlite;
+using namespace QAsyncSqlite::Detail;
 
 namespace {
 
@@ -221,4 +222,17 @@ void QAsyncSqliteWorker::iterDump(QFutureInterface<QString> &out)
 
     emitLine(QStringLiteral("COMMIT;"));
     flush();
+}
+
+// ---------------------------------------------------------------------------
+// The request
+
+QFuture<QString> QAsyncSqliteConnection::iterDump()
+{
+    using DumpJob = CallableJob<QString>;
+    return QAsyncSqlite::Detail::submit(currentWorker(),
+                                        std::make_unique<DumpJob>(DumpJob::Reporter(
+                                                [](QAsyncSqliteWorker &w, QFutureInterface<QString> &out, Job &) {
+                                                    w.iterDump(out);
+                                                })));
 }
