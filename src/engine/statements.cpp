@@ -304,12 +304,8 @@ void QAsyncSqliteWorker::throwError(int rc, const QString &sql) const
 void QAsyncSqliteWorker::exec(const QString &sql)
 {
     PreparedStatement prepared = prepare(sql, true);
-    if (!prepared.stmt)
-        return;
-    int rc;
-    while ((rc = sqlite3_step(prepared.stmt)) == SQLITE_ROW) { }
-    if (rc != SQLITE_DONE)
-        throwError(rc, sql);
+    if (prepared.stmt)
+        stepToEnd(prepared.stmt, sql);
 }
 
 QVariantList QAsyncSqliteWorker::execute(const QString &sql, const Params &params)
@@ -332,20 +328,14 @@ QVariantList QAsyncSqliteWorker::execute(const QString &sql, const Params &param
     QVariantList rows;
     ResultShape shape;
     bool shaped = false;
-    for (;;) {
-        const int rc = sqlite3_step(prepared.stmt);
-        if (rc == SQLITE_ROW) {
-            if (!shaped) {
-                shape.prepare(prepared.stmt, m_settings, m_options.detectTypes, false);
-                shaped = true;
-            }
-            rows.append(shape.readRow(prepared.stmt));
-        } else if (rc == SQLITE_DONE) {
-            return rows;
-        } else {
-            throwError(rc, sql);
+    stepToEnd(prepared.stmt, sql, [&](sqlite3_stmt *stmt) {
+        if (!shaped) {
+            shape.prepare(stmt, m_settings, m_options.detectTypes, false);
+            shaped = true;
         }
-    }
+        rows.append(shape.readRow(stmt));
+    });
+    return rows;
 }
 
 qint64 QAsyncSqliteWorker::executeInsert(const QString &sql, const Params &params)
@@ -374,15 +364,10 @@ qint64 QAsyncSqliteWorker::executeMany(const QString &sql, const QList<QVariantL
         if (currentRequestCanceled())
             throwError(SQLITE_INTERRUPT, sql);
         bindAll(prepared.stmt, params, sql);
-        int rc = sqlite3_step(prepared.stmt);
         // Python counts the changes of a statement that returns no rows: a
         // RETURNING clause leaves rowcount alone, though its writes happen.
-        const bool counts = dml && rc == SQLITE_DONE;
-        while (rc == SQLITE_ROW)
-            rc = sqlite3_step(prepared.stmt);
-        if (rc != SQLITE_DONE)
-            throwError(rc, sql);
-        if (counts)
+        const bool returnedRows = stepToEnd(prepared.stmt, sql);
+        if (dml && !returnedRows)
             rowCount += sqlite3_changes64(m_db);
         sqlite3_reset(prepared.stmt);
         if (shape && &params == &paramSets.first()) // described once it ran, as in Python
@@ -403,17 +388,14 @@ void QAsyncSqliteWorker::executeScript(const QString &script)
         // + 1: the terminating NUL that QByteArray guarantees. Without it
         // SQLite copies the whole rest of the script for every statement,
         // quadratic in the script's size (tst_fault_badinput::sqlTextSizes).
-        int rc = sqlite3_prepare_v2(m_db, p, int(end - p) + 1, &stmt, &tail);
+        const int rc = sqlite3_prepare_v2(m_db, p, int(end - p) + 1, &stmt, &tail);
         const QString text = QString::fromUtf8(p, tail ? tail - p : end - p).trimmed();
         if (rc != SQLITE_OK)
             throwError(rc, text);
         PreparedStatement owner; // finalizes on every path
         owner.stmt = stmt;
-        if (stmt) {
-            while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) { }
-            if (rc != SQLITE_DONE)
-                throwError(rc, text);
-        }
+        if (stmt)
+            stepToEnd(stmt, text);
         if (!tail || tail == p)
             break;
         p = tail;

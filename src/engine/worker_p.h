@@ -130,6 +130,26 @@ public:
     void executeScript(const QString &script);
     // Runs a statement that returns no rows (BEGIN, COMMIT, …).
     void exec(const QString &sql);
+    // The one step-to-end loop: steps \a stmt until SQLite is done, handing
+    // each row to \a onRow(stmt), and throws the handle's error for \a sql
+    // if a step fails. Returns whether any row came.
+    template<typename OnRow>
+    bool stepToEnd(sqlite3_stmt *stmt, const QString &sql, OnRow &&onRow)
+    {
+        bool rows = false;
+        int rc;
+        while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+            rows = true;
+            onRow(stmt);
+        }
+        if (rc != SQLITE_DONE)
+            throwError(rc, sql);
+        return rows;
+    }
+    bool stepToEnd(sqlite3_stmt *stmt, const QString &sql)
+    {
+        return stepToEnd(stmt, sql, [](sqlite3_stmt *) {});
+    }
     void commit();
     void rollback();
     // Every setting but the isolation level, which setIsolationLevel() sets.

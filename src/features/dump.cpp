@@ -150,13 +150,8 @@ void QAsyncSqliteWorker::iterDump(QFutureInterface<QString> &out)
     // Runs \a sql and hands every row to \a onRow.
     const auto query = [this](const QString &sql, const auto &onRow) {
         PreparedStatement prepared = prepare(sql, false);
-        if (!prepared.stmt)
-            return;
-        int rc;
-        while ((rc = sqlite3_step(prepared.stmt)) == SQLITE_ROW)
-            onRow(prepared.stmt);
-        if (rc != SQLITE_DONE)
-            throwError(rc, sql);
+        if (prepared.stmt)
+            stepToEnd(prepared.stmt, sql, onRow);
     };
     const auto readSchema = [&](const QString &sql) {
         // Read in full first (Python's fetchall()): other queries follow.
