@@ -1,6 +1,7 @@
 // Copyright (C) 2026 The QAsyncSqlite Authors
 // SPDX-License-Identifier: MIT
 #include "qasyncsqliteblob_p.h"
+#include "engine/worker_p.h"
 
 #include <QtCore/qnumeric.h>
 
@@ -14,8 +15,8 @@ using namespace QAsyncSqlite::Detail;
 
 QAsyncSqliteBlob::QAsyncSqliteBlob() : d_ptr(new QAsyncSqliteBlobPrivate) { }
 
-QAsyncSqliteBlob *QAsyncSqliteBlob::create(std::shared_ptr<QAsyncSqliteWorker> worker,
-                                           std::shared_ptr<QAsyncSqliteBlobState> state, QThread *owner)
+QAsyncSqliteBlob *QAsyncSqliteBlobPrivate::create(std::shared_ptr<QAsyncSqliteWorker> worker,
+                                                  std::shared_ptr<QAsyncSqliteBlobState> state, QThread *owner)
 {
     // Runs on the worker: the object must live where the caller does.
     auto *blob = new QAsyncSqliteBlob;
@@ -35,16 +36,16 @@ QAsyncSqliteBlob::~QAsyncSqliteBlob()
         // Destroyed on the worker itself (e.g. inside run()): a queued job
         // would be refused there, but this thread may touch the handle.
         try {
-            d->worker->blobClose(*d->state);
+            d->state->close(*d->worker);
         } catch (const QAsyncSqliteError &error) {
             qCWarning(lcQAsyncSqlite) << "QAsyncSqliteBlob destroyed: closing failed:" << error.what();
         }
         return;
     }
     // Fire and forget: runs in FIFO order after the reads and writes queued before.
-    d->enqueue(std::make_unique<CallableJob<void>>([state = d->state](QAsyncSqliteWorker &w) {
-        w.blobClose(*state);
-    }));
+    submit<void>(d->worker, [state = d->state](QAsyncSqliteWorker &w) {
+        state->close(w);
+    });
 }
 
 qint64 QAsyncSqliteBlob::size() const
@@ -63,7 +64,7 @@ QFuture<QByteArray> QAsyncSqliteBlob::read(qint64 length)
 {
     Q_D(QAsyncSqliteBlob);
     return d->submit<QByteArray>([length](QAsyncSqliteWorker &w, QAsyncSqliteBlobState &state) {
-        return w.blobRead(state, length);
+        return state.read(w, length);
     });
 }
 
@@ -71,7 +72,7 @@ QFuture<void> QAsyncSqliteBlob::write(const QByteArray &data)
 {
     Q_D(QAsyncSqliteBlob);
     return d->submit<void>([data](QAsyncSqliteWorker &w, QAsyncSqliteBlobState &state) {
-        w.blobWrite(state, data);
+        state.write(w, data);
     });
 }
 
@@ -80,8 +81,8 @@ QFuture<qint64> QAsyncSqliteBlob::seek(qint64 offset, SeekOrigin origin)
     Q_D(QAsyncSqliteBlob);
     // Computed on the worker, so that it sees the position left by the reads
     // and writes queued before it.
-    return d->submit<qint64>([offset, origin](QAsyncSqliteWorker &w, QAsyncSqliteBlobState &state) {
-        const qint64 size = w.blobSize(state);
+    return d->submit<qint64>([offset, origin](QAsyncSqliteWorker &, QAsyncSqliteBlobState &state) {
+        const qint64 size = state.currentSize();
         qint64 base = 0;
         switch (origin) {
         case SeekOrigin::Begin:
@@ -112,104 +113,116 @@ QFuture<void> QAsyncSqliteBlob::close()
     // Idempotent, as Python's Blob.close().
     if (d->closed.exchange(true))
         return readyVoidFuture();
-    auto job = std::make_unique<CallableJob<void>>([state = d->state](QAsyncSqliteWorker &w) {
-        w.blobClose(*state);
+    return submit<void>(d->worker, [state = d->state](QAsyncSqliteWorker &w) {
+        state->close(w);
     });
-    QFuture<void> future = job->future();
-    d->enqueue(std::move(job));
-    return future;
 }
 
 // ---------------------------------------------------------------------------
 // Worker side
 
-std::shared_ptr<QAsyncSqliteBlobState> QAsyncSqliteWorker::blobOpen(const QString &table, const QString &column,
-                                                                    qint64 rowid, BlobMode mode, const QString &schema)
+std::shared_ptr<QAsyncSqliteBlobState> QAsyncSqliteBlobState::open(QAsyncSqliteWorker &worker, const QString &table,
+                                                                   const QString &column, qint64 rowid, BlobMode mode,
+                                                                   const QString &schema)
 {
     auto state = std::make_shared<QAsyncSqliteBlobState>();
     const int rc =
-            sqlite3_blob_open(m_db, schema.toUtf8().constData(), table.toUtf8().constData(),
+            sqlite3_blob_open(worker.db(), schema.toUtf8().constData(), table.toUtf8().constData(),
                               column.toUtf8().constData(), rowid, mode == BlobMode::ReadWrite ? 1 : 0, &state->blob);
     if (rc != SQLITE_OK) {
         sqlite3_blob_close(std::exchange(state->blob, nullptr)); // null-safe
-        throwError(rc);
+        worker.throwError(rc);
     }
     state->size.store(sqlite3_blob_bytes(state->blob));
     state->table = table.toUtf8();
-    // Registered so that closeDatabase() closes it before sqlite3_close().
-    m_blobs.push_back(state);
+    // Registered so that closing the connection closes it before sqlite3_close().
+    worker.adopt(OpenResource::Blob, state);
     return state;
 }
 
-qint64 QAsyncSqliteWorker::blobSize(QAsyncSqliteBlobState &blob)
+qint64 QAsyncSqliteBlobState::currentSize()
 {
     // 0 once SQLite found the handle expired, as Python reads it before
     // each operation: reads then give nothing, writes and seeks are out of
     // range.
-    blob.size.store(sqlite3_blob_bytes(blob.blob));
-    return blob.size.load();
+    size.store(sqlite3_blob_bytes(blob));
+    return size.load();
 }
 
-QByteArray QAsyncSqliteWorker::blobRead(QAsyncSqliteBlobState &blob, qint64 length)
+QByteArray QAsyncSqliteBlobState::read(QAsyncSqliteWorker &worker, qint64 length)
 {
-    const qint64 position = blob.position.load();
-    const qint64 remaining = qMax<qint64>(0, blobSize(blob) - position);
+    const qint64 start = position.load();
+    const qint64 remaining = qMax<qint64>(0, currentSize() - start);
     const qint64 count = length < 0 || length > remaining ? remaining : length;
     QByteArray data(count, Qt::Uninitialized);
     if (count > 0) {
         // Blobs never exceed SQLITE_MAX_LENGTH (< 2 GiB), so ints suffice.
-        const int rc = sqlite3_blob_read(blob.blob, data.data(), int(count), int(position));
+        const int rc = sqlite3_blob_read(blob, data.data(), int(count), int(start));
         if (rc != SQLITE_OK)
-            throwError(rc); // SQLITE_ABORT ("query aborted"): the row changed under the handle
+            worker.throwError(rc); // SQLITE_ABORT ("query aborted"): the row changed under the handle
     }
-    blob.position.store(position + count);
+    position.store(start + count);
     return data;
 }
 
-void QAsyncSqliteWorker::blobWrite(QAsyncSqliteBlobState &blob, const QByteArray &data)
+void QAsyncSqliteBlobState::write(QAsyncSqliteWorker &worker, const QByteArray &data)
 {
-    const qint64 position = blob.position.load();
-    if (data.size() > blobSize(blob) - position) {
+    const qint64 start = position.load();
+    if (data.size() > currentSize() - start) {
         throw QAsyncSqliteProgrammingError(
                 SQLITE_RANGE,
                 QStringLiteral("Data longer than blob length: %1 bytes at offset %2 of a %3-byte blob.")
                                        .arg(data.size())
-                                       .arg(position)
-                                       .arg(blob.size.load()));
+                                       .arg(start)
+                                       .arg(size.load()));
     }
     // Even an empty write reaches SQLite, as in Python: it fails on a handle
     // that expired (SQLITE_ABORT). SQLite 3.40 calls the preupdate hook from
     // here before checking the handle, and then reads the freed schema of an
     // expired one (tst_blob::writeToExpiredHandle): write without the hook,
     // and tell tablesChanged() ourselves.
-    installChangeHook(false);
-    const int rc =
-            sqlite3_blob_write(blob.blob, data.isNull() ? "" : data.constData(), int(data.size()), int(position));
-    installChangeHook(true);
+    worker.installChangeHook(false);
+    const int rc = sqlite3_blob_write(blob, data.isNull() ? "" : data.constData(), int(data.size()), int(start));
+    worker.installChangeHook(true);
     if (rc != SQLITE_OK)
-        throwError(rc); // SQLITE_ABORT ("query aborted"): the row changed under the handle
-    noteChange(blob.table.constData());
-    blob.written = true;
-    blob.position.store(position + data.size());
+        worker.throwError(rc); // SQLITE_ABORT ("query aborted"): the row changed under the handle
+    worker.noteChange(table.constData());
+    written = true;
+    position.store(start + data.size());
 }
 
-void QAsyncSqliteWorker::blobClose(QAsyncSqliteBlobState &blob)
+void QAsyncSqliteBlobState::close(QAsyncSqliteWorker &worker)
 {
-    if (!blob.blob)
-        return; // closed already, or by closeDatabase()
+    if (!blob)
+        return; // closed already, or by the connection's close
     // In autocommit mode closing commits the writes, and that can fail
     // (SQLITE_BUSY): then the writes are lost, and the caller is told.
     // Python ignores what sqlite3_blob_close() returns; so do we otherwise,
     // when it only repeats the error of an earlier operation, such as the
     // SQLITE_ABORT of a handle that expired (whatever ended it decided the
     // fate of the writes).
-    const bool commits = blob.written && sqlite3_get_autocommit(m_db);
-    const int rc = sqlite3_blob_close(std::exchange(blob.blob, nullptr));
-    const auto it = std::find_if(m_blobs.begin(), m_blobs.end(), [&blob](const auto &entry) {
-        return entry.get() == &blob;
-    });
-    if (it != m_blobs.end())
-        m_blobs.erase(it);
+    const bool commits = written && sqlite3_get_autocommit(worker.db());
+    const int rc = sqlite3_blob_close(std::exchange(blob, nullptr));
+    worker.forget(OpenResource::Blob, this);
     if (rc != SQLITE_OK && commits && (rc & 0xff) != SQLITE_ABORT)
-        throwError(rc);
+        worker.throwError(rc);
+}
+
+void QAsyncSqliteBlobState::closeWithConnection()
+{
+    sqlite3_blob_close(std::exchange(blob, nullptr));
+}
+
+// ---------------------------------------------------------------------------
+// The request
+
+QFuture<QAsyncSqliteBlob *> QAsyncSqliteConnection::blobOpen(const QString &table, const QString &column, qint64 rowid,
+                                                             BlobMode mode, const QString &schema)
+{
+    std::weak_ptr<QAsyncSqliteWorker> weakWorker = currentWorker();
+    QThread *owner = thread();
+    return submit<QAsyncSqliteBlob *>([=](QAsyncSqliteWorker &w) {
+        return QAsyncSqliteBlobPrivate::create(
+                weakWorker.lock(), QAsyncSqliteBlobState::open(w, table, column, rowid, mode, schema), owner);
+    });
 }

@@ -2,8 +2,7 @@
 // SPDX-License-Identifier: MIT
 #include "qasyncsqliteconnection_p.h"
 #include "qasyncsqlitecursor_p.h"
-
-#include <QAsyncSqlite/qasyncsqliteblob.h>
+#include "engine/worker_p.h"
 
 #include <QtCore/qcoreapplication.h>
 #include <QtCore/qdeadlinetimer.h>
@@ -25,9 +24,9 @@ void QAsyncSqliteConnectionPrivate::pushSettings()
 {
     // Called with the mutex held: go to the worker directly, not through q.
     if (worker) {
-        worker->enqueue(std::make_unique<CallableJob<void>>([copy = settings](QAsyncSqliteWorker &w) {
+        submit<void>(worker, [copy = settings](QAsyncSqliteWorker &w) {
             w.setSettings(copy);
-        }));
+        });
     }
 }
 
@@ -105,11 +104,9 @@ QFuture<void> QAsyncSqliteConnection::open(const QString &database, const QAsync
         // A close (or failed open) may still be under way: the new worker
         // waits for it on its own thread, never here.
         d->worker = QAsyncSqliteWorker::create(d->link, database, options, d->settings, std::move(d->worker));
-        auto job = std::make_unique<CallableJob<void>>([](QAsyncSqliteWorker &w) {
+        future = QAsyncSqlite::Detail::submit<void>(d->worker, [](QAsyncSqliteWorker &w) {
             w.open();
         });
-        future = job->future();
-        d->worker->enqueue(std::move(job));
     }
     if (isolationChanged) {
         d->notify(this, [level = options.isolationLevel](QAsyncSqliteConnection *c) {
@@ -151,37 +148,30 @@ QAsyncSqliteOptions QAsyncSqliteConnection::options() const
     return d->options;
 }
 
-void QAsyncSqliteConnection::enqueue(std::unique_ptr<Job> job)
+std::shared_ptr<QAsyncSqliteWorker> QAsyncSqliteConnection::currentWorker() const
 {
-    Q_D(QAsyncSqliteConnection);
-    if (auto worker = d->currentWorker()) {
-        worker->enqueue(std::move(job));
-        return;
-    }
-    job->fail(QAsyncSqliteWorker::rejection());
+    Q_D(const QAsyncSqliteConnection);
+    return d->currentWorker();
 }
 
-QFuture<QVariantList> QAsyncSqliteConnection::submitQuery(std::function<QVariantList(QAsyncSqliteWorker &)> fn)
+QFuture<QVariantList> QAsyncSqliteConnectionPrivate::submitQuery(QAsyncSqliteConnection *q, const QString &sql,
+                                                                 const Params &params)
 {
-    auto job = std::make_unique<CallableJob<QVariantList>>(std::move(fn));
+    auto job = std::make_unique<CallableJob<QVariantList>>([sql, params](QAsyncSqliteWorker &w) {
+        return w.execute(sql, params);
+    });
     job->setSharesReads();
-    QFuture<QVariantList> future = job->future();
-    enqueue(std::move(job));
-    return future;
+    return submit(q->currentWorker(), std::move(job));
 }
 
 QFuture<QVariantList> QAsyncSqliteConnection::execute(const QString &sql, const QVariantList &params)
 {
-    return submitQuery([sql, params](QAsyncSqliteWorker &w) {
-        return w.execute(sql, params);
-    });
+    return QAsyncSqliteConnectionPrivate::submitQuery(this, sql, params);
 }
 
 QFuture<QVariantList> QAsyncSqliteConnection::execute(const QString &sql, const QVariantMap &params)
 {
-    return submitQuery([sql, params](QAsyncSqliteWorker &w) {
-        return w.execute(sql, params);
-    });
+    return QAsyncSqliteConnectionPrivate::submitQuery(this, sql, params);
 }
 
 QFuture<qint64> QAsyncSqliteConnection::executeInsert(const QString &sql, const QVariantList &params)
@@ -252,64 +242,6 @@ QFuture<void> QAsyncSqliteConnection::rollback()
     });
 }
 
-QFuture<void> QAsyncSqliteConnection::backup(QAsyncSqliteConnection *target, const QAsyncSqliteBackupOptions &options)
-{
-    if (!target || target == this) {
-        return makeFailedFuture<void>(QAsyncSqliteProgrammingError(
-                SQLITE_MISUSE, QStringLiteral("backup() needs another open connection as its target.")));
-    }
-    std::weak_ptr<QAsyncSqliteWorker> targetWorker = target->d_func()->currentWorker();
-    return submit<void>([targetWorker, options](QAsyncSqliteWorker &w) {
-        const auto t = targetWorker.lock();
-        if (!t || !t->isAccepting()) {
-            throw QAsyncSqliteProgrammingError(SQLITE_MISUSE,
-                                               QStringLiteral("The backup target is not an open connection."));
-        }
-        w.backupTo(t.get(), options);
-    });
-}
-
-QFuture<void> QAsyncSqliteConnection::backup(const QString &path, const QAsyncSqliteBackupOptions &options)
-{
-    return submit<void>([path, options](QAsyncSqliteWorker &w) {
-        w.backupToPath(path, options);
-    });
-}
-
-QFuture<void> QAsyncSqliteConnection::createFunction(const QString &name, int nArgs, const Function &fn,
-                                                     FunctionFlags flags)
-{
-    return submit<void>([=](QAsyncSqliteWorker &w) {
-        w.createFunction(name, nArgs, fn, flags);
-    });
-}
-
-QFuture<void> QAsyncSqliteConnection::createAggregate(const QString &name, int nArgs, const QVariant &initialState,
-                                                      const AggregateStep &step, const AggregateFinal &finalize,
-                                                      FunctionFlags flags)
-{
-    return submit<void>([=](QAsyncSqliteWorker &w) {
-        w.createAggregate(name, nArgs, initialState, step, finalize, flags);
-    });
-}
-
-QFuture<void> QAsyncSqliteConnection::createWindowFunction(const QString &name, int nArgs, const QVariant &initialState,
-                                                           const AggregateStep &step, const AggregateStep &inverse,
-                                                           const WindowValue &value, const AggregateFinal &finalize,
-                                                           FunctionFlags flags)
-{
-    return submit<void>([=](QAsyncSqliteWorker &w) {
-        w.createWindowFunction(name, nArgs, initialState, step, inverse, value, finalize, flags);
-    });
-}
-
-QFuture<void> QAsyncSqliteConnection::createCollation(const QString &name, const Collation &fn)
-{
-    return submit<void>([=](QAsyncSqliteWorker &w) {
-        w.createCollation(name, fn);
-    });
-}
-
 QFuture<void> QAsyncSqliteConnection::setAuthorizer(const Authorizer &fn)
 {
     return submit<void>([=](QAsyncSqliteWorker &w) {
@@ -336,114 +268,6 @@ void QAsyncSqliteConnection::interrupt()
     Q_D(QAsyncSqliteConnection);
     if (auto worker = d->currentWorker())
         worker->interrupt();
-}
-
-QFuture<QString> QAsyncSqliteConnection::iterDump()
-{
-    auto job =
-            std::make_unique<InterfaceJob<QString>>([](QAsyncSqliteWorker &w, QFutureInterface<QString> &out, Job &) {
-                w.iterDump(out);
-            });
-    QFuture<QString> future = job->future();
-    enqueue(std::move(job));
-    return future;
-}
-
-QFuture<void> QAsyncSqliteConnection::enableLoadExtension(bool enabled)
-{
-    return submit<void>([enabled](QAsyncSqliteWorker &w) {
-        const int rc = sqlite3_enable_load_extension(w.db(), enabled ? 1 : 0);
-        if (rc != SQLITE_OK)
-            w.throwError(rc);
-    });
-}
-
-QFuture<void> QAsyncSqliteConnection::loadExtension(const QString &path, const QString &entryPoint)
-{
-    return submit<void>([path, entryPoint](QAsyncSqliteWorker &w) {
-        char *message = nullptr;
-        const QByteArray entry = entryPoint.toUtf8();
-        const int rc = sqlite3_load_extension(w.db(), path.toUtf8().constData(),
-                                              entryPoint.isEmpty() ? nullptr : entry.constData(), &message);
-        if (rc != SQLITE_OK) {
-            const QString text = message ? QString::fromUtf8(message) : QString::fromUtf8(sqlite3_errstr(rc));
-            sqlite3_free(message);
-            QAsyncSqliteError::throwForCode(rc, text);
-        }
-    });
-}
-
-QFuture<QAsyncSqliteBlob *> QAsyncSqliteConnection::blobOpen(const QString &table, const QString &column, qint64 rowid,
-                                                             BlobMode mode, const QString &schema)
-{
-    Q_D(QAsyncSqliteConnection);
-    std::weak_ptr<QAsyncSqliteWorker> weakWorker = d->currentWorker();
-    QThread *owner = thread();
-    return submit<QAsyncSqliteBlob *>([=](QAsyncSqliteWorker &w) {
-        return QAsyncSqliteBlob::create(weakWorker.lock(), w.blobOpen(table, column, rowid, mode, schema), owner);
-    });
-}
-
-QFuture<QByteArray> QAsyncSqliteConnection::serialize(const QString &schema)
-{
-    return submit<QByteArray>([schema](QAsyncSqliteWorker &w) {
-        sqlite3_int64 size = 0;
-        unsigned char *data = sqlite3_serialize(w.db(), schema.toUtf8().constData(), &size, 0);
-        if (!data) {
-            if (sqlite3_db_filename(w.db(), schema.toUtf8().constData()) == nullptr) {
-                throw QAsyncSqliteOperationalError(SQLITE_ERROR, QStringLiteral("unknown database %1").arg(schema));
-            }
-            if (size == 0)
-                return QByteArray("", 0); // no pages, not even the first (doc/backup-dump-blobs.md)
-            w.throwError(SQLITE_NOMEM);
-        }
-        QByteArray bytes(reinterpret_cast<const char *>(data), qsizetype(size));
-        sqlite3_free(data);
-        return bytes;
-    });
-}
-
-QFuture<void> QAsyncSqliteConnection::deserialize(const QByteArray &data, const QString &schema)
-{
-    return submit<void>([data, schema](QAsyncSqliteWorker &w) {
-        // SQLite 3.40 replaces the schema under a statement that is still
-        // reading it (an open cursor or blob), which then crashes when
-        // finalized: refuse instead.
-        for (sqlite3_stmt *stmt = sqlite3_next_stmt(w.db(), nullptr); stmt; stmt = sqlite3_next_stmt(w.db(), stmt)) {
-            if (sqlite3_stmt_busy(stmt)) {
-                throw QAsyncSqliteOperationalError(
-                        SQLITE_BUSY,
-                        QStringLiteral("Cannot deserialize while a cursor or blob is still reading the "
-                                                "database; close it first."));
-            }
-        }
-        // SQLite takes ownership of a buffer from its own allocator.
-        auto *buffer = static_cast<unsigned char *>(sqlite3_malloc64(sqlite3_uint64(qMax<qsizetype>(1, data.size()))));
-        if (!buffer)
-            w.throwError(SQLITE_NOMEM);
-        memcpy(buffer, data.constData(), size_t(data.size()));
-        const int rc = sqlite3_deserialize(w.db(), schema.toUtf8().constData(), buffer, data.size(), data.size(),
-                                           SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE);
-        if (rc != SQLITE_OK)
-            w.throwError(rc);
-    });
-}
-
-QFuture<int> QAsyncSqliteConnection::limit(int category)
-{
-    return setLimit(category, -1);
-}
-
-QFuture<int> QAsyncSqliteConnection::setLimit(int category, int value)
-{
-    return submit<int>([category, value](QAsyncSqliteWorker &w) {
-        const int previous = sqlite3_limit(w.db(), category, value);
-        if (previous < 0) {
-            throw QAsyncSqliteProgrammingError(SQLITE_RANGE,
-                                               QStringLiteral("Limit category %1 is out of bounds.").arg(category));
-        }
-        return previous;
-    });
 }
 
 bool QAsyncSqliteConnection::inTransaction() const
@@ -482,9 +306,9 @@ void QAsyncSqliteConnection::setIsolationLevel(IsolationLevel level)
         // A COMMIT that fails reports through errorOccurred(); the level is
         // set all the same, as in Python.
         if (d->worker) {
-            d->worker->enqueue(std::make_unique<CallableJob<void>>([level](QAsyncSqliteWorker &w) {
+            QAsyncSqlite::Detail::submit<void>(d->worker, [level](QAsyncSqliteWorker &w) {
                 w.setIsolationLevel(level);
-            }));
+            });
         }
     }
     if (changed)

@@ -6,7 +6,19 @@
 //  W A R N I N G
 //  This file is not part of the QAsyncSqlite API. It may change without notice.
 
-#include "qasyncsqliteworker_p.h"
+#include "engine/jobs_p.h"
+#include "engine/statements_p.h"
+
+#include <QAsyncSqlite/qasyncsqliteconnection.h>
+
+#include <QtCore/qmutex.h>
+
+#include <chrono>
+#include <memory>
+
+namespace QAsyncSqlite::Detail {
+class ConnectionLink;
+}
 
 class QAsyncSqliteConnectionPrivate
 {
@@ -22,6 +34,9 @@ public:
     // so that a binding sees the change synchronously, queued otherwise
     // (tst_lifecycle::notifySignalsOnConnectionThread).
     void notify(QAsyncSqliteConnection *q, std::function<void(QAsyncSqliteConnection *)> emitSignal);
+    // execute()'s job: a plain query, which may share a read transaction.
+    static QFuture<QVariantList> submitQuery(QAsyncSqliteConnection *q, const QString &sql,
+                                             const QAsyncSqlite::Detail::Params &params);
 
     std::shared_ptr<QAsyncSqlite::Detail::ConnectionLink> link; // set by the constructor, then constant
     mutable QMutex mutex; // guards everything below

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: MIT
 #include "qasyncsqlitecursor_p.h"
 #include "qasyncsqliteconnection_p.h"
+#include "engine/worker_p.h"
 
 #include <QtCore/qdebug.h>
 
@@ -37,13 +38,9 @@ QAsyncSqliteCursor::~QAsyncSqliteCursor()
     d->state->cursor = nullptr;
 }
 
-void QAsyncSqliteCursorPrivate::enqueue(std::unique_ptr<Job> job)
+QAsyncSqliteProgrammingError QAsyncSqliteCursorPrivate::closedCursorError()
 {
-    if (worker) {
-        worker->enqueue(std::move(job));
-        return;
-    }
-    job->fail(QAsyncSqliteWorker::rejection());
+    return QAsyncSqliteProgrammingError(SQLITE_MISUSE, QStringLiteral("Cannot operate on a closed cursor."));
 }
 
 QFuture<void> QAsyncSqliteCursorPrivate::submitExecute(CursorFunction fn)
@@ -58,32 +55,26 @@ QFuture<void> QAsyncSqliteCursorPrivate::submitExecute(CursorFunction fn)
         };
         if (!worker || !worker->isAccepting()) { // the connection is closed: nothing runs before it
             reset();
-            return makeFailedFuture<void>(QAsyncSqliteWorker::closedCursor());
+            return makeFailedFuture<void>(closedCursorError());
         }
-        auto job = std::make_unique<CallableJob<void>>([reset](QAsyncSqliteWorker &) {
+        return QAsyncSqlite::Detail::submit<void>(worker, [reset](QAsyncSqliteWorker &) {
             reset();
-            throw QAsyncSqliteWorker::closedCursor();
+            throw closedCursorError();
         });
-        QFuture<void> future = job->future();
-        enqueue(std::move(job));
-        return future;
     }
-    auto job = std::make_unique<CallableJob<void>>([s = state, fn = std::move(fn)](QAsyncSqliteWorker &w) {
-        w.setCursorResult(*s, {}, -1);
+    return QAsyncSqlite::Detail::submit<void>(worker, [s = state, fn = std::move(fn)](QAsyncSqliteWorker &w) {
+        s->setResult({}, -1);
         if (s->closed)
-            throw QAsyncSqliteWorker::closedCursor();
+            throw closedCursorError();
         fn(w, s);
     });
-    QFuture<void> future = job->future();
-    enqueue(std::move(job));
-    return future;
 }
 
 QFuture<void> QAsyncSqliteCursor::execute(const QString &sql, const QVariantList &params)
 {
     Q_D(QAsyncSqliteCursor);
     return d->submitExecute([sql, params](QAsyncSqliteWorker &w, const CursorStatePtr &state) {
-        w.cursorExecute(state, sql, params);
+        state->execute(w, sql, params);
     });
 }
 
@@ -91,7 +82,7 @@ QFuture<void> QAsyncSqliteCursor::execute(const QString &sql, const QVariantMap 
 {
     Q_D(QAsyncSqliteCursor);
     return d->submitExecute([sql, params](QAsyncSqliteWorker &w, const CursorStatePtr &state) {
-        w.cursorExecute(state, sql, params);
+        state->execute(w, sql, params);
     });
 }
 
@@ -99,7 +90,7 @@ QFuture<void> QAsyncSqliteCursor::executeMany(const QString &sql, const QList<QV
 {
     Q_D(QAsyncSqliteCursor);
     return d->submitExecute([sql, paramSets](QAsyncSqliteWorker &w, const CursorStatePtr &state) {
-        w.cursorExecuteMany(state, sql, paramSets);
+        state->executeMany(w, sql, paramSets);
     });
 }
 
@@ -117,7 +108,7 @@ QFuture<QVariant> QAsyncSqliteCursor::fetchOne()
 {
     Q_D(QAsyncSqliteCursor);
     return d->submit<QVariant>([](QAsyncSqliteWorker &w, const CursorStatePtr &state) {
-        const QVariantList rows = w.cursorFetch(*state, 1);
+        const QVariantList rows = state->fetch(w, 1);
         return rows.isEmpty() ? QVariant() : rows.first();
     });
 }
@@ -128,7 +119,7 @@ QFuture<QVariantList> QAsyncSqliteCursor::fetchMany(int size)
     // 0 fetches every remaining row, as Python's fetchmany(0) does.
     const int count = size < 0 ? d->arraySize.load() : size == 0 ? -1 : size;
     return d->submit<QVariantList>([count](QAsyncSqliteWorker &w, const CursorStatePtr &state) {
-        return w.cursorFetch(*state, count);
+        return state->fetch(w, count);
     });
 }
 
@@ -136,31 +127,30 @@ QFuture<QVariantList> QAsyncSqliteCursor::fetchAll()
 {
     Q_D(QAsyncSqliteCursor);
     return d->submit<QVariantList>([](QAsyncSqliteWorker &w, const CursorStatePtr &state) {
-        return w.cursorFetch(*state, -1);
+        return state->fetch(w, -1);
     });
 }
 
 QFuture<void> QAsyncSqliteCursor::stream()
 {
     Q_D(QAsyncSqliteCursor);
-    if (d->closed) {
-        return makeFailedFuture<void>(QAsyncSqliteWorker::closedCursor());
-    }
+    if (d->closed)
+        return makeFailedFuture<void>(QAsyncSqliteCursorPrivate::closedCursorError());
     // The job's future is the stream's: the pump finishes it after the last chunk.
-    auto job = std::make_unique<InterfaceJob<void>>([state = d->state](QAsyncSqliteWorker &w,
-                                                                       QFutureInterface<void> &stream, Job &self) {
-        if (state->closed)
-            throw QAsyncSqliteWorker::closedCursor();
-        if (state->streaming)
-            throw QAsyncSqliteProgrammingError(SQLITE_MISUSE, QStringLiteral("The cursor is already streaming."));
-        state->stream = stream;
-        state->streaming = true;
-        self.handOff(); // the pump finishes the future from here on
-        w.streamPump(state);
-    });
-    QFuture<void> future = job->future();
-    d->enqueue(std::move(job));
-    return future;
+    using StreamJob = CallableJob<void>;
+    auto job = std::make_unique<StreamJob>(
+            StreamJob::Reporter([state = d->state](QAsyncSqliteWorker &w, QFutureInterface<void> &stream, Job &self) {
+                if (state->closed)
+                    throw QAsyncSqliteCursorPrivate::closedCursorError();
+                if (state->streaming)
+                    throw QAsyncSqliteProgrammingError(SQLITE_MISUSE,
+                                                       QStringLiteral("The cursor is already streaming."));
+                state->stream = stream;
+                state->streaming = true;
+                self.handOff(); // the pump finishes the future from here on
+                state->pumpStream(w);
+            }));
+    return submit(d->worker, std::move(job));
 }
 
 QFuture<void> QAsyncSqliteCursor::close()
@@ -168,12 +158,9 @@ QFuture<void> QAsyncSqliteCursor::close()
     Q_D(QAsyncSqliteCursor);
     if (d->closed.exchange(true))
         return readyVoidFuture();
-    auto job = std::make_unique<CallableJob<void>>([state = d->state](QAsyncSqliteWorker &w) {
-        w.cursorClose(*state);
+    return submit<void>(d->worker, [state = d->state](QAsyncSqliteWorker &w) {
+        state->close(w);
     });
-    QFuture<void> future = job->future();
-    d->enqueue(std::move(job));
-    return future;
 }
 
 int QAsyncSqliteCursor::arraySize() const
@@ -218,160 +205,165 @@ QAsyncSqliteConnection *QAsyncSqliteCursor::connection() const
 // ---------------------------------------------------------------------------
 // Worker side
 
-void QAsyncSqliteWorker::setCursorResult(QAsyncSqliteCursorState &c, const QList<QAsyncSqliteColumn> &description,
-                                         qint64 rowCount, std::optional<qint64> lastRowId)
+void QAsyncSqliteCursorState::setResult(const QList<QAsyncSqliteColumn> &newDescription, qint64 newRowCount,
+                                        std::optional<qint64> newLastRowId)
 {
-    QMutexLocker locker(&c.mutex);
-    c.description = description;
-    c.rowCount = rowCount;
-    if (lastRowId)
-        c.lastRowId = *lastRowId;
+    QMutexLocker locker(&mutex);
+    description = newDescription;
+    rowCount = newRowCount;
+    if (newLastRowId)
+        lastRowId = *newLastRowId;
 }
 
-void QAsyncSqliteWorker::cursorExecute(const CursorStatePtr &cursor, const QString &sql, const Params &params)
+void QAsyncSqliteCursorState::execute(QAsyncSqliteWorker &worker, const QString &newSql, const Params &params)
 {
-    QAsyncSqliteCursorState &c = *cursor;
-    cursorReset(c);
-    if (std::find(m_cursors.begin(), m_cursors.end(), cursor) == m_cursors.end())
-        m_cursors.push_back(cursor);
-    c.shape = {};
-    c.sql = sql;
-    PreparedStatement prepared = prepare(sql, false);
+    reset();
+    worker.adopt(OpenResource::Cursor, shared_from_this());
+    shape = {};
+    sql = newSql;
+    PreparedStatement prepared = worker.prepare(sql, false);
     if (!prepared.stmt)
         return;
-    c.dml = isDml(sqlite3_sql(prepared.stmt));
-    beginImplicitTransaction(prepared.stmt); // after prepare, as Python does (see execute())
-    bindAll(prepared.stmt, params, sql);
-    c.shape.prepare(prepared.stmt, m_settings, m_options.detectTypes, true);
+    dml = isDml(sqlite3_sql(prepared.stmt));
+    worker.beginImplicitTransaction(prepared.stmt); // after prepare, as Python does (see execute())
+    worker.bindAll(prepared.stmt, params, sql);
+    shape.prepare(prepared.stmt, worker.settings(), worker.options().detectTypes, true);
     const int rc = sqlite3_step(prepared.stmt);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        throwError(rc, sql);
-    c.hasRow = rc == SQLITE_ROW;
-    if (!c.hasRow)
+        worker.throwError(rc, sql);
+    hasRow = rc == SQLITE_ROW;
+    if (!hasRow)
         sqlite3_reset(prepared.stmt); // releases its read lock now
-    c.stmt = prepared.release();
+    stmt = prepared.release();
     // Python's rowcount counts a DML statement's changes once it is done
     // (INSERT … RETURNING: after its last row is fetched).
-    setCursorResult(c, c.shape.description(), c.dml ? (c.hasRow ? 0 : sqlite3_changes64(m_db)) : -1,
-                    sqlite3_last_insert_rowid(m_db));
+    sqlite3 *db = worker.db();
+    setResult(shape.description(), dml ? (hasRow ? 0 : sqlite3_changes64(db)) : -1, sqlite3_last_insert_rowid(db));
 }
 
-void QAsyncSqliteWorker::cursorExecuteMany(const CursorStatePtr &cursor, const QString &sql,
-                                           const QList<QVariantList> &paramSets)
+void QAsyncSqliteCursorState::executeMany(QAsyncSqliteWorker &worker, const QString &newSql,
+                                          const QList<QVariantList> &paramSets)
 {
-    QAsyncSqliteCursorState &c = *cursor;
-    cursorReset(c);
-    c.shape = {};
-    c.sql = sql;
-    ResultShape shape;
+    reset();
+    shape = {};
+    sql = newSql;
+    ResultShape manyShape;
     try {
-        const qint64 rowCount = executeMany(sql, paramSets, &shape);
-        setCursorResult(c, shape.description(), rowCount);
+        const qint64 count = worker.executeMany(sql, paramSets, &manyShape);
+        setResult(manyShape.description(), count);
     } catch (...) {
         // As Python: described once a parameter set ran, even if a later one fails.
-        setCursorResult(c, shape.description(), -1);
+        setResult(manyShape.description(), -1);
         throw;
     }
 }
 
-QVariantList QAsyncSqliteWorker::cursorFetch(QAsyncSqliteCursorState &c, qint64 maxRows)
+QVariantList QAsyncSqliteCursorState::fetch(QAsyncSqliteWorker &worker, qint64 maxRows)
 {
-    c.shape.setTextFactory(m_settings.textFactory);
+    shape.setTextFactory(worker.settings().textFactory);
     QVariantList rows;
-    while (c.hasRow && (maxRows < 0 || rows.size() < maxRows)) {
-        rows.append(c.shape.readRow(c.stmt));
-        const int rc = sqlite3_step(c.stmt);
+    while (hasRow && (maxRows < 0 || rows.size() < maxRows)) {
+        rows.append(shape.readRow(stmt));
+        const int rc = sqlite3_step(stmt);
         if (rc == SQLITE_ROW)
             continue;
-        c.hasRow = false;
+        hasRow = false;
         if (rc != SQLITE_DONE)
-            throwError(rc, c.sql);
-        sqlite3_reset(c.stmt);
-        if (c.dml) {
-            QMutexLocker locker(&c.mutex);
-            c.rowCount = sqlite3_changes64(m_db);
+            worker.throwError(rc, sql);
+        sqlite3_reset(stmt);
+        if (dml) {
+            QMutexLocker locker(&mutex);
+            rowCount = sqlite3_changes64(worker.db());
         }
     }
     return rows;
 }
 
-void QAsyncSqliteWorker::cursorClose(QAsyncSqliteCursorState &c)
+void QAsyncSqliteCursorState::close(QAsyncSqliteWorker &worker)
 {
-    cursorReset(c);
-    c.closed = true;
-    for (auto it = m_cursors.begin(); it != m_cursors.end(); ++it) {
-        if (it->get() == &c) {
-            m_cursors.erase(it);
-            break;
-        }
-    }
+    reset();
+    closed = true;
+    worker.forget(OpenResource::Cursor, this);
 }
 
-void QAsyncSqliteWorker::cursorReset(QAsyncSqliteCursorState &c)
+void QAsyncSqliteCursorState::reset()
 {
-    if (c.streaming) {
-        c.stream.reportException(QAsyncSqliteProgrammingError(
+    if (streaming) {
+        stream.reportException(QAsyncSqliteProgrammingError(
                 SQLITE_MISUSE, QStringLiteral("The cursor was closed before the stream finished.")));
-        finishFuture(c.stream);
-        c.streaming = false;
+        finishFuture(stream);
+        streaming = false;
     }
-    sqlite3_finalize(std::exchange(c.stmt, nullptr));
-    c.hasRow = false;
+    sqlite3_finalize(std::exchange(stmt, nullptr));
+    hasRow = false;
 }
 
-void QAsyncSqliteWorker::streamPump(const CursorStatePtr &cursor)
+void QAsyncSqliteCursorState::closeWithConnection()
 {
-    QAsyncSqliteCursorState &c = *cursor;
-    if (!c.streaming)
+    if (streaming) {
+        stream.reportException(QAsyncSqliteOperationalError(
+                SQLITE_ABORT, QStringLiteral("The connection was closed before the stream finished.")));
+        finishFuture(stream);
+        streaming = false;
+    }
+    sqlite3_finalize(std::exchange(stmt, nullptr));
+    hasRow = false;
+    closed = true;
+}
+
+void QAsyncSqliteCursorState::pumpStream(QAsyncSqliteWorker &worker)
+{
+    if (!streaming)
         return;
-    CancelSource cancel(*this, &c.stream);
-    const int chunkSize = qMax(1, m_options.iterChunkSize);
+    const CursorStatePtr self = shared_from_this();
+    QAsyncSqliteWorker::CancelSource cancel(worker, &stream);
+    const int chunkSize = qMax(1, worker.options().iterChunkSize);
     // The stream's future is not the job's: publish the snapshots before it
     // finishes, as process() does for every other request, so that whoever
     // waits on it sees totalChanges() and inTransaction() after it.
     const auto end = [&] {
-        c.streaming = false;
-        publishState(false);
-        finishFuture(c.stream);
+        streaming = false;
+        worker.publishState(false);
+        finishFuture(stream);
     };
     try {
         for (;;) {
-            if (c.stream.isCanceled()) {
+            if (stream.isCanceled()) {
                 end();
                 return;
             }
-            if (!c.hasRow) {
-                post([cursor](QAsyncSqliteConnection *) {
-                    if (QAsyncSqliteCursor *object = cursor->cursor)
+            if (!hasRow) {
+                worker.post([self](QAsyncSqliteConnection *) {
+                    if (QAsyncSqliteCursor *object = self->cursor)
                         Q_EMIT object->finished();
                 });
                 end();
                 return;
             }
-            if (c.chunksInFlight.load() >= MaxChunksInFlight) {
+            if (chunksInFlight.load() >= MaxChunksInFlight) {
                 // Park; the consumer resumes us when it has caught up. Whoever
                 // clears the flag first resumes, so exactly one side does.
-                c.parked.store(true);
-                if (c.chunksInFlight.load() < MaxChunksInFlight && c.parked.exchange(false))
+                parked.store(true);
+                if (chunksInFlight.load() < MaxChunksInFlight && parked.exchange(false))
                     continue;
                 return;
             }
-            QVariantList rows = cursorFetch(c, chunkSize);
-            c.chunksInFlight.fetch_add(1);
-            std::weak_ptr<QAsyncSqliteWorker> self = weak_from_this();
-            post([cursor, rows = std::move(rows), self](QAsyncSqliteConnection *connection) {
-                QAsyncSqliteCursor *object = cursor->cursor;
+            QVariantList rows = fetch(worker, chunkSize);
+            chunksInFlight.fetch_add(1);
+            std::weak_ptr<QAsyncSqliteWorker> weakWorker = worker.weak_from_this();
+            worker.post([self, rows = std::move(rows), weakWorker](QAsyncSqliteConnection *connection) {
+                QAsyncSqliteCursor *object = self->cursor;
                 if (object)
                     Q_EMIT object->rowsReady(rows);
                 // A slot may have deleted the cursor: read the pointer again
                 // rather than pass a dangling pointer on
                 // (tst_cursor::cursorDeletedMidStream).
-                Q_EMIT connection->rowsReady(cursor->cursor, rows);
-                if (cursor->chunksInFlight.fetch_sub(1) - 1 < MaxChunksInFlight && cursor->parked.exchange(false)) {
-                    if (auto worker = self.lock()) {
-                        worker->enqueue(std::make_unique<CallableJob<void>>([cursor](QAsyncSqliteWorker &w) {
-                            w.streamPump(cursor);
-                        }));
+                Q_EMIT connection->rowsReady(self->cursor, rows);
+                if (self->chunksInFlight.fetch_sub(1) - 1 < MaxChunksInFlight && self->parked.exchange(false)) {
+                    if (auto resumed = weakWorker.lock()) {
+                        submit<void>(resumed, [self](QAsyncSqliteWorker &w) {
+                            self->pumpStream(w);
+                        });
                     }
                 }
             });
@@ -379,7 +371,7 @@ void QAsyncSqliteWorker::streamPump(const CursorStatePtr &cursor)
     } catch (...) {
         // An SQLite error, or anything a row factory throws
         // (tst_cursor::streamRowFactoryThrows): the stream ends with it.
-        c.stream.reportException(std::current_exception());
+        stream.reportException(std::current_exception());
         end();
     }
 }

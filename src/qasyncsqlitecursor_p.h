@@ -6,36 +6,88 @@
 //  W A R N I N G
 //  This file is not part of the QAsyncSqlite API. It may change without notice.
 
-#include "qasyncsqliteworker_p.h"
+#include "engine/jobs_p.h"
+#include "engine/statements_p.h"
+#include "engine/worker_p.h"
+
+#include <QAsyncSqlite/qasyncsqlitecursor.h>
+
+#include <QtCore/qmutex.h>
+
+#include <atomic>
+#include <memory>
+#include <optional>
+
+// Worker-side state of a QAsyncSqliteCursor, and the requests that run on it
+// (worker thread).
+struct QAsyncSqliteCursorState final : QAsyncSqlite::Detail::OpenResource,
+                                       std::enable_shared_from_this<QAsyncSqliteCursorState>
+{
+    void execute(QAsyncSqliteWorker &worker, const QString &sql, const QAsyncSqlite::Detail::Params &params);
+    void executeMany(QAsyncSqliteWorker &worker, const QString &sql, const QList<QVariantList> &paramSets);
+    QVariantList fetch(QAsyncSqliteWorker &worker, qint64 maxRows);
+    // The snapshot for the caller's getters (lastRowId kept when not given).
+    void setResult(const QList<QAsyncSqliteColumn> &description, qint64 rowCount,
+                   std::optional<qint64> lastRowId = std::nullopt);
+    void close(QAsyncSqliteWorker &worker);
+    // Finalizes the statement (ending a stream) but keeps the cursor usable.
+    void reset();
+    // Delivers the stream's next chunks, until the end or back-pressure.
+    void pumpStream(QAsyncSqliteWorker &worker);
+    void closeWithConnection() override;
+
+    // Touched by the worker thread only.
+    sqlite3_stmt *stmt = nullptr;
+    QString sql;
+    bool dml = false; // rowCount counts its changes (isDml())
+    bool hasRow = false;
+    bool closed = false;
+    QAsyncSqlite::Detail::ResultShape shape;
+    QFutureInterface<void> stream; // valid while stream() runs
+    bool streaming = false;
+
+    // Back-pressure between the worker and the consumer's thread.
+    std::atomic<int> chunksInFlight{0};
+    std::atomic<bool> parked{false};
+
+    // Snapshot for the caller's getters.
+    mutable QMutex mutex;
+    QList<QAsyncSqliteColumn> description;
+    qint64 lastRowId = 0;
+    qint64 rowCount = -1;
+
+    // Set and cleared (in ~QAsyncSqliteCursor) on the cursor's thread, read
+    // there only. A plain pointer rather than a QPointer: the state may die on
+    // the worker, and a QPointer's weak reference would then be released on
+    // a thread that does not own the cursor.
+    QAsyncSqliteCursor *cursor = nullptr;
+};
 
 class QAsyncSqliteCursorPrivate
 {
 public:
     using CursorFunction = std::function<void(QAsyncSqliteWorker &, const std::shared_ptr<QAsyncSqliteCursorState> &)>;
 
+    // The error of a request on a closed cursor.
+    static QAsyncSqliteProgrammingError closedCursorError();
+
     // Queues \a fn for this cursor's state; fails at once on a closed cursor.
     template<typename R>
     QFuture<R> submit(std::function<R(QAsyncSqliteWorker &, const std::shared_ptr<QAsyncSqliteCursorState> &)> fn)
     {
-        if (closed) {
-            return QAsyncSqlite::Detail::makeFailedFuture<R>(QAsyncSqliteWorker::closedCursor());
-        }
-        auto job = std::make_unique<QAsyncSqlite::Detail::CallableJob<R>>(
-                [state = state, fn = std::move(fn)](QAsyncSqliteWorker &w) -> R {
-                    if (state->closed)
-                        throw QAsyncSqliteWorker::closedCursor();
-                    return fn(w, state);
-                });
-        QFuture<R> future = job->future();
-        enqueue(std::move(job));
-        return future;
+        if (closed)
+            return QAsyncSqlite::Detail::makeFailedFuture<R>(closedCursorError());
+        return QAsyncSqlite::Detail::submit<R>(worker, [state = state, fn = std::move(fn)](QAsyncSqliteWorker &w) -> R {
+            if (state->closed)
+                throw closedCursorError();
+            return fn(w, state);
+        });
     }
     // An execute() or executeMany(): as Python's, it first clears
     // description() and sets rowCount() to -1, which is what remains when it
     // fails; on a closed cursor only rowCount() changes, and that reset
     // still takes its place in the queue, behind the requests before it.
     QFuture<void> submitExecute(CursorFunction fn);
-    void enqueue(std::unique_ptr<QAsyncSqlite::Detail::Job> job);
 
     QAsyncSqliteConnection *connection = nullptr;
     std::shared_ptr<QAsyncSqliteWorker> worker; // null when the connection was not open

@@ -9,11 +9,7 @@
 #include <QtCore/qobject.h>
 #include <QtCore/qscopedpointer.h>
 
-#include <memory>
-
 class QAsyncSqliteBlobPrivate;
-struct QAsyncSqliteBlobState;
-class QAsyncSqliteWorker;
 
 /*!
     \class QAsyncSqliteBlob
@@ -58,9 +54,7 @@ public:
 
 private:
     QAsyncSqliteBlob();
-    static QAsyncSqliteBlob *create(std::shared_ptr<QAsyncSqliteWorker> worker,
-                                    std::shared_ptr<QAsyncSqliteBlobState> state, QThread *owner);
-    friend class QAsyncSqliteConnection;
+    friend class QAsyncSqliteBlobPrivate; // makes it, for QAsyncSqliteConnection::blobOpen()
     Q_DECLARE_PRIVATE(QAsyncSqliteBlob)
     QScopedPointer<QAsyncSqliteBlobPrivate> d_ptr;
 };

@@ -4,99 +4,25 @@
 #define QASYNCSQLITECONNECTION_H
 
 #include <QAsyncSqlite/qasyncsqliteglobal.h>
+#include <QAsyncSqlite/qasyncsqliteconnection_impl.h>
 #include <QAsyncSqlite/qasyncsqliteerror.h>
 #include <QAsyncSqlite/qasyncsqliteoptions.h>
 #include <QAsyncSqlite/qasyncsqliterow.h>
 #include <QAsyncSqlite/qasyncsqlitetransaction.h>
 
 #include <QtCore/qfuture.h>
-#include <QtCore/qfutureinterface.h>
 #include <QtCore/qobject.h>
 #include <QtCore/qscopedpointer.h>
 
-#include <exception>
+#include <chrono>
 #include <memory>
+#include <optional>
 #include <type_traits>
 
 class QAsyncSqliteBlob;
 class QAsyncSqliteConnectionPrivate;
 class QAsyncSqliteCursor;
 class QAsyncSqliteWorker;
-
-namespace QAsyncSqlite::Detail {
-
-/* ThreadSanitizer and QFuture. Debian's Qt is not built with TSan, so the
-   handshake inside QFutureInterfaceBase that orders everything before a
-   future's completion with everything after it being seen is invisible to
-   TSan. The library announces a release on the future's state right before
-   it finishes one (finishFuture() in src/), and code that has seen it
-   finished announces the acquire with this. No-ops in other builds. */
-template<typename T>
-inline void tsanAcquireFinished([[maybe_unused]] const QFuture<T> &future)
-{
-#ifdef QT_BUILDING_UNDER_TSAN
-    QtTsan::futexAcquire(&QFutureInterfaceBase::get(future).mutex());
-#endif
-}
-
-/* A queued request: the worker runs it in FIFO order. Internal. */
-class QASYNCSQLITE_EXPORT Job
-{
-public:
-    virtual ~Job();
-    /* Runs on the worker thread; reports a result or throws. */
-    virtual void run(QAsyncSqliteWorker &worker) = 0;
-    virtual QFutureInterfaceBase &futureInterface() = 0;
-    /* Stores \a error in the future, dropping results reported before it
-       (only the typed interface can free them). */
-    virtual void reportException(const std::exception_ptr &error) = 0;
-    /* Ends the future with \a error without running. */
-    void fail(const QAsyncSqliteError &error);
-    /* run() passed the future on to someone who will finish it later. */
-    void handOff() { m_handedOff = true; }
-    bool isHandedOff() const { return m_handedOff; }
-    /* A plain query may share a read transaction with its batch neighbours. */
-    void setSharesReads() { m_sharesReads = true; }
-    bool sharesReads() const { return m_sharesReads; }
-
-protected:
-    /* RAII: a job dropped on any path still ends its future. */
-    void finishIfPending();
-
-private:
-    bool m_handedOff = false;
-    bool m_sharesReads = false;
-};
-
-/* The raw handle of a worker, for QAsyncSqliteConnection::run(). */
-QASYNCSQLITE_EXPORT sqlite3 *handle(QAsyncSqliteWorker &worker);
-
-template<typename R>
-class CallableJob final : public Job
-{
-public:
-    explicit CallableJob(std::function<R(QAsyncSqliteWorker &)> fn) : m_fn(std::move(fn))
-    {
-        m_interface.reportStarted();
-    }
-    ~CallableJob() override { finishIfPending(); }
-    void run(QAsyncSqliteWorker &worker) override
-    {
-        if constexpr (std::is_void_v<R>)
-            m_fn(worker);
-        else
-            m_interface.reportResult(m_fn(worker));
-    }
-    QFutureInterfaceBase &futureInterface() override { return m_interface; }
-    void reportException(const std::exception_ptr &error) override { m_interface.reportException(error); }
-    QFuture<R> future() { return m_interface.future(); }
-
-private:
-    QFutureInterface<R> m_interface;
-    std::function<R(QAsyncSqliteWorker &)> m_fn;
-};
-
-} // namespace QAsyncSqlite::Detail
 
 /*!
     \class QAsyncSqliteConnection
@@ -215,14 +141,16 @@ public:
     {
         using R = std::invoke_result_t<std::decay_t<Fn> &, QAsyncSqliteTransaction &>;
         return submit<R>([fn = std::forward<Fn>(fn), mode](QAsyncSqliteWorker &worker) mutable -> R {
-            QAsyncSqliteTransaction tx(worker, mode);
             if constexpr (std::is_void_v<R>) {
-                fn(tx);
-                tx.commit();
+                QAsyncSqlite::Detail::runTransaction(worker, mode, [&fn](QAsyncSqliteTransaction &tx) {
+                    fn(tx);
+                });
             } else {
-                R result = fn(tx);
-                tx.commit();
-                return result;
+                std::optional<R> result;
+                QAsyncSqlite::Detail::runTransaction(worker, mode, [&fn, &result](QAsyncSqliteTransaction &tx) {
+                    result.emplace(fn(tx));
+                });
+                return std::move(*result);
             }
         });
     }
@@ -409,19 +337,14 @@ Q_SIGNALS:
 
 private:
     template<typename R>
-    QFuture<R> submit(std::function<R(QAsyncSqliteWorker &)> fn)
+    QFuture<R> submit(typename QAsyncSqlite::Detail::CallableJob<R>::Function fn)
     {
-        auto job = std::make_unique<QAsyncSqlite::Detail::CallableJob<R>>(std::move(fn));
-        QFuture<R> future = job->future();
-        enqueue(std::move(job));
-        return future;
+        return QAsyncSqlite::Detail::submit<R>(currentWorker(), std::move(fn));
     }
-    void enqueue(std::unique_ptr<QAsyncSqlite::Detail::Job> job);
-    // execute()'s job: a plain query that may share a read transaction.
-    QFuture<QVariantList> submitQuery(std::function<QVariantList(QAsyncSqliteWorker &)> fn);
+    // The worker of the last open(); null before the first.
+    std::shared_ptr<QAsyncSqliteWorker> currentWorker() const;
 
     friend class QAsyncSqliteCursor;
-    friend class QAsyncSqliteWorker;
     Q_DECLARE_PRIVATE(QAsyncSqliteConnection)
     QScopedPointer<QAsyncSqliteConnectionPrivate> d_ptr;
 };

@@ -109,7 +109,6 @@ Q_SIGNALS:
 private:
     explicit QAsyncSqliteCursor(QAsyncSqliteConnection *connection);
     friend class QAsyncSqliteConnection;
-    friend class QAsyncSqliteWorker;
     Q_DECLARE_PRIVATE(QAsyncSqliteCursor)
     QScopedPointer<QAsyncSqliteCursorPrivate> d_ptr;
 };

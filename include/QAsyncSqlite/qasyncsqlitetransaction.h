@@ -8,7 +8,7 @@
 #include <QtCore/qlist.h>
 #include <QtCore/qvariant.h>
 
-class QAsyncSqliteWorker;
+class QAsyncSqliteTransactionPrivate;
 
 /*!
     \class QAsyncSqliteTransaction
@@ -24,9 +24,6 @@ class QASYNCSQLITE_EXPORT QAsyncSqliteTransaction
 {
     Q_DISABLE_COPY_MOVE(QAsyncSqliteTransaction)
 public:
-    /*! Begins a transaction (or a savepoint inside an open one) on \a worker.
-        Used by QAsyncSqliteConnection::transaction(); not for direct use. */
-    QAsyncSqliteTransaction(QAsyncSqliteWorker &worker, QAsyncSqlite::TransactionMode mode);
     /*! Rolls back unless commit() was called. */
     ~QAsyncSqliteTransaction();
 
@@ -60,9 +57,11 @@ public:
     void commit();
 
 private:
-    QAsyncSqliteWorker &m_worker;
-    QString m_savepoint;
-    bool m_done = false;
+    // Made by QAsyncSqliteConnection::transaction() only, around an open
+    // transaction or savepoint that \a d owns.
+    explicit QAsyncSqliteTransaction(QAsyncSqliteTransactionPrivate &d);
+    friend class QAsyncSqliteTransactionPrivate;
+    QAsyncSqliteTransactionPrivate &d;
 };
 
 #endif // QASYNCSQLITETRANSACTION_H

@@ -1,6 +1,7 @@
 // Copyright (C) 2026 The QAsyncSqlite Authors
 // SPDX-License-Identifier: MIT
-#include "qasyncsqliteworker_p.h"
+#include "../engine/worker_p.h"
+#include "../qasyncsqliteconnection_p.h"
 
 #include <QtCore/qdeadlinetimer.h>
 
@@ -245,4 +246,31 @@ void QAsyncSqliteWorker::backupToPath(const QString &path, const QAsyncSqliteBac
     }
     sqlite3_busy_timeout(dest, int(qBound<qint64>(0, qint64(m_options.busyTimeout.count()), qint64(INT_MAX))));
     runBackup(*this, m_db, dest, options);
+}
+
+// ---------------------------------------------------------------------------
+// The request
+
+QFuture<void> QAsyncSqliteConnection::backup(QAsyncSqliteConnection *target, const QAsyncSqliteBackupOptions &options)
+{
+    if (!target || target == this) {
+        return makeFailedFuture<void>(QAsyncSqliteProgrammingError(
+                SQLITE_MISUSE, QStringLiteral("backup() needs another open connection as its target.")));
+    }
+    std::weak_ptr<QAsyncSqliteWorker> targetWorker = target->d_func()->currentWorker();
+    return submit<void>([targetWorker, options](QAsyncSqliteWorker &w) {
+        const auto t = targetWorker.lock();
+        if (!t || !t->isAccepting()) {
+            throw QAsyncSqliteProgrammingError(SQLITE_MISUSE,
+                                               QStringLiteral("The backup target is not an open connection."));
+        }
+        w.backupTo(t.get(), options);
+    });
+}
+
+QFuture<void> QAsyncSqliteConnection::backup(const QString &path, const QAsyncSqliteBackupOptions &options)
+{
+    return submit<void>([path, options](QAsyncSqliteWorker &w) {
+        w.backupToPath(path, options);
+    });
 }

@@ -2,8 +2,8 @@
 // SPDX-License-Identifier: MIT
 // User functions, aggregates, collations, authorizer, progress handler and
 // trace callback: SQLite calls them on the worker thread.
-#include "qasyncsqliteworker_p.h"
-#include "qasyncsqlitetypes_p.h"
+#include "../engine/worker_p.h"
+#include "../qasyncsqlitetypes_p.h"
 
 using namespace QAsyncSqlite;
 using namespace QAsyncSqlite::Detail;
@@ -14,29 +14,8 @@ QVariantList argumentsOf(int argc, sqlite3_value **argv)
 {
     QVariantList args;
     args.reserve(argc);
-    for (int i = 0; i < argc; ++i) {
-        sqlite3_value *v = argv[i];
-        switch (sqlite3_value_type(v)) {
-        case SQLITE_INTEGER:
-            args.append(qint64(sqlite3_value_int64(v)));
-            break;
-        case SQLITE_FLOAT:
-            args.append(sqlite3_value_double(v));
-            break;
-        case SQLITE_TEXT: {
-            const auto *text = reinterpret_cast<const char *>(sqlite3_value_text(v));
-            args.append(QString::fromUtf8(text, sqlite3_value_bytes(v)));
-            break;
-        }
-        case SQLITE_BLOB: {
-            const auto *data = static_cast<const char *>(sqlite3_value_blob(v));
-            args.append(QByteArray(data ? data : "", sqlite3_value_bytes(v)));
-            break;
-        }
-        default:
-            args.append(QVariant());
-        }
-    }
+    for (int i = 0; i < argc; ++i)
+        args.append(argumentValue(argv[i]));
     return args;
 }
 
@@ -313,114 +292,39 @@ void QAsyncSqliteWorker::createCollation(const QString &name, const Collation &f
         throwError(rc);
 }
 
-void QAsyncSqliteWorker::setAuthorizer(const Authorizer &fn)
+// ---------------------------------------------------------------------------
+// The request
+
+QFuture<void> QAsyncSqliteConnection::createFunction(const QString &name, int nArgs, const Function &fn,
+                                                     FunctionFlags flags)
 {
-    // Authorizer decisions are compiled into prepared statements, and SQLite
-    // expires them only when an authorizer is installed, not when it is
-    // removed: drop the cached ones (tst_functions::authorizerRemoved).
-    if (m_cache)
-        m_cache->clear();
-    m_authorizer = fn;
-    int rc;
-    if (!fn) {
-        rc = sqlite3_set_authorizer(m_db, nullptr, nullptr);
-    } else {
-        rc = sqlite3_set_authorizer(
-                m_db,
-                [](void *self, int action, const char *a, const char *b, const char *database, const char *trigger) {
-                    auto *worker = static_cast<QAsyncSqliteWorker *>(self);
-                    try {
-                        UserCodeScope scope(*worker);
-                        const int result =
-                                worker->m_authorizer(action, QString::fromUtf8(a), QString::fromUtf8(b),
-                                                     QString::fromUtf8(database), QString::fromUtf8(trigger));
-                        if (result == SQLITE_OK || result == SQLITE_DENY || result == SQLITE_IGNORE)
-                            return result;
-                    } catch (...) {
-                    }
-                    return SQLITE_DENY; // a throwing or confused authorizer denies
-                },
-                this);
-    }
-    if (rc != SQLITE_OK)
-        throwError(rc);
+    return submit<void>([=](QAsyncSqliteWorker &w) {
+        w.createFunction(name, nArgs, fn, flags);
+    });
 }
 
-void QAsyncSqliteWorker::setProgressHandler(const ProgressHandler &fn, int n)
+QFuture<void> QAsyncSqliteConnection::createAggregate(const QString &name, int nArgs, const QVariant &initialState,
+                                                      const AggregateStep &step, const AggregateFinal &finalize,
+                                                      FunctionFlags flags)
 {
-    // One SQLite progress handler serves both per-request cancellation and the
-    // user's handler: it ticks every min(n, 1000) instructions.
-    m_progressHandler = n > 0 ? fn : ProgressHandler();
-    m_progressEvery = qMax(1, n);
-    m_progressPeriod = m_progressHandler ? qMin(m_progressEvery, 1000) : 1000;
-    m_progressCount = 0;
-    installProgressHandler();
+    return submit<void>([=](QAsyncSqliteWorker &w) {
+        w.createAggregate(name, nArgs, initialState, step, finalize, flags);
+    });
 }
 
-void QAsyncSqliteWorker::installProgressHandler()
+QFuture<void> QAsyncSqliteConnection::createWindowFunction(const QString &name, int nArgs, const QVariant &initialState,
+                                                           const AggregateStep &step, const AggregateStep &inverse,
+                                                           const WindowValue &value, const AggregateFinal &finalize,
+                                                           FunctionFlags flags)
 {
-    sqlite3_progress_handler(
-            m_db, m_progressPeriod,
-            [](void *self) {
-                return static_cast<QAsyncSqliteWorker *>(self)->progressTick();
-            },
-            this);
+    return submit<void>([=](QAsyncSqliteWorker &w) {
+        w.createWindowFunction(name, nArgs, initialState, step, inverse, value, finalize, flags);
+    });
 }
 
-void QAsyncSqliteWorker::setTraceCallback(const TraceCallback &fn)
+QFuture<void> QAsyncSqliteConnection::createCollation(const QString &name, const Collation &fn)
 {
-    m_traceCallback = fn;
-    installTrace();
-}
-
-void QAsyncSqliteWorker::installTrace()
-{
-    // One trace callback for three clients: the start of every statement
-    // settles the commit before it (settleCommit()), the user's callback
-    // (SQLITE_TRACE_STMT) and the qasyncsqlite.sql category (statement start
-    // and SQLITE_TRACE_PROFILE). Profiling costs nothing while not wanted.
-    m_sqlLogging = lcQAsyncSqliteSql().isDebugEnabled();
-    m_statementStarts.clear();
-    unsigned mask = SQLITE_TRACE_STMT;
-    if (m_sqlLogging)
-        mask |= SQLITE_TRACE_PROFILE;
-    sqlite3_trace_v2(
-            m_db, mask,
-            [](unsigned event, void *self, void *p, void *x) {
-                auto *worker = static_cast<QAsyncSqliteWorker *>(self);
-                auto *stmt = static_cast<sqlite3_stmt *>(p);
-                if (event == SQLITE_TRACE_PROFILE) {
-                    // SQLite's own estimate has millisecond resolution on Unix:
-                    // time from the statement's start instead.
-                    qint64 micros = *static_cast<const qint64 *>(x) / 1000;
-                    const auto it = worker->m_statementStarts.find(stmt);
-                    if (it != worker->m_statementStarts.end()) {
-                        micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now()
-                                                                                       - it->second)
-                                         .count();
-                        worker->m_statementStarts.erase(it);
-                    }
-                    const char *sql = sqlite3_sql(stmt);
-                    qCDebug(lcQAsyncSqliteSql, "%s (%lld \u00b5s)", sql ? sql : "", static_cast<long long>(micros));
-                    return 0;
-                }
-                worker->settleCommit();
-                const char *unexpanded = static_cast<const char *>(x);
-                // Statements inside triggers arrive as "-- comment": report those as is.
-                const bool subprogram = unexpanded && qstrncmp(unexpanded, "--", 2) == 0;
-                if (worker->m_sqlLogging && !subprogram)
-                    worker->m_statementStarts.insert_or_assign(stmt, std::chrono::steady_clock::now());
-                if (!worker->m_traceCallback)
-                    return 0;
-                char *expanded = subprogram ? nullptr : sqlite3_expanded_sql(stmt);
-                const QString sql = QString::fromUtf8(expanded ? expanded : unexpanded);
-                sqlite3_free(expanded);
-                try {
-                    UserCodeScope scope(*worker);
-                    worker->m_traceCallback(sql);
-                } catch (...) {
-                }
-                return 0;
-            },
-            this);
+    return submit<void>([=](QAsyncSqliteWorker &w) {
+        w.createCollation(name, fn);
+    });
 }

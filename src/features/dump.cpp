@@ -1,6 +1,6 @@
 // Copyright (C) 2026 The QAsyncSqlite Authors
 // SPDX-License-Identifier: MIT
-#include "qasyncsqliteworker_p.h"
+#include "../engine/worker_p.h"
 
 #include <QtCore/qbytearray.h>
 #include <QtCore/qlocale.h>
@@ -19,6 +19,7 @@
 // Python versions produce; every other database gives identical text.
 
 using namespace QAsyncSqlite;
+using namespace QAsyncSqlite::Detail;
 
 namespace {
 
@@ -149,13 +150,8 @@ void QAsyncSqliteWorker::iterDump(QFutureInterface<QString> &out)
     // Runs \a sql and hands every row to \a onRow.
     const auto query = [this](const QString &sql, const auto &onRow) {
         PreparedStatement prepared = prepare(sql, false);
-        if (!prepared.stmt)
-            return;
-        int rc;
-        while ((rc = sqlite3_step(prepared.stmt)) == SQLITE_ROW)
-            onRow(prepared.stmt);
-        if (rc != SQLITE_DONE)
-            throwError(rc, sql);
+        if (prepared.stmt)
+            stepToEnd(prepared.stmt, sql, onRow);
     };
     const auto readSchema = [&](const QString &sql) {
         // Read in full first (Python's fetchall()): other queries follow.
@@ -221,4 +217,17 @@ void QAsyncSqliteWorker::iterDump(QFutureInterface<QString> &out)
 
     emitLine(QStringLiteral("COMMIT;"));
     flush();
+}
+
+// ---------------------------------------------------------------------------
+// The request
+
+QFuture<QString> QAsyncSqliteConnection::iterDump()
+{
+    using DumpJob = CallableJob<QString>;
+    return QAsyncSqlite::Detail::submit(currentWorker(),
+                                        std::make_unique<DumpJob>(DumpJob::Reporter(
+                                                [](QAsyncSqliteWorker &w, QFutureInterface<QString> &out, Job &) {
+                                                    w.iterDump(out);
+                                                })));
 }
