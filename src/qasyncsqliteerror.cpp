@@ -55,7 +55,6 @@ QASYNCSQLITE_DEFINE_ERROR(QAsyncSqliteNotSupportedError)
 
 #undef QASYNCSQLITE_DEFINE_ERROR
 
-#ifndef QT_NO_DEBUG_STREAM
 namespace {
 
 // The name of the most derived QAsyncSqlite class of \a error (subclasses
@@ -78,8 +77,53 @@ const char *errorClassName(const QAsyncSqliteError &error)
     return "QAsyncSqliteError";
 }
 
+// errorOf()'s rule for a stored exception (doc/errors.md).
+std::shared_ptr<const QAsyncSqliteError> errorFor(const std::exception_ptr &exception)
+{
+    try {
+        std::rethrow_exception(exception);
+    } catch (const QAsyncSqliteError &error) {
+        return std::shared_ptr<const QAsyncSqliteError>(error.clone());
+    } catch (const QUnhandledException &wrapper) {
+        // QtConcurrent's wrapper of a foreign exception: judge what it wraps.
+        if (wrapper.exception())
+            return errorFor(wrapper.exception());
+        return std::make_shared<const QAsyncSqliteError>(SQLITE_ERROR, QString::fromUtf8(wrapper.what()));
+    } catch (const std::exception &foreign) {
+        return std::make_shared<const QAsyncSqliteError>(SQLITE_ERROR, QString::fromUtf8(foreign.what()));
+    } catch (...) {
+        return std::make_shared<const QAsyncSqliteError>(
+                SQLITE_ERROR, QStringLiteral("The request failed with an exception that is not a std::exception."));
+    }
+}
+
 } // namespace
 
+QVariantMap QAsyncSqliteError::toVariantMap() const
+{
+    return {{QStringLiteral("className"), QLatin1String(errorClassName(*this))},
+             {QStringLiteral("code"), m_extendedCode},
+              {QStringLiteral("name"), errorName()},
+               {QStringLiteral("message"), m_message}, {QStringLiteral("sql"), m_sql}};
+}
+
+std::shared_ptr<const QAsyncSqliteError> QAsyncSqlite::errorOf(const QFuture<void> &future)
+{
+    if (!future.isFinished())
+        return nullptr;
+    try {
+        QFuture<void>(future).waitForFinished(); // finished: only rethrows the stored exception
+    } catch (...) {
+        return errorFor(std::current_exception());
+    }
+    // A failed future is canceled too, so the exception is looked at first.
+    if (future.isCanceled())
+        return std::make_shared<const QAsyncSqliteOperationalError>(SQLITE_ABORT,
+                                                                    QStringLiteral("The request was canceled."));
+    return nullptr;
+}
+
+#ifndef QT_NO_DEBUG_STREAM
 QDebug operator<<(QDebug debug, const QAsyncSqliteError &error)
 {
     const QDebugStateSaver saver(debug);

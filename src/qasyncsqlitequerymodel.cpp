@@ -38,31 +38,11 @@ QVariant nullForQml(const QVariant &value)
     return value.isValid() ? value : QVariant::fromValue(nullptr);
 }
 
-QVariantMap errorMap(const QAsyncSqliteError &error)
+// Empty if \a future succeeded, else what went wrong (errorOf()'s rule).
+QVariantMap failureOf(const QFuture<void> &future)
 {
-    return {{QStringLiteral("code"), error.extendedCode()},
-             {QStringLiteral("name"), error.errorName()}, {QStringLiteral("message"), error.message()}};
-}
-
-// Empty if \a future succeeded, else the error it failed with.
-template<typename T>
-QVariantMap failureOf(const QFuture<T> &future)
-{
-    try {
-        QFuture<T>(future).waitForFinished();
-    } catch (const QAsyncSqliteError &error) {
-        return errorMap(error);
-    } catch (const std::exception &error) {
-        return {{QStringLiteral("code"), SQLITE_ERROR},
-                 {QStringLiteral("name"), QStringLiteral("SQLITE_ERROR")},
-                  {QStringLiteral("message"), QString::fromUtf8(error.what())}};
-    }
-    if (future.isCanceled()) {
-        return {{QStringLiteral("code"), SQLITE_ABORT},
-                 {QStringLiteral("name"), QStringLiteral("SQLITE_ABORT")},
-                  {QStringLiteral("message"), QStringLiteral("canceled")}};
-    }
-    return {};
+    const auto error = QAsyncSqlite::errorOf(future);
+    return error ? error->toVariantMap() : QVariantMap();
 }
 
 // The tables a query reads: the root pages its OpenRead opcodes open,
@@ -234,7 +214,7 @@ void QAsyncSqliteQueryModelPrivate::reload(bool keepRows)
             return;
         QVariantMap failure = failureOf(executed);
         if (failure.isEmpty())
-            failure = failureOf(future);
+            failure = failureOf(QFuture<void>(future));
         if (!failure.isEmpty()) {
             setError(failure);
             apply({}, {});
@@ -375,7 +355,7 @@ void QAsyncSqliteQueryModelPrivate::learnTables()
         return tablesReadBy(db, sql);
     }),
           [this, current](const QFuture<QStringList> &future) {
-              if (current == generation && failureOf(future).isEmpty())
+              if (current == generation && !QAsyncSqlite::errorOf(future))
                   tables = future.result();
           });
 }
@@ -394,7 +374,7 @@ void QAsyncSqliteQueryModelPrivate::poll(bool baseline)
                                       dataVersion = -1; // measured against an older load: take a new baseline
                                       return;
                                   }
-                                  if (!failureOf(future).isEmpty() || future.result().isEmpty())
+                                  if (QAsyncSqlite::errorOf(future) || future.result().isEmpty())
                                       return;
                                   const QVariantList values =
                                           valuesOf(future.result().constFirst(), {QStringLiteral("data_version")});
@@ -675,7 +655,7 @@ void QAsyncSqliteQueryModel::fetchMore(const QModelIndex &parent)
         if (current != d->generation)
             return;
         d->fetching = false;
-        const QVariantMap failure = failureOf(future);
+        const QVariantMap failure = failureOf(QFuture<void>(future));
         d->setError(failure);
         if (failure.isEmpty()) {
             const QVariantList raw = future.result();
