@@ -88,13 +88,13 @@ void QAsyncSqliteQueryModelPrivate::learnTables()
     if (!connection || query.isEmpty() || !connection->isOpen())
         return;
     const quint64 current = generation;
-    watch(connection->run([sql = query](sqlite3 *db) {
+    const QFuture<QStringList> learned = connection->run([sql = query](sqlite3 *db) {
         return tablesReadBy(db, sql);
-    }),
-          [this, current](const QFuture<QStringList> &future) {
-              if (current == generation && !QAsyncSqlite::errorOf(future))
-                  tables = future.result();
-          });
+    });
+    watch(learned, [this, current](const QFuture<QStringList> &future) {
+        if (current == generation && !QAsyncSqlite::errorOf(future))
+            tables = future.result();
+    });
 }
 
 void QAsyncSqliteQueryModelPrivate::poll(bool baseline)
@@ -104,20 +104,19 @@ void QAsyncSqliteQueryModelPrivate::poll(bool baseline)
         return;
     polling = true;
     const quint64 current = generation;
-    watch(connection->execute(QStringLiteral("PRAGMA data_version")),
-                              [this, current, baseline](const QFuture<QVariantList> &future) {
-                                  polling = false;
-                                  if (current != generation) {
-                                      dataVersion = -1; // measured against an older load: take a new baseline
-                                      return;
-                                  }
-                                  if (QAsyncSqlite::errorOf(future) || future.result().isEmpty())
-                                      return;
-                                  const QVariantList values =
-                                          valuesOf(future.result().constFirst(), {QStringLiteral("data_version")});
-                                  const qint64 version = values.value(0).toLongLong();
-                                  if (!baseline && dataVersion >= 0 && version != dataVersion)
-                                      scheduleReload(true);
-                                  dataVersion = version;
-                              });
+    const QFuture<QVariantList> read = connection->execute(QStringLiteral("PRAGMA data_version"));
+    watch(read, [this, current, baseline](const QFuture<QVariantList> &future) {
+        polling = false;
+        if (current != generation) {
+            dataVersion = -1; // measured against an older load: take a new baseline
+            return;
+        }
+        if (QAsyncSqlite::errorOf(future) || future.result().isEmpty())
+            return;
+        const QVariantList values = valuesOf(future.result().constFirst(), {QStringLiteral("data_version")});
+        const qint64 version = values.value(0).toLongLong();
+        if (!baseline && dataVersion >= 0 && version != dataVersion)
+            scheduleReload(true);
+        dataVersion = version;
+    });
 }
