@@ -7,11 +7,6 @@
 
 #include <sqlite3.h>
 
-void QAsyncSqlite::Detail::throwCanceled()
-{
-    throw QAsyncSqliteOperationalError(SQLITE_ABORT, QStringLiteral("canceled"));
-}
-
 void QAsyncSqlite::Detail::throwNoResult()
 {
     throw QAsyncSqliteOperationalError(SQLITE_ABORT, QStringLiteral("the future finished without a result"));

@@ -125,20 +125,6 @@ QVariant likePattern(const QString &text)
     return QString(u'%' + escaped + u'%');
 }
 
-// The error a finished future failed with, or an empty string.
-template<typename T>
-QString failureOf(QFuture<T> future)
-{
-    try {
-        future.waitForFinished(); // already finished: returns at once, rethrows its error
-    } catch (const QAsyncSqliteError &error) {
-        return error.message();
-    } catch (const std::exception &error) {
-        return QString::fromUtf8(error.what());
-    }
-    return future.isCanceled() ? u"canceled"_s : QString();
-}
-
 // Numbers right-aligned, with a fixed number of decimals.
 class NumberDelegate : public QStyledItemDelegate
 {
@@ -273,7 +259,7 @@ MainWindow::MainWindow(const QString &databasePath, qint64 rows, QWidget *parent
     m_table->setModel(m_model);
     connect(m_model, &QAsyncSqliteQueryModel::countChanged, this, &MainWindow::updateStatus);
     connect(m_model, &QAsyncSqliteQueryModel::loadingChanged, this, &MainWindow::updateStatus);
-    connect(m_model, &QAsyncSqliteQueryModel::errorChanged, this, &MainWindow::updateStatus);
+    connect(m_model, &QAsyncSqliteQueryModel::lastErrorChanged, this, &MainWindow::updateStatus);
     connect(m_model, &QAsyncSqliteQueryModel::columnsChanged, this, [this] {
         const QList<int> widths = {90, 200, 320, 130, 110, 110};
         for (int i = 0; i < widths.size() && i < m_model->columnCount(); ++i)
@@ -322,8 +308,8 @@ void MainWindow::openDatabase()
     m_db->open(m_databasePath, options);
     m_db->executeScript(Schema);
     watch(m_db->execute(u"SELECT value FROM meta WHERE key = 'rows'"_s), [this](const QFuture<QVariantList> &f) {
-        if (const QString error = failureOf(f); !error.isEmpty()) {
-            setState(State::Failed, u"Cannot open the database: "_s + error);
+        if (const auto error = QAsyncSqlite::errorOf(f)) {
+            setState(State::Failed, u"Cannot open the database: "_s + error->message());
             return;
         }
         const QVariantList rows = f.result();
@@ -372,8 +358,8 @@ void MainWindow::generate()
         return qint64(total);
     });
     auto *watcher = watch(m_generationFuture, [this](const QFuture<qint64> &f) {
-        const QString error = failureOf(f);
-        if (error.isEmpty()) {
+        const auto error = QAsyncSqlite::errorOf(f);
+        if (!error) {
             statusBar()->showMessage(u"Generated %1 rows in %2 s"_s.arg(withSeparators(f.result()))
                                              .arg(double(m_generationTime.elapsed()) / 1000.0, 0, 'f', 1),
                                      10000);
@@ -382,7 +368,7 @@ void MainWindow::generate()
             setState(State::Failed,
                      u"Generation canceled; the transaction was rolled back. Press Generate to start again."_s);
         } else {
-            setState(State::Failed, u"Generation failed: "_s + error);
+            setState(State::Failed, u"Generation failed: "_s + error->message());
         }
     });
     connect(watcher, &QFutureWatcherBase::progressRangeChanged, m_progress, &QProgressBar::setRange);
@@ -450,7 +436,7 @@ void MainWindow::startCount()
         if (current != m_countGeneration)
             return; // a newer search started meanwhile
         m_counting = false;
-        if (failureOf(f).isEmpty() && !f.result().isEmpty())
+        if (!QAsyncSqlite::errorOf(f) && !f.result().isEmpty())
             m_matches = f.result().constFirst().toList().value(0).toLongLong();
         updateStatus();
         if (!m_model->isLoading() && m_matches >= 0)
@@ -535,7 +521,7 @@ void MainWindow::updateStatus()
         m_progress->setFormat(u"Ready"_s);
     }
 
-    const QVariantMap error = m_model->error();
+    const QVariantMap error = m_model->lastError();
     QString text;
     if (!error.isEmpty()) {
         text = error.value(u"name"_s) == u"SQLITE_INTERRUPT"_s

@@ -5,9 +5,15 @@
 
 #include <QAsyncSqlite/qasyncsqliteglobal.h>
 
-#include <QtCore/qexception.h>
 #include <QtCore/qbytearray.h>
+#include <QtCore/qexception.h>
+#include <QtCore/qfuture.h>
+#include <QtCore/qmap.h>
 #include <QtCore/qstring.h>
+#include <QtCore/qvariant.h>
+
+#include <memory>
+#include <type_traits>
 
 /*!
     \class QAsyncSqliteError
@@ -50,6 +56,12 @@ public:
     QString message() const { return m_message; }
     /*! The SQL text that failed, if any. */
     QString sql() const { return m_sql; }
+
+    /*! The error as the map QML and the query model show: \c className (the
+        most derived QAsyncSqlite class, e.g. \c "QAsyncSqliteIntegrityError"),
+        \c code (the \e extended result code, as QML's \c err.code), \c name
+        (errorName()), \c message and \c sql. */
+    QVariantMap toVariantMap() const;
 
     /*! The message as UTF-8, with the error name in front. */
     const char *what() const noexcept override;
@@ -130,6 +142,40 @@ QT_END_NAMESPACE
     The class is the most derived QAsyncSqlite error class of \a error. */
 QASYNCSQLITE_EXPORT QDebug operator<<(QDebug debug, const QAsyncSqliteError &error);
 #endif
+
+namespace QAsyncSqlite {
+
+/*! \relates QAsyncSqliteError
+    What went wrong with the finished \a future, as a QAsyncSqliteError of
+    its most derived class; \c nullptr if it succeeded or is not finished
+    yet. The one rule every part of QAsyncSqlite (the query model, QML's
+    promises and \c lastError, the coroutine add-on, the Qt Test helpers)
+    follows:
+
+    - a future that failed with a QAsyncSqliteError gives a copy of it;
+    - a future canceled without an exception (QFuture::cancel() on a queued
+      or running request, or a default-constructed QFuture) gives
+      QAsyncSqliteOperationalError, code \c SQLITE_ABORT, message
+      "The request was canceled.";
+    - a future that failed with another exception (a \c std::runtime_error
+      thrown by a run() or transaction() body, also when QtConcurrent wrapped
+      it in a QUnhandledException) gives a QAsyncSqliteError of the base class,
+      code \c SQLITE_ERROR, with the exception's \c what() as message.
+
+    A pointer rather than \c std::optional<QAsyncSqliteError>: an optional
+    would slice every error to the base class, and the class (integrity,
+    operational, …) is what callers test. Never blocks. See doc/errors.md. */
+QASYNCSQLITE_EXPORT std::shared_ptr<const QAsyncSqliteError> errorOf(const QFuture<void> &future);
+
+/*! \relates QAsyncSqliteError
+    \overload */
+template<typename T>
+requires(!std::is_void_v<T>) std::shared_ptr<const QAsyncSqliteError> errorOf(const QFuture<T> &future)
+{
+    return errorOf(QFuture<void>(future));
+}
+
+} // namespace QAsyncSqlite
 
 Q_DECLARE_METATYPE(QAsyncSqliteError)
 

@@ -37,7 +37,8 @@ class QASYNCSQLITE_EXPORT QAsyncSqliteQueryModel : public QAbstractTableModel
     Q_PROPERTY(QAsyncSqliteConnection *connection READ connection WRITE setConnection NOTIFY connectionChanged)
     /*! The SELECT statement; setting it (re)loads the model. */
     Q_PROPERTY(QString query READ query WRITE setQuery NOTIFY queryChanged)
-    /*! The query's parameters: a list for \c ? or a map for \c :name. */
+    /*! The query's parameters: a list for \c ? or a map for \c :name
+        (QML's \c AsyncSqliteQueryModel turns a JS array or object into them). */
     Q_PROPERTY(QVariant parameters READ parameters WRITE setParameters NOTIFY parametersChanged)
     /*! Rows fetched per chunk (default 256). */
     Q_PROPERTY(int chunkSize READ chunkSize WRITE setChunkSize NOTIFY chunkSizeChanged)
@@ -51,7 +52,12 @@ class QASYNCSQLITE_EXPORT QAsyncSqliteQueryModel : public QAbstractTableModel
     Q_PROPERTY(bool loading READ isLoading NOTIFY loadingChanged)
     /*! Whether every row of the result is loaded. */
     Q_PROPERTY(bool atEnd READ isAtEnd NOTIFY atEndChanged)
-    /*! The last error as {code, name, message}; empty after a successful load. */
+    /*! What went wrong with the last load or fetch, as
+        QAsyncSqliteError::toVariantMap() gives it ({className, code, name,
+        message, sql}, the shape of QML's \c AsyncSqlite.lastError); empty
+        after a successful load. */
+    Q_PROPERTY(QVariantMap lastError READ lastError NOTIFY lastErrorChanged)
+    /*! The former name of \l lastError, kept for compatibility. */
     Q_PROPERTY(QVariantMap error READ error NOTIFY errorChanged)
     /*! The column names of the result. */
     Q_PROPERTY(QStringList columns READ columns NOTIFY columnsChanged)
@@ -73,7 +79,9 @@ public:
     /*! Parameters of the query: a QVariantList for \c ? placeholders or a
         QVariantMap for \c :name ones. */
     QVariant parameters() const;
-    /*! Sets the query's \a parameters and reloads. */
+    /*! Sets the query's \a parameters and reloads: a QVariantList or
+        QStringList for \c ? placeholders, a QVariantMap or QVariantHash for
+        \c :name ones. */
     void setParameters(const QVariant &parameters);
     /*! Rows fetched per chunk (default 256). */
     int chunkSize() const;
@@ -95,8 +103,12 @@ public:
     bool isLoading() const;
     /*! Whether every row of the result is loaded. */
     bool isAtEnd() const;
-    /*! The last error as {code, name, message}; empty when the last load
-        succeeded. */
+    /*! What went wrong with the last load or fetch:
+        QAsyncSqliteError::toVariantMap() of QAsyncSqlite::errorOf() (so a
+        load that failed with an SQLite error, was canceled, or threw shows
+        the same shape as everywhere else); empty after a successful load. */
+    QVariantMap lastError() const;
+    /*! Same as lastError(), its former name. */
     QVariantMap error() const;
     /*! The column names of the result. */
     QStringList columns() const;
@@ -143,7 +155,9 @@ Q_SIGNALS:
     void loadingChanged();
     /*! The \c atEnd property changed. */
     void atEndChanged();
-    /*! The \c error property changed. */
+    /*! The \c lastError property changed. */
+    void lastErrorChanged();
+    /*! The \c error property changed (always with lastErrorChanged()). */
     void errorChanged();
     /*! The \c columns property changed. */
     void columnsChanged();

@@ -10,15 +10,19 @@
     QAsyncSqlite::Test (or QAsyncSqlite::QAsyncSqlite and Qt6::Test).
 */
 
+#include <QAsyncSqlite/qasyncsqliteconnection.h> // QAsyncSqlite::Detail::tsanAcquireFinished()
 #include <QAsyncSqlite/qasyncsqliteerror.h>
 
 #include <QtCore/qeventloop.h>
+#include <QtCore/qfuture.h>
 #include <QtCore/qfuturewatcher.h>
+#include <QtCore/qstring.h>
 #include <QtCore/qtemporarydir.h>
 #include <QtCore/qtimer.h>
 #include <QtTest/qtest.h>
 
 #include <chrono>
+#include <exception>
 #include <optional>
 
 /*!
@@ -77,29 +81,24 @@ template<typename T>
 }
 
 /*! Waits for \a future and returns an empty string if it succeeded, or a
-    description of how it did not (timeout, error, cancel). */
+    description of how it did not: a timeout, or the error
+    QAsyncSqlite::errorOf() gives (a cancel included). */
 template<typename T>
 QString awaitSuccess(const QFuture<T> &future, std::chrono::milliseconds timeout = defaultTimeout())
 {
     if (!waitForFinished(future, timeout))
         return QStringLiteral("the future did not finish within %1 ms").arg(timeout.count());
-    try {
-        QFuture<T>(future).waitForFinished(); // rethrows a stored exception
-    } catch (const QAsyncSqliteError &e) {
-        return QStringLiteral("the future failed: %1").arg(QString::fromUtf8(e.what()));
-    } catch (const std::exception &e) {
-        return QStringLiteral("the future failed: %1").arg(QString::fromUtf8(e.what()));
-    } catch (...) {
-        return QStringLiteral("the future failed with an unknown exception");
-    }
-    if (future.isCanceled())
-        return QStringLiteral("the future was canceled");
+    if (const auto failure = QAsyncSqlite::errorOf(future))
+        return QStringLiteral("the future failed: %1").arg(QString::fromUtf8(failure->what()));
     return {};
 }
 
-/*! Waits for \a future and stores its exception of type \a E in \a error;
-    returns an empty string on success or a description of what happened
-    instead. */
+/*! Waits for \a future and stores in \a error the error of type \a E that
+    QAsyncSqlite::errorOf() gives for it (so a canceled future counts as
+    QAsyncSqliteOperationalError, \c SQLITE_ABORT); returns an empty string
+    on success or a description of what happened instead. An exception that
+    is not a QAsyncSqliteError never counts as \a E: a test that awaits an
+    error means one of QAsyncSqlite's. */
 template<typename E, typename T>
 QString awaitError(const QFuture<T> &future, std::optional<E> &error,
                    std::chrono::milliseconds timeout = defaultTimeout())
@@ -107,23 +106,22 @@ QString awaitError(const QFuture<T> &future, std::optional<E> &error,
     if (!waitForFinished(future, timeout))
         return QStringLiteral("the future did not finish within %1 ms").arg(timeout.count());
     try {
-        QFuture<T>(future).waitForFinished();
-    } catch (const E &e) {
-        error = e;
-        return {};
+        QFuture<T>(future).waitForFinished(); // finished: only rethrows the stored exception
+    } catch (const QAsyncSqliteError &) {
+        // judged below, like a cancel
     } catch (const std::exception &e) {
-        // One handler for both (a separate QAsyncSqliteError handler would
-        // be unreachable, and a -Werror=exceptions error, when E is
-        // QAsyncSqliteError itself).
-        if (dynamic_cast<const QAsyncSqliteError *>(&e))
-            return QStringLiteral("the future failed with another error: %1").arg(QString::fromUtf8(e.what()));
         return QStringLiteral("the future failed with another exception: %1").arg(QString::fromUtf8(e.what()));
     } catch (...) {
         return QStringLiteral("the future failed with an unknown exception");
     }
-    if (future.isCanceled())
-        return QStringLiteral("the future was canceled without an error");
-    return QStringLiteral("the future succeeded, but an error was expected");
+    const auto failure = QAsyncSqlite::errorOf(future);
+    if (!failure)
+        return QStringLiteral("the future succeeded, but an error was expected");
+    if (const auto *expected = dynamic_cast<const E *>(failure.get())) {
+        error = *expected;
+        return {};
+    }
+    return QStringLiteral("the future failed with another error: %1").arg(QString::fromUtf8(failure->what()));
 }
 
 /*!

@@ -336,6 +336,12 @@ file(GLOB_RECURSE shared_objects LIST_DIRECTORIES false ${static_prefix}/*.so ${
 if(shared_objects)
     message(FATAL_ERROR "[static] shared objects installed: ${shared_objects}")
 endif()
+# The coroutine header belongs to QAsyncSqlite::Coro, which this build has not.
+file(GLOB_RECURSE coro_headers LIST_DIRECTORIES false ${static_prefix}/qasyncsqlitecoro.h
+     ${static_prefix}/QAsyncSqliteCoro)
+if(coro_headers)
+    message(FATAL_ERROR "[static] coroutine headers installed without QAsyncSqlite::Coro: ${coro_headers}")
+endif()
 if(QML_INSTALL_DIR AND NOT EXISTS ${static_prefix}/${QT_QML_DIR}/QAsyncSqlite/qmldir)
     message(FATAL_ERROR "[static] the QML module is not in Qt's layout, ${static_prefix}/${QT_QML_DIR}")
 endif()

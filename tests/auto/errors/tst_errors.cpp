@@ -3,7 +3,8 @@
 //
 // Error classes and codes (doc/errors.md): Python's sqlite3 mapping from
 // result codes to classes, extended codes and names, open failures, misuse,
-// dynamic types through futures, errorOccurred and continuations.
+// dynamic types through futures, errorOccurred and continuations, and
+// QAsyncSqlite::errorOf(), the one rule for what went wrong with a future.
 
 #include <QAsyncSqlite/QAsyncSqliteConnection>
 #include <QAsyncSqlite/QAsyncSqliteTest>
@@ -12,13 +13,18 @@
 
 #include <QtCore/qdir.h>
 #include <QtCore/qfile.h>
+#include <QtCore/qfutureinterface.h>
+#include <QtCore/qsemaphore.h>
 #include <QtTest/QtTest>
 
 #include <sqlite3.h>
 
 #include <memory>
+#include <stdexcept>
 
 using namespace Qt::StringLiterals;
+
+Q_DECLARE_METATYPE(std::exception_ptr)
 
 namespace {
 
@@ -105,6 +111,16 @@ private Q_SLOTS:
     void codeToClassMapping_data();
     void codeToClassMapping();
     void onFailedContinuation();
+    void errorOfSuccessOrPending();
+    void errorOfFailure_data();
+    void errorOfFailure();
+    void errorOfCanceledQueuedRequest();
+    void errorOfCanceledRunningRequest();
+    void errorOfCanceledWithoutRequest();
+    void errorOfForeignException_data();
+    void errorOfForeignException();
+    void errorOfRequestFailure();
+    void toVariantMap();
 };
 
 void tst_Errors::sqlErrors_data()
@@ -743,6 +759,189 @@ void tst_Errors::onFailedContinuation()
                                        });
     QASYNCSQLITE_AWAIT(openFailed);
     QCOMPARE(openCode, SQLITE_CANTOPEN);
+}
+
+// ---------------------------------------------------------------------------
+// QAsyncSqlite::errorOf()
+
+namespace {
+
+// A finished future of int that failed with \a exception.
+QFuture<int> failedFuture(const std::exception_ptr &exception)
+{
+    QFutureInterface<int> fi;
+    fi.reportStarted();
+    fi.reportException(exception);
+    fi.reportFinished();
+    return fi.future();
+}
+
+// The cancel every part of QAsyncSqlite reports (doc/errors.md).
+QString cancelMismatch(const std::shared_ptr<const QAsyncSqliteError> &error)
+{
+    if (!error)
+        return u"no error"_s;
+    if (pythonErrorClass(*error) != u"OperationalError"_s || error->extendedCode() != SQLITE_ABORT
+        || error->message() != u"The request was canceled."_s)
+        return u"%1 %2 %3"_s.arg(pythonErrorClass(*error), error->errorName(), error->message());
+    return {};
+}
+
+} // namespace
+
+void tst_Errors::errorOfSuccessOrPending()
+{
+    QFutureInterface<int> fi;
+    fi.reportStarted();
+    QVERIFY(!QAsyncSqlite::errorOf(fi.future())); // pending: nothing went wrong yet, and no blocking
+    fi.cancel();
+    QVERIFY(!QAsyncSqlite::errorOf(fi.future())); // canceled, but still running
+    fi.reportFinished();
+    QVERIFY(QAsyncSqlite::errorOf(fi.future()));
+
+    QAsyncSqliteConnection db;
+    QASYNCSQLITE_AWAIT(db.open(u":memory:"_s));
+    QASYNCSQLITE_AWAIT_RESULT(rows, db.execute(u"SELECT 1"_s));
+    QCOMPARE(rows.size(), 1);
+    QVERIFY(!QAsyncSqlite::errorOf(rows_future));
+    const QFuture<void> done = db.execute(u"SELECT 1"_s).then([](const QVariantList &) {});
+    QASYNCSQLITE_AWAIT(done);
+    QVERIFY(!QAsyncSqlite::errorOf(done)); // the QFuture<void> overload
+}
+
+void tst_Errors::errorOfFailure_data()
+{
+    QTest::addColumn<QString>("cls");
+    for (const QString &cls :
+         {u"Error"_s, u"Warning"_s, u"InterfaceError"_s, u"DatabaseError"_s, u"DataError"_s, u"OperationalError"_s,
+          u"IntegrityError"_s, u"InternalError"_s, u"ProgrammingError"_s, u"NotSupportedError"_s})
+        QTest::newRow(qPrintable(cls)) << cls;
+}
+
+void tst_Errors::errorOfFailure()
+{
+    QFETCH(QString, cls);
+    const std::unique_ptr<QAsyncSqliteError> original =
+            makeError(cls, SQLITE_CONSTRAINT_UNIQUE, u"the message"_s, u"SELECT 1"_s);
+    QFutureInterface<int> fi;
+    fi.reportStarted();
+    fi.reportException(*original);
+    fi.reportFinished();
+    const auto error = QAsyncSqlite::errorOf(fi.future());
+    QVERIFY(error);
+    QCOMPARE(pythonErrorClass(*error), cls); // the most derived class survives
+    QCOMPARE(error->extendedCode(), SQLITE_CONSTRAINT_UNIQUE);
+    QCOMPARE(error->message(), u"the message"_s);
+    QCOMPARE(error->sql(), u"SELECT 1"_s);
+    QCOMPARE(QByteArray(error->what()), QByteArray(original->what()));
+    QCOMPARE(error->toVariantMap(), original->toVariantMap());
+}
+
+void tst_Errors::errorOfCanceledQueuedRequest()
+{
+    QAsyncSqliteConnection db;
+    QASYNCSQLITE_AWAIT(db.open(u":memory:"_s));
+    QSemaphore gate;
+    const QFuture<void> blocker = db.run([&gate](sqlite3 *) {
+        gate.acquire();
+    });
+    QFuture<QVariantList> queued = db.execute(u"SELECT 1"_s);
+    queued.cancel();
+    gate.release();
+    QASYNCSQLITE_AWAIT(blocker);
+    QVERIFY(QAsyncSqliteTest::waitForFinished(queued));
+    const QString mismatch = cancelMismatch(QAsyncSqlite::errorOf(queued));
+    QVERIFY2(mismatch.isEmpty(), qPrintable(mismatch));
+}
+
+void tst_Errors::errorOfCanceledRunningRequest()
+{
+    QAsyncSqliteConnection db;
+    QASYNCSQLITE_AWAIT(db.open(u":memory:"_s));
+    QSemaphore started;
+    QASYNCSQLITE_AWAIT(db.createFunction(u"started"_s, 0, [&started](const QVariantList &) {
+        started.release();
+        return QVariant(qint64(1));
+    }));
+    QFuture<QVariantList> running =
+            db.execute(u"WITH RECURSIVE c(x) AS (SELECT started() UNION ALL SELECT x + 1 FROM c WHERE x < 1000000000) "
+                       "SELECT count(*) FROM c"_s);
+    QVERIFY(started.tryAcquire(1, 20000)); // the statement is stepping
+    running.cancel();
+    QVERIFY(QAsyncSqliteTest::waitForFinished(running));
+    const QString mismatch = cancelMismatch(QAsyncSqlite::errorOf(running));
+    QVERIFY2(mismatch.isEmpty(), qPrintable(mismatch));
+}
+
+void tst_Errors::errorOfCanceledWithoutRequest()
+{
+    // A default-constructed QFuture is finished and canceled.
+    QString mismatch = cancelMismatch(QAsyncSqlite::errorOf(QFuture<QVariantList>()));
+    QVERIFY2(mismatch.isEmpty(), qPrintable(mismatch));
+    mismatch = cancelMismatch(QAsyncSqlite::errorOf(QFuture<void>()));
+    QVERIFY2(mismatch.isEmpty(), qPrintable(mismatch));
+}
+
+void tst_Errors::errorOfForeignException_data()
+{
+    QTest::addColumn<std::exception_ptr>("exception");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("std::runtime_error") << std::make_exception_ptr(std::runtime_error("boom")) << u"boom"_s;
+    QTest::newRow("wrapped by QtConcurrent")
+            << std::make_exception_ptr(QUnhandledException(std::make_exception_ptr(std::runtime_error("boom"))))
+            << u"boom"_s;
+    QTest::newRow("not a std::exception")
+            << std::make_exception_ptr(42) << u"The request failed with an exception that is not a std::exception."_s;
+}
+
+void tst_Errors::errorOfForeignException()
+{
+    QFETCH(std::exception_ptr, exception);
+    QFETCH(QString, message);
+    const auto error = QAsyncSqlite::errorOf(failedFuture(exception));
+    QVERIFY(error);
+    QCOMPARE(pythonErrorClass(*error), u"Error"_s); // the base class: no database error claimed
+    QCOMPARE(error->extendedCode(), SQLITE_ERROR);
+    QCOMPARE(error->message(), message);
+}
+
+void tst_Errors::errorOfRequestFailure()
+{
+    // Real requests: an SQLite error, and a foreign exception from a body.
+    QAsyncSqliteConnection db;
+    QASYNCSQLITE_AWAIT(db.open(u":memory:"_s));
+    QFuture<QVariantList> failed = db.execute(u"SELECT * FROM nope"_s);
+    QVERIFY(QAsyncSqliteTest::waitForFinished(failed));
+    auto error = QAsyncSqlite::errorOf(failed);
+    QVERIFY(error);
+    QCOMPARE(pythonErrorClass(*error), u"OperationalError"_s);
+    QCOMPARE(error->message(), u"no such table: nope"_s);
+    QCOMPARE(error->sql(), u"SELECT * FROM nope"_s);
+
+    QFuture<int> thrown = db.run([](sqlite3 *) -> int {
+        throw std::runtime_error("boom");
+    });
+    QVERIFY(QAsyncSqliteTest::waitForFinished(thrown));
+    error = QAsyncSqlite::errorOf(thrown);
+    QVERIFY(error);
+    QCOMPARE(pythonErrorClass(*error), u"Error"_s);
+    QCOMPARE(error->message(), u"boom"_s);
+}
+
+void tst_Errors::toVariantMap()
+{
+    const QAsyncSqliteIntegrityError error(SQLITE_CONSTRAINT_UNIQUE, u"UNIQUE constraint failed: t.x"_s,
+                                           u"INSERT INTO t VALUES(1)"_s);
+    const QVariantMap expected{{u"className"_s, u"QAsyncSqliteIntegrityError"_s},
+                               {u"code"_s, SQLITE_CONSTRAINT_UNIQUE},
+                               {u"name"_s, u"SQLITE_CONSTRAINT_UNIQUE"_s},
+                               {u"message"_s, u"UNIQUE constraint failed: t.x"_s},
+                               {u"sql"_s, u"INSERT INTO t VALUES(1)"_s}};
+    QCOMPARE(error.toVariantMap(), expected);
+    // Through a base-class reference too.
+    const QAsyncSqliteError &base = error;
+    QCOMPARE(base.toVariantMap().value(u"className"_s).toString(), u"QAsyncSqliteIntegrityError"_s);
+    QCOMPARE(QAsyncSqliteError().toVariantMap().value(u"className"_s).toString(), u"QAsyncSqliteError"_s);
 }
 
 QTEST_GUILESS_MAIN(tst_Errors)

@@ -100,6 +100,12 @@ void tst_QueryModel::parameters_data()
                                 << QVariant(QVariantList{5, 8});
     QTest::newRow("named") << u"SELECT title FROM notes WHERE id > :low AND id <= :high"_s
                            << QVariant(QVariantMap{{u"low"_s, 5}, {u"high"_s, 8}});
+    // The other container types C++ code may hand over (QML's own values are
+    // turned into a list or a map by AsyncSqliteQueryModel, tst_querymodel.qml).
+    QTest::newRow("string list") << u"SELECT title FROM notes WHERE id > ? AND id <= ?"_s
+                                 << QVariant(QStringList{u"5"_s, u"8"_s});
+    QTest::newRow("hash") << u"SELECT title FROM notes WHERE id > :low AND id <= :high"_s
+                          << QVariant(QVariantHash{{u"low"_s, 5}, {u"high"_s, 8}});
 }
 
 void tst_QueryModel::parameters()
@@ -124,14 +130,28 @@ void tst_QueryModel::errorIsReported()
     QSignalSpy errorChanged(&model, &QAsyncSqliteQueryModel::errorChanged);
     model.setConnection(m_db.get());
     model.setQuery(u"SELECT nope FROM notes"_s);
+    QSignalSpy lastErrorChanged(&model, &QAsyncSqliteQueryModel::lastErrorChanged);
     QVERIFY(errorChanged.wait());
     QCOMPARE(model.error().value(u"name"_s).toString(), u"SQLITE_ERROR"_s);
     QVERIFY(model.error().value(u"message"_s).toString().contains(u"nope"_s));
     QCOMPARE(model.count(), 0);
     QVERIFY(!model.isLoading());
+    // lastError is the same map, in the shape of QAsyncSqlite::errorOf() everywhere.
+    QCOMPARE(lastErrorChanged.size(), 1);
+    QCOMPARE(model.lastError(), model.error());
+    QFuture<QVariantList> direct = m_db->execute(u"SELECT nope FROM notes"_s);
+    QVERIFY(QAsyncSqliteTest::waitForFinished(direct));
+    const auto expected = QAsyncSqlite::errorOf(direct);
+    QVERIFY(expected);
+    QCOMPARE(model.lastError(), expected->toVariantMap());
+    QCOMPARE(model.lastError().value(u"className"_s).toString(), u"QAsyncSqliteOperationalError"_s);
+    QCOMPARE(model.property("lastError").toMap(), model.lastError());
+    QCOMPARE(model.property("error").toMap(), model.lastError());
     model.setQuery(u"SELECT id FROM notes"_s);
     QVERIFY(errorChanged.wait());
     QVERIFY(model.error().isEmpty());
+    QVERIFY(model.lastError().isEmpty());
+    QCOMPARE(lastErrorChanged.size(), 2);
 }
 
 void tst_QueryModel::waitsForOpen()

@@ -149,9 +149,11 @@ void tst_TestLib::awaitSuccess_data()
     QTest::newRow("timeout") << Outcome::Never << u"did not finish within 200 ms"_s;
     QTest::newRow("error") << Outcome::Error << u"the future failed: "_s;
     QTest::newRow("other error") << Outcome::OtherError << u"UNIQUE constraint failed"_s;
-    QTest::newRow("std exception") << Outcome::StdException << u"the future failed: plain failure"_s;
-    QTest::newRow("canceled") << Outcome::Canceled << u"the future was canceled"_s;
-    QTest::newRow("canceled later") << Outcome::CanceledLater << u"the future was canceled"_s;
+    // Described by QAsyncSqlite::errorOf()'s rule: a foreign exception as SQLITE_ERROR, a cancel as SQLITE_ABORT.
+    QTest::newRow("std exception") << Outcome::StdException << u"the future failed: SQLITE_ERROR: plain failure"_s;
+    QTest::newRow("canceled") << Outcome::Canceled << u"the future failed: SQLITE_ABORT: The request was canceled."_s;
+    QTest::newRow("canceled later") << Outcome::CanceledLater
+                                    << u"the future failed: SQLITE_ABORT: The request was canceled."_s;
 }
 
 void tst_TestLib::awaitSuccess()
@@ -186,26 +188,33 @@ void tst_TestLib::awaitError_data()
 {
     QTest::addColumn<Outcome>("outcome");
     QTest::addColumn<QString>("expected"); // empty means the expected error was caught
-    QTest::newRow("expected error") << Outcome::Error << QString();
-    QTest::newRow("another error") << Outcome::OtherError << u"failed with another error"_s;
-    QTest::newRow("std exception") << Outcome::StdException << u"failed with another exception: plain failure"_s;
-    QTest::newRow("success") << Outcome::Ready << u"the future succeeded, but an error was expected"_s;
-    QTest::newRow("canceled") << Outcome::Canceled << u"the future was canceled without an error"_s;
-    QTest::newRow("timeout") << Outcome::Never << u"did not finish within 200 ms"_s;
+    QTest::addColumn<int>("code"); // of the error caught
+    QTest::addColumn<QString>("message");
+    QTest::newRow("expected error") << Outcome::Error << QString() << SQLITE_BUSY << u"database is locked"_s;
+    QTest::newRow("another error") << Outcome::OtherError << u"failed with another error"_s << 0 << QString();
+    QTest::newRow("std exception") << Outcome::StdException << u"failed with another exception: plain failure"_s << 0
+                                   << QString();
+    QTest::newRow("success") << Outcome::Ready << u"the future succeeded, but an error was expected"_s << 0
+                             << QString();
+    // QAsyncSqlite::errorOf()'s rule: a cancel is an OperationalError, as co_await and QML report it.
+    QTest::newRow("canceled") << Outcome::Canceled << QString() << SQLITE_ABORT << u"The request was canceled."_s;
+    QTest::newRow("timeout") << Outcome::Never << u"did not finish within 200 ms"_s << 0 << QString();
 }
 
 void tst_TestLib::awaitError()
 {
     QFETCH(Outcome, outcome);
     QFETCH(QString, expected);
+    QFETCH(int, code);
+    QFETCH(QString, message);
     QObject keeper;
     std::optional<QAsyncSqliteOperationalError> error;
     const QString result = QAsyncSqliteTest::awaitError(makeFuture(outcome, &keeper), error, 200ms);
     if (expected.isEmpty()) {
         QCOMPARE(result, QString());
         QVERIFY(error.has_value());
-        QCOMPARE(error->code(), SQLITE_BUSY);
-        QCOMPARE(error->message(), u"database is locked"_s);
+        QCOMPARE(error->code(), code);
+        QCOMPARE(error->message(), message);
     } else {
         QVERIFY2(result.contains(expected), qPrintable(result));
         QVERIFY(!error.has_value());

@@ -1,21 +1,26 @@
 // Copyright (C) 2026 The QAsyncSqlite Authors
 // SPDX-License-Identifier: MIT
-#include <QAsyncSqlite/qasyncsqlitequerymodel.h>
-
-#include <QAsyncSqlite/qasyncsqliteconnection.h>
-#include <QAsyncSqlite/qasyncsqlitecursor.h>
-
-#include <QtCore/qfuturewatcher.h>
-#include <QtCore/qpointer.h>
-#include <QtCore/qset.h>
-#include <QtCore/qtimer.h>
-
-#include <sqlite3.h>
+#include "qasyncsqlitequerymodel_p.h"
 
 namespace {
 
-// The values of one result row whatever the connection's row factory.
-QVariantList valuesOf(const QVariant &row, const QStringList &columns)
+// SQL NULL through the named roles and get(): a null QVariant reads as
+// `undefined` in QML, QVariant::fromValue(nullptr) as `null`.
+QVariant nullForQml(const QVariant &value)
+{
+    return value.isValid() ? value : QVariant::fromValue(nullptr);
+}
+
+// Empty if \a future succeeded, else what went wrong (errorOf()'s rule).
+QVariantMap failureOf(const QFuture<void> &future)
+{
+    const auto error = QAsyncSqlite::errorOf(future);
+    return error ? error->toVariantMap() : QVariantMap();
+}
+
+} // namespace
+
+QVariantList QAsyncSqliteQueryModelPrivate::valuesOf(const QVariant &row, const QStringList &columns)
 {
     if (row.metaType() == QMetaType::fromType<QAsyncSqliteRow>())
         return row.value<QAsyncSqliteRow>().toList();
@@ -30,142 +35,6 @@ QVariantList valuesOf(const QVariant &row, const QStringList &columns)
         return row.toList();
     return {row}; // a callable row factory's value: shown as one column
 }
-
-// SQL NULL through the named roles and get(): a null QVariant reads as
-// `undefined` in QML, QVariant::fromValue(nullptr) as `null`.
-QVariant nullForQml(const QVariant &value)
-{
-    return value.isValid() ? value : QVariant::fromValue(nullptr);
-}
-
-QVariantMap errorMap(const QAsyncSqliteError &error)
-{
-    return {{QStringLiteral("code"), error.extendedCode()},
-             {QStringLiteral("name"), error.errorName()}, {QStringLiteral("message"), error.message()}};
-}
-
-// Empty if \a future succeeded, else the error it failed with.
-template<typename T>
-QVariantMap failureOf(const QFuture<T> &future)
-{
-    try {
-        QFuture<T>(future).waitForFinished();
-    } catch (const QAsyncSqliteError &error) {
-        return errorMap(error);
-    } catch (const std::exception &error) {
-        return {{QStringLiteral("code"), SQLITE_ERROR},
-                 {QStringLiteral("name"), QStringLiteral("SQLITE_ERROR")},
-                  {QStringLiteral("message"), QString::fromUtf8(error.what())}};
-    }
-    if (future.isCanceled()) {
-        return {{QStringLiteral("code"), SQLITE_ABORT},
-                 {QStringLiteral("name"), QStringLiteral("SQLITE_ABORT")},
-                  {QStringLiteral("message"), QStringLiteral("canceled")}};
-    }
-    return {};
-}
-
-// The tables a query reads: the root pages its OpenRead opcodes open,
-// mapped back through the schema (views and indexes resolve to tables).
-QStringList tablesReadBy(sqlite3 *db, const QString &query)
-{
-    QStringList tables;
-    sqlite3_stmt *explain = nullptr;
-    const QByteArray sql = "EXPLAIN " + query.toUtf8();
-    if (sqlite3_prepare_v2(db, sql.constData(), int(sql.size()), &explain, nullptr) != SQLITE_OK)
-        return tables;
-    QList<std::pair<int, int>> pages; // (schema index, root page)
-    while (sqlite3_step(explain) == SQLITE_ROW) {
-        if (qstrcmp(reinterpret_cast<const char *>(sqlite3_column_text(explain, 1)), "OpenRead") == 0)
-            pages.append({sqlite3_column_int(explain, 4), sqlite3_column_int(explain, 3)});
-    }
-    sqlite3_finalize(explain);
-    for (const auto &[schemaIndex, page] : pages) {
-        if (schemaIndex > 1)
-            continue; // attached databases: their schema tables are not tracked
-        const char *lookup = schemaIndex == 1 ? "SELECT tbl_name FROM sqlite_temp_schema WHERE rootpage = ?"
-                                              : "SELECT tbl_name FROM sqlite_schema WHERE rootpage = ?";
-        sqlite3_stmt *stmt = nullptr;
-        if (sqlite3_prepare_v2(db, lookup, -1, &stmt, nullptr) != SQLITE_OK)
-            continue;
-        sqlite3_bind_int(stmt, 1, page);
-        if (sqlite3_step(stmt) == SQLITE_ROW) {
-            const QString table = QString::fromUtf8(reinterpret_cast<const char *>(sqlite3_column_text(stmt, 0)));
-            if (!tables.contains(table))
-                tables.append(table);
-        }
-        sqlite3_finalize(stmt);
-    }
-    return tables;
-}
-
-} // namespace
-
-class QAsyncSqliteQueryModelPrivate
-{
-public:
-    explicit QAsyncSqliteQueryModelPrivate(QAsyncSqliteQueryModel *model) : q(model) { }
-
-    // Calls \a done with the finished future, unless the model is gone: the
-    // watcher is our child, so it dies with us (safe on Qt 6.4, unlike
-    // then(context) whose context must outlive the future).
-    template<typename T, typename Done>
-    void watch(const QFuture<T> &future, Done &&done)
-    {
-        auto *watcher = new QFutureWatcher<T>(q);
-        QObject::connect(watcher, &QFutureWatcherBase::finished, q,
-                         [watcher, done = std::forward<Done>(done)]() mutable {
-                             QAsyncSqlite::Detail::tsanAcquireFinished(watcher->future());
-                             done(watcher->future());
-                             watcher->deleteLater();
-                         });
-        watcher->setFuture(future);
-    }
-
-    void scheduleReload(bool keepRows);
-    void reload(bool keepRows);
-    void apply(QList<QVariantList> newRows, const QStringList &newColumns);
-    void appendRows(const QList<QVariantList> &more);
-    void setLoading(bool loading);
-    void setAtEnd(bool atEnd);
-    void setError(const QVariantMap &error);
-    void dropCursor();
-    void updateLiveSources();
-    void learnTables();
-    // Reads PRAGMA data_version; a change since the baseline reloads.
-    void poll(bool baseline);
-    QList<QVariantList> toRows(const QVariantList &raw, const QStringList &columns) const;
-
-    QAsyncSqliteQueryModel *q;
-    QPointer<QAsyncSqliteConnection> connection;
-    QList<QMetaObject::Connection> connectionSignals;
-    QString query;
-    QVariant parameters;
-    int chunkSize = 256;
-    bool live = false;
-    int pollInterval = 250;
-
-    QList<QVariantList> rows;
-    QStringList columns;
-    QStringList tables; // what the query reads, for live refresh
-    QPointer<QAsyncSqliteCursor> cursor;
-    // The requests of the current load or fetch: a newer load cancels them,
-    // so that a superseded query stops instead of delaying the new one.
-    QFuture<void> pendingExecute;
-    QFuture<QVariantList> pendingFetch;
-    quint64 generation = 0; // results of an older load are ignored
-    bool loading = false;
-    bool fetching = false;
-    bool fetchPending = false; // a view asked for more during a reload
-    bool atEnd = true;
-    QVariantMap error;
-
-    QTimer pollTimer;
-    qint64 dataVersion = -1;
-    bool polling = false;
-    bool reloadQueued = false;
-    bool reloadKeepsRows = true;
-};
 
 QList<QVariantList> QAsyncSqliteQueryModelPrivate::toRows(const QVariantList &raw, const QStringList &names) const
 {
@@ -234,9 +103,9 @@ void QAsyncSqliteQueryModelPrivate::reload(bool keepRows)
             return;
         QVariantMap failure = failureOf(executed);
         if (failure.isEmpty())
-            failure = failureOf(future);
+            failure = failureOf(QFuture<void>(future));
         if (!failure.isEmpty()) {
-            setError(failure);
+            setLastError(failure);
             apply({}, {});
             setAtEnd(true);
             setLoading(false);
@@ -246,7 +115,7 @@ void QAsyncSqliteQueryModelPrivate::reload(bool keepRows)
         for (const QAsyncSqliteColumn &column : c->description())
             names.append(column.name);
         const QVariantList raw = future.result();
-        setError({});
+        setLastError({});
         apply(toRows(raw, names), names);
         setAtEnd(raw.size() < wanted);
         setLoading(false);
@@ -322,87 +191,13 @@ void QAsyncSqliteQueryModelPrivate::setAtEnd(bool value)
     }
 }
 
-void QAsyncSqliteQueryModelPrivate::setError(const QVariantMap &value)
+void QAsyncSqliteQueryModelPrivate::setLastError(const QVariantMap &value)
 {
-    if (error != value) {
-        error = value;
+    if (lastError != value) {
+        lastError = value;
+        Q_EMIT q->lastErrorChanged();
         Q_EMIT q->errorChanged();
     }
-}
-
-void QAsyncSqliteQueryModelPrivate::updateLiveSources()
-{
-    for (const auto &c : std::as_const(connectionSignals))
-        QObject::disconnect(c);
-    connectionSignals.clear();
-    pollTimer.stop();
-    dataVersion = -1;
-    if (!connection)
-        return;
-    // Loads wait for the connection to be open.
-    connectionSignals.append(QObject::connect(connection, &QAsyncSqliteConnection::openChanged, q, [this] {
-        if (connection && connection->isOpen())
-            scheduleReload(false);
-    }));
-    if (!live)
-        return;
-    connectionSignals.append(
-            QObject::connect(connection, &QAsyncSqliteConnection::tablesChanged, q, [this](const QStringList &changed) {
-                // Tables not known yet (e.g. the query failed because its table
-                // did not exist): any change may be the one it waits for.
-                if (tables.isEmpty()) {
-                    scheduleReload(true);
-                    return;
-                }
-                for (const QString &table : changed) {
-                    if (tables.contains(table, Qt::CaseInsensitive)) {
-                        scheduleReload(true);
-                        return;
-                    }
-                }
-            }));
-    if (pollInterval > 0)
-        pollTimer.start(pollInterval);
-    learnTables();
-}
-
-void QAsyncSqliteQueryModelPrivate::learnTables()
-{
-    if (!connection || query.isEmpty() || !connection->isOpen())
-        return;
-    const quint64 current = generation;
-    watch(connection->run([sql = query](sqlite3 *db) {
-        return tablesReadBy(db, sql);
-    }),
-          [this, current](const QFuture<QStringList> &future) {
-              if (current == generation && failureOf(future).isEmpty())
-                  tables = future.result();
-          });
-}
-
-void QAsyncSqliteQueryModelPrivate::poll(bool baseline)
-{
-    // PRAGMA data_version changes when another connection commits.
-    if ((polling && !baseline) || !connection || !connection->isOpen())
-        return;
-    polling = true;
-    const quint64 current = generation;
-    watch(connection->execute(QStringLiteral("PRAGMA data_version")),
-                              [this, current, baseline](const QFuture<QVariantList> &future) {
-                                  polling = false;
-                                  if (current != generation) {
-                                      dataVersion = -1; // measured against an older load: take a new baseline
-                                      return;
-                                  }
-                                  if (!failureOf(future).isEmpty() || future.result().isEmpty())
-                                      return;
-                                  const QVariantList values =
-                                          valuesOf(future.result().constFirst(), {QStringLiteral("data_version")});
-                                  const qint64 version = values.value(0).toLongLong();
-                                  if (!baseline && dataVersion >= 0 && version != dataVersion)
-                                      scheduleReload(true);
-                                  dataVersion = version;
-                              });
 }
 
 QAsyncSqliteQueryModel::QAsyncSqliteQueryModel(QObject *parent)
@@ -464,15 +259,10 @@ QVariant QAsyncSqliteQueryModel::parameters() const
     return d->parameters;
 }
 
-// QML hands a JS object to a QVariant property as a QJSValue (arrays arrive
-// as QVariantList): turn it into the QVariantMap of named parameters.
+// One map type for named parameters, one list type for positional ones.
 static QVariant normalizedParameters(const QVariant &parameters)
 {
     switch (parameters.metaType().id()) {
-    case QMetaType::UnknownType:
-    case QMetaType::QVariantList:
-    case QMetaType::QVariantMap:
-        return parameters;
     case QMetaType::QVariantHash: {
         const QVariantHash hash = parameters.toHash();
         QVariantMap map;
@@ -483,17 +273,8 @@ static QVariant normalizedParameters(const QVariant &parameters)
     case QMetaType::QStringList:
         return parameters.toList();
     default:
-        break;
+        return parameters;
     }
-    if (qstrcmp(parameters.metaType().name(), "QJSValue") == 0) {
-        QVariant list = parameters;
-        if (list.convert(QMetaType::fromType<QVariantList>()) && !list.toList().isEmpty())
-            return list;
-        QVariant map = parameters;
-        if (map.convert(QMetaType::fromType<QVariantMap>()))
-            return map;
-    }
-    return parameters;
 }
 
 void QAsyncSqliteQueryModel::setParameters(const QVariant &value)
@@ -574,10 +355,15 @@ bool QAsyncSqliteQueryModel::isAtEnd() const
     return d->atEnd;
 }
 
-QVariantMap QAsyncSqliteQueryModel::error() const
+QVariantMap QAsyncSqliteQueryModel::lastError() const
 {
     Q_D(const QAsyncSqliteQueryModel);
-    return d->error;
+    return d->lastError;
+}
+
+QVariantMap QAsyncSqliteQueryModel::error() const
+{
+    return lastError();
 }
 
 QStringList QAsyncSqliteQueryModel::columns() const
@@ -675,8 +461,8 @@ void QAsyncSqliteQueryModel::fetchMore(const QModelIndex &parent)
         if (current != d->generation)
             return;
         d->fetching = false;
-        const QVariantMap failure = failureOf(future);
-        d->setError(failure);
+        const QVariantMap failure = failureOf(QFuture<void>(future));
+        d->setLastError(failure);
         if (failure.isEmpty()) {
             const QVariantList raw = future.result();
             d->appendRows(d->toRows(raw, d->columns));

@@ -75,8 +75,6 @@
 namespace QAsyncSqlite {
 
 namespace Detail {
-/* Throws the error await() gives for a canceled future without an exception. */
-[[noreturn]] QASYNCSQLITECORO_EXPORT void throwCanceled();
 /* Throws the error await() gives for a finished future without a result. */
 [[noreturn]] QASYNCSQLITECORO_EXPORT void throwNoResult();
 } // namespace Detail
@@ -88,11 +86,13 @@ namespace Detail {
     It suspends the awaiting coroutine until the future is finished and
     resumes it in the awaiting thread (through a QFutureWatcher, so that
     thread's event loop must run). It then gives the future's first result,
-    rethrows the exception the future holds, or, for a future that was
-    canceled without an exception, throws QAsyncSqliteOperationalError
-    (SQLITE_ABORT, "canceled"). A future that finished without being
-    canceled and without any result (only possible for futures not made by
-    QAsyncSqlite) throws QAsyncSqliteOperationalError (SQLITE_ABORT) too.
+    rethrows the exception the future holds (whatever its class), or, for a
+    future that was canceled without an exception, throws the error
+    QAsyncSqlite::errorOf() gives for it: QAsyncSqliteOperationalError
+    (SQLITE_ABORT, "The request was canceled."). A future that finished
+    without being canceled and without any result (only possible for futures
+    not made by QAsyncSqlite) throws QAsyncSqliteOperationalError
+    (SQLITE_ABORT) too.
     It works in any coroutine type: QCoro::Task, QCoro::AsyncGenerator, or
     your own.
 */
@@ -126,10 +126,9 @@ public:
     T await_resume()
     {
         QAsyncSqlite::Detail::tsanAcquireFinished(m_future);
-        if (m_future.isCanceled()) {
-            m_future.waitForFinished(); // finished: does not block; rethrows a stored exception
-            Detail::throwCanceled();
-        }
+        m_future.waitForFinished(); // finished: only rethrows the stored exception, as it is
+        if (const auto canceled = errorOf(m_future))
+            canceled->raise();
         if constexpr (!std::is_void_v<T>) {
             if (m_future.resultCount() < 1)
                 Detail::throwNoResult();
@@ -147,8 +146,8 @@ private:
     throws the QAsyncSqliteError subclass the request failed with, and turns
     a future canceled without an exception (for example by QFuture::cancel())
     into QAsyncSqliteOperationalError with code SQLITE_ABORT and the message
-    "canceled", instead of the crash QCoro 0.8 gives for such a future. See
-    FutureAwaiter.
+    "The request was canceled." (QAsyncSqlite::errorOf()'s rule), instead of
+    the crash QCoro 0.8 gives for such a future. See FutureAwaiter.
 */
 template<typename T>
 [[nodiscard]] FutureAwaiter<T> await(const QFuture<T> &future)
