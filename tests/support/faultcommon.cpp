@@ -76,6 +76,17 @@ QHash<qint64, TxnState> parseState(const QVariantList &rows)
     return result;
 }
 
+qint64 countRows(const QString &path, const QString &countSql)
+{
+    QAsyncSqliteConnection db;
+    if (!QAsyncSqliteTest::awaitSuccess(db.open(path)).isEmpty())
+        return -1;
+    const auto rows = db.execute(countSql);
+    if (!QAsyncSqliteTest::awaitSuccess(rows).isEmpty())
+        return -2;
+    return rows.result().value(0).toList().value(0).toLongLong();
+}
+
 QString verifyDatabase(const QString &path, const QSet<qint64> &acknowledged, const QSet<qint64> &deleted,
                        QSet<qint64> *present)
 {

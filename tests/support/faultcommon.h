@@ -98,6 +98,10 @@ struct TxnState
 const QString &stateSql();
 QHash<qint64, TxnState> parseState(const QVariantList &rows);
 
+/* What \a countSql (a count) gives on \a path in a fresh connection; -1 if
+   the file does not open, -2 if the query fails. */
+qint64 countRows(const QString &path, const QString &countSql = QStringLiteral("SELECT count(*) FROM t"));
+
 /* Opens \a path (default VFS, no URI) with a fresh connection and checks the
    whole contract: integrity_check is ok, every present transaction is
    complete (no partial transaction), every id of \a acknowledged is present

@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: MIT
 // Open, close, destroy, cancel and interrupt: the lifecycle of a connection and
 // of its worker thread (doc/threading.md, doc/cancellation.md).
+#include "faultcommon.h"
+#include "longquery.h"
 #include "resourcebaseline.h"
 #include "workerhold.h"
 
@@ -28,6 +30,7 @@
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
 
+using Fault::countRows;
 using Fault::threadCount;
 
 namespace {
@@ -38,27 +41,6 @@ QString threadName(qint64 tid)
     if (!comm.open(QIODevice::ReadOnly))
         return {};
     return QString::fromUtf8(comm.readAll()).trimmed();
-}
-
-// A query that runs for many seconds unless stopped. started() is a user
-// function that signals the test once the statement is really stepping.
-const QString longQuery =
-        u"WITH RECURSIVE c(x) AS (SELECT started() UNION ALL SELECT x + 1 FROM c WHERE x < 1000000000) "
-        "SELECT count(*) FROM c"_s;
-
-// Registers started() on \a db: it releases \a semaphore every time it runs.
-QFuture<void> installStarted(QAsyncSqliteConnection &db, QSemaphore *semaphore)
-{
-    return db.createFunction(u"started"_s, 0, [semaphore](const QVariantList &) {
-        semaphore->release();
-        return QVariant(qint64(1));
-    });
-}
-
-// Waits (without an event loop) until the worker is inside the query.
-bool waitStarted(QSemaphore &semaphore)
-{
-    return semaphore.tryAcquire(1, 20000);
 }
 
 // Whether \a future already holds a ProgrammingError (finished, not pending).
@@ -74,17 +56,6 @@ QString rejectedAtOnce(const QFuture<T> &future)
     if (error->code() != SQLITE_MISUSE)
         return u"unexpected code %1"_s.arg(error->code());
     return {};
-}
-
-qint64 countRows(const QString &path, const QString &table)
-{
-    QAsyncSqliteConnection db;
-    if (!QAsyncSqliteTest::awaitSuccess(db.open(path)).isEmpty())
-        return -1;
-    const auto rows = db.execute(u"SELECT count(*) FROM "_s + table);
-    if (!QAsyncSqliteTest::awaitSuccess(rows).isEmpty())
-        return -2;
-    return rows.result().value(0).toList().value(0).toLongLong();
 }
 
 } // namespace
@@ -169,7 +140,7 @@ void tst_Lifecycle::closeRunsQueuedWork()
         QCOMPARE(inserts.at(i).result(), qint64(i + 1));
     }
     QVERIFY(!db.isOpen());
-    QCOMPARE(countRows(tmp.path(), u"t"_s), 1000);
+    QCOMPARE(countRows(tmp.path()), 1000);
 }
 
 void tst_Lifecycle::closeTwice()
@@ -224,7 +195,7 @@ void tst_Lifecycle::closeFromAnotherThread()
     QTRY_COMPARE(closedSpy.size(), 1);
     QTRY_VERIFY2(threadCount() <= baseline,
                  qPrintable(QString::number(threadCount()))); // a pooled Qt thread may retire meanwhile
-    QCOMPARE(countRows(tmp.path(), u"t"_s), 1);
+    QCOMPARE(countRows(tmp.path()), 1);
 }
 
 void tst_Lifecycle::closeFromWorkerContinuation()
@@ -258,7 +229,7 @@ void tst_Lifecycle::closeFromWorkerContinuation()
     QTRY_COMPARE(closedSpy.size(), 1);
     QTRY_VERIFY2(threadCount() <= baseline,
                  qPrintable(QString::number(threadCount()))); // a pooled Qt thread may retire meanwhile
-    QCOMPARE(countRows(tmp.path(), u"t"_s), 1);
+    QCOMPARE(countRows(tmp.path()), 1);
 }
 
 void tst_Lifecycle::closeContinuationDoesNotBlockEventLoop()
@@ -628,7 +599,7 @@ void tst_Lifecycle::destroyWithPendingWork()
     }
     if (commit)
         QCOMPARE(QAsyncSqliteTest::awaitSuccess(commitFuture), QString());
-    QCOMPARE(countRows(tmp.path(), u"t"_s), 1000);
+    QCOMPARE(countRows(tmp.path()), 1000);
     QTRY_VERIFY2(threadCount() <= baseline,
                  qPrintable(QString::number(threadCount()))); // a pooled Qt thread may retire meanwhile
 }
@@ -669,7 +640,7 @@ void tst_Lifecycle::destroyWhileLongQueryRuns()
     QVERIFY(queuedInsert.isFinished());
     QASYNCSQLITE_AWAIT_ERROR(insertError, queuedInsert, QAsyncSqliteOperationalError);
     QCOMPARE(insertError.code(), SQLITE_ABORT);
-    QCOMPARE(countRows(tmp.path(), u"t"_s), 0);
+    QCOMPARE(countRows(tmp.path()), 0);
     QTRY_VERIFY2(threadCount() <= baseline,
                  qPrintable(QString::number(threadCount()))); // a pooled Qt thread may retire meanwhile
 }
@@ -1239,7 +1210,7 @@ void tst_Lifecycle::deleteFromWorkerContinuation()
     QCOMPARE(QAsyncSqliteTest::awaitSuccess(after), QString());
     QTRY_VERIFY2(threadCount() <= baseline,
                  qPrintable(QString::number(threadCount()))); // a pooled Qt thread may retire meanwhile
-    QCOMPARE(countRows(tmp.path(), u"t"_s), 2);
+    QCOMPARE(countRows(tmp.path()), 2);
 }
 
 QTEST_GUILESS_MAIN(tst_Lifecycle)

@@ -7,6 +7,7 @@
 // the single-threaded, small cases; this file adds the load, the races and the
 // process exit.
 #include "faultcommon.h"
+#include "longquery.h"
 #include "resourcebaseline.h"
 #include "workerhold.h"
 
@@ -34,33 +35,10 @@
 
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
+using Fault::countRows;
 using Fault::terminalState;
 
 namespace {
-
-// Runs for minutes unless stopped; started() tells the test it is stepping.
-const QString longQuery =
-        u"WITH RECURSIVE c(x) AS (SELECT started() UNION ALL SELECT x + 1 FROM c WHERE x < 4000000000) "
-        "SELECT count(*) FROM c"_s;
-
-QFuture<void> installStarted(QAsyncSqliteConnection &db, QSemaphore *semaphore)
-{
-    return db.createFunction(u"started"_s, 0, [semaphore](const QVariantList &) {
-        semaphore->release();
-        return QVariant(qint64(1));
-    });
-}
-
-qint64 countRows(const QString &path, const QString &sql = u"SELECT count(*) FROM t"_s)
-{
-    QAsyncSqliteConnection db;
-    if (!QAsyncSqliteTest::awaitSuccess(db.open(path)).isEmpty())
-        return -1;
-    const auto rows = db.execute(sql);
-    if (!QAsyncSqliteTest::awaitSuccess(rows).isEmpty())
-        return -2;
-    return rows.result().value(0).toList().value(0).toLongLong();
-}
 
 // Counts warnings that contain a text, forwarding every message.
 class WarningCounter
@@ -218,7 +196,7 @@ void tst_Races::destroyWith10kQueuedDuringLongQuery()
             queued.reserve(10000);
             for (int i = 0; i < 10000; ++i)
                 queued.append(db.executeInsert(u"INSERT INTO t VALUES(?)"_s, {i}));
-            QVERIFY(started.tryAcquire(1, 20000));
+            QVERIFY(waitStarted(started));
             QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"destroyed while"_s));
             QElapsedTimer timer;
             timer.start();
@@ -651,7 +629,7 @@ void tst_Races::cancelRunningKinds()
             started.release();
         }
         QFuture<QVariantList> next = db.execute(u"SELECT 'next'"_s);
-        QVERIFY(started.tryAcquire(1, 20000));
+        QVERIFY(waitStarted(started));
         running.cancel();
         QASYNCSQLITE_AWAIT_RESULT(rows, next); // bounded: the default test timeout
         QCOMPARE(rows, (QVariantList{QVariantList{u"next"_s}}));
@@ -784,7 +762,7 @@ void tst_Races::cancelTransactionSteps()
             });
         }
         QFuture<QVariantList> next = db.execute(u"SELECT count(*) FROM t"_s);
-        QVERIFY(started.tryAcquire(1, 20000));
+        QVERIFY(waitStarted(started));
         tx.cancel();
         proceed.release();
         QASYNCSQLITE_AWAIT_RESULT(rows, next);
