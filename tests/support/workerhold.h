@@ -34,8 +34,8 @@ public:
     WorkerHold &operator=(const WorkerHold &) = delete;
 
     // Waits (without an event loop) until the worker is inside the hold;
-    // false after \a timeout. Only needed when the test must know the worker
-    // has left what was queued before.
+    // false after \a timeout. Call it once, and only when the test must know
+    // that the worker has left what was queued before the hold.
     [[nodiscard]] bool waitUntilHeld(std::chrono::milliseconds timeout = std::chrono::milliseconds(20000));
 
     // Lets the worker go on; later calls do nothing.
