@@ -111,6 +111,36 @@ void reportError(const QString &key, const QString &peer, const QString &error)
     std::fprintf(stderr, "error: %s/%s: %s\n", qPrintable(key), qPrintable(peer), qPrintable(error));
 }
 
+// One figure of one peer: a value per run, printed as one JSON line by
+// print(). The workloads keep their clock reads where they were: addRate()
+// and addSecondsSince() end a measured region (the clock is their first
+// read), add() comes after one; none is ever called inside one.
+class Series
+{
+public:
+    Series(const QString &key, const QString &peer, const QString &unit) : m_key(key), m_peer(peer), m_unit(unit) { }
+
+    void add(double value) { m_values.push_back(value); }
+    // \a count items per second since \a start.
+    void addRate(double count, Clock::time_point start) { add(count / secondsSince(start)); }
+    void addSecondsSince(Clock::time_point start) { add(secondsSince(start)); }
+    void print(const QString &note = {}) const { report(m_key, m_peer, m_unit, m_values, note); }
+
+private:
+    QString m_key;
+    QString m_peer;
+    QString m_unit;
+    std::vector<double> m_values;
+};
+
+// Uses a value a measured loop computed from the rows (after the loop), so
+// that the compiler cannot drop the reads.
+void keep(qint64 sink)
+{
+    if (sink == 42)
+        std::fputs("", stderr);
+}
+
 double percentile(std::vector<double> values, double p)
 {
     if (values.empty())
@@ -392,7 +422,9 @@ void w1(const Config &c)
     guarded(u"W1"_s, peer, [&] {
         QAsyncSqliteConnection db;
         awaitFuture(db.open(c.db, asyncOptions()));
-        std::vector<double> p50, p99, hop50, hop99, over;
+        Series p50(u"W1.p50"_s, peer, u"µs"_s), p99(u"W1.p99"_s, peer, u"µs"_s);
+        Series hop50(u"W1.hop.p50"_s, peer, u"µs"_s), hop99(u"W1.hop.p99"_s, peer, u"µs"_s);
+        Series over(u"W1.over"_s, peer, u"µs"_s);
         for (int run = 0; run < c.runs; ++run) {
             std::vector<double> latencies;
             latencies.reserve(size_t(c.w1));
@@ -419,8 +451,9 @@ void w1(const Config &c)
             spinUntil([&] {
                 return done;
             });
-            p50.push_back(percentile(latencies, 50));
-            p99.push_back(percentile(latencies, 99));
+            const double latencyP50 = percentile(latencies, 50);
+            p50.add(latencyP50);
+            p99.add(percentile(latencies, 99));
 
             // The hop floor: a functor to a QThread's event loop and back.
             QThread thread;
@@ -456,21 +489,22 @@ void w1(const Config &c)
             });
             thread.quit();
             thread.wait();
-            hop50.push_back(percentile(latencies, 50));
-            hop99.push_back(percentile(latencies, 99));
-            over.push_back(p50.back() - hop50.back());
+            const double hopP50 = percentile(latencies, 50);
+            hop50.add(hopP50);
+            hop99.add(percentile(latencies, 99));
+            over.add(latencyP50 - hopP50);
         }
-        report(u"W1.p50"_s, peer, u"µs"_s, p50);
-        report(u"W1.p99"_s, peer, u"µs"_s, p99);
-        report(u"W1.hop.p50"_s, peer, u"µs"_s, hop50, u"QThread event loop and back, invokeMethod"_s);
-        report(u"W1.hop.p99"_s, peer, u"µs"_s, hop99);
-        report(u"W1.over"_s, peer, u"µs"_s, over, u"per run: W1 p50 minus the hop floor p50 measured right after it"_s);
+        p50.print();
+        p99.print();
+        hop50.print(u"QThread event loop and back, invokeMethod"_s);
+        hop99.print();
+        over.print(u"per run: W1 p50 minus the hop floor p50 measured right after it"_s);
     });
 
     guarded(u"W1"_s, u"raw"_s, [&] {
         Raw raw(c.db);
         sqlite3_stmt *stmt = raw.prepare("SELECT a, b, c FROM t WHERE id = ?");
-        std::vector<double> p50, p99;
+        Series p50(u"W1.p50"_s, u"raw"_s, u"µs"_s), p99(u"W1.p99"_s, u"raw"_s, u"µs"_s);
         for (int run = 0; run < c.runs; ++run) {
             std::vector<double> latencies;
             latencies.reserve(size_t(c.w1));
@@ -483,18 +517,17 @@ void w1(const Config &c)
                 sqlite3_reset(stmt);
                 latencies.push_back(microsSince(t0));
             }
-            p50.push_back(percentile(latencies, 50));
-            p99.push_back(percentile(latencies, 99));
-            if (sink == 42)
-                std::fputs("", stderr);
+            p50.add(percentile(latencies, 50));
+            p99.add(percentile(latencies, 99));
+            keep(sink);
         }
-        report(u"W1.p50"_s, u"raw"_s, u"µs"_s, p50, u"synchronous, no hop"_s);
-        report(u"W1.p99"_s, u"raw"_s, u"µs"_s, p99);
+        p50.print(u"synchronous, no hop"_s);
+        p99.print();
     });
 
     guarded(u"W1"_s, u"qtsql"_s, [&] {
         QtSql qtsql(c.db);
-        std::vector<double> p50, p99;
+        Series p50(u"W1.p50"_s, u"qtsql"_s, u"µs"_s), p99(u"W1.p99"_s, u"qtsql"_s, u"µs"_s);
         {
             QSqlQuery q(QtSql::db());
             q.prepare(PointSql);
@@ -510,12 +543,12 @@ void w1(const Config &c)
                         touch.row({q.value(0), q.value(1), q.value(2)});
                     latencies.push_back(microsSince(t0));
                 }
-                p50.push_back(percentile(latencies, 50));
-                p99.push_back(percentile(latencies, 99));
+                p50.add(percentile(latencies, 50));
+                p99.add(percentile(latencies, 99));
             }
         }
-        report(u"W1.p50"_s, u"qtsql"_s, u"µs"_s, p50, u"synchronous, blocks the caller"_s);
-        report(u"W1.p99"_s, u"qtsql"_s, u"µs"_s, p99);
+        p50.print(u"synchronous, blocks the caller"_s);
+        p99.print();
     });
 }
 
@@ -528,7 +561,7 @@ void w2(const Config &c)
         QAsyncSqliteConnection db;
         awaitFuture(db.open(c.db, asyncOptions()));
         awaitFuture(db.execute(PointSql, {1}));
-        std::vector<double> qps;
+        Series qps(u"W2"_s, u"qasyncsqlite"_s, u"q/s"_s);
         for (int run = 0; run < c.runs; ++run) {
             std::vector<QFuture<QVariantList>> futures;
             futures.reserve(size_t(c.w2));
@@ -544,14 +577,14 @@ void w2(const Config &c)
             const double s = secondsSince(t0);
             if (touch.rows != c.w2)
                 throw std::runtime_error("W2: wrong row count");
-            qps.push_back(c.w2 / s);
+            qps.add(c.w2 / s);
         }
-        report(u"W2"_s, u"qasyncsqlite"_s, u"q/s"_s, qps, u"all submitted, await the last (FIFO), then read all"_s);
+        qps.print(u"all submitted, await the last (FIFO), then read all"_s);
     });
     guarded(u"W2"_s, u"raw"_s, [&] {
         Raw raw(c.db);
         sqlite3_stmt *stmt = raw.prepare("SELECT a, b, c FROM t WHERE id = ?");
-        std::vector<double> qps;
+        Series qps(u"W2"_s, u"raw"_s, u"q/s"_s);
         for (int run = 0; run < c.runs; ++run) {
             qint64 sink = 0;
             const auto t0 = Clock::now();
@@ -562,15 +595,14 @@ void w2(const Config &c)
                             + sqlite3_column_bytes(stmt, 2);
                 sqlite3_reset(stmt);
             }
-            qps.push_back(c.w2 / secondsSince(t0));
-            if (sink == 42)
-                std::fputs("", stderr);
+            qps.addRate(c.w2, t0);
+            keep(sink);
         }
-        report(u"W2"_s, u"raw"_s, u"q/s"_s, qps, u"synchronous autocommit, one thread"_s);
+        qps.print(u"synchronous autocommit, one thread"_s);
     });
     guarded(u"W2"_s, u"qtsql"_s, [&] {
         QtSql qtsql(c.db);
-        std::vector<double> qps;
+        Series qps(u"W2"_s, u"qtsql"_s, u"q/s"_s);
         {
             QSqlQuery q(QtSql::db());
             q.prepare(PointSql);
@@ -583,10 +615,10 @@ void w2(const Config &c)
                     while (q.next())
                         touch.row({q.value(0), q.value(1), q.value(2)});
                 }
-                qps.push_back(c.w2 / secondsSince(t0));
+                qps.addRate(c.w2, t0);
             }
         }
-        report(u"W2"_s, u"qtsql"_s, u"q/s"_s, qps, u"synchronous"_s);
+        qps.print(u"synchronous"_s);
     });
 }
 
@@ -598,7 +630,7 @@ void w3(const Config &c)
     guarded(u"W3"_s, u"qasyncsqlite"_s, [&] {
         QAsyncSqliteConnection db;
         awaitFuture(db.open(c.db, asyncOptions()));
-        std::vector<double> many, single;
+        Series many(u"W3a"_s, u"qasyncsqlite"_s, u"rows/s"_s), single(u"W3b"_s, u"qasyncsqlite"_s, u"rows/s"_s);
         qint64 signalsW3b = 0;
         bool countSignals = false;
         QObject::connect(&db, &QAsyncSqliteConnection::totalChangesChanged, &db, [&] {
@@ -615,7 +647,7 @@ void w3(const Config &c)
             auto t0 = Clock::now();
             db.executeMany(insert, paramSets);
             awaitFuture(db.commit());
-            many.push_back(c.w3 / secondsSince(t0));
+            many.addRate(c.w3, t0);
 
             recreate(db, u"w3"_s);
             // (b) BEGIN, one un-awaited execute() per row, COMMIT: await only the commit.
@@ -625,22 +657,22 @@ void w3(const Config &c)
             for (qint64 i = 0; i < c.w3; ++i)
                 db.execute(insert, rowParams(i));
             awaitFuture(db.commit());
-            single.push_back(c.w3 / secondsSince(t0));
+            single.addRate(c.w3, t0);
             countSignals = false;
             const qint64 count =
                     awaitFuture(db.execute(u"SELECT count(*) FROM w3"_s)).at(0).toList().at(0).toLongLong();
             if (count != c.w3)
                 throw std::runtime_error("W3: wrong row count");
         }
-        report(u"W3a"_s, u"qasyncsqlite"_s, u"rows/s"_s, many, u"executeMany + commit(); params prebuilt"_s);
-        report(u"W3b"_s, u"qasyncsqlite"_s, u"rows/s"_s, single,
-               u"un-awaited execute() per row, params built per call; %1 totalChangesChanged signals posted per row"_s
-                       .arg(double(signalsW3b) / (double(c.w3) * c.runs), 0, 'f', 2));
+        many.print(u"executeMany + commit(); params prebuilt"_s);
+        single.print(
+                u"un-awaited execute() per row, params built per call; %1 totalChangesChanged signals posted per row"_s
+                        .arg(double(signalsW3b) / (double(c.w3) * c.runs), 0, 'f', 2));
         recreate(db, u"w3"_s);
     });
     guarded(u"W3"_s, u"raw"_s, [&] {
         Raw raw(c.db);
-        std::vector<double> rate;
+        Series rate(u"W3a"_s, u"raw"_s, u"rows/s"_s), sameLoop(u"W3b"_s, u"raw"_s, u"rows/s"_s);
         for (int run = 0; run < c.runs; ++run) {
             recreateRaw(raw, "w3");
             sqlite3_stmt *stmt = raw.prepare("INSERT INTO w3(a, b, c) VALUES(?, ?, ?)");
@@ -653,15 +685,17 @@ void w3(const Config &c)
                 sqlite3_reset(stmt);
             }
             raw.exec("COMMIT");
-            rate.push_back(c.w3 / secondsSince(t0));
+            const double rowsPerSecond = c.w3 / secondsSince(t0);
+            rate.add(rowsPerSecond);
+            sameLoop.add(rowsPerSecond);
         }
-        report(u"W3a"_s, u"raw"_s, u"rows/s"_s, rate, u"prepared insert loop in BEGIN/COMMIT"_s);
-        report(u"W3b"_s, u"raw"_s, u"rows/s"_s, rate, u"same loop as W3a"_s);
+        rate.print(u"prepared insert loop in BEGIN/COMMIT"_s);
+        sameLoop.print(u"same loop as W3a"_s);
         recreateRaw(raw, "w3");
     });
     guarded(u"W3"_s, u"qtsql"_s, [&] {
         QtSql qtsql(c.db);
-        std::vector<double> batch, single;
+        Series batch(u"W3a"_s, u"qtsql"_s, u"rows/s"_s), single(u"W3b"_s, u"qtsql"_s, u"rows/s"_s);
         {
             QSqlDatabase db = QtSql::db();
             QSqlQuery q(db);
@@ -686,7 +720,7 @@ void w3(const Config &c)
                 if (!q.execBatch())
                     throw std::runtime_error("QSQLITE execBatch: " + q.lastError().text().toStdString());
                 db.commit();
-                batch.push_back(c.w3 / secondsSince(t0));
+                batch.addRate(c.w3, t0);
 
                 QtSql::exec(q, reset);
                 QtSql::exec(q, create);
@@ -701,12 +735,12 @@ void w3(const Config &c)
                     QtSql::exec(q);
                 }
                 db.commit();
-                single.push_back(c.w3 / secondsSince(t0));
+                single.addRate(c.w3, t0);
             }
             QtSql::exec(q, reset);
         }
-        report(u"W3a"_s, u"qtsql"_s, u"rows/s"_s, batch, u"execBatch(); columns prebuilt"_s);
-        report(u"W3b"_s, u"qtsql"_s, u"rows/s"_s, single, u"exec() per row"_s);
+        batch.print(u"execBatch(); columns prebuilt"_s);
+        single.print(u"exec() per row"_s);
     });
 }
 
@@ -744,7 +778,8 @@ double streamScan(QAsyncSqliteConnection &db, qint64 expected,
 void w4(const Config &c)
 {
     guarded(u"W4"_s, u"qasyncsqlite"_s, [&] {
-        std::vector<double> all, streamed, streamed1k;
+        Series all(u"W4a"_s, u"qasyncsqlite"_s, u"rows/s"_s), streamed(u"W4b"_s, u"qasyncsqlite"_s, u"rows/s"_s);
+        Series streamed1k(u"W4b.1k"_s, u"qasyncsqlite"_s, u"rows/s"_s);
         {
             QAsyncSqliteConnection db;
             awaitFuture(db.open(c.db, asyncOptions()));
@@ -753,10 +788,10 @@ void w4(const Config &c)
                 Touch touch;
                 const auto t0 = Clock::now();
                 touch.rows_(awaitFuture(db.execute(ScanSql)));
-                all.push_back(double(touch.rows) / secondsSince(t0));
+                all.addRate(double(touch.rows), t0);
                 if (touch.rows != c.rows)
                     throw std::runtime_error("W4a: wrong row count");
-                streamed.push_back(streamScan(db, c.rows, {}));
+                streamed.add(streamScan(db, c.rows, {}));
             }
         }
         QAsyncSqliteConnection db;
@@ -764,15 +799,15 @@ void w4(const Config &c)
         options.iterChunkSize = 1024;
         awaitFuture(db.open(c.db, options));
         for (int run = 0; run < c.runs; ++run)
-            streamed1k.push_back(streamScan(db, c.rows, {}));
-        report(u"W4a"_s, u"qasyncsqlite"_s, u"rows/s"_s, all, u"execute() returning all rows"_s);
-        report(u"W4b"_s, u"qasyncsqlite"_s, u"rows/s"_s, streamed, u"cursor stream(), iterChunkSize 64"_s);
-        report(u"W4b.1k"_s, u"qasyncsqlite"_s, u"rows/s"_s, streamed1k, u"cursor stream(), iterChunkSize 1024"_s);
+            streamed1k.add(streamScan(db, c.rows, {}));
+        all.print(u"execute() returning all rows"_s);
+        streamed.print(u"cursor stream(), iterChunkSize 64"_s);
+        streamed1k.print(u"cursor stream(), iterChunkSize 1024"_s);
     });
     guarded(u"W4"_s, u"raw"_s, [&] {
         Raw raw(c.db);
         sqlite3_stmt *stmt = raw.prepare("SELECT id, a, b, c FROM t");
-        std::vector<double> native, variant;
+        Series native(u"W4a"_s, u"raw"_s, u"rows/s"_s), variant(u"W4b"_s, u"raw"_s, u"rows/s"_s);
         for (int run = 0; run < c.runs; ++run) {
             qint64 ints = 0, chars = 0, rows = 0;
             double reals = 0;
@@ -785,7 +820,7 @@ void w4(const Config &c)
                 ++rows;
             }
             sqlite3_reset(stmt);
-            native.push_back(double(rows) / secondsSince(t0));
+            native.addRate(double(rows), t0);
 
             // Each row as a QVariantList of QVariants (what any QVariant API
             // must build), 64 rows to a chunk, each chunk touched.
@@ -808,17 +843,15 @@ void w4(const Config &c)
             }
             touch.rows_(chunk);
             sqlite3_reset(stmt);
-            variant.push_back(double(touch.rows) / secondsSince(t0));
-            if (ints + chars + qint64(reals) == 42)
-                std::fputs("", stderr);
+            variant.addRate(double(touch.rows), t0);
+            keep(ints + chars + qint64(reals));
         }
-        report(u"W4a"_s, u"raw"_s, u"rows/s"_s, native, u"sqlite3_step loop, native values"_s);
-        report(u"W4b"_s, u"raw"_s, u"rows/s"_s, variant,
-               u"raw-with-QVariant: step → QVariantList rows, 64-row chunks"_s);
+        native.print(u"sqlite3_step loop, native values"_s);
+        variant.print(u"raw-with-QVariant: step → QVariantList rows, 64-row chunks"_s);
     });
     guarded(u"W4"_s, u"qtsql"_s, [&] {
         QtSql qtsql(c.db);
-        std::vector<double> rate;
+        Series rate(u"W4b"_s, u"qtsql"_s, u"rows/s"_s);
         {
             QSqlQuery q(QtSql::db());
             q.setForwardOnly(true);
@@ -828,10 +861,10 @@ void w4(const Config &c)
                 QtSql::exec(q, ScanSql);
                 while (q.next())
                     touch.row({q.value(0), q.value(1), q.value(2), q.value(3)});
-                rate.push_back(double(touch.rows) / secondsSince(t0));
+                rate.addRate(double(touch.rows), t0);
             }
         }
-        report(u"W4b"_s, u"qtsql"_s, u"rows/s"_s, rate, u"forward-only QSqlQuery::next(), synchronous"_s);
+        rate.print(u"forward-only QSqlQuery::next(), synchronous"_s);
     });
 }
 
@@ -844,6 +877,25 @@ struct W5Result
     qint64 busy = 0;
     qint64 errors = 0;
 };
+
+// One phase, once its readers and writer run: c.runs intervals of
+// c.w5Seconds / c.runs each, waited by wait(seconds) while other threads
+// count \a reads and \a written; the rates of each interval.
+template<typename Wait>
+void sampleRates(const Config &c, const std::atomic<qint64> &reads, const std::atomic<qint64> &written,
+                 std::vector<double> *readRates, std::vector<double> *writeRates, Wait wait)
+{
+    const double interval = c.w5Seconds / c.runs;
+    for (int run = 0; run < c.runs; ++run) {
+        const qint64 r0 = reads, w0 = written;
+        const auto t0 = Clock::now();
+        wait(interval);
+        const double s = secondsSince(t0);
+        readRates->push_back(double(reads - r0) / s);
+        if (writeRates)
+            writeRates->push_back(double(written - w0) / s);
+    }
+}
 
 // QAsyncSqlite: each reader keeps two batches of point SELECTs in flight
 // (awaiting a batch's last future, FIFO); the writer chains executeMany(100
@@ -907,18 +959,11 @@ W5Result w5Async(const Config &c)
         }
         if (withWriter)
             writeBatch();
-        const double interval = c.w5Seconds / c.runs;
-        for (int run = 0; run < c.runs; ++run) {
-            const qint64 r0 = reads, w0 = written;
-            const auto t0 = Clock::now();
+        sampleRates(c, reads, written, readRates, writeRates, [](double seconds) {
             QEventLoop loop;
-            QTimer::singleShot(std::chrono::milliseconds(qint64(interval * 1000)), &loop, &QEventLoop::quit);
+            QTimer::singleShot(std::chrono::milliseconds(qint64(seconds * 1000)), &loop, &QEventLoop::quit);
             loop.exec();
-            const double s = secondsSince(t0);
-            readRates->push_back(double(reads - r0) / s);
-            if (writeRates)
-                writeRates->push_back(double(written - w0) / s);
-        }
+        });
         stop = true;
         spinUntil([&] {
             return inFlight == 0;
@@ -960,8 +1005,7 @@ W5Result w5Raw(const Config &c)
                     sqlite3_reset(stmt);
                     reads.fetch_add(1, std::memory_order_relaxed);
                 }
-                if (sink == 42)
-                    std::fputs("", stderr);
+                keep(sink);
             });
         }
         if (withWriter) {
@@ -984,16 +1028,9 @@ W5Result w5Raw(const Config &c)
                 }
             });
         }
-        const double interval = c.w5Seconds / c.runs;
-        for (int run = 0; run < c.runs; ++run) {
-            const qint64 r0 = reads, w0 = written;
-            const auto t0 = Clock::now();
-            std::this_thread::sleep_for(std::chrono::duration<double>(interval));
-            const double s = secondsSince(t0);
-            readRates->push_back(double(reads - r0) / s);
-            if (writeRates)
-                writeRates->push_back(double(written - w0) / s);
-        }
+        sampleRates(c, reads, written, readRates, writeRates, [](double seconds) {
+            std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+        });
         stop = true;
         for (auto &t : threads)
             t.join();
@@ -1078,58 +1115,65 @@ void w6(const Config &c)
         QAsyncSqliteConnection db;
         awaitFuture(db.open(c.db, asyncOptions()));
         awaitFuture(db.execute(u"SELECT count(*) FROM t"_s));
-        std::vector<double> aLongest, aP99, aDuration, bLongest, bP99, idleLongest, idleP99;
+        const QString peer = u"qasyncsqlite"_s;
+        Series idleLongest(u"W6.idle"_s, peer, u"ms"_s), idleP99(u"W6.idle.p99"_s, peer, u"ms"_s);
+        Series aLongest(u"W6a.longest"_s, peer, u"ms"_s), aP99(u"W6a.p99"_s, peer, u"ms"_s);
+        Series aDuration(u"W6a.duration"_s, peer, u"s"_s);
+        Series bLongest(u"W6b.longest"_s, peer, u"ms"_s), bP99(u"W6b.p99"_s, peer, u"ms"_s);
         GapRecorder gaps;
         for (int run = 0; run < c.runs; ++run) {
             // The machine's own noise: the same timer with nothing running.
             gaps.start();
             settle(500);
             gaps.stop();
-            idleLongest.push_back(gaps.longest());
-            idleP99.push_back(gaps.p99());
+            idleLongest.add(gaps.longest());
+            idleP99.add(gaps.p99());
 
             gaps.start();
             settle(20);
             const auto t0 = Clock::now();
             awaitFuture(db.execute(aggregateSql(c)));
-            aDuration.push_back(secondsSince(t0));
+            aDuration.addSecondsSince(t0);
             settle(20);
             gaps.stop();
-            aLongest.push_back(gaps.longest());
-            aP99.push_back(gaps.p99());
+            aLongest.add(gaps.longest());
+            aP99.add(gaps.p99());
 
             gaps.start();
             settle(20);
             streamScan(db, c.rows, {});
             settle(20);
             gaps.stop();
-            bLongest.push_back(gaps.longest());
-            bP99.push_back(gaps.p99());
+            bLongest.add(gaps.longest());
+            bP99.add(gaps.p99());
         }
-        report(u"W6.idle"_s, u"qasyncsqlite"_s, u"ms"_s, idleLongest, u"same timer for 500 ms with nothing running"_s);
-        report(u"W6.idle.p99"_s, u"qasyncsqlite"_s, u"ms"_s, idleP99);
-        report(u"W6a.longest"_s, u"qasyncsqlite"_s, u"ms"_s, aLongest, u"1 ms PreciseTimer on the main thread"_s);
-        report(u"W6a.p99"_s, u"qasyncsqlite"_s, u"ms"_s, aP99);
-        report(u"W6a.duration"_s, u"qasyncsqlite"_s, u"s"_s, aDuration);
-        report(u"W6b.longest"_s, u"qasyncsqlite"_s, u"ms"_s, bLongest, u"stream(), chunk 64, consumer touches rows"_s);
-        report(u"W6b.p99"_s, u"qasyncsqlite"_s, u"ms"_s, bP99);
+        idleLongest.print(u"same timer for 500 ms with nothing running"_s);
+        idleP99.print();
+        aLongest.print(u"1 ms PreciseTimer on the main thread"_s);
+        aP99.print();
+        aDuration.print();
+        bLongest.print(u"stream(), chunk 64, consumer touches rows"_s);
+        bP99.print();
     });
     guarded(u"W6"_s, u"raw"_s, [&] {
         Raw raw(c.db);
         const QByteArray sql = aggregateSql(c).toUtf8();
         sqlite3_stmt *stmt = raw.prepare(sql.constData());
-        std::vector<double> duration;
+        Series duration(u"W6a.duration"_s, u"raw"_s, u"s"_s);
         for (int run = 0; run < c.runs; ++run) {
             const auto t0 = Clock::now();
             while (sqlite3_step(stmt) == SQLITE_ROW) { }
             sqlite3_reset(stmt);
-            duration.push_back(secondsSince(t0));
+            duration.addSecondsSince(t0);
         }
-        report(u"W6a.duration"_s, u"raw"_s, u"s"_s, duration, u"the same aggregate, synchronously"_s);
+        duration.print(u"the same aggregate, synchronously"_s);
     });
     guarded(u"W6"_s, u"qtsql"_s, [&] {
         QtSql qtsql(c.db);
-        std::vector<double> aLongest, aP99, aDuration, bLongest, bP99;
+        const QString peer = u"qtsql"_s;
+        Series aLongest(u"W6a.longest"_s, peer, u"ms"_s), aP99(u"W6a.p99"_s, peer, u"ms"_s);
+        Series aDuration(u"W6a.duration"_s, peer, u"s"_s);
+        Series bLongest(u"W6b.longest"_s, peer, u"ms"_s), bP99(u"W6b.p99"_s, peer, u"ms"_s);
         {
             GapRecorder gaps;
             QSqlQuery q(QtSql::db());
@@ -1141,11 +1185,11 @@ void w6(const Config &c)
                 QtSql::exec(q, aggregateSql(c));
                 while (q.next())
                     (void)q.value(0);
-                aDuration.push_back(secondsSince(t0));
+                aDuration.addSecondsSince(t0);
                 settle(20);
                 gaps.stop();
-                aLongest.push_back(gaps.longest());
-                aP99.push_back(gaps.p99());
+                aLongest.add(gaps.longest());
+                aP99.add(gaps.p99());
 
                 gaps.start();
                 settle(20);
@@ -1155,15 +1199,15 @@ void w6(const Config &c)
                     touch.row({q.value(0), q.value(1), q.value(2), q.value(3)});
                 settle(20);
                 gaps.stop();
-                bLongest.push_back(gaps.longest());
-                bP99.push_back(gaps.p99());
+                bLongest.add(gaps.longest());
+                bP99.add(gaps.p99());
             }
         }
-        report(u"W6a.longest"_s, u"qtsql"_s, u"ms"_s, aLongest, u"synchronous on the GUI thread"_s);
-        report(u"W6a.p99"_s, u"qtsql"_s, u"ms"_s, aP99);
-        report(u"W6a.duration"_s, u"qtsql"_s, u"s"_s, aDuration);
-        report(u"W6b.longest"_s, u"qtsql"_s, u"ms"_s, bLongest, u"forward-only scan on the GUI thread"_s);
-        report(u"W6b.p99"_s, u"qtsql"_s, u"ms"_s, bP99);
+        aLongest.print(u"synchronous on the GUI thread"_s);
+        aP99.print();
+        aDuration.print();
+        bLongest.print(u"forward-only scan on the GUI thread"_s);
+        bP99.print();
     });
 }
 
@@ -1252,7 +1296,8 @@ void w7(const Config &c)
         }
         // Cancel: a fast consumer (the worker is stepping), cancel after a
         // few chunks; tick() stamps every row the worker steps.
-        std::vector<double> latencyMs, rowsAfter;
+        Series latencyMs(u"W7.cancel"_s, u"qasyncsqlite"_s, u"ms"_s);
+        Series rowsAfter(u"W7.cancelRows"_s, u"qasyncsqlite"_s, u"rows"_s);
         const int chunkSize = db.options().iterChunkSize;
         for (int run = 0; run < c.runs; ++run) {
             QAsyncSqliteCursor *cursor = db.cursor(series + u"SELECT tick(x), x * 0.5 FROM r"_s);
@@ -1271,16 +1316,14 @@ void w7(const Config &c)
             });
             settle(100); // stepping has stopped long before: nothing may tick now
             const qint64 lastNs = g_lastTickNs.load();
-            latencyMs.push_back(std::max<qint64>(0, lastNs - cancelNs) / 1e6);
-            rowsAfter.push_back(double(g_ticks.load() - ticksAtCancel));
+            latencyMs.add(std::max<qint64>(0, lastNs - cancelNs) / 1e6);
+            rowsAfter.add(double(g_ticks.load() - ticksAtCancel));
             delete cursor;
             if (cancelNs == 0)
                 throw std::runtime_error("W7: the stream ended before the cancel");
         }
-        report(u"W7.cancel"_s, u"qasyncsqlite"_s, u"ms"_s, latencyMs,
-               u"QFuture::cancel() → last row stepped (a user function stamps each row)"_s);
-        report(u"W7.cancelRows"_s, u"qasyncsqlite"_s, u"rows"_s, rowsAfter,
-               u"rows stepped after cancel(); one chunk = %1 rows"_s.arg(chunkSize));
+        latencyMs.print(u"QFuture::cancel() → last row stepped (a user function stamps each row)"_s);
+        rowsAfter.print(u"rows stepped after cancel(); one chunk = %1 rows"_s.arg(chunkSize));
     });
 }
 
@@ -1293,7 +1336,8 @@ void w8(const Config &c)
     guarded(u"W8"_s, u"qasyncsqlite"_s, [&] {
         QAsyncSqliteConnection db;
         awaitFuture(db.open(c.db, asyncOptions(QAsyncSqlite::IsolationLevel::Autocommit)));
-        std::vector<double> sequential, pipelined;
+        Series sequential(u"W8.seq"_s, u"qasyncsqlite"_s, u"rows/s"_s);
+        Series pipelined(u"W8.pipe"_s, u"qasyncsqlite"_s, u"rows/s"_s);
         QObject context;
         qint64 posted = 0;
         for (auto signal : {&QAsyncSqliteConnection::committed})
@@ -1324,7 +1368,7 @@ void w8(const Config &c)
             spinUntil([&] {
                 return done;
             });
-            sequential.push_back(c.w8 / secondsSince(t0));
+            sequential.addRate(c.w8, t0);
 
             recreate(db, u"w8"_s);
             t0 = Clock::now();
@@ -1332,17 +1376,16 @@ void w8(const Config &c)
             for (int i = 0; i < c.w8; ++i)
                 last = db.execute(insert, rowParams(i));
             awaitFuture(last);
-            pipelined.push_back(c.w8 / secondsSince(t0));
+            pipelined.addRate(c.w8, t0);
         }
-        report(u"W8.seq"_s, u"qasyncsqlite"_s, u"rows/s"_s, sequential, u"each awaited on the caller's loop"_s);
-        report(u"W8.pipe"_s, u"qasyncsqlite"_s, u"rows/s"_s, pipelined,
-               u"all submitted, await the last; %1 connection signals (committed, tablesChanged, "
-               "totalChangesChanged) per row"_s.arg(double(posted) / (2.0 * c.w8 * c.runs), 0, 'f', 2));
+        sequential.print(u"each awaited on the caller's loop"_s);
+        pipelined.print(u"all submitted, await the last; %1 connection signals (committed, tablesChanged, "
+                        "totalChangesChanged) per row"_s.arg(double(posted) / (2.0 * c.w8 * c.runs), 0, 'f', 2));
         recreate(db, u"w8"_s);
     });
     guarded(u"W8"_s, u"raw"_s, [&] {
         Raw raw(c.db);
-        std::vector<double> rate;
+        Series rate(u"W8.seq"_s, u"raw"_s, u"rows/s"_s), sameLoop(u"W8.pipe"_s, u"raw"_s, u"rows/s"_s);
         for (int run = 0; run < c.runs; ++run) {
             recreateRaw(raw, "w8");
             sqlite3_stmt *stmt = raw.prepare("INSERT INTO w8(a, b, c) VALUES(?, ?, ?)");
@@ -1353,15 +1396,17 @@ void w8(const Config &c)
                 raw.check(sqlite3_step(stmt), "insert");
                 sqlite3_reset(stmt);
             }
-            rate.push_back(c.w8 / secondsSince(t0));
+            const double rowsPerSecond = c.w8 / secondsSince(t0);
+            rate.add(rowsPerSecond);
+            sameLoop.add(rowsPerSecond);
         }
-        report(u"W8.seq"_s, u"raw"_s, u"rows/s"_s, rate, u"autocommit insert loop"_s);
-        report(u"W8.pipe"_s, u"raw"_s, u"rows/s"_s, rate, u"same loop"_s);
+        rate.print(u"autocommit insert loop"_s);
+        sameLoop.print(u"same loop"_s);
         recreateRaw(raw, "w8");
     });
     guarded(u"W8"_s, u"qtsql"_s, [&] {
         QtSql qtsql(c.db);
-        std::vector<double> rate;
+        Series rate(u"W8.seq"_s, u"qtsql"_s, u"rows/s"_s);
         {
             QSqlQuery q(QtSql::db());
             for (int run = 0; run < c.runs; ++run) {
@@ -1376,11 +1421,11 @@ void w8(const Config &c)
                     q.addBindValue(p[2]);
                     QtSql::exec(q);
                 }
-                rate.push_back(c.w8 / secondsSince(t0));
+                rate.addRate(c.w8, t0);
             }
             QtSql::exec(q, u"DROP TABLE IF EXISTS w8"_s);
         }
-        report(u"W8.seq"_s, u"qtsql"_s, u"rows/s"_s, rate, u"synchronous exec() per row"_s);
+        rate.print(u"synchronous exec() per row"_s);
     });
 }
 

@@ -5,6 +5,7 @@
 #include "commitcounter.h"
 #include "value.h"
 #include "pythonerrorclass.h"
+#include "workerhold.h"
 
 #include <QAsyncSqlite/QAsyncSqliteBlob>
 #include <QAsyncSqlite/QAsyncSqliteConnection>
@@ -13,11 +14,11 @@
 
 #include <QtCore/qcoreapplication.h>
 #include <QtCore/qpointer.h>
-#include <QtCore/qsemaphore.h>
 
 #include <atomic>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <stdexcept>
 
@@ -168,7 +169,7 @@ private:
             // own continuation handshake is invisible to ThreadSanitizer).
             m_filled.fetch_add(1, std::memory_order_release);
         };
-        if (m_mode == Mode::Awaited || !m_gated) {
+        if (m_mode == Mode::Awaited || !m_hold) {
             if (!QAsyncSqliteTest::waitForFinished(future, StepTimeout)) {
                 m_violations.append(u"step %1 did not finish within %2 ms"_s.arg(m_step).arg(StepTimeout.count()));
                 m_hung = true;
@@ -212,23 +213,18 @@ private:
     // between forms one batch, and continuations attach before any request ends.
     void gate()
     {
-        if (m_mode != Mode::Pipelined || m_gated)
+        if (m_mode != Mode::Pipelined || m_hold)
             return;
-        auto semaphore = m_gate;
-        m_gateFuture = m_db->run([semaphore](sqlite3 *) {
-            semaphore->acquire();
-        });
-        m_gated = true;
+        m_hold.emplace(*m_db);
     }
 
     // Lets the worker run and waits for every observation queued so far.
     void sync()
     {
-        if (!m_gated)
+        if (!m_hold)
             return;
-        m_gated = false;
-        m_gate->release();
-        m_pending.append(m_gateFuture);
+        m_pending.append(QFuture<void>(m_hold->future()));
+        m_hold.reset(); // releases the worker
         for (const QFuture<void> &future : std::exchange(m_pending, {})) {
             if (!QAsyncSqliteTest::waitForFinished(future, StepTimeout)) {
                 m_violations.append(u"a pipelined step before step %1 did not finish"_s.arg(m_step));
@@ -650,9 +646,7 @@ private:
     qsizetype m_step = 0;
     bool m_hung = false;
     // Pipelined mode.
-    std::shared_ptr<QSemaphore> m_gate = std::make_shared<QSemaphore>();
-    QFuture<void> m_gateFuture;
-    bool m_gated = false;
+    std::optional<WorkerHold> m_hold; // while gate()d
     QList<QFuture<void>> m_pending;
     std::atomic<int> m_filled{0}; // observations filled on the worker
     // Invariants.

@@ -5,8 +5,8 @@
 #include <QAsyncSqlite/QAsyncSqliteTest>
 
 #include "watchedprogress.h"
+#include "workerhold.h"
 
-#include <QtCore/qsemaphore.h>
 #include <QtTest/QtTest>
 
 #include <sqlite3.h>
@@ -261,15 +261,12 @@ void tst_Backup::progressThroughFuture()
 
     // The worker waits until the watcher is connected, so that it sees every
     // step from the first.
-    auto gate = std::make_shared<QSemaphore>();
-    source.run([gate](sqlite3 *) {
-        gate->acquire();
-    });
+    WorkerHold hold(source);
     QAsyncSqliteBackupOptions options;
     options.pages = pages;
     const QFuture<void> backup =
             toPath ? source.backup(tmp.filePath(u"copy.sqlite"_s), options) : source.backup(&target, options);
-    const WatchedProgress progress = watchProgress(backup, *gate);
+    const WatchedProgress progress = watchProgress(backup, hold);
     QASYNCSQLITE_AWAIT(backup);
     QVERIFY(progress.finished);
 
@@ -440,14 +437,11 @@ void tst_Backup::targetNotOpen()
     // Closed after the backup was queued, before it ran.
     QAsyncSqliteConnection closing;
     QASYNCSQLITE_AWAIT(closing.open(u":memory:"_s));
-    auto gate = std::make_shared<QSemaphore>();
-    QFuture<void> blocker = source.run([gate](sqlite3 *) {
-        gate->acquire();
-    });
+    WorkerHold hold(source);
     QFuture<void> backup = source.backup(&closing);
     QASYNCSQLITE_AWAIT(closing.close());
-    gate->release();
-    QASYNCSQLITE_AWAIT(blocker);
+    hold.release();
+    QASYNCSQLITE_AWAIT(hold.future());
     QASYNCSQLITE_AWAIT_ERROR(closingError, backup, QAsyncSqliteProgrammingError);
     QCOMPARE(closingError.code(), SQLITE_MISUSE);
 
@@ -500,18 +494,14 @@ void tst_Backup::crossedBackups()
     QAsyncSqliteConnection b;
     QASYNCSQLITE_AWAIT(b.open(u":memory:"_s));
     QASYNCSQLITE_AWAIT(b.execute(u"CREATE TABLE from_b(x)"_s));
-    auto gate = std::make_shared<QSemaphore>();
-    QFuture<void> holdA = a.run([gate](sqlite3 *) {
-        gate->acquire();
-    });
-    QFuture<void> holdB = b.run([gate](sqlite3 *) {
-        gate->acquire();
-    });
+    WorkerHold holdA(a);
+    WorkerHold holdB(b);
     QFuture<void> aToB = a.backup(&b);
     QFuture<void> bToA = b.backup(&a);
-    gate->release(2);
-    QASYNCSQLITE_AWAIT(holdA);
-    QASYNCSQLITE_AWAIT(holdB);
+    holdA.release();
+    holdB.release();
+    QASYNCSQLITE_AWAIT(holdA.future());
+    QASYNCSQLITE_AWAIT(holdB.future());
     QVERIFY(QAsyncSqliteTest::waitForFinished(aToB));
     QVERIFY(QAsyncSqliteTest::waitForFinished(bToA));
 

@@ -2,14 +2,16 @@
 // SPDX-License-Identifier: MIT
 // What batching must not change: requests queued together share a read
 // transaction and their signals are coalesced, yet every caller observes
-// exactly what one-at-a-time execution would give.
+// exactly what one-at-a-time execution would give. A WorkerHold keeps the
+// worker busy while a test queues, so that what it queues forms one batch.
+#include "workerhold.h"
+
 #include <QAsyncSqlite/QAsyncSqliteConnection>
 #include <QAsyncSqlite/QAsyncSqliteTest>
 
 #include <QAsyncSqlite/QAsyncSqliteBlob>
 #include <QAsyncSqlite/QAsyncSqliteCursor>
 
-#include <QtCore/qsemaphore.h>
 #include <QtTest/QtTest>
 
 #include <sqlite3.h>
@@ -42,16 +44,8 @@ private Q_SLOTS:
     void sharedReadLetsWritersIn();
 
 private:
-    // Holds the worker inside a run() until release(), so that everything
-    // queued meanwhile forms one batch.
-    void holdWorker() { holdWorker(*m_db); }
-    void holdWorker(QAsyncSqliteConnection &db);
-    void release() { m_release.release(); }
-
     std::unique_ptr<QAsyncSqliteTest::TemporaryDatabase> m_tmp;
     std::unique_ptr<QAsyncSqliteConnection> m_db;
-    QSemaphore m_held;
-    QSemaphore m_release;
     sqlite3 *m_autocommitProbe = nullptr; // written and read on the worker only
 };
 
@@ -69,15 +63,6 @@ void tst_Batching::cleanup()
     m_tmp.reset();
 }
 
-void tst_Batching::holdWorker(QAsyncSqliteConnection &db)
-{
-    db.run([this](sqlite3 *) {
-        m_held.release();
-        m_release.acquire();
-    });
-    QVERIFY(m_held.tryAcquire(1, 5000));
-}
-
 void tst_Batching::queriesAroundAWrite_data()
 {
     QTest::addColumn<IsolationLevel>("level");
@@ -89,12 +74,13 @@ void tst_Batching::queriesAroundAWrite()
 {
     QFETCH(IsolationLevel, level);
     m_db->setIsolationLevel(level);
-    holdWorker();
+    WorkerHold hold(*m_db);
+    QVERIFY(hold.waitUntilHeld());
     const auto before = m_db->execute(u"SELECT count(*) FROM t"_s);
     const auto insert = m_db->execute(u"INSERT INTO t VALUES(2)"_s);
     const auto after = m_db->execute(u"SELECT count(*) FROM t"_s);
     const auto more = m_db->execute(u"SELECT sum(x) FROM t"_s);
-    release();
+    hold.release();
     QASYNCSQLITE_AWAIT(more);
     QCOMPARE(before.result().value(0).toList().value(0).toLongLong(), 1);
     QCOMPARE(after.result().value(0).toList().value(0).toLongLong(), 2);
@@ -118,10 +104,11 @@ void tst_Batching::sharedReadIsUsed()
     }));
     QASYNCSQLITE_AWAIT_RESULT(alone, m_db->execute(u"SELECT autocommit()"_s));
     QCOMPARE(alone.value(0).toList().value(0).toLongLong(), 1); // a lone query pays no BEGIN
-    holdWorker();
+    WorkerHold hold(*m_db);
+    QVERIFY(hold.waitUntilHeld());
     const auto first = m_db->execute(u"SELECT autocommit()"_s);
     const auto second = m_db->execute(u"SELECT autocommit()"_s);
-    release();
+    hold.release();
     QASYNCSQLITE_AWAIT(second);
     QCOMPARE(first.result().value(0).toList().value(0).toLongLong(), 0);
     QCOMPARE(second.result().value(0).toList().value(0).toLongLong(), 0);
@@ -137,11 +124,12 @@ void tst_Batching::sharedReadNeverVisible()
     // inTransaction() stays false and other connections can write while a
     // batch of queries runs.
     QSignalSpy inTransactionChanged(m_db.get(), &QAsyncSqliteConnection::inTransactionChanged);
-    holdWorker();
+    WorkerHold hold(*m_db);
+    QVERIFY(hold.waitUntilHeld());
     QList<QFuture<QVariantList>> reads;
     for (int i = 0; i < 50; ++i)
         reads.append(m_db->execute(u"SELECT x FROM t"_s));
-    release();
+    hold.release();
     QASYNCSQLITE_AWAIT(reads.last());
     QVERIFY(!m_db->inTransaction());
     QCOMPARE(inTransactionChanged.size(), 0);
@@ -160,10 +148,11 @@ void tst_Batching::traceSeesNoExtraStatements()
         QMutexLocker locker(&mutex);
         traced.append(sql);
     }));
-    holdWorker();
+    WorkerHold hold(*m_db);
+    QVERIFY(hold.waitUntilHeld());
     m_db->execute(u"SELECT 1"_s);
     const auto last = m_db->execute(u"SELECT 2"_s);
-    release();
+    hold.release();
     QASYNCSQLITE_AWAIT(last);
     QASYNCSQLITE_AWAIT(m_db->setTraceCallback({}));
     QMutexLocker locker(&mutex);
@@ -176,11 +165,12 @@ void tst_Batching::commitsElsewhereBeforeQueueingAreSeen()
     // even when it joins the batch of an earlier query.
     QAsyncSqliteConnection other;
     QASYNCSQLITE_AWAIT(other.open(m_tmp->path(), {.isolationLevel = IsolationLevel::Autocommit}));
-    holdWorker();
+    WorkerHold hold(*m_db);
+    QVERIFY(hold.waitUntilHeld());
     const auto early = m_db->execute(u"SELECT count(*) FROM t"_s);
     QASYNCSQLITE_AWAIT(other.execute(u"INSERT INTO t VALUES(7)"_s));
     const auto late = m_db->execute(u"SELECT count(*) FROM t"_s);
-    release();
+    hold.release();
     QASYNCSQLITE_AWAIT(late);
     // The batch's snapshot starts when it runs, after both were queued.
     QCOMPARE(late.result().value(0).toList().value(0).toLongLong(), 2);
@@ -195,11 +185,12 @@ void tst_Batching::signalsCoalescedPerBatch()
     QSignalSpy totalChanged(m_db.get(), &QAsyncSqliteConnection::totalChangesChanged);
     QASYNCSQLITE_AWAIT(m_db->execute(u"CREATE TABLE u(y)"_s));
     committed.clear();
-    holdWorker();
+    WorkerHold hold(*m_db);
+    QVERIFY(hold.waitUntilHeld());
     QFuture<QVariantList> last;
     for (int i = 0; i < 100; ++i)
         last = m_db->execute(i % 2 ? u"INSERT INTO t VALUES(?)"_s : u"INSERT INTO u VALUES(?)"_s, {i});
-    release();
+    hold.release();
     QASYNCSQLITE_AWAIT(last);
     QTRY_COMPARE(committed.size(), 100); // one per commit
     QCOMPARE(tablesChanged.size(), 1); // the union, once for the batch
@@ -210,13 +201,14 @@ void tst_Batching::signalsCoalescedPerBatch()
 
 void tst_Batching::cancelInsideSharedRead()
 {
-    holdWorker();
+    WorkerHold hold(*m_db);
+    QVERIFY(hold.waitUntilHeld());
     const auto first = m_db->execute(u"SELECT x FROM t"_s);
     auto canceled =
             m_db->execute(u"WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c) SELECT count(*) FROM c"_s);
     const auto after = m_db->execute(u"SELECT count(*) FROM t"_s);
     canceled.cancel();
-    release();
+    hold.release();
     QASYNCSQLITE_AWAIT(after);
     QVERIFY(canceled.isCanceled());
     QCOMPARE(after.result().value(0).toList().value(0).toLongLong(), 1);
@@ -256,12 +248,13 @@ void tst_Batching::sharedReadKeepsActiveWrites()
         QASYNCSQLITE_AWAIT_RESULT(first, cursor->fetchOne());
         QCOMPARE(first.toList().value(0).toLongLong(), 2);
     }
-    holdWorker(db);
+    WorkerHold hold(db);
+    QVERIFY(hold.waitUntilHeld());
     const auto first = db.execute(u"SELECT count(*) FROM t"_s);
     const auto second = db.execute(u"SELECT count(*) FROM t"_s);
     const auto closed = blob ? blob->close() : cursor->close();
     const auto committed = db.commit();
-    release();
+    hold.release();
     QASYNCSQLITE_AWAIT(first);
     QASYNCSQLITE_AWAIT(second);
     QASYNCSQLITE_AWAIT(closed);
@@ -300,7 +293,8 @@ void tst_Batching::sharedReadLetsWritersIn()
     QASYNCSQLITE_AWAIT(db.open(tmp.path(), {.pragmas = {u"journal_mode="_s + journal}}));
     QASYNCSQLITE_AWAIT(db.executeScript(u"CREATE TABLE t(x INTEGER); INSERT INTO t VALUES(1);"_s));
 
-    holdWorker(db);
+    WorkerHold hold(db);
+    QVERIFY(hold.waitUntilHeld());
     // Each query reads t (so it takes the read lock) and counts for a while.
     const QString slow = u"SELECT (SELECT count(*) FROM t) + (WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL "
                          "SELECT n + 1 FROM c WHERE n < 20000) SELECT count(*) FROM c)"_s;
@@ -352,7 +346,7 @@ void tst_Batching::sharedReadLetsWritersIn()
         }
         sqlite3_close(other);
     });
-    release();
+    hold.release();
     writer.join();
     QVERIFY2(failures.isEmpty(), qPrintable(failures.join(u", "_s)));
     QVERIFY2(!reads.last().isFinished(), "the writes did not overlap the batch: make the batch longer");

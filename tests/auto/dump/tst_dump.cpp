@@ -3,10 +3,11 @@
 #include <QAsyncSqlite/QAsyncSqliteConnection>
 #include <QAsyncSqlite/QAsyncSqliteTest>
 
+#include "workerhold.h"
+
 #include <QtCore/qjsonarray.h>
 #include <QtCore/qjsondocument.h>
 #include <QtCore/qprocess.h>
-#include <QtCore/qsemaphore.h>
 #include <QtTest/QtTest>
 
 #include <sqlite3.h>
@@ -226,14 +227,11 @@ void tst_Dump::cancelWhileQueued()
     QASYNCSQLITE_AWAIT(db.open(u":memory:"_s));
     QASYNCSQLITE_AWAIT(db.execute(u"CREATE TABLE t(x)"_s));
     // Hold the worker so that the dump is still queued when canceled.
-    auto gate = std::make_shared<QSemaphore>();
-    QFuture<void> blocker = db.run([gate](sqlite3 *) {
-        gate->acquire();
-    });
+    WorkerHold hold(db);
     QFuture<QString> dump = db.iterDump();
     dump.cancel();
-    gate->release();
-    QASYNCSQLITE_AWAIT(blocker);
+    hold.release();
+    QASYNCSQLITE_AWAIT(hold.future());
     QVERIFY(QAsyncSqliteTest::waitForFinished(dump));
     QVERIFY(dump.isCanceled());
     QCOMPARE(dump.resultCount(), 0);
@@ -255,19 +253,16 @@ void tst_Dump::failsAfterSomeLines()
             "INSERT INTO big SELECT i FROM c;"_s.arg(Rows)));
     // The progress handler stops the dump once it has delivered lines.
     auto dumpHolder = std::make_shared<QFuture<QString>>();
-    auto gate = std::make_shared<QSemaphore>();
     QASYNCSQLITE_AWAIT(db.setProgressHandler(
             [dumpHolder] {
                 return dumpHolder->isValid() && dumpHolder->resultCount() > 0;
             },
             100));
-    QFuture<void> blocker = db.run([gate](sqlite3 *) {
-        gate->acquire();
-    });
+    WorkerHold hold(db);
     *dumpHolder = db.iterDump(); // set before the worker can run the dump
     const QFuture<QString> dump = *dumpHolder;
-    gate->release();
-    QASYNCSQLITE_AWAIT(blocker);
+    hold.release();
+    QASYNCSQLITE_AWAIT(hold.future());
     QASYNCSQLITE_AWAIT_ERROR(error, dump, QAsyncSqliteOperationalError);
     QCOMPARE(error.code(), SQLITE_INTERRUPT);
     QASYNCSQLITE_AWAIT(db.setProgressHandler({}, 0));
@@ -286,7 +281,6 @@ void tst_Dump::cancelWhileRunning()
     // The progress handler runs on the worker while the dump steps: it
     // cancels the dump as soon as the first batch has been delivered.
     auto dumpHolder = std::make_shared<QFuture<QString>>();
-    auto gate = std::make_shared<QSemaphore>();
     QASYNCSQLITE_AWAIT(db.setProgressHandler(
             [dumpHolder] {
                 if (dumpHolder->isValid() && dumpHolder->resultCount() > 0)
@@ -294,13 +288,11 @@ void tst_Dump::cancelWhileRunning()
                 return 0;
             },
             100));
-    QFuture<void> blocker = db.run([gate](sqlite3 *) {
-        gate->acquire();
-    });
+    WorkerHold hold(db);
     *dumpHolder = db.iterDump(); // set before the worker can run the dump
     const QFuture<QString> dump = *dumpHolder;
-    gate->release();
-    QASYNCSQLITE_AWAIT(blocker);
+    hold.release();
+    QASYNCSQLITE_AWAIT(hold.future());
     QVERIFY(QAsyncSqliteTest::waitForFinished(dump));
     QVERIFY(dump.isCanceled());
     QVERIFY(dump.resultCount() > 0);

@@ -9,8 +9,8 @@
 #include <QAsyncSqlite/QAsyncSqliteRow>
 #include <QAsyncSqlite/QAsyncSqliteTest>
 
-#include <QtCore/qscopeguard.h>
-#include <QtCore/qsemaphore.h>
+#include "workerhold.h"
+
 #include <QtTest/QtTest>
 
 #include <sqlite3.h>
@@ -389,13 +389,7 @@ void tst_Factories::changesApplyInFifoOrder()
     QASYNCSQLITE_AWAIT(db.open(tmp.path()));
     // Hold the worker so that every request below is still queued when the
     // factories change: each must use the settings of the moment it was queued.
-    QSemaphore gate;
-    const auto release = qScopeGuard([&gate] {
-        gate.release();
-    });
-    QFuture<bool> blocker = db.run([&gate](sqlite3 *) {
-        return gate.tryAcquire(1, 10000);
-    });
+    WorkerHold hold(db);
     const QString sql = u"SELECT 't' AS c"_s;
     QFuture<QVariantList> tuple = db.execute(sql);
     db.setRowFactory(QAsyncSqlite::RowFactory::Map);
@@ -410,10 +404,10 @@ void tst_Factories::changesApplyInFifoOrder()
     db.setRowFactory(QAsyncSqlite::RowFactory::Tuple);
     QFuture<QVariantList> tupleAgain = db.execute(sql);
     QVERIFY(!tuple.isFinished());
-    gate.release();
+    hold.release();
 
-    QASYNCSQLITE_AWAIT_RESULT(held, blocker);
-    QVERIFY(held);
+    QASYNCSQLITE_AWAIT_RESULT(released, hold.future());
+    QVERIFY(released); // the requests above were queued while it held
     QASYNCSQLITE_AWAIT_RESULT(r1, tuple);
     QCOMPARE(r1, QVariantList{QVariantList{u"t"_s}});
     QASYNCSQLITE_AWAIT_RESULT(r2, map);

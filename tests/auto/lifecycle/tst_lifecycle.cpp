@@ -2,7 +2,10 @@
 // SPDX-License-Identifier: MIT
 // Open, close, destroy, cancel and interrupt: the lifecycle of a connection and
 // of its worker thread (doc/threading.md, doc/cancellation.md).
-#include "../../fault/resourcebaseline.h"
+#include "faultcommon.h"
+#include "longquery.h"
+#include "resourcebaseline.h"
+#include "workerhold.h"
 
 #include <QAsyncSqlite/QAsyncSqliteConnection>
 #include <QAsyncSqlite/QAsyncSqliteCursor>
@@ -21,11 +24,13 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <thread>
 
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
 
+using Fault::countRows;
 using Fault::threadCount;
 
 namespace {
@@ -36,27 +41,6 @@ QString threadName(qint64 tid)
     if (!comm.open(QIODevice::ReadOnly))
         return {};
     return QString::fromUtf8(comm.readAll()).trimmed();
-}
-
-// A query that runs for many seconds unless stopped. started() is a user
-// function that signals the test once the statement is really stepping.
-const QString longQuery =
-        u"WITH RECURSIVE c(x) AS (SELECT started() UNION ALL SELECT x + 1 FROM c WHERE x < 1000000000) "
-        "SELECT count(*) FROM c"_s;
-
-// Registers started() on \a db: it releases \a semaphore every time it runs.
-QFuture<void> installStarted(QAsyncSqliteConnection &db, QSemaphore *semaphore)
-{
-    return db.createFunction(u"started"_s, 0, [semaphore](const QVariantList &) {
-        semaphore->release();
-        return QVariant(qint64(1));
-    });
-}
-
-// Waits (without an event loop) until the worker is inside the query.
-bool waitStarted(QSemaphore &semaphore)
-{
-    return semaphore.tryAcquire(1, 20000);
 }
 
 // Whether \a future already holds a ProgrammingError (finished, not pending).
@@ -72,17 +56,6 @@ QString rejectedAtOnce(const QFuture<T> &future)
     if (error->code() != SQLITE_MISUSE)
         return u"unexpected code %1"_s.arg(error->code());
     return {};
-}
-
-qint64 countRows(const QString &path, const QString &table)
-{
-    QAsyncSqliteConnection db;
-    if (!QAsyncSqliteTest::awaitSuccess(db.open(path)).isEmpty())
-        return -1;
-    const auto rows = db.execute(u"SELECT count(*) FROM "_s + table);
-    if (!QAsyncSqliteTest::awaitSuccess(rows).isEmpty())
-        return -2;
-    return rows.result().value(0).toList().value(0).toLongLong();
 }
 
 } // namespace
@@ -146,25 +119,19 @@ void tst_Lifecycle::closeRunsQueuedWork()
     QAsyncSqliteTest::TemporaryDatabase tmp;
     QVERIFY(tmp.isValid());
     QAsyncSqliteConnection db;
-    QSemaphore gate;
-    auto releaseGate = qScopeGuard([&] {
-        gate.release(1000);
-    });
     // Nothing is awaited: open, the inserts, commit and close all queue at once.
     QList<QFuture<qint64>> inserts;
     QFuture<void> opened = db.open(tmp.path(), {.isolationLevel = level, .pragmas = {u"synchronous=OFF"_s}});
     db.execute(u"CREATE TABLE t(i INTEGER)"_s);
     // Hold the worker so that every request below is really queued at close().
-    db.run([&gate](sqlite3 *) {
-        gate.acquire();
-    });
+    WorkerHold hold(db);
     for (int i = 0; i < 1000; ++i)
         inserts.append(db.executeInsert(u"INSERT INTO t(i) VALUES(?)"_s, {i}));
     if (commit)
         db.commit();
     QFuture<void> closed = db.close();
     QVERIFY(!closed.isFinished());
-    gate.release();
+    hold.release();
     QASYNCSQLITE_AWAIT(closed);
     QVERIFY(opened.isFinished());
     for (int i = 0; i < inserts.size(); ++i) {
@@ -173,7 +140,7 @@ void tst_Lifecycle::closeRunsQueuedWork()
         QCOMPARE(inserts.at(i).result(), qint64(i + 1));
     }
     QVERIFY(!db.isOpen());
-    QCOMPARE(countRows(tmp.path(), u"t"_s), 1000);
+    QCOMPARE(countRows(tmp.path()), 1000);
 }
 
 void tst_Lifecycle::closeTwice()
@@ -228,7 +195,7 @@ void tst_Lifecycle::closeFromAnotherThread()
     QTRY_COMPARE(closedSpy.size(), 1);
     QTRY_VERIFY2(threadCount() <= baseline,
                  qPrintable(QString::number(threadCount()))); // a pooled Qt thread may retire meanwhile
-    QCOMPARE(countRows(tmp.path(), u"t"_s), 1);
+    QCOMPARE(countRows(tmp.path()), 1);
 }
 
 void tst_Lifecycle::closeFromWorkerContinuation()
@@ -239,13 +206,7 @@ void tst_Lifecycle::closeFromWorkerContinuation()
     QSignalSpy closedSpy(&db, &QAsyncSqliteConnection::closed);
     QASYNCSQLITE_AWAIT(db.open(tmp.path(), {.isolationLevel = QAsyncSqlite::IsolationLevel::Autocommit}));
     QASYNCSQLITE_AWAIT(db.execute(u"CREATE TABLE t(i)"_s));
-    QSemaphore gate;
-    auto releaseGate = qScopeGuard([&] {
-        gate.release(1000);
-    });
-    db.run([&gate](sqlite3 *) {
-        gate.acquire();
-    });
+    WorkerHold hold(db);
 
     auto holder = std::make_shared<QFuture<void>>();
     std::atomic<bool> onWorker{false};
@@ -258,7 +219,7 @@ void tst_Lifecycle::closeFromWorkerContinuation()
             });
     // Queued before the continuation calls close(): must still run.
     QFuture<qint64> after = db.executeInsert(u"INSERT INTO t VALUES(7)"_s);
-    gate.release();
+    hold.release();
     QASYNCSQLITE_AWAIT(continuation);
     QVERIFY(onWorker);
     QVERIFY(holder->isValid());
@@ -268,7 +229,7 @@ void tst_Lifecycle::closeFromWorkerContinuation()
     QTRY_COMPARE(closedSpy.size(), 1);
     QTRY_VERIFY2(threadCount() <= baseline,
                  qPrintable(QString::number(threadCount()))); // a pooled Qt thread may retire meanwhile
-    QCOMPARE(countRows(tmp.path(), u"t"_s), 1);
+    QCOMPARE(countRows(tmp.path()), 1);
 }
 
 void tst_Lifecycle::closeContinuationDoesNotBlockEventLoop()
@@ -278,13 +239,7 @@ void tst_Lifecycle::closeContinuationDoesNotBlockEventLoop()
     QAsyncSqliteConnection db;
     QSignalSpy closedSpy(&db, &QAsyncSqliteConnection::closed);
     QASYNCSQLITE_AWAIT(db.open(u":memory:"_s));
-    auto hold = std::make_shared<QSemaphore>();
-    auto releaseHold = qScopeGuard([hold] {
-        hold->release();
-    });
-    db.run([hold](sqlite3 *) {
-        hold->acquire();
-    }); // close() stays pending while then() attaches
+    WorkerHold hold(db); // close() stays pending while then() attaches
     QFuture<void> continuation = db.close().then([] {
         QThread::msleep(500);
     });
@@ -297,8 +252,7 @@ void tst_Lifecycle::closeContinuationDoesNotBlockEventLoop()
     });
     sinceTick.start();
     ticker.start();
-    releaseHold.dismiss();
-    hold->release();
+    hold.release();
     QVERIFY(QAsyncSqliteTest::waitForFinished(continuation));
     longestGap = qMax(longestGap, sinceTick.elapsed());
     ticker.stop();
@@ -380,26 +334,20 @@ void tst_Lifecycle::reopenDoesNotWaitForOldWorker()
     auto joinReleaser = qScopeGuard([&releaser] {
         releaser.join();
     });
-    auto hold = std::make_shared<QSemaphore>(); // keeps close() pending while then() attaches
-    auto releaseHold = qScopeGuard([hold] {
-        hold->release();
-    });
+    std::optional<WorkerHold> hold; // keeps close() pending while then() attaches
     QFuture<void> slow;
     if (!slowContinuation)
         slow = db.run([slowGate](sqlite3 *) {
             slowGate->acquire();
         });
     else
-        db.run([hold](sqlite3 *) {
-            hold->acquire();
-        });
+        hold.emplace(db);
     QFuture<qint64> before = db.executeInsert(u"INSERT INTO t VALUES(1)"_s);
     QFuture<void> closed = db.close();
     if (slowContinuation) {
         slow = closed.then([slowGate] {
             slowGate->acquire();
         });
-        releaseHold.dismiss();
         hold->release();
     }
 
@@ -634,18 +582,15 @@ void tst_Lifecycle::destroyWithPendingWork()
     QFuture<void> commitFuture;
     {
         QAsyncSqliteConnection db;
-        QSemaphore gate;
         QASYNCSQLITE_AWAIT(db.open(tmp.path(), {.isolationLevel = level, .pragmas = {u"synchronous=OFF"_s}}));
         QASYNCSQLITE_AWAIT(db.execute(u"CREATE TABLE t(i INTEGER)"_s));
-        db.run([&gate](sqlite3 *) {
-            gate.acquire();
-        });
+        WorkerHold hold(db);
         for (int i = 0; i < 1000; ++i)
             inserts.append(db.executeInsert(u"INSERT INTO t(i) VALUES(?)"_s, {i}));
         if (commit)
             commitFuture = db.commit();
         QVERIFY(!inserts.last().isFinished());
-        gate.release();
+        hold.release();
         // ~QAsyncSqliteConnection runs all of it.
     }
     for (const auto &f : inserts) {
@@ -654,7 +599,7 @@ void tst_Lifecycle::destroyWithPendingWork()
     }
     if (commit)
         QCOMPARE(QAsyncSqliteTest::awaitSuccess(commitFuture), QString());
-    QCOMPARE(countRows(tmp.path(), u"t"_s), 1000);
+    QCOMPARE(countRows(tmp.path()), 1000);
     QTRY_VERIFY2(threadCount() <= baseline,
                  qPrintable(QString::number(threadCount()))); // a pooled Qt thread may retire meanwhile
 }
@@ -695,7 +640,7 @@ void tst_Lifecycle::destroyWhileLongQueryRuns()
     QVERIFY(queuedInsert.isFinished());
     QASYNCSQLITE_AWAIT_ERROR(insertError, queuedInsert, QAsyncSqliteOperationalError);
     QCOMPARE(insertError.code(), SQLITE_ABORT);
-    QCOMPARE(countRows(tmp.path(), u"t"_s), 0);
+    QCOMPARE(countRows(tmp.path()), 0);
     QTRY_VERIFY2(threadCount() <= baseline,
                  qPrintable(QString::number(threadCount()))); // a pooled Qt thread may retire meanwhile
 }
@@ -741,9 +686,9 @@ void tst_Lifecycle::destroyIsBounded()
     // after it anyway, and the worker finishes on its own without touching
     // the destroyed connection.
     QFETCH(bool, reopened);
-    FaultTest::warmUp();
+    Fault::warmUp();
     QAsyncSqliteTest::TemporaryDatabase tmp;
-    const FaultTest::Baseline baseline;
+    const Fault::Baseline baseline;
     auto started = std::make_shared<QSemaphore>();
     auto *db = new QAsyncSqliteConnection;
     db->setShutdownTimeout(200ms);
@@ -818,13 +763,7 @@ void tst_Lifecycle::cancelQueued()
     QAsyncSqliteConnection db;
     QASYNCSQLITE_AWAIT(db.open(u":memory:"_s, {.isolationLevel = QAsyncSqlite::IsolationLevel::Autocommit}));
     QASYNCSQLITE_AWAIT(db.execute(u"CREATE TABLE t(i)"_s));
-    QSemaphore gate;
-    auto releaseGate = qScopeGuard([&] {
-        gate.release(1000);
-    });
-    QFuture<void> blocker = db.run([&gate](sqlite3 *) {
-        gate.acquire();
-    });
+    WorkerHold hold(db);
 
     std::atomic<bool> ran{false};
     QFuture<void> victim;
@@ -849,8 +788,8 @@ void tst_Lifecycle::cancelQueued()
     QFuture<QVariantList> next = db.execute(u"SELECT 42"_s);
     QVERIFY(!victim.isFinished());
     victim.cancel();
-    gate.release();
-    QASYNCSQLITE_AWAIT(blocker);
+    hold.release();
+    QASYNCSQLITE_AWAIT(hold.future());
     QASYNCSQLITE_AWAIT_RESULT(rows, next);
     QCOMPARE(rows, (QVariantList{QVariantList{42LL}}));
     QVERIFY(victim.isFinished());
@@ -1036,7 +975,7 @@ void tst_Lifecycle::threadCountReturnsToBaseline()
     QAsyncSqliteTest::TemporaryDatabase tmp;
     // Worker threads of earlier tests (and their reapers, which carry their
     // names) may still be on their way out.
-    FaultTest::settle();
+    Fault::waitForWorkersToEnd();
     const int baseline = threadCount();
     auto db = std::make_unique<QAsyncSqliteConnection>();
     QASYNCSQLITE_AWAIT(db->open(tmp.path()));
@@ -1253,19 +1192,13 @@ void tst_Lifecycle::deleteFromWorkerContinuation()
             Qt::DirectConnection);
     QASYNCSQLITE_AWAIT(db->open(tmp.path(), {.isolationLevel = QAsyncSqlite::IsolationLevel::Autocommit}));
     QASYNCSQLITE_AWAIT(db->execute(u"CREATE TABLE t(i)"_s));
-    QSemaphore gate;
-    auto releaseGate = qScopeGuard([&] {
-        gate.release(1000);
-    });
-    db->run([&gate](sqlite3 *) {
-        gate.acquire();
-    });
+    WorkerHold hold(*db);
     QFuture<qint64> before = db->executeInsert(u"INSERT INTO t VALUES(1)"_s);
     QFuture<void> deleter = db->execute(u"SELECT 1"_s).then([db](const QVariantList &) {
         delete db;
     });
     QFuture<qint64> after = db->executeInsert(u"INSERT INTO t VALUES(2)"_s);
-    gate.release();
+    hold.release();
     // Don't run the event loop while the worker deletes the object: wait
     // for the deletion without touching the connection.
     for (int i = 0; i < 2000 && !destroyed; ++i)
@@ -1277,7 +1210,7 @@ void tst_Lifecycle::deleteFromWorkerContinuation()
     QCOMPARE(QAsyncSqliteTest::awaitSuccess(after), QString());
     QTRY_VERIFY2(threadCount() <= baseline,
                  qPrintable(QString::number(threadCount()))); // a pooled Qt thread may retire meanwhile
-    QCOMPARE(countRows(tmp.path(), u"t"_s), 2);
+    QCOMPARE(countRows(tmp.path()), 2);
 }
 
 QTEST_GUILESS_MAIN(tst_Lifecycle)

@@ -10,6 +10,7 @@
 #include <QAsyncSqlite/QAsyncSqliteTest>
 
 #include "watchedprogress.h"
+#include "workerhold.h"
 
 #include <QtCore/qmutex.h>
 #include <QtCore/qpoint.h>
@@ -510,10 +511,7 @@ void tst_Transactions::transactionReportsProgress()
     QASYNCSQLITE_AWAIT(db.open(u":memory:"_s));
     QASYNCSQLITE_AWAIT(db.execute(u"CREATE TABLE t(v)"_s));
     // The worker waits until the watcher is connected.
-    auto gate = std::make_shared<QSemaphore>();
-    db.run([gate](sqlite3 *) {
-        gate->acquire();
-    });
+    WorkerHold hold(db);
     const QFuture<int> future = db.transaction([](QAsyncSqliteTransaction &tx) {
         tx.setProgressRange(0, 4);
         for (int i = 1; i <= 4; ++i) {
@@ -524,7 +522,7 @@ void tst_Transactions::transactionReportsProgress()
         tx.setProgressValue(2); // not above the last value: ignored
         return 4;
     });
-    const WatchedProgress progress = watchProgress(future, *gate);
+    const WatchedProgress progress = watchProgress(future, hold);
     QASYNCSQLITE_AWAIT(future);
     QVERIFY(progress.finished);
 

@@ -7,7 +7,8 @@
 // typed QAsyncSqliteError, never a crash, a hang or silent truncation.
 // tests/auto/values and tests/auto/errors cover the well-formed cases and
 // the basic error mapping; this file adds the hostile ones.
-#include "../resourcebaseline.h"
+#include "faultcommon.h"
+#include "resourcebaseline.h"
 
 #include <QAsyncSqlite/QAsyncSqliteConnection>
 #include <QAsyncSqlite/QAsyncSqliteCursor>
@@ -29,7 +30,7 @@
 
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
-using FaultTest::terminalState;
+using Fault::terminalState;
 
 namespace {
 
@@ -77,7 +78,7 @@ class tst_BadInput : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase() { FaultTest::warmUp(); }
+    void initTestCase() { Fault::warmUp(); }
     void injectionThroughBinding_data();
     void injectionThroughBinding();
     void hostileParameterNames();
@@ -122,7 +123,7 @@ void tst_BadInput::injectionThroughBinding()
     // the payload comes back byte for byte and the schema is untouched.
     QFETCH(QString, payload);
     QAsyncSqliteTest::TemporaryDatabase tmp;
-    FaultTest::Baseline baseline;
+    Fault::Baseline baseline;
     {
         QAsyncSqliteConnection db;
         QASYNCSQLITE_AWAIT(db.open(tmp.path()));
@@ -446,7 +447,7 @@ void tst_BadInput::corruptFiles()
     QFETCH(QString, damage);
     QFETCH(QStringList, allowed);
     QAsyncSqliteTest::TemporaryDatabase tmp;
-    FaultTest::Baseline baseline;
+    Fault::Baseline baseline;
     QByteArray bytes = makeDatabase(tmp.filePath(u"good.sqlite"_s));
     QVERIFY(bytes.size() >= 4 * 4096);
     QRandomGenerator rng(1234);
@@ -533,7 +534,7 @@ void tst_BadInput::randomByteFlips()
     // each (a fixed seed, so a failure reproduces). Whatever SQLite makes
     // of them, every request ends with a result or a typed error.
     QAsyncSqliteTest::TemporaryDatabase tmp;
-    FaultTest::Baseline baseline;
+    Fault::Baseline baseline;
     const QByteArray good = makeDatabase(tmp.filePath(u"good.sqlite"_s));
     QVERIFY(good.size() >= 4 * 4096);
     QRandomGenerator rng(20260101);

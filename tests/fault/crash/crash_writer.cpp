@@ -11,6 +11,7 @@
 // in flight at once. It prints "READY" once the database is open, and
 // "ERROR <what>" (then exits with 3) if any request fails.
 #include <QAsyncSqlite/QAsyncSqliteConnection>
+#include <QAsyncSqlite/QAsyncSqliteTest>
 
 #include "faultcommon.h"
 

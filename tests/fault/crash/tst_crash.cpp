@@ -11,6 +11,10 @@
 // between the WAL and DELETE journal modes); QASYNCSQLITE_FAULT_SEED repeats
 // a run.
 #include "faultcommon.h"
+#include "resourcebaseline.h"
+
+#include <QAsyncSqlite/QAsyncSqliteConnection>
+#include <QAsyncSqlite/QAsyncSqliteTest>
 
 #include <QtCore/qprocess.h>
 #include <QtCore/qrandom.h>

@@ -4,7 +4,8 @@
 // within their bound (never a hang), the deferred read->write upgrade trap
 // surfaces at once, transaction() (BEGIN IMMEDIATE) avoids it, and a cursor
 // left half-read does not block checkpoints for ever.
-#include "../resourcebaseline.h"
+#include "faultcommon.h"
+#include "resourcebaseline.h"
 
 #include <QAsyncSqlite/QAsyncSqliteConnection>
 #include <QAsyncSqlite/QAsyncSqliteCursor>
@@ -21,7 +22,7 @@
 
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
-using FaultTest::terminalState;
+using Fault::terminalState;
 
 namespace {
 
@@ -36,7 +37,7 @@ class tst_Locking : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase() { FaultTest::warmUp(); }
+    void initTestCase() { Fault::warmUp(); }
     void busyTimeouts_data();
     void busyTimeouts();
     void cancelWhileWaitingForLock();
@@ -66,7 +67,7 @@ void tst_Locking::busyTimeouts()
     QFETCH(QString, journal);
     QFETCH(QString, how);
     QAsyncSqliteTest::TemporaryDatabase tmp;
-    FaultTest::Baseline baseline;
+    Fault::Baseline baseline;
     {
         const QStringList pragmas{u"journal_mode="_s + journal};
         QAsyncSqliteConnection writer, patient, impatient;
@@ -143,7 +144,7 @@ void tst_Locking::cancelWhileWaitingForLock()
     // it, and the next request runs.
     const auto busy = 1500ms;
     QAsyncSqliteTest::TemporaryDatabase tmp;
-    FaultTest::Baseline baseline;
+    Fault::Baseline baseline;
     {
         QAsyncSqliteConnection writer;
         QASYNCSQLITE_AWAIT(writer.open(
@@ -214,7 +215,7 @@ void tst_Locking::deferredUpgradeTrap()
     // write fails with SQLITE_BUSY_SNAPSHOT — at once, not after the busy
     // timeout (30 s here: the 10 s bound of the wait would fail first).
     QAsyncSqliteTest::TemporaryDatabase tmp;
-    FaultTest::Baseline baseline;
+    Fault::Baseline baseline;
     {
         QAsyncSqliteConnection a, b;
         QASYNCSQLITE_AWAIT(a.open(tmp.path(),
@@ -256,7 +257,7 @@ void tst_Locking::immediateTransactionAvoidsTrap()
     // the write lock is taken up front, so the other writer waits for the
     // commit instead of invalidating the snapshot; both succeed.
     QAsyncSqliteTest::TemporaryDatabase tmp;
-    FaultTest::Baseline baseline;
+    Fault::Baseline baseline;
     {
         QAsyncSqliteConnection a, b;
         QASYNCSQLITE_AWAIT(a.open(tmp.path(), {.busyTimeout = 30s, .pragmas = {u"journal_mode=WAL"_s}}));
@@ -306,7 +307,7 @@ void tst_Locking::halfReadCursorAndCheckpoint()
     // closed — documented, not worked around.
     QFETCH(QString, cursorFate);
     QAsyncSqliteTest::TemporaryDatabase tmp;
-    FaultTest::Baseline baseline;
+    Fault::Baseline baseline;
     {
         QAsyncSqliteConnection reader, writer, checkpointer;
         QASYNCSQLITE_AWAIT(writer.open(tmp.path(),

@@ -19,8 +19,11 @@
 // rollbackUnderMemoryPressure: a ROLLBACK that cannot run for lack of memory
 // never lets the next COMMIT persist the writes it was meant to discard.
 #include "faultcommon.h"
+#include "resourcebaseline.h"
 
+#include <QAsyncSqlite/QAsyncSqliteConnection>
 #include <QAsyncSqlite/QAsyncSqliteCursor>
+#include <QAsyncSqlite/QAsyncSqliteTest>
 
 #include <QtCore/qcoreapplication.h>
 #include <QtTest/QtTest>

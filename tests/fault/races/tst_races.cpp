@@ -6,7 +6,10 @@
 // sqlite3_memory_used() return to their baseline. tests/auto/lifecycle covers
 // the single-threaded, small cases; this file adds the load, the races and the
 // process exit.
-#include "../resourcebaseline.h"
+#include "faultcommon.h"
+#include "longquery.h"
+#include "resourcebaseline.h"
+#include "workerhold.h"
 
 #include <QAsyncSqlite/QAsyncSqliteConnection>
 #include <QAsyncSqlite/QAsyncSqliteBlob>
@@ -32,33 +35,10 @@
 
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
-using FaultTest::terminalState;
+using Fault::countRows;
+using Fault::terminalState;
 
 namespace {
-
-// Runs for minutes unless stopped; started() tells the test it is stepping.
-const QString longQuery =
-        u"WITH RECURSIVE c(x) AS (SELECT started() UNION ALL SELECT x + 1 FROM c WHERE x < 4000000000) "
-        "SELECT count(*) FROM c"_s;
-
-QFuture<void> installStarted(QAsyncSqliteConnection &db, QSemaphore *semaphore)
-{
-    return db.createFunction(u"started"_s, 0, [semaphore](const QVariantList &) {
-        semaphore->release();
-        return QVariant(qint64(1));
-    });
-}
-
-qint64 countRows(const QString &path, const QString &sql = u"SELECT count(*) FROM t"_s)
-{
-    QAsyncSqliteConnection db;
-    if (!QAsyncSqliteTest::awaitSuccess(db.open(path)).isEmpty())
-        return -1;
-    const auto rows = db.execute(sql);
-    if (!QAsyncSqliteTest::awaitSuccess(rows).isEmpty())
-        return -2;
-    return rows.result().value(0).toList().value(0).toLongLong();
-}
 
 // Counts warnings that contain a text, forwarding every message.
 class WarningCounter
@@ -191,13 +171,13 @@ private Q_SLOTS:
 
 void tst_Races::initTestCase()
 {
-    FaultTest::warmUp();
+    Fault::warmUp();
 }
 
 void tst_Races::destroyWith10kQueuedDuringLongQuery()
 {
     QAsyncSqliteTest::TemporaryDatabase tmp;
-    FaultTest::Baseline baseline;
+    Fault::Baseline baseline;
     QSemaphore started;
     QFuture<QVariantList> running;
     QList<QFuture<qint64>> queued;
@@ -216,7 +196,7 @@ void tst_Races::destroyWith10kQueuedDuringLongQuery()
             queued.reserve(10000);
             for (int i = 0; i < 10000; ++i)
                 queued.append(db.executeInsert(u"INSERT INTO t VALUES(?)"_s, {i}));
-            QVERIFY(started.tryAcquire(1, 20000));
+            QVERIFY(waitStarted(started));
             QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"destroyed while"_s));
             QElapsedTimer timer;
             timer.start();
@@ -251,7 +231,7 @@ void tst_Races::destroyWith10kQueuedDuringLongQuery()
 void tst_Races::closeConcurrentlyFromTwoThreads()
 {
     QAsyncSqliteTest::TemporaryDatabase tmp;
-    FaultTest::Baseline baseline;
+    Fault::Baseline baseline;
     for (int round = 0; round < 100; ++round) {
         QAsyncSqliteConnection db;
         QSignalSpy closed(&db, &QAsyncSqliteConnection::closed);
@@ -298,7 +278,7 @@ void tst_Races::closeFromCallerContinuation()
     // close waits for the thousand autocommit INSERTs, and an fsync each took
     // longer than that wait on a busy disk.
     QAsyncSqliteTest::TemporaryDatabase tmp;
-    FaultTest::Baseline baseline;
+    Fault::Baseline baseline;
     {
         QAsyncSqliteConnection db;
         QASYNCSQLITE_AWAIT(db.open(
@@ -309,20 +289,14 @@ void tst_Races::closeFromCallerContinuation()
         // Hold the worker: were SELECT 1 finished before then() attaches,
         // Qt would run the continuation right inside then(), before the
         // inserts below are queued.
-        QSemaphore gate;
-        auto releaseGate = qScopeGuard([&] {
-            gate.release(100);
-        });
-        db.run([&gate](sqlite3 *) {
-            gate.acquire();
-        });
+        WorkerHold hold(db);
         QFuture<void> continuation = db.execute(u"SELECT 1"_s).then(this, [&](const QVariantList &) {
             closeFuture = db.close();
         });
         QList<QFuture<qint64>> queued;
         for (int i = 0; i < 1000; ++i)
             queued.append(db.executeInsert(u"INSERT INTO t VALUES(?)"_s, {i}));
-        gate.release();
+        hold.release();
         QASYNCSQLITE_AWAIT(continuation);
         QASYNCSQLITE_AWAIT(closeFuture);
         for (const auto &f : std::as_const(queued))
@@ -352,7 +326,7 @@ void tst_Races::closeFromSlotOnWorker()
     // deadlock nor lose what was queued before it.
     QFETCH(QString, where);
     QAsyncSqliteTest::TemporaryDatabase tmp;
-    FaultTest::Baseline baseline;
+    Fault::Baseline baseline;
     {
         QAsyncSqliteConnection db;
         Closer closer(&db);
@@ -378,13 +352,7 @@ void tst_Races::closeFromSlotOnWorker()
         }
         // Hold the worker until the requests below are queued, so that they
         // are queued before the slot's close() whatever the timing.
-        QSemaphore gate;
-        auto releaseGate = qScopeGuard([&] {
-            gate.release(100);
-        });
-        db.run([&gate](sqlite3 *) {
-            gate.acquire();
-        });
+        WorkerHold hold(db);
         QFuture<void> outer;
         if (where == u"run"_s) {
             outer = db.run([once](sqlite3 *) {
@@ -403,7 +371,7 @@ void tst_Races::closeFromSlotOnWorker()
         QList<QFuture<qint64>> before; // queued before the slot's close()
         for (int i = 0; i < 100; ++i)
             before.append(db.executeInsert(u"INSERT INTO t VALUES(?)"_s, {i}));
-        gate.release();
+        hold.release();
         QASYNCSQLITE_AWAIT(outer);
         QVERIFY(fire->load());
         QVERIFY(closer.ranOn != QThread::currentThread()); // really on the worker
@@ -427,7 +395,7 @@ void tst_Races::callsWhileAndAfterClosing()
     // 800 autocommit INSERTs run before the close, and waiting for an fsync
     // each took longer than the wait for the close on a busy disk.
     QAsyncSqliteTest::TemporaryDatabase tmp;
-    FaultTest::Baseline baseline;
+    Fault::Baseline baseline;
     for (int round = 0; round < 20; ++round) {
         QAsyncSqliteConnection db;
         QASYNCSQLITE_AWAIT(db.open(
@@ -476,7 +444,7 @@ void tst_Races::cursorAndBlobAfterClose()
 {
     // Objects created while open, used after the connection closed.
     QAsyncSqliteTest::TemporaryDatabase tmp;
-    FaultTest::Baseline baseline;
+    Fault::Baseline baseline;
     {
         QAsyncSqliteConnection db;
         QASYNCSQLITE_AWAIT(db.open(tmp.path()));
@@ -552,7 +520,7 @@ void tst_Races::cancelOpen()
     // setLimit() called sqlite3_limit(nullptr)). Every request behind it
     // ends with a typed error and the worker ends; a later open() works.
     QAsyncSqliteTest::TemporaryDatabase tmp;
-    FaultTest::Baseline baseline;
+    Fault::Baseline baseline;
     int hits = 0;
     for (int round = 0; round < 100; ++round) {
         QAsyncSqliteConnection db;
@@ -618,7 +586,7 @@ void tst_Races::cancelRunningKinds()
     // tests/auto/lifecycle cancels a running execute() and transaction();
     // the other long-running request kinds must stop as promptly.
     QFETCH(QString, kind);
-    FaultTest::Baseline baseline;
+    Fault::Baseline baseline;
     {
         QAsyncSqliteConnection db;
         QSemaphore started;
@@ -661,7 +629,7 @@ void tst_Races::cancelRunningKinds()
             started.release();
         }
         QFuture<QVariantList> next = db.execute(u"SELECT 'next'"_s);
-        QVERIFY(started.tryAcquire(1, 20000));
+        QVERIFY(waitStarted(started));
         running.cancel();
         QASYNCSQLITE_AWAIT_RESULT(rows, next); // bounded: the default test timeout
         QCOMPARE(rows, (QVariantList{QVariantList{u"next"_s}}));
@@ -689,7 +657,7 @@ void tst_Races::cancelFinishedUndelivered()
     // finished() per watcher, and the write is durable (a late cancel does
     // not undo what already ran).
     QAsyncSqliteTest::TemporaryDatabase tmp;
-    FaultTest::Baseline baseline;
+    Fault::Baseline baseline;
     {
         QAsyncSqliteConnection db;
         QASYNCSQLITE_AWAIT(db.open(tmp.path(), {.isolationLevel = QAsyncSqlite::IsolationLevel::Autocommit}));
@@ -741,7 +709,7 @@ void tst_Races::cancelTransactionSteps()
     // once), and the connection takes the next request.
     QFETCH(QString, step);
     QAsyncSqliteTest::TemporaryDatabase tmp;
-    FaultTest::Baseline baseline;
+    Fault::Baseline baseline;
     {
         QAsyncSqliteConnection db;
         QAsyncSqliteConnection other;
@@ -794,7 +762,7 @@ void tst_Races::cancelTransactionSteps()
             });
         }
         QFuture<QVariantList> next = db.execute(u"SELECT count(*) FROM t"_s);
-        QVERIFY(started.tryAcquire(1, 20000));
+        QVERIFY(waitStarted(started));
         tx.cancel();
         proceed.release();
         QASYNCSQLITE_AWAIT_RESULT(rows, next);
@@ -827,7 +795,7 @@ void tst_Races::cancelDuringCommitRace()
     // transaction is in the file or none is, no lock is held afterwards, and
     // a future that reports a result means committed.
     QAsyncSqliteTest::TemporaryDatabase tmp;
-    FaultTest::Baseline baseline;
+    Fault::Baseline baseline;
     {
         QAsyncSqliteConnection db;
         QAsyncSqliteConnection other;
@@ -873,7 +841,7 @@ void tst_Races::interruptRacingClose()
     // thread (doc/threading.md): 10,000+ calls from two threads race the close
     // of the handle, cycle after cycle.
     QAsyncSqliteTest::TemporaryDatabase tmp;
-    FaultTest::Baseline baseline;
+    Fault::Baseline baseline;
     std::atomic<qint64> calls{0};
     for (int cycle = 0; cycle < 50; ++cycle) {
         QAsyncSqliteConnection db;
@@ -941,24 +909,16 @@ void tst_Races::contextDeletedBeforeResult()
     // a context-free continuation. Nothing is delivered to the dead object;
     // the future itself still ends.
     QFETCH(QString, pattern);
-    FaultTest::Baseline baseline;
+    Fault::Baseline baseline;
     {
         QAsyncSqliteConnection db;
-        QSemaphore started, proceed;
-        auto releaseAll = qScopeGuard([&] {
-            proceed.release(100);
-        });
         QASYNCSQLITE_AWAIT(db.open(u":memory:"_s));
+        WorkerHold hold(db);
         std::atomic<int> deliveries{0};
         QList<QFuture<QVariantList>> futures;
         QFuture<void> tail;
         for (int i = 0; i < 100; ++i) {
             auto *ctx = new QObject;
-            if (i == 0)
-                db.run([&](sqlite3 *) {
-                    started.release();
-                    proceed.acquire();
-                });
             QFuture<QVariantList> f = db.execute(u"SELECT ?"_s, {i});
             futures.append(f);
             if (pattern == u"watcher"_s) {
@@ -978,10 +938,10 @@ void tst_Races::contextDeletedBeforeResult()
                         });
                 });
             }
-            delete ctx; // before the result: the worker is held by the gate
+            delete ctx; // before the result: the worker is held
         }
-        QVERIFY(started.tryAcquire(1, 20000));
-        proceed.release();
+        QVERIFY(hold.waitUntilHeld());
+        hold.release();
         for (const auto &f : std::as_const(futures))
             QVERIFY(QAsyncSqliteTest::waitForFinished(f));
         for (const auto &f : std::as_const(futures))
@@ -1001,7 +961,7 @@ void tst_Races::connectionDeletedWithSignalsPending()
     // Deleting the connection before that thread's event loop runs must
     // drop them, not deliver them to freed memory (ASan would report it).
     QAsyncSqliteTest::TemporaryDatabase tmp;
-    FaultTest::Baseline baseline;
+    Fault::Baseline baseline;
     for (int round = 0; round < 20; ++round) {
         auto *db = new QAsyncSqliteConnection;
         int received = 0;

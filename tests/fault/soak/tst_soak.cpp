@@ -17,6 +17,10 @@
 // QASYNCSQLITE_SOAK_TRANSFERS sets the number of transfers (default 100000,
 // the size the reliability issue asks for; ~10 s, ~25 s under TSan).
 #include "faultcommon.h"
+#include "resourcebaseline.h"
+
+#include <QAsyncSqlite/QAsyncSqliteConnection>
+#include <QAsyncSqlite/QAsyncSqliteTest>
 
 #include <QtCore/qcoreapplication.h>
 #include <QtCore/qelapsedtimer.h>

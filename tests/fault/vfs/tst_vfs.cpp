@@ -16,7 +16,11 @@
 //    fully present, no transaction is partial, acknowledged deletions stay
 //    deleted; threads and fds return to their baseline.
 #include "faultcommon.h"
+#include "resourcebaseline.h"
 #include "faultvfs.h"
+
+#include <QAsyncSqlite/QAsyncSqliteConnection>
+#include <QAsyncSqlite/QAsyncSqliteTest>
 
 #include <QtCore/qfile.h>
 #include <QtCore/qurl.h>

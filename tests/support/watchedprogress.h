@@ -3,10 +3,11 @@
 #ifndef QASYNCSQLITE_TESTS_WATCHEDPROGRESS_H
 #define QASYNCSQLITE_TESTS_WATCHEDPROGRESS_H
 
+#include "workerhold.h"
+
 #include <QAsyncSqlite/QAsyncSqliteTest>
 
 #include <QtCore/qfuturewatcher.h>
-#include <QtCore/qsemaphore.h>
 #include <QtTest/qtest.h>
 
 #include <algorithm>
@@ -26,11 +27,11 @@ struct WatchedProgress
     }
 };
 
-// Watches \a future from before the worker starts it: the worker waits on
-// \a gate, which is released once the watcher is connected, so that every
+// Watches \a future from before the worker starts it: \a hold, queued
+// before \a future, is released once the watcher is connected, so that every
 // step is seen from the first. Returns after finished() or the test timeout.
 template<typename T>
-WatchedProgress watchProgress(const QFuture<T> &future, QSemaphore &gate)
+WatchedProgress watchProgress(const QFuture<T> &future, WorkerHold &hold)
 {
     WatchedProgress progress;
     QFutureWatcher<T> watcher;
@@ -45,7 +46,7 @@ WatchedProgress watchProgress(const QFuture<T> &future, QSemaphore &gate)
         progress.finished = true;
     });
     watcher.setFuture(future);
-    gate.release();
+    hold.release();
     std::ignore = QTest::qWaitFor(
             [&progress] {
                 return progress.finished;
@@ -54,4 +55,4 @@ WatchedProgress watchProgress(const QFuture<T> &future, QSemaphore &gate)
     return progress;
 }
 
-#endif
+#endif // QASYNCSQLITE_TESTS_WATCHEDPROGRESS_H

@@ -1,13 +1,8 @@
 // Copyright (C) 2026 The QAsyncSqlite Authors
 // SPDX-License-Identifier: MIT
-#ifndef QASYNCSQLITE_TESTS_PYTHONERRORCLASS_H
-#define QASYNCSQLITE_TESTS_PYTHONERRORCLASS_H
+#include "pythonerrorclass.h"
 
-#include <QAsyncSqlite/QAsyncSqliteError>
-
-// The Python name of the most derived class of \a e: QAsyncSqliteIntegrityError
-// is Python's IntegrityError, and so on. For tests that compare with Python.
-inline QString pythonErrorClass(const QAsyncSqliteError &e)
+QString pythonErrorClass(const QAsyncSqliteError &e)
 {
     // Most derived first.
     if (dynamic_cast<const QAsyncSqliteDataError *>(&e))
@@ -30,5 +25,3 @@ inline QString pythonErrorClass(const QAsyncSqliteError &e)
         return QStringLiteral("Warning");
     return QStringLiteral("Error");
 }
-
-#endif // QASYNCSQLITE_TESTS_PYTHONERRORCLASS_H
