@@ -3,75 +3,16 @@
 #ifndef QASYNCSQLITEQMLCONNECTION_H
 #define QASYNCSQLITEQMLCONNECTION_H
 
+#include "qasyncsqliteqmloptions.h"
+#include "qasyncsqliteqmlpromises.h"
+
 #include <QAsyncSqlite/qasyncsqliteconnection.h>
-#include <QAsyncSqlite/qasyncsqlitequerymodel.h>
 
 #include <QtQml/qjsvalue.h>
 #include <QtQml/qqml.h>
 #include <QtQml/qqmlparserstatus.h>
 
 #include <QtCore/qset.h>
-
-/*!
-    \qmlvaluetype asyncSqliteOptions
-    \inqmlmodule QAsyncSqlite
-    \brief How AsyncSqlite opens its database (AsyncSqlite::options).
-
-    Set it member by member, with completion in tools:
-    \qml
-    AsyncSqlite {
-        options.busyTimeout: 2000
-        options.pragmas: ["journal_mode=WAL"]
-    }
-    \endqml
-    or as a JavaScript object, where keys left out keep their defaults:
-    \c{options: ({ busyTimeout: 2000, pragmas: ["journal_mode=WAL"] })}.
-*/
-class QAsyncSqliteQmlOptions
-{
-    Q_GADGET
-    QML_VALUE_TYPE(asyncSqliteOptions)
-#ifdef QML_STRUCTURED_VALUE
-    // Qt >= 6.5: tools know the members of an object literal, and the engine
-    // builds the value with the JS-object constructor below, which warns
-    // about unknown keys (its structured construction drops them silently).
-    QML_STRUCTURED_VALUE
-    QML_CONSTRUCTIBLE_VALUE
-#endif
-    /*! Milliseconds a statement waits for another connection's lock (default 5000). */
-    Q_PROPERTY(int busyTimeout MEMBER busyTimeout)
-    /*! \c "deferred" (default), \c "immediate", \c "exclusive" or \c "autocommit". */
-    Q_PROPERTY(QString isolationLevel MEMBER isolationLevel)
-    /*! PRAGMAs run right after opening, e.g. \c "journal_mode=WAL". */
-    Q_PROPERTY(QStringList pragmas MEMBER pragmas)
-    /*! Open read-only. */
-    Q_PROPERTY(bool readOnly MEMBER readOnly)
-    /*! Create the file if it is missing (default true). */
-    Q_PROPERTY(bool create MEMBER create)
-    /*! Create the missing parent directories of the file (default false). */
-    Q_PROPERTY(bool createDirectories MEMBER createDirectories)
-    /*! \c database is an SQLite \c file: URI. */
-    Q_PROPERTY(bool uri MEMBER uri)
-    /*! Prepared statements kept (default 128). */
-    Q_PROPERTY(int cachedStatements MEMBER cachedStatements)
-
-public:
-    QAsyncSqliteQmlOptions() = default;
-    /*! From a JS object such as \c{{ busyTimeout: 2000 }}; warns about keys it
-        does not know and values of the wrong type, and leaves those out. */
-    Q_INVOKABLE QAsyncSqliteQmlOptions(const QJSValue &object);
-
-    int busyTimeout = 5000;
-    QString isolationLevel = QStringLiteral("deferred");
-    QStringList pragmas;
-    bool readOnly = false;
-    bool create = true;
-    bool createDirectories = false;
-    bool uri = false;
-    int cachedStatements = 128;
-
-    friend bool operator==(const QAsyncSqliteQmlOptions &, const QAsyncSqliteQmlOptions &) = default;
-};
 
 /* The enumerations AsyncSqlite's properties take, for QML as
    AsyncSqlite.Immediate …: copies of QAsyncSqlite's (checked below), because
@@ -241,20 +182,7 @@ Q_SIGNALS:
     void error(const QJSValue &err);
 
 private:
-    struct Deferred
-    {
-        QJSValue promise;
-        QJSValue resolve;
-        QJSValue reject;
-    };
-    QJSValue helpers();
-    Deferred makeDeferred();
-    // Settles a new promise from \a future with \a toJs(result) or its error.
-    template<typename T, typename ToJs>
-    QJSValue promiseFor(const QFuture<T> &future, ToJs &&toJs);
-    QJSValue promiseFor(const QFuture<void> &future);
-    QJSValue rejectionFor(const QFuture<void> &future);
-    QJSValue errorObject(const QAsyncSqliteError &error);
+    void reportFailure(const QAsyncSqliteError &failure, const QJSValue &jsError);
     QJSValue typeError(const QString &message);
     bool tooManyArguments(const QString &method, const QJSValue &extra);
     QJSValue rowsToJs(const QString &sql, const QVariantList &rows);
@@ -266,34 +194,13 @@ private:
     QString m_databaseName;
     QAsyncSqliteQmlOptions m_options;
     QVariantMap m_lastError;
-    QJSValue m_helpers; // JS functions evaluated once in our engine
+    QAsyncSqliteQml::Promises m_promises;
     QFuture<void> m_opening; // the last open; finished once it succeeded or failed
     quint64 m_openGeneration = 0; // which open m_openWaiters wait for
-    QList<Deferred> m_openWaiters; // open() promises waiting for m_opening
+    QList<QAsyncSqliteQml::Promises::Deferred> m_openWaiters; // open() promises waiting for m_opening
     QSet<QString> m_duplicateColumnsWarned; // SQL texts already warned about
     bool m_complete = false;
     bool m_ready = false;
-};
-
-/*!
-    \qmltype AsyncSqliteQueryModel
-    \inqmlmodule QAsyncSqlite
-    \brief QAsyncSqliteQueryModel in QML: a list model over one SELECT.
-
-    The C++ model as is, except that \c error is a \c var, so that tools
-    accept \c model.error.message (Qt 6.4's know no members of a QVariantMap).
-    See doc/qml.md.
-*/
-class QAsyncSqliteQmlQueryModel : public QAsyncSqliteQueryModel
-{
-    Q_OBJECT
-    QML_NAMED_ELEMENT(AsyncSqliteQueryModel)
-    /*! \c {code, name, message} of the last failed load; \c {} after a successful one. */
-    Q_PROPERTY(QVariant error READ qmlError NOTIFY errorChanged)
-
-public:
-    using QAsyncSqliteQueryModel::QAsyncSqliteQueryModel;
-    QVariant qmlError() const { return error(); }
 };
 
 #endif // QASYNCSQLITEQMLCONNECTION_H
