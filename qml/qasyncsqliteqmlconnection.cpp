@@ -52,28 +52,44 @@ QAsyncSqliteProgrammingError noDatabaseError()
 } // namespace
 
 QAsyncSqliteQmlConnection::QAsyncSqliteQmlConnection(QObject *parent)
-    : QAsyncSqliteConnection(parent),
+    : QObject(parent),
+      m_connection(new QAsyncSqliteConnection(this)),
       m_promises(this, [this](const QAsyncSqliteError &failure, const QJSValue &jsError) {
           reportFailure(failure, jsError);
       })
 {
     // Rows keep their column order on their way to JS objects.
-    setRowFactory(RowFactory::Row);
-    // A successor's opened() always comes after its predecessor's closed().
-    connect(this, &QAsyncSqliteConnection::opened, this, [this] {
+    m_connection->setRowFactory(RowFactory::Row);
+    // Connected before the forwarding below: `ready` is already true in
+    // onOpened. A successor's opened() always comes after its predecessor's
+    // closed().
+    connect(m_connection, &QAsyncSqliteConnection::opened, this, [this] {
         setReady(true);
     });
-    connect(this, &QAsyncSqliteConnection::closed, this, [this] {
+    connect(m_connection, &QAsyncSqliteConnection::closed, this, [this] {
         setReady(false);
     });
-    connect(this, &QAsyncSqliteConnection::openChanged, this, [this] {
-        if (!isOpen())
+    connect(m_connection, &QAsyncSqliteConnection::openChanged, this, [this] {
+        if (!m_connection->isOpen())
             setReady(false);
     });
-    connect(this, &QAsyncSqliteConnection::totalChangesChanged, this,
-            &QAsyncSqliteQmlConnection::qmlTotalChangesChanged);
+    using Connection = QAsyncSqliteConnection;
+    using Element = QAsyncSqliteQmlConnection;
+    connect(m_connection, &Connection::opened, this, &Element::opened);
+    connect(m_connection, &Connection::closed, this, &Element::closed);
+    connect(m_connection, &Connection::committed, this, &Element::committed);
+    connect(m_connection, &Connection::rolledBack, this, &Element::rolledBack);
+    connect(m_connection, &Connection::tablesChanged, this, &Element::tablesChanged);
+    connect(m_connection, &Connection::inTransactionChanged, this, &Element::inTransactionChanged);
+    connect(m_connection, &Connection::totalChangesChanged, this, &Element::totalChangesChanged);
+    connect(m_connection, &Connection::isolationLevelChanged, this, &Element::isolationLevelChanged);
+    connect(m_connection, &Connection::rowFactoryChanged, this, &Element::rowFactoryChanged);
+    connect(m_connection, &Connection::textFactoryChanged, this, &Element::textFactoryChanged);
 }
 
+// The connection, our child, is destroyed (and closes, see
+// ~QAsyncSqliteConnection()) after the element's members, with the watchers
+// of the pending promises, which then never settle.
 QAsyncSqliteQmlConnection::~QAsyncSqliteQmlConnection() = default;
 
 void QAsyncSqliteQmlConnection::setDatabaseName(const QString &name)
@@ -96,7 +112,7 @@ void QAsyncSqliteQmlConnection::setQmlOptions(const QAsyncSqliteQmlOptions &opti
 void QAsyncSqliteQmlConnection::componentComplete()
 {
     m_complete = true;
-    if (!isOpen() && !m_databaseName.isEmpty()) // open() may have come first
+    if (!m_connection->isOpen() && !m_databaseName.isEmpty()) // open() may have come first
         openDatabase();
 }
 
@@ -114,7 +130,7 @@ void QAsyncSqliteQmlConnection::reopen()
         return;
     // The new worker waits for the old one to finish its queue and close,
     // so requests made from now on queue behind the new open.
-    QAsyncSqliteConnection::close();
+    m_connection->close();
     if (!m_databaseName.isEmpty()) {
         openDatabase();
     } else {
@@ -136,7 +152,7 @@ void QAsyncSqliteQmlConnection::openDatabase()
         m_opening = failedFuture(QAsyncSqliteOperationalError(
                 SQLITE_CANTOPEN, u"Cannot create the directory %1"_s.arg(QFileInfo(path).absolutePath())));
     } else {
-        m_opening = QAsyncSqliteConnection::open(path, m_options.toConnectionOptions());
+        m_opening = m_connection->open(path, m_options.toConnectionOptions());
     }
     m_promises.whenFinished(m_opening, [this, generation](const QFuture<void> &opening) {
         const QJSValue failure = m_promises.rejectionFor(opening);
@@ -166,12 +182,12 @@ QJSValue QAsyncSqliteQmlConnection::open(const QJSValue &extra)
     if (deferred.promise.isUndefined())
         return {};
     const bool pending = m_opening.isValid() && !m_opening.isFinished();
-    if (isOpen() && !pending) {
+    if (m_connection->isOpen() && !pending) {
         deferred.resolve.call();
         return deferred.promise;
     }
     m_openWaiters.append(deferred);
-    if (!isOpen()) {
+    if (!m_connection->isOpen()) {
         m_complete = true; // called before completion: no second open then
         openDatabase();
     }
@@ -242,7 +258,7 @@ QJSValue QAsyncSqliteQmlConnection::execute(const QJSValue &sql, const QJSValue 
         return typeError(problem);
     const QFuture<QVariantList> future = std::visit(
             [&](const auto &p) {
-                return QAsyncSqliteConnection::execute(text, p);
+                return m_connection->execute(text, p);
             },
             bound);
     return m_promises.promiseFor(future, [this, text](const QFuture<QVariantList> &f) {
@@ -261,7 +277,7 @@ QJSValue QAsyncSqliteQmlConnection::executeInsert(const QJSValue &sql, const QJS
     QJSEngine *engine = qjsEngine(this);
     const QFuture<qint64> future = std::visit(
             [&](const auto &p) {
-                return QAsyncSqliteConnection::executeInsert(text, p);
+                return m_connection->executeInsert(text, p);
             },
             bound);
     return m_promises.promiseFor(future, [engine](const QFuture<qint64> &f) {
@@ -290,10 +306,9 @@ QJSValue QAsyncSqliteQmlConnection::executeMany(const QJSValue &sql, const QJSVa
         sets.append(std::get<QVariantList>(std::move(bound)));
     }
     QJSEngine *engine = qjsEngine(this);
-    return m_promises.promiseFor(QAsyncSqliteConnection::executeMany(sql.toString(), sets),
-                                 [engine](const QFuture<qint64> &f) {
-                                     return toJs(engine, f.result());
-                                 });
+    return m_promises.promiseFor(m_connection->executeMany(sql.toString(), sets), [engine](const QFuture<qint64> &f) {
+        return toJs(engine, f.result());
+    });
 }
 
 QJSValue QAsyncSqliteQmlConnection::executeScript(const QJSValue &script, const QJSValue &extra)
@@ -302,7 +317,7 @@ QJSValue QAsyncSqliteQmlConnection::executeScript(const QJSValue &script, const 
         return {};
     if (!script.isString())
         return typeError(u"executeScript(): the script must be a string, not %1"_s.arg(typeName(script)));
-    return m_promises.promiseFor(QAsyncSqliteConnection::executeScript(script.toString()));
+    return m_promises.promiseFor(m_connection->executeScript(script.toString()));
 }
 
 QJSValue QAsyncSqliteQmlConnection::transaction(const QJSValue &statements, const QJSValue &extra)
@@ -325,7 +340,7 @@ QJSValue QAsyncSqliteQmlConnection::transaction(const QJSValue &statements, cons
             return typeError(problem);
         batch.append({sql, params});
     }
-    const QFuture<QVariantList> future = QAsyncSqliteConnection::transaction([batch](QAsyncSqliteTransaction &tx) {
+    const QFuture<QVariantList> future = m_connection->transaction([batch](QAsyncSqliteTransaction &tx) {
         QVariantList results;
         for (const auto &statement : batch) {
             results.append(QVariant(std::visit(
@@ -349,21 +364,21 @@ QJSValue QAsyncSqliteQmlConnection::commit(const QJSValue &extra)
 {
     if (tooManyArguments(u"commit"_s, extra))
         return {};
-    return m_promises.promiseFor(QAsyncSqliteConnection::commit());
+    return m_promises.promiseFor(m_connection->commit());
 }
 
 QJSValue QAsyncSqliteQmlConnection::rollback(const QJSValue &extra)
 {
     if (tooManyArguments(u"rollback"_s, extra))
         return {};
-    return m_promises.promiseFor(QAsyncSqliteConnection::rollback());
+    return m_promises.promiseFor(m_connection->rollback());
 }
 
 QJSValue QAsyncSqliteQmlConnection::close(const QJSValue &extra)
 {
     if (tooManyArguments(u"close"_s, extra))
         return {};
-    return m_promises.promiseFor(QAsyncSqliteConnection::close());
+    return m_promises.promiseFor(m_connection->close());
 }
 
 namespace {
@@ -427,7 +442,7 @@ QJSValue QAsyncSqliteQmlConnection::backup(const QJSValue &path, const QJSValue 
         }
     }
     if (!onProgress.isCallable())
-        return m_promises.promiseFor(QAsyncSqliteConnection::backup(localPath(path.toString()), backupOptions));
+        return m_promises.promiseFor(m_connection->backup(localPath(path.toString()), backupOptions));
 
     auto progress = std::make_shared<BackupProgress>();
     progress->onProgress = onProgress;
@@ -450,7 +465,7 @@ QJSValue QAsyncSqliteQmlConnection::backup(const QJSValue &path, const QJSValue 
     stepWatcher->setFuture(progress->steps.future());
     // `progress` lives as long as the promise's handler: until it settles,
     // or until this element (the handler's watcher's parent) goes.
-    return m_promises.promiseFor(QAsyncSqliteConnection::backup(localPath(path.toString()), backupOptions),
+    return m_promises.promiseFor(m_connection->backup(localPath(path.toString()), backupOptions),
                                  [progress](const QFuture<void> &) {
                                      progress->deliverLast();
                                      return QJSValue();
@@ -461,5 +476,5 @@ void QAsyncSqliteQmlConnection::interrupt(const QJSValue &extra)
 {
     if (tooManyArguments(u"interrupt"_s, extra))
         return;
-    QAsyncSqliteConnection::interrupt();
+    m_connection->interrupt();
 }

@@ -50,8 +50,9 @@ static_assert(int(QAsyncSqliteQmlEnums::IsolationLevel::Deferred) == int(QAsyncS
               && int(QAsyncSqliteQmlEnums::TextFactory::String) == int(QAsyncSqlite::TextFactory::String)
               && int(QAsyncSqliteQmlEnums::TextFactory::Bytes) == int(QAsyncSqlite::TextFactory::Bytes));
 
-// Describes QAsyncSqlite's enumerations to tools, as the types of
-// inherited properties (isolationLevel …); QML code uses the copies above.
+// Describes QAsyncSqlite's enumerations to tools, as the types of the
+// properties of AsyncSqlite.connection (isolationLevel …) and of the
+// element's own that forward them; QML code uses the copies above.
 // The class info QML_ANONYMOUS stands for: from Qt 6.5 on the macro also
 // declares friends, which a namespace cannot.
 namespace QAsyncSqliteForeign {
@@ -88,13 +89,14 @@ Q_CLASSINFO("QML.Element", "anonymous")
     arguments of the wrong type, or with too few or too many, throws a
     \c TypeError at once and queues nothing.
 
-    It is a QAsyncSqliteConnection, so \c AsyncSqliteQueryModel takes it as
-    its \c connection, and the connection's signals (\c opened, \c closed,
-    \c committed, \c rolledBack, \c tablesChanged(tables)), properties
-    (\c inTransaction, \c isolationLevel …) and enumerations
-    (\c AsyncSqlite.Immediate …) are available. See doc/qml.md.
+    It owns a QAsyncSqliteConnection, \l connection, whose signals
+    (\c opened, \c closed, \c committed, \c rolledBack,
+    \c tablesChanged(tables)) and properties (\c inTransaction,
+    \c isolationLevel …) it forwards. \c AsyncSqliteQueryModel takes the
+    element as its \c connection. C++ code reaches the connection itself
+    through connection(), e.g. to register a function. See doc/qml.md.
 */
-class QAsyncSqliteQmlConnection : public QAsyncSqliteConnection, public QQmlParserStatus
+class QAsyncSqliteQmlConnection : public QObject, public QQmlParserStatus
 {
     Q_OBJECT
     Q_INTERFACES(QQmlParserStatus)
@@ -111,13 +113,30 @@ class QAsyncSqliteQmlConnection : public QAsyncSqliteConnection, public QQmlPars
     /*! The last error as {code, name, message, sql}, or an empty object.
         (A \c var, unlike QVariantMap, lets tools accept \c lastError.code.) */
     Q_PROPERTY(QVariant lastError READ lastError NOTIFY lastErrorChanged)
+    /*! The connection the element opens and forwards to (owned, never null). */
+    Q_PROPERTY(QAsyncSqliteConnection *connection READ connection CONSTANT)
+    /*! QAsyncSqliteConnection::inTransaction. */
+    Q_PROPERTY(bool inTransaction READ inTransaction NOTIFY inTransactionChanged)
     /*! QAsyncSqliteConnection::totalChanges as a JS number: Qt 6.4's
         tools do not know \c qint64. */
-    Q_PROPERTY(double totalChanges READ qmlTotalChanges NOTIFY qmlTotalChangesChanged)
+    Q_PROPERTY(double totalChanges READ totalChanges NOTIFY totalChangesChanged)
+    /*! QAsyncSqliteConnection::isolationLevel; each open sets it from
+        \c options.isolationLevel. */
+    Q_PROPERTY(QAsyncSqlite::IsolationLevel isolationLevel READ isolationLevel WRITE setIsolationLevel NOTIFY
+                       isolationLevelChanged)
+    /*! QAsyncSqliteConnection::rowFactory (the element sets \c Row). */
+    Q_PROPERTY(QAsyncSqlite::RowFactory rowFactory READ rowFactory WRITE setRowFactory NOTIFY rowFactoryChanged)
+    /*! QAsyncSqliteConnection::textFactory. */
+    Q_PROPERTY(QAsyncSqlite::TextFactory textFactory READ textFactory WRITE setTextFactory NOTIFY textFactoryChanged)
 
 public:
     explicit QAsyncSqliteQmlConnection(QObject *parent = nullptr);
     ~QAsyncSqliteQmlConnection() override;
+
+    /*! The connection this element opens, closes and runs its requests on;
+        it lives as long as the element. C++ code may use its whole API,
+        e.g. register functions or collations (see doc/qml.md). */
+    QAsyncSqliteConnection *connection() const { return m_connection; }
 
     QString databaseName() const { return m_databaseName; }
     void setDatabaseName(const QString &name);
@@ -125,7 +144,14 @@ public:
     void setQmlOptions(const QAsyncSqliteQmlOptions &options);
     bool isReady() const { return m_ready; }
     QVariant lastError() const { return m_lastError; }
-    double qmlTotalChanges() const { return double(totalChanges()); }
+    bool inTransaction() const { return m_connection->inTransaction(); }
+    double totalChanges() const { return double(m_connection->totalChanges()); }
+    QAsyncSqlite::IsolationLevel isolationLevel() const { return m_connection->isolationLevel(); }
+    void setIsolationLevel(QAsyncSqlite::IsolationLevel level) { m_connection->setIsolationLevel(level); }
+    QAsyncSqlite::RowFactory rowFactory() const { return m_connection->rowFactory(); }
+    void setRowFactory(QAsyncSqlite::RowFactory factory) { m_connection->setRowFactory(factory); }
+    QAsyncSqlite::TextFactory textFactory() const { return m_connection->textFactory(); }
+    void setTextFactory(QAsyncSqlite::TextFactory factory) { m_connection->setTextFactory(factory); }
 
     // Every argument has a default so that a missing one reaches our own
     // checks (a TypeError) instead of the engine's overload error; the
@@ -175,9 +201,17 @@ Q_SIGNALS:
     void qmlOptionsChanged();
     void readyChanged();
     void lastErrorChanged();
-    /*! totalChangesChanged() without its argument (moc wants a NOTIFY signal
-        of a base class to have none). */
-    void qmlTotalChangesChanged();
+    // Forwarded from connection().
+    void opened();
+    void closed();
+    void committed();
+    void rolledBack();
+    void tablesChanged(const QStringList &tables);
+    void inTransactionChanged(bool inTransaction);
+    void totalChangesChanged();
+    void isolationLevelChanged(QAsyncSqlite::IsolationLevel level);
+    void rowFactoryChanged();
+    void textFactoryChanged();
     /*! A request failed; \a err is the same Error object its promise rejects with. */
     void error(const QJSValue &err);
 
@@ -191,6 +225,7 @@ private:
     void settleOpenWaiters(const QJSValue &rejection);
     void setReady(bool ready);
 
+    QAsyncSqliteConnection *m_connection; // our child
     QString m_databaseName;
     QAsyncSqliteQmlOptions m_options;
     QVariantMap m_lastError;

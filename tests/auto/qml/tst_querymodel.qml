@@ -185,6 +185,18 @@ TestCase {
         compare(model.get(0).label, "n7")
     }
 
+    // `connection` takes the element, or the QAsyncSqliteConnection it owns
+    // (what C++ code hands over), and reads back as it was set.
+    function test_connectionTakesTheElementOrItsConnection() {
+        var model = makeModel({ connection: db.connection, query: "SELECT id FROM nums WHERE id <= 3" })
+        compare(model.connection, db.connection)
+        tryCompare(model, "count", 3, 10000)
+        model.connection = db
+        compare(model.connection, db)
+        model.connection = null
+        compare(model.connection, null)
+    }
+
     function test_parameters() {
         var model = makeModel({ connection: db, query: "SELECT id FROM nums WHERE id BETWEEN ? AND ? ORDER BY id",
                                 parameters: [5, 7] })
