@@ -6,6 +6,7 @@
 #include <QAsyncSqlite/qasyncsqlitequerymodel.h>
 
 #include <QtCore/qpointer.h>
+#include <QtQml/qjsvalue.h>
 #include <QtQml/qqml.h>
 
 class QAsyncSqliteQmlConnection;
@@ -20,6 +21,8 @@ class QAsyncSqliteQmlConnection;
     \list
     \li \c connection takes an \c AsyncSqlite element (the model queries
         its AsyncSqlite::connection) or a QAsyncSqliteConnection;
+    \li \c parameters takes JavaScript values, converted as AsyncSqlite
+        converts its parameters (a \c Date binds as ISO 8601 text …);
     \li \c error is a \c var, so that tools accept \c model.error.message
         (Qt 6.4's know no members of a QVariantMap).
     \endlist
@@ -31,6 +34,8 @@ class QAsyncSqliteQmlQueryModel : public QAsyncSqliteQueryModel
     QML_NAMED_ELEMENT(AsyncSqliteQueryModel)
     /*! The \c AsyncSqlite to query (or a QAsyncSqliteConnection); not owned. */
     Q_PROPERTY(QObject *connection READ qmlConnection WRITE setQmlConnection NOTIFY connectionChanged)
+    /*! An array for \c ? or an object for \c :name; setting it reloads. */
+    Q_PROPERTY(QJSValue parameters READ qmlParameters WRITE setQmlParameters NOTIFY parametersChanged)
     /*! \c {code, name, message} of the last failed load; \c {} after a successful one. */
     Q_PROPERTY(QVariant error READ qmlError NOTIFY errorChanged)
 
@@ -39,6 +44,8 @@ public:
 
     QObject *qmlConnection() const;
     void setQmlConnection(QObject *connection);
+    QJSValue qmlParameters() const;
+    void setQmlParameters(const QJSValue &parameters);
     QVariant qmlError() const { return error(); }
 
 private:

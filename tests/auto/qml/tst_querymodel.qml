@@ -209,6 +209,30 @@ TestCase {
         tryVerify(function () { return model.count === 1 && model.get(0).id === 42 }, 10000)
     }
 
+    // JS parameters bind by AsyncSqlite's rules (doc/qml.md, Values): the
+    // QML model converts them itself, the C++ model never sees a JS value.
+    function test_parametersBindAsAsyncSqlite() {
+        var when = new Date(2024, 4, 1, 12, 34, 56, 789)
+        var params = [when, true, 2.5, null, new Uint8Array([1, 2]).buffer]
+        var sql = "SELECT ? AS d, ? AS b, ? AS r, ? AS n, hex(?) AS x"
+        var expected = value(db.execute(sql, params))[0]
+        var model = makeModel({ connection: db, query: sql, parameters: params })
+        tryCompare(model, "count", 1, 10000)
+        var row = model.get(0)
+        compare(row.d, expected.d)
+        compare(row.b, 1)
+        compare(row.r, 2.5)
+        compare(row.n, null)
+        compare(row.x, "0102")
+        // Named ones too, and the parameters read back as JS values.
+        model.query = "SELECT :when AS d"
+        model.parameters = { when: when }
+        tryVerify(function () { return model.count === 1 && model.get(0).d === expected.d }, 10000)
+        compare(model.parameters.when, expected.d)
+        model.parameters = undefined
+        compare(model.parameters, undefined)
+    }
+
     function test_error() {
         var model = makeModel({ connection: db, query: "SELECT * FROM no_such_table" })
         tryVerify(function () { return model.error.code !== undefined }, 10000, "no error reported")
