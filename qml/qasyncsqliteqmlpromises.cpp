@@ -72,16 +72,19 @@ QJSValue Promises::errorObject(const QAsyncSqliteError &error)
     return helpers().property(u"error"_s).call({error.message(), error.extendedCode(), error.errorName(), error.sql()});
 }
 
-QJSValue Promises::rejectionFor(const QFuture<void> &future)
+QJSValue Promises::rejection(const QAsyncSqliteError &failure)
 {
     if (!qjsEngine(m_owner))
         return {};
+    const QJSValue error = errorObject(failure);
+    m_onRejected(failure, error);
+    return error;
+}
+
+QJSValue Promises::rejectionFor(const QFuture<void> &future)
+{
     const std::optional<QAsyncSqliteError> failure = failureOf(future);
-    if (!failure)
-        return {};
-    const QJSValue rejection = errorObject(*failure);
-    m_onRejected(*failure, rejection);
-    return rejection;
+    return failure ? rejection(*failure) : QJSValue();
 }
 
 QJSValue Promises::promiseFor(const QFuture<void> &future)

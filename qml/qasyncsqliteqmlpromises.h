@@ -47,8 +47,12 @@ public:
     // The JS Error a promise rejects with: an Error with code, name, message
     // and sql.
     QJSValue errorObject(const QAsyncSqliteError &error);
-    // The rejection for the finished \a future (reported to the rejection
-    // handler), or undefined if it succeeded or the owner has no engine.
+    // The JS Error a promise rejects with for \a failure, reported to the
+    // rejection handler first; undefined (and not reported) once the owner
+    // has no engine.
+    QJSValue rejection(const QAsyncSqliteError &failure);
+    // rejection() for the finished \a future's failure; undefined if it
+    // succeeded.
     QJSValue rejectionFor(const QFuture<void> &future);
 
     // Calls \a onFinished(future) on the owner's thread once \a future has
@@ -74,9 +78,8 @@ public:
         if (deferred.promise.isUndefined())
             return {};
         whenFinished(future, [this, deferred, toJs = std::forward<ToJs>(toJs)](const QFuture<T> &done) mutable {
-            const QJSValue rejection = rejectionFor(QFuture<void>(done));
-            if (!rejection.isUndefined())
-                deferred.reject.call({rejection});
+            if (const std::optional<QAsyncSqliteError> failure = failureOf(QFuture<void>(done)))
+                deferred.reject.call({rejection(*failure)});
             else
                 deferred.resolve.call({toJs(done)});
         });
