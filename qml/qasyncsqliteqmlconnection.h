@@ -3,75 +3,16 @@
 #ifndef QASYNCSQLITEQMLCONNECTION_H
 #define QASYNCSQLITEQMLCONNECTION_H
 
+#include "qasyncsqliteqmloptions.h"
+#include "qasyncsqliteqmlpromises.h"
+
 #include <QAsyncSqlite/qasyncsqliteconnection.h>
-#include <QAsyncSqlite/qasyncsqlitequerymodel.h>
 
 #include <QtQml/qjsvalue.h>
 #include <QtQml/qqml.h>
 #include <QtQml/qqmlparserstatus.h>
 
 #include <QtCore/qset.h>
-
-/*!
-    \qmlvaluetype asyncSqliteOptions
-    \inqmlmodule QAsyncSqlite
-    \brief How AsyncSqlite opens its database (AsyncSqlite::options).
-
-    Set it member by member, with completion in tools:
-    \qml
-    AsyncSqlite {
-        options.busyTimeout: 2000
-        options.pragmas: ["journal_mode=WAL"]
-    }
-    \endqml
-    or as a JavaScript object, where keys left out keep their defaults:
-    \c{options: ({ busyTimeout: 2000, pragmas: ["journal_mode=WAL"] })}.
-*/
-class QAsyncSqliteQmlOptions
-{
-    Q_GADGET
-    QML_VALUE_TYPE(asyncSqliteOptions)
-#ifdef QML_STRUCTURED_VALUE
-    // Qt >= 6.5: tools know the members of an object literal, and the engine
-    // builds the value with the JS-object constructor below, which warns
-    // about unknown keys (its structured construction drops them silently).
-    QML_STRUCTURED_VALUE
-    QML_CONSTRUCTIBLE_VALUE
-#endif
-    /*! Milliseconds a statement waits for another connection's lock (default 5000). */
-    Q_PROPERTY(int busyTimeout MEMBER busyTimeout)
-    /*! \c "deferred" (default), \c "immediate", \c "exclusive" or \c "autocommit". */
-    Q_PROPERTY(QString isolationLevel MEMBER isolationLevel)
-    /*! PRAGMAs run right after opening, e.g. \c "journal_mode=WAL". */
-    Q_PROPERTY(QStringList pragmas MEMBER pragmas)
-    /*! Open read-only. */
-    Q_PROPERTY(bool readOnly MEMBER readOnly)
-    /*! Create the file if it is missing (default true). */
-    Q_PROPERTY(bool create MEMBER create)
-    /*! Create the missing parent directories of the file (default false). */
-    Q_PROPERTY(bool createDirectories MEMBER createDirectories)
-    /*! \c database is an SQLite \c file: URI. */
-    Q_PROPERTY(bool uri MEMBER uri)
-    /*! Prepared statements kept (default 128). */
-    Q_PROPERTY(int cachedStatements MEMBER cachedStatements)
-
-public:
-    QAsyncSqliteQmlOptions() = default;
-    /*! From a JS object such as \c{{ busyTimeout: 2000 }}; warns about keys it
-        does not know and values of the wrong type, and leaves those out. */
-    Q_INVOKABLE QAsyncSqliteQmlOptions(const QJSValue &object);
-
-    int busyTimeout = 5000;
-    QString isolationLevel = QStringLiteral("deferred");
-    QStringList pragmas;
-    bool readOnly = false;
-    bool create = true;
-    bool createDirectories = false;
-    bool uri = false;
-    int cachedStatements = 128;
-
-    friend bool operator==(const QAsyncSqliteQmlOptions &, const QAsyncSqliteQmlOptions &) = default;
-};
 
 /* The enumerations AsyncSqlite's properties take, for QML as
    AsyncSqlite.Immediate …: copies of QAsyncSqlite's (checked below), because
@@ -109,8 +50,9 @@ static_assert(int(QAsyncSqliteQmlEnums::IsolationLevel::Deferred) == int(QAsyncS
               && int(QAsyncSqliteQmlEnums::TextFactory::String) == int(QAsyncSqlite::TextFactory::String)
               && int(QAsyncSqliteQmlEnums::TextFactory::Bytes) == int(QAsyncSqlite::TextFactory::Bytes));
 
-// Describes QAsyncSqlite's enumerations to tools, as the types of
-// inherited properties (isolationLevel …); QML code uses the copies above.
+// Describes QAsyncSqlite's enumerations to tools, as the types of the
+// properties of AsyncSqlite.connection (isolationLevel …) and of the
+// element's own that forward them; QML code uses the copies above.
 // The class info QML_ANONYMOUS stands for: from Qt 6.5 on the macro also
 // declares friends, which a namespace cannot.
 namespace QAsyncSqliteForeign {
@@ -147,13 +89,14 @@ Q_CLASSINFO("QML.Element", "anonymous")
     arguments of the wrong type, or with too few or too many, throws a
     \c TypeError at once and queues nothing.
 
-    It is a QAsyncSqliteConnection, so \c AsyncSqliteQueryModel takes it as
-    its \c connection, and the connection's signals (\c opened, \c closed,
-    \c committed, \c rolledBack, \c tablesChanged(tables)), properties
-    (\c inTransaction, \c isolationLevel …) and enumerations
-    (\c AsyncSqlite.Immediate …) are available. See doc/qml.md.
+    It owns a QAsyncSqliteConnection, \l connection, whose signals
+    (\c opened, \c closed, \c committed, \c rolledBack,
+    \c tablesChanged(tables)) and properties (\c inTransaction,
+    \c isolationLevel …) it forwards. \c AsyncSqliteQueryModel takes the
+    element as its \c connection. C++ code reaches the connection itself
+    through connection(), e.g. to register a function. See doc/qml.md.
 */
-class QAsyncSqliteQmlConnection : public QAsyncSqliteConnection, public QQmlParserStatus
+class QAsyncSqliteQmlConnection : public QObject, public QQmlParserStatus
 {
     Q_OBJECT
     Q_INTERFACES(QQmlParserStatus)
@@ -170,13 +113,30 @@ class QAsyncSqliteQmlConnection : public QAsyncSqliteConnection, public QQmlPars
     /*! The last error as {code, name, message, sql}, or an empty object.
         (A \c var, unlike QVariantMap, lets tools accept \c lastError.code.) */
     Q_PROPERTY(QVariant lastError READ lastError NOTIFY lastErrorChanged)
+    /*! The connection the element opens and forwards to (owned, never null). */
+    Q_PROPERTY(QAsyncSqliteConnection *connection READ connection CONSTANT)
+    /*! QAsyncSqliteConnection::inTransaction. */
+    Q_PROPERTY(bool inTransaction READ inTransaction NOTIFY inTransactionChanged)
     /*! QAsyncSqliteConnection::totalChanges as a JS number: Qt 6.4's
         tools do not know \c qint64. */
-    Q_PROPERTY(double totalChanges READ qmlTotalChanges NOTIFY qmlTotalChangesChanged)
+    Q_PROPERTY(double totalChanges READ totalChanges NOTIFY totalChangesChanged)
+    /*! QAsyncSqliteConnection::isolationLevel; each open sets it from
+        \c options.isolationLevel. */
+    Q_PROPERTY(QAsyncSqlite::IsolationLevel isolationLevel READ isolationLevel WRITE setIsolationLevel NOTIFY
+                       isolationLevelChanged)
+    /*! QAsyncSqliteConnection::rowFactory (the element sets \c Row). */
+    Q_PROPERTY(QAsyncSqlite::RowFactory rowFactory READ rowFactory WRITE setRowFactory NOTIFY rowFactoryChanged)
+    /*! QAsyncSqliteConnection::textFactory. */
+    Q_PROPERTY(QAsyncSqlite::TextFactory textFactory READ textFactory WRITE setTextFactory NOTIFY textFactoryChanged)
 
 public:
     explicit QAsyncSqliteQmlConnection(QObject *parent = nullptr);
     ~QAsyncSqliteQmlConnection() override;
+
+    /*! The connection this element opens, closes and runs its requests on;
+        it lives as long as the element. C++ code may use its whole API,
+        e.g. register functions or collations (see doc/qml.md). */
+    QAsyncSqliteConnection *connection() const { return m_connection; }
 
     QString databaseName() const { return m_databaseName; }
     void setDatabaseName(const QString &name);
@@ -184,7 +144,14 @@ public:
     void setQmlOptions(const QAsyncSqliteQmlOptions &options);
     bool isReady() const { return m_ready; }
     QVariant lastError() const { return m_lastError; }
-    double qmlTotalChanges() const { return double(totalChanges()); }
+    bool inTransaction() const { return m_connection->inTransaction(); }
+    double totalChanges() const { return double(m_connection->totalChanges()); }
+    QAsyncSqlite::IsolationLevel isolationLevel() const { return m_connection->isolationLevel(); }
+    void setIsolationLevel(QAsyncSqlite::IsolationLevel level) { m_connection->setIsolationLevel(level); }
+    QAsyncSqlite::RowFactory rowFactory() const { return m_connection->rowFactory(); }
+    void setRowFactory(QAsyncSqlite::RowFactory factory) { m_connection->setRowFactory(factory); }
+    QAsyncSqlite::TextFactory textFactory() const { return m_connection->textFactory(); }
+    void setTextFactory(QAsyncSqlite::TextFactory factory) { m_connection->setTextFactory(factory); }
 
     // Every argument has a default so that a missing one reaches our own
     // checks (a TypeError) instead of the engine's overload error; the
@@ -234,27 +201,22 @@ Q_SIGNALS:
     void qmlOptionsChanged();
     void readyChanged();
     void lastErrorChanged();
-    /*! totalChangesChanged() without its argument (moc wants a NOTIFY signal
-        of a base class to have none). */
-    void qmlTotalChangesChanged();
+    // Forwarded from connection().
+    void opened();
+    void closed();
+    void committed();
+    void rolledBack();
+    void tablesChanged(const QStringList &tables);
+    void inTransactionChanged(bool inTransaction);
+    void totalChangesChanged();
+    void isolationLevelChanged(QAsyncSqlite::IsolationLevel level);
+    void rowFactoryChanged();
+    void textFactoryChanged();
     /*! A request failed; \a err is the same Error object its promise rejects with. */
     void error(const QJSValue &err);
 
 private:
-    struct Deferred
-    {
-        QJSValue promise;
-        QJSValue resolve;
-        QJSValue reject;
-    };
-    QJSValue helpers();
-    Deferred makeDeferred();
-    // Settles a new promise from \a future with \a toJs(result) or its error.
-    template<typename T, typename ToJs>
-    QJSValue promiseFor(const QFuture<T> &future, ToJs &&toJs);
-    QJSValue promiseFor(const QFuture<void> &future);
-    QJSValue rejectionFor(const QFuture<void> &future);
-    QJSValue errorObject(const QAsyncSqliteError &error);
+    void reportFailure(const QAsyncSqliteError &failure, const QJSValue &jsError);
     QJSValue typeError(const QString &message);
     bool tooManyArguments(const QString &method, const QJSValue &extra);
     QJSValue rowsToJs(const QString &sql, const QVariantList &rows);
@@ -263,37 +225,17 @@ private:
     void settleOpenWaiters(const QJSValue &rejection);
     void setReady(bool ready);
 
+    QAsyncSqliteConnection *m_connection; // our child
     QString m_databaseName;
     QAsyncSqliteQmlOptions m_options;
     QVariantMap m_lastError;
-    QJSValue m_helpers; // JS functions evaluated once in our engine
+    QAsyncSqliteQml::Promises m_promises;
     QFuture<void> m_opening; // the last open; finished once it succeeded or failed
     quint64 m_openGeneration = 0; // which open m_openWaiters wait for
-    QList<Deferred> m_openWaiters; // open() promises waiting for m_opening
+    QList<QAsyncSqliteQml::Promises::Deferred> m_openWaiters; // open() promises waiting for m_opening
     QSet<QString> m_duplicateColumnsWarned; // SQL texts already warned about
     bool m_complete = false;
     bool m_ready = false;
-};
-
-/*!
-    \qmltype AsyncSqliteQueryModel
-    \inqmlmodule QAsyncSqlite
-    \brief QAsyncSqliteQueryModel in QML: a list model over one SELECT.
-
-    The C++ model as is, except that \c error is a \c var, so that tools
-    accept \c model.error.message (Qt 6.4's know no members of a QVariantMap).
-    See doc/qml.md.
-*/
-class QAsyncSqliteQmlQueryModel : public QAsyncSqliteQueryModel
-{
-    Q_OBJECT
-    QML_NAMED_ELEMENT(AsyncSqliteQueryModel)
-    /*! \c {code, name, message} of the last failed load; \c {} after a successful one. */
-    Q_PROPERTY(QVariant error READ qmlError NOTIFY errorChanged)
-
-public:
-    using QAsyncSqliteQueryModel::QAsyncSqliteQueryModel;
-    QVariant qmlError() const { return error(); }
 };
 
 #endif // QASYNCSQLITEQMLCONNECTION_H

@@ -36,7 +36,8 @@ import QtQml
  * `Autocommit` (isolationLevel), `Tuple`, `Row`, `Map` (rowFactory),
  * `String`, `Bytes` (textFactory); also scoped, `AsyncSqlite.IsolationLevel.Immediate`.
  *
- * In C++ it is a QAsyncSqliteConnection. See the QML guide (doc/qml.md).
+ * In C++ it owns a QAsyncSqliteConnection, `connection`, whose state and
+ * signals it forwards. See the QML guide (doc/qml.md).
  */
 QtObject {
     /** The database path (relative to the working directory), a `file:` URL
@@ -64,6 +65,11 @@ QtObject {
 
     /** How TEXT is returned: AsyncSqlite.String or AsyncSqlite.Bytes (`ArrayBuffer`). */
     property int textFactory
+
+    /** The C++ QAsyncSqliteConnection the element owns and runs every request
+        on (never null, destroyed with the element): C++ code uses it to
+        register functions, collations … */
+    readonly property QtObject connection
 
     /** True between opened() and closed(). */
     readonly property bool ready

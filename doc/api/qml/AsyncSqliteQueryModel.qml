@@ -1,6 +1,7 @@
 // The QML API of the AsyncSqliteQueryModel type, for the API reference only:
-// doxyqml reads these declarations (the type is QAsyncSqliteQueryModel, C++).
-// Keep in step with include/QAsyncSqlite/qasyncsqlitequerymodel.h and doc/qml.md.
+// doxyqml reads these declarations (the type is C++, qml/qasyncsqliteqmlquerymodel.h,
+// a QAsyncSqliteQueryModel). Keep in step with that header,
+// include/QAsyncSqlite/qasyncsqlitequerymodel.h and doc/qml.md.
 import QtQml
 
 /**
@@ -21,17 +22,19 @@ import QtQml
  * }
  * \endcode
  *
- * In C++ it is QAsyncSqliteQueryModel. See the QML guide (doc/qml.md).
+ * In C++ it is a QAsyncSqliteQueryModel. See the QML guide (doc/qml.md).
  */
 QtObject {
-    /** The AsyncSqlite to query (not owned). The model loads once it is open,
+    /** The AsyncSqlite to query (not owned), or a QAsyncSqliteConnection
+        from C++; reads back as it was set. The model loads once it is open,
         and again after a reopen. */
-    property AsyncSqlite connection
+    property QtObject connection
 
     /** The SELECT statement. Setting it loads the model from the start. */
     property string query
 
-    /** An array for `?` placeholders or an object for `:name` ones. Setting it reloads. */
+    /** An array for `?` placeholders or an object for `:name` ones, whose
+        values bind as AsyncSqlite's parameters do. Setting it reloads. */
     property var parameters
 
     /** Rows fetched per chunk (default 256). */

@@ -3,7 +3,8 @@
 
 // AsyncSqlite: database as a file: URL, options.createDirectories, open(),
 // requests during a reopen, typed options, duplicate column names, backup()
-// progress and the enumerations (doc/qml.md).
+// progress, the enumerations, and C++ code using the element's connection
+// (doc/qml.md).
 import QtQuick
 import QtTest
 import QAsyncSqlite
@@ -219,5 +220,26 @@ TestCase {
         verify(thrownBy(function () { db.backup(path, {}, 1) }) instanceof TypeError)
         // Without onProgress, options still apply.
         value(db.backup(path, { pages: 2 }))
+    }
+
+    // C++ code reaches the connection the element owns (AsyncSqlite.connection)
+    // with its whole C++ API, here to register a function, and the element
+    // forwards that connection's state.
+    function test_cppUsesTheElementsConnection() {
+        verify(db.connection)
+        verify(db.connection !== db)
+        verify(testHelper.createTimesTwo(db))
+        compare(value(db.execute("SELECT times_two(21) AS n"))[0].n, 42)
+        value(db.execute("CREATE TABLE IF NOT EXISTS cpp(n INTEGER)"))
+        value(db.execute("INSERT INTO cpp VALUES(1)"))
+        verify(db.inTransaction)
+        compare(db.connection.inTransaction, true)
+        value(db.commit())
+        verify(!db.inTransaction)
+        db.isolationLevel = AsyncSqlite.Immediate
+        compare(db.connection.isolationLevel, AsyncSqlite.Immediate)
+        db.isolationLevel = AsyncSqlite.Deferred
+        compare(db.rowFactory, AsyncSqlite.Row)
+        compare(db.connection.rowFactory, AsyncSqlite.Row)
     }
 }

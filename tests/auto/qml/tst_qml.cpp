@@ -1,5 +1,7 @@
 // Copyright (C) 2026 The QAsyncSqlite Authors
 // SPDX-License-Identifier: MIT
+#include <QAsyncSqlite/qasyncsqliteconnection.h>
+
 #include <QtCore/qobject.h>
 #include <QtCore/qcoreapplication.h>
 #include <QtCore/qtemporarydir.h>
@@ -21,6 +23,18 @@ public:
     Q_INVOKABLE void deleteNow(QObject *object) { delete object; }
     // Whether the caller runs on the application's (the engine's) thread.
     Q_INVOKABLE bool onGuiThread() const { return QThread::currentThread() == qApp->thread(); }
+    // Registers times_two(n) on the connection of the AsyncSqlite \a element,
+    // as an application does from C++ (doc/qml.md).
+    Q_INVOKABLE bool createTimesTwo(QObject *element)
+    {
+        auto *connection = element->property("connection").value<QAsyncSqliteConnection *>();
+        if (!connection)
+            return false;
+        connection->createFunction(u"times_two"_s, 1, [](const QVariantList &args) {
+            return QVariant(args.at(0).toLongLong() * 2);
+        });
+        return true;
+    }
 };
 
 // Makes the build tree's QML module importable and gives every test file a

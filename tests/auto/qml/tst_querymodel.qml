@@ -185,6 +185,18 @@ TestCase {
         compare(model.get(0).label, "n7")
     }
 
+    // `connection` takes the element, or the QAsyncSqliteConnection it owns
+    // (what C++ code hands over), and reads back as it was set.
+    function test_connectionTakesTheElementOrItsConnection() {
+        var model = makeModel({ connection: db.connection, query: "SELECT id FROM nums WHERE id <= 3" })
+        compare(model.connection, db.connection)
+        tryCompare(model, "count", 3, 10000)
+        model.connection = db
+        compare(model.connection, db)
+        model.connection = null
+        compare(model.connection, null)
+    }
+
     function test_parameters() {
         var model = makeModel({ connection: db, query: "SELECT id FROM nums WHERE id BETWEEN ? AND ? ORDER BY id",
                                 parameters: [5, 7] })
@@ -195,6 +207,30 @@ TestCase {
         model.query = "SELECT id FROM nums WHERE id = :wanted"
         model.parameters = { wanted: 42 }
         tryVerify(function () { return model.count === 1 && model.get(0).id === 42 }, 10000)
+    }
+
+    // JS parameters bind by AsyncSqlite's rules (doc/qml.md, Values): the
+    // QML model converts them itself, the C++ model never sees a JS value.
+    function test_parametersBindAsAsyncSqlite() {
+        var when = new Date(2024, 4, 1, 12, 34, 56, 789)
+        var params = [when, true, 2.5, null, new Uint8Array([1, 2]).buffer]
+        var sql = "SELECT ? AS d, ? AS b, ? AS r, ? AS n, hex(?) AS x"
+        var expected = value(db.execute(sql, params))[0]
+        var model = makeModel({ connection: db, query: sql, parameters: params })
+        tryCompare(model, "count", 1, 10000)
+        var row = model.get(0)
+        compare(row.d, expected.d)
+        compare(row.b, 1)
+        compare(row.r, 2.5)
+        compare(row.n, null)
+        compare(row.x, "0102")
+        // Named ones too, and the parameters read back as JS values.
+        model.query = "SELECT :when AS d"
+        model.parameters = { when: when }
+        tryVerify(function () { return model.count === 1 && model.get(0).d === expected.d }, 10000)
+        compare(model.parameters.when, expected.d)
+        model.parameters = undefined
+        compare(model.parameters, undefined)
     }
 
     function test_error() {

@@ -63,7 +63,7 @@ QtObject {
     readonly property bool modelState: model.loading || model.atEnd || model.count > 0
                                        || model.error.message !== undefined || model.columns.length > 0
     readonly property bool dbState: db.ready && !db.inTransaction && db.totalChanges >= 0
-                                    && db.lastError.code === undefined
+                                    && db.lastError.code === undefined && db.connection !== null
 
     readonly property var levels: [AsyncSqlite.Deferred, AsyncSqlite.Immediate, AsyncSqlite.Exclusive,
                                    AsyncSqlite.Autocommit, AsyncSqlite.IsolationLevel.Immediate]

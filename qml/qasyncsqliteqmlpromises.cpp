@@ -1,0 +1,97 @@
+// Copyright (C) 2026 The QAsyncSqlite Authors
+// SPDX-License-Identifier: MIT
+#include "qasyncsqliteqmlpromises.h"
+
+#include <QAsyncSqlite/qasyncsqliteconnection.h>
+
+#include <QtQml/qjsengine.h>
+
+#include <sqlite3.h>
+
+using namespace Qt::StringLiterals;
+
+namespace QAsyncSqliteQml {
+
+std::optional<QAsyncSqliteError> failureOf(const QFuture<void> &future)
+{
+    QAsyncSqlite::Detail::tsanAcquireFinished(future);
+    try {
+        QFuture<void>(future).waitForFinished(); // rethrows the future's exception
+        if (future.isCanceled())
+            return QAsyncSqliteOperationalError(SQLITE_ABORT, u"The request was canceled."_s);
+    } catch (const QAsyncSqliteError &e) {
+        return e;
+    } catch (const std::exception &e) {
+        return QAsyncSqliteError(SQLITE_ERROR, QString::fromUtf8(e.what()));
+    }
+    return std::nullopt;
+}
+
+QVariantMap errorToMap(const QAsyncSqliteError &error)
+{
+    return {{u"code"_s, error.extendedCode()},
+            {u"name"_s, error.errorName()},
+            {u"message"_s, error.message()},
+            {u"sql"_s, error.sql()}};
+}
+
+Promises::Promises(QObject *owner, RejectionHandler onRejected)
+    : m_owner(owner), m_onRejected(std::move(onRejected)) { }
+
+QJSValue Promises::helpers()
+{
+    QJSEngine *engine = qjsEngine(m_owner);
+    if (engine && !m_helpers.isObject()) {
+        // Qt 6.4 has Promise but no way to create one from C++: keep the
+        // executor's resolve/reject to settle it later. Error objects are
+        // built in JS too; V4 (6.4) ignores a plain assignment to an Error's
+        // `name`, hence defineProperty.
+        m_helpers = engine->evaluate(
+                u"({"
+                " deferred: function () { var d = {}; d.promise = new Promise(function (resolve, reject)"
+                "   { d.resolve = resolve; d.reject = reject; }); return d; },"
+                " error: function (message, code, name, sql) { var e = new Error(message);"
+                "   e.code = code; e.sql = sql;"
+                "   Object.defineProperty(e, 'name', { value: name, writable: true, configurable: true });"
+                "   return e; }"
+                "})"_s);
+    }
+    return m_helpers;
+}
+
+Promises::Deferred Promises::defer()
+{
+    const QJSValue d = helpers().property(u"deferred"_s).call();
+    if (!d.isObject())
+        return {};
+    return {d.property(u"promise"_s), d.property(u"resolve"_s), d.property(u"reject"_s)};
+}
+
+QJSValue Promises::errorObject(const QAsyncSqliteError &error)
+{
+    return helpers().property(u"error"_s).call({error.message(), error.extendedCode(), error.errorName(), error.sql()});
+}
+
+QJSValue Promises::rejection(const QAsyncSqliteError &failure)
+{
+    if (!qjsEngine(m_owner))
+        return {};
+    const QJSValue error = errorObject(failure);
+    m_onRejected(failure, error);
+    return error;
+}
+
+QJSValue Promises::rejectionFor(const QFuture<void> &future)
+{
+    const std::optional<QAsyncSqliteError> failure = failureOf(future);
+    return failure ? rejection(*failure) : QJSValue();
+}
+
+QJSValue Promises::promiseFor(const QFuture<void> &future)
+{
+    return promiseFor(future, [](const QFuture<void> &) {
+        return QJSValue();
+    });
+}
+
+} // namespace QAsyncSqliteQml

@@ -1,0 +1,101 @@
+// Copyright (C) 2026 The QAsyncSqlite Authors
+// SPDX-License-Identifier: MIT
+#ifndef QASYNCSQLITEQMLPROMISES_H
+#define QASYNCSQLITEQMLPROMISES_H
+
+#include <QAsyncSqlite/qasyncsqliteerror.h>
+
+#include <QtCore/qfuture.h>
+#include <QtCore/qfuturewatcher.h>
+#include <QtCore/qvariant.h>
+#include <QtQml/qjsvalue.h>
+
+#include <functional>
+#include <optional>
+
+// JavaScript promises settled from QFutures, on the QML engine's thread.
+namespace QAsyncSqliteQml {
+
+// What went wrong with the finished \a future: its exception, or an
+// SQLITE_ABORT error if it was canceled; nothing if it succeeded. The only
+// place the QML module asks a future how it ended.
+std::optional<QAsyncSqliteError> failureOf(const QFuture<void> &future);
+
+// \a error as {code, name, message, sql}: AsyncSqlite.lastError.
+QVariantMap errorToMap(const QAsyncSqliteError &error);
+
+// Makes the promises of one QML object, its \e owner: each is settled from a
+// QFuture on the owner's thread by a QFutureWatcher that is the owner's
+// child, so nothing settles after the owner is destroyed (the promise then
+// never settles, and no handler reaches a dead item or engine).
+class Promises
+{
+public:
+    struct Deferred
+    {
+        QJSValue promise; // undefined without an engine
+        QJSValue resolve;
+        QJSValue reject;
+    };
+    // Called with every failure a promise rejects with, and its JS Error.
+    using RejectionHandler = std::function<void(const QAsyncSqliteError &error, const QJSValue &jsError)>;
+
+    Promises(QObject *owner, RejectionHandler onRejected);
+
+    // A pending promise and the functions that settle it.
+    Deferred defer();
+    // The JS Error a promise rejects with: an Error with code, name, message
+    // and sql.
+    QJSValue errorObject(const QAsyncSqliteError &error);
+    // The JS Error a promise rejects with for \a failure, reported to the
+    // rejection handler first; undefined (and not reported) once the owner
+    // has no engine.
+    QJSValue rejection(const QAsyncSqliteError &failure);
+    // rejection() for the finished \a future's failure; undefined if it
+    // succeeded.
+    QJSValue rejectionFor(const QFuture<void> &future);
+
+    // Calls \a onFinished(future) on the owner's thread once \a future has
+    // finished, unless the owner is destroyed first.
+    template<typename T, typename OnFinished>
+    void whenFinished(const QFuture<T> &future, OnFinished &&onFinished)
+    {
+        auto *watcher = new QFutureWatcher<T>(m_owner);
+        QObject::connect(watcher, &QFutureWatcherBase::finished, m_owner,
+                         [watcher, onFinished = std::forward<OnFinished>(onFinished)]() mutable {
+                             watcher->deleteLater();
+                             onFinished(watcher->future());
+                         });
+        watcher->setFuture(future);
+    }
+
+    // A new promise that resolves with \a toJs(future) or rejects with the
+    // future's error.
+    template<typename T, typename ToJs>
+    QJSValue promiseFor(const QFuture<T> &future, ToJs &&toJs)
+    {
+        Deferred deferred = defer();
+        if (deferred.promise.isUndefined())
+            return {};
+        whenFinished(future, [this, deferred, toJs = std::forward<ToJs>(toJs)](const QFuture<T> &done) mutable {
+            if (const std::optional<QAsyncSqliteError> failure = failureOf(QFuture<void>(done)))
+                deferred.reject.call({rejection(*failure)});
+            else
+                deferred.resolve.call({toJs(done)});
+        });
+        return deferred.promise;
+    }
+    // A new promise that resolves with undefined or rejects with the future's error.
+    QJSValue promiseFor(const QFuture<void> &future);
+
+private:
+    QJSValue helpers();
+
+    QObject *m_owner;
+    RejectionHandler m_onRejected;
+    QJSValue m_helpers; // JS functions evaluated once in the owner's engine
+};
+
+} // namespace QAsyncSqliteQml
+
+#endif // QASYNCSQLITEQMLPROMISES_H

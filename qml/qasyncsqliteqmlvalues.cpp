@@ -1,0 +1,150 @@
+// Copyright (C) 2026 The QAsyncSqlite Authors
+// SPDX-License-Identifier: MIT
+#include "qasyncsqliteqmlvalues.h"
+
+#include <QAsyncSqlite/qasyncsqliterow.h>
+
+#include <QtCore/qdatetime.h>
+#include <QtQml/qjsengine.h>
+#include <QtQml/qjsvalueiterator.h>
+
+#include <cmath>
+
+using namespace Qt::StringLiterals;
+
+namespace QAsyncSqliteQml {
+
+namespace {
+
+// Beyond 2^53 a JS number cannot hold every integer: such values become
+// strings so no digit is lost.
+constexpr qint64 MaxSafeInteger = (qint64(1) << 53);
+
+QJSValue rowToJs(QJSEngine *engine, const QStringList &keys, const QVariantList &values)
+{
+    QJSValue object = engine->newObject();
+    for (qsizetype i = 0; i < keys.size(); ++i)
+        object.setProperty(keys.at(i), toJs(engine, values.value(i)));
+    return object;
+}
+
+} // namespace
+
+QJSValue toJs(QJSEngine *engine, const QVariant &value)
+{
+    switch (value.metaType().id()) {
+    case QMetaType::UnknownType:
+    case QMetaType::Nullptr:
+        return QJSValue(QJSValue::NullValue);
+    case QMetaType::LongLong:
+    case QMetaType::Int:
+    case QMetaType::UInt:
+    case QMetaType::ULongLong: {
+        const qint64 n = value.toLongLong();
+        if (n > MaxSafeInteger || n < -MaxSafeInteger)
+            return QJSValue(QString::number(n));
+        return QJSValue(double(n));
+    }
+    case QMetaType::Double:
+        return QJSValue(value.toDouble());
+    case QMetaType::Bool:
+        return QJSValue(value.toBool());
+    case QMetaType::QString:
+        return QJSValue(value.toString());
+    case QMetaType::QVariantList: {
+        const QVariantList list = value.toList();
+        QJSValue array = engine->newArray(uint(list.size()));
+        for (qsizetype i = 0; i < list.size(); ++i)
+            array.setProperty(quint32(i), toJs(engine, list.at(i)));
+        return array;
+    }
+    case QMetaType::QVariantMap: {
+        const QVariantMap map = value.toMap();
+        return rowToJs(engine, map.keys(), map.values());
+    }
+    default:
+        if (value.metaType() == QMetaType::fromType<QAsyncSqliteRow>()) {
+            const auto row = value.value<QAsyncSqliteRow>();
+            return rowToJs(engine, row.keys(), row.toList());
+        }
+        return engine->toScriptValue(value); // QByteArray -> ArrayBuffer, dates -> Date
+    }
+}
+
+std::optional<QVariant> parameterFromJs(const QJSValue &value)
+{
+    if (value.isNull() || value.isUndefined())
+        return QVariant();
+    if (value.isBool())
+        return value.toBool();
+    if (value.isNumber()) {
+        const double d = value.toNumber();
+        if (std::isfinite(d) && d == std::trunc(d) && std::abs(d) <= double(MaxSafeInteger))
+            return qint64(d);
+        return d;
+    }
+    if (value.isString())
+        return value.toString();
+    if (value.isDate()) {
+        // ISO 8601 with the local UTC offset ("2024-05-01T12:34:56.789+02:00"):
+        // the exact instant, as SQLite's date functions read it. See doc/qml.md.
+        const QDateTime local = value.toDateTime().toLocalTime();
+        return local.toOffsetFromUtc(local.offsetFromUtc()).toString(Qt::ISODateWithMs);
+    }
+    QVariant variant = value.toVariant();
+    if (variant.metaType().id() != QMetaType::QByteArray)
+        return std::nullopt; // ArrayBuffer is the only object SQLite stores
+    return variant;
+}
+
+QString paramsFromJs(const QString &context, const QJSValue &params, Params &out)
+{
+    if (params.isUndefined() || params.isNull()) {
+        out = QVariantList();
+        return {};
+    }
+    if (params.isArray()) {
+        QVariantList list;
+        const int length = params.property(u"length"_s).toInt();
+        for (int i = 0; i < length; ++i) {
+            const QJSValue param = params.property(quint32(i));
+            const std::optional<QVariant> value = parameterFromJs(param);
+            if (!value)
+                return u"%1: parameter %2 has an unsupported type (%3)"_s.arg(context).arg(i + 1).arg(typeName(param));
+            list.append(*value);
+        }
+        out = list;
+        return {};
+    }
+    if (params.isObject() && !params.isDate() && params.toVariant().metaType().id() != QMetaType::QByteArray) {
+        QVariantMap map;
+        QJSValueIterator it(params);
+        while (it.hasNext()) {
+            it.next();
+            const std::optional<QVariant> value = parameterFromJs(it.value());
+            if (!value)
+                return u"%1: parameter '%2' has an unsupported type"_s.arg(context, it.name());
+            map.insert(it.name(), *value);
+        }
+        out = map;
+        return {};
+    }
+    return u"%1: the parameters must be an array or an object, not %2"_s.arg(context, typeName(params));
+}
+
+QString typeName(const QJSValue &value)
+{
+    if (value.isUndefined())
+        return u"undefined"_s;
+    if (value.isNull())
+        return u"null"_s;
+    if (value.isArray())
+        return u"array"_s;
+    if (value.isNumber())
+        return u"number"_s;
+    if (value.isBool())
+        return u"boolean"_s;
+    return value.isString() ? u"string"_s : u"object"_s;
+}
+
+} // namespace QAsyncSqliteQml

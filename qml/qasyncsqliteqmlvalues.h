@@ -1,0 +1,43 @@
+// Copyright (C) 2026 The QAsyncSqlite Authors
+// SPDX-License-Identifier: MIT
+#ifndef QASYNCSQLITEQMLVALUES_H
+#define QASYNCSQLITEQMLVALUES_H
+
+#include <QtCore/qstring.h>
+#include <QtCore/qvariant.h>
+#include <QtQml/qjsvalue.h>
+
+#include <optional>
+#include <variant>
+
+class QJSEngine;
+
+// JavaScript values to the values QAsyncSqlite binds, and its results back to
+// JavaScript: one set of rules for the whole QML module (doc/qml.md, "Values").
+namespace QAsyncSqliteQml {
+
+// Positional or named parameters. Not wrapped in a QVariant: a QVariant
+// would release its copy of the list or map inside libQt6Core, where
+// ThreadSanitizer (Debian's Qt is not instrumented) cannot see the atomic
+// reference count ordering that release after the worker's last read.
+using Params = std::variant<QVariantList, QVariantMap>; // TODO(i12): QAsyncSqlite::Detail::Params
+
+// A result value as JS: NULL as null, an integer beyond ±2^53 as a string
+// (no digit lost), lists as arrays, maps and rows as objects, QByteArray as
+// ArrayBuffer.
+QJSValue toJs(QJSEngine *engine, const QVariant &value);
+
+// One JS parameter as a bindable value; nothing for a type SQLite cannot store.
+std::optional<QVariant> parameterFromJs(const QJSValue &value);
+
+// Converts \a params (undefined or null: none, an array for `?`, a plain
+// object for `:name`) into \a out. Returns why it cannot, prefixed with
+// \a context (e.g. "execute()"), or an empty string.
+QString paramsFromJs(const QString &context, const QJSValue &params, Params &out);
+
+// The JS type of \a value as error messages name it: "array", "object" …
+QString typeName(const QJSValue &value);
+
+} // namespace QAsyncSqliteQml
+
+#endif // QASYNCSQLITEQMLVALUES_H
