@@ -196,7 +196,7 @@ QJSValue QAsyncSqliteQmlConnection::open(const QJSValue &extra)
 
 void QAsyncSqliteQmlConnection::reportFailure(const QAsyncSqliteError &failure, const QJSValue &jsError)
 {
-    m_lastError = QAsyncSqliteQml::errorToMap(failure);
+    m_lastError = failure.toVariantMap();
     Q_EMIT lastErrorChanged();
     Q_EMIT error(jsError);
 }

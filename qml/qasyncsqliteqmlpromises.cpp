@@ -2,38 +2,11 @@
 // SPDX-License-Identifier: MIT
 #include "qasyncsqliteqmlpromises.h"
 
-#include <QAsyncSqlite/qasyncsqliteconnection.h>
-
 #include <QtQml/qjsengine.h>
-
-#include <sqlite3.h>
 
 using namespace Qt::StringLiterals;
 
 namespace QAsyncSqliteQml {
-
-std::optional<QAsyncSqliteError> failureOf(const QFuture<void> &future)
-{
-    QAsyncSqlite::Detail::tsanAcquireFinished(future);
-    try {
-        QFuture<void>(future).waitForFinished(); // rethrows the future's exception
-        if (future.isCanceled())
-            return QAsyncSqliteOperationalError(SQLITE_ABORT, u"The request was canceled."_s);
-    } catch (const QAsyncSqliteError &e) {
-        return e;
-    } catch (const std::exception &e) {
-        return QAsyncSqliteError(SQLITE_ERROR, QString::fromUtf8(e.what()));
-    }
-    return std::nullopt;
-}
-
-QVariantMap errorToMap(const QAsyncSqliteError &error)
-{
-    return {{u"code"_s, error.extendedCode()},
-            {u"name"_s, error.errorName()},
-            {u"message"_s, error.message()},
-            {u"sql"_s, error.sql()}};
-}
 
 Promises::Promises(QObject *owner, RejectionHandler onRejected)
     : m_owner(owner), m_onRejected(std::move(onRejected)) { }
@@ -83,7 +56,7 @@ QJSValue Promises::rejection(const QAsyncSqliteError &failure)
 
 QJSValue Promises::rejectionFor(const QFuture<void> &future)
 {
-    const std::optional<QAsyncSqliteError> failure = failureOf(future);
+    const std::shared_ptr<const QAsyncSqliteError> failure = QAsyncSqlite::errorOf(future);
     return failure ? rejection(*failure) : QJSValue();
 }
 

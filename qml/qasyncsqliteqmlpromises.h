@@ -3,6 +3,7 @@
 #ifndef QASYNCSQLITEQMLPROMISES_H
 #define QASYNCSQLITEQMLPROMISES_H
 
+#include <QAsyncSqlite/qasyncsqliteconnection.h> // QAsyncSqlite::Detail::tsanAcquireFinished()
 #include <QAsyncSqlite/qasyncsqliteerror.h>
 
 #include <QtCore/qfuture.h>
@@ -11,18 +12,10 @@
 #include <QtQml/qjsvalue.h>
 
 #include <functional>
-#include <optional>
+#include <memory>
 
 // JavaScript promises settled from QFutures, on the QML engine's thread.
 namespace QAsyncSqliteQml {
-
-// What went wrong with the finished \a future: its exception, or an
-// SQLITE_ABORT error if it was canceled; nothing if it succeeded. The only
-// place the QML module asks a future how it ended.
-std::optional<QAsyncSqliteError> failureOf(const QFuture<void> &future);
-
-// \a error as {code, name, message, sql}: AsyncSqlite.lastError.
-QVariantMap errorToMap(const QAsyncSqliteError &error);
 
 // Makes the promises of one QML object, its \e owner: each is settled from a
 // QFuture on the owner's thread by a QFutureWatcher that is the owner's
@@ -56,7 +49,8 @@ public:
     QJSValue rejectionFor(const QFuture<void> &future);
 
     // Calls \a onFinished(future) on the owner's thread once \a future has
-    // finished, unless the owner is destroyed first.
+    // finished, unless the owner is destroyed first. Every future the QML
+    // module reads is read here, after the TSan acquire of its result.
     template<typename T, typename OnFinished>
     void whenFinished(const QFuture<T> &future, OnFinished &&onFinished)
     {
@@ -64,6 +58,7 @@ public:
         QObject::connect(watcher, &QFutureWatcherBase::finished, m_owner,
                          [watcher, onFinished = std::forward<OnFinished>(onFinished)]() mutable {
                              watcher->deleteLater();
+                             QAsyncSqlite::Detail::tsanAcquireFinished(watcher->future());
                              onFinished(watcher->future());
                          });
         watcher->setFuture(future);
@@ -78,7 +73,7 @@ public:
         if (deferred.promise.isUndefined())
             return {};
         whenFinished(future, [this, deferred, toJs = std::forward<ToJs>(toJs)](const QFuture<T> &done) mutable {
-            if (const std::optional<QAsyncSqliteError> failure = failureOf(QFuture<void>(done)))
+            if (const std::shared_ptr<const QAsyncSqliteError> failure = QAsyncSqlite::errorOf(done))
                 deferred.reject.call({rejection(*failure)});
             else
                 deferred.resolve.call({toJs(done)});

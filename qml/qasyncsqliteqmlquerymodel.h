@@ -23,8 +23,9 @@ class QAsyncSqliteQmlConnection;
         its AsyncSqlite::connection) or a QAsyncSqliteConnection;
     \li \c parameters takes JavaScript values, converted as AsyncSqlite
         converts its parameters (a \c Date binds as ISO 8601 text …);
-    \li \c error is a \c var, so that tools accept \c model.error.message
-        (Qt 6.4's know no members of a QVariantMap).
+    \li \c lastError (and \c error, its former name) is a \c var, so that
+        tools accept \c model.lastError.message (Qt 6.4's know no members of
+        a QVariantMap); its shape is AsyncSqlite::lastError's.
     \endlist
     See doc/qml.md.
 */
@@ -36,8 +37,11 @@ class QAsyncSqliteQmlQueryModel : public QAsyncSqliteQueryModel
     Q_PROPERTY(QObject *connection READ qmlConnection WRITE setQmlConnection NOTIFY connectionChanged)
     /*! An array for \c ? or an object for \c :name; setting it reloads. */
     Q_PROPERTY(QJSValue parameters READ qmlParameters WRITE setQmlParameters NOTIFY parametersChanged)
-    /*! \c {code, name, message} of the last failed load; \c {} after a successful one. */
-    Q_PROPERTY(QVariant error READ qmlError NOTIFY errorChanged)
+    /*! \c {className, code, name, message, sql} of the last failed load; \c {}
+        after a successful one. */
+    Q_PROPERTY(QVariant lastError READ qmlLastError NOTIFY lastErrorChanged)
+    /*! The former name of \c lastError. */
+    Q_PROPERTY(QVariant error READ qmlLastError NOTIFY errorChanged)
 
 public:
     using QAsyncSqliteQueryModel::QAsyncSqliteQueryModel;
@@ -46,7 +50,7 @@ public:
     void setQmlConnection(QObject *connection);
     QJSValue qmlParameters() const;
     void setQmlParameters(const QJSValue &parameters);
-    QVariant qmlError() const { return error(); }
+    QVariant qmlLastError() const { return lastError(); }
 
 private:
     // The element set as `connection`, which reads back as it was set.

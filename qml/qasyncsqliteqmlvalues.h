@@ -3,6 +3,8 @@
 #ifndef QASYNCSQLITEQMLVALUES_H
 #define QASYNCSQLITEQMLVALUES_H
 
+#include <QAsyncSqlite/qasyncsqliteconnection.h> // QAsyncSqlite::Detail::Params
+
 #include <QtCore/qstring.h>
 #include <QtCore/qvariant.h>
 #include <QtQml/qjsvalue.h>
@@ -16,11 +18,12 @@ class QJSEngine;
 // JavaScript: one set of rules for the whole QML module (doc/qml.md, "Values").
 namespace QAsyncSqliteQml {
 
-// Positional or named parameters. Not wrapped in a QVariant: a QVariant
-// would release its copy of the list or map inside libQt6Core, where
-// ThreadSanitizer (Debian's Qt is not instrumented) cannot see the atomic
-// reference count ordering that release after the worker's last read.
-using Params = std::variant<QVariantList, QVariantMap>; // TODO(i12): QAsyncSqlite::Detail::Params
+// Positional or named parameters, the type the connection takes. Not wrapped
+// in a QVariant: a QVariant would release its copy of the list or map inside
+// libQt6Core, where ThreadSanitizer (Debian's Qt is not instrumented) cannot
+// see the atomic reference count ordering that release after the worker's
+// last read.
+using QAsyncSqlite::Detail::Params;
 
 // A result value as JS: NULL as null, an integer beyond ±2^53 as a string
 // (no digit lost), lists as arrays, maps and rows as objects, QByteArray as

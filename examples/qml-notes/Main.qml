@@ -458,8 +458,8 @@ ApplicationWindow {
                 Layout.fillWidth: true
                 elide: Text.ElideRight
                 text: {
-                    if (notesModel.error.message)
-                        return qsTr("Query failed: %1").arg(notesModel.error.message)
+                    if (notesModel.lastError.message)
+                        return qsTr("Query failed: %1").arg(notesModel.lastError.message)
                     if (window.generating)
                         return qsTr("Generated %1 of %2 notes, %3 per batch… (longest GUI-thread stall %4 ms)")
                             .arg(window.formatCount(window.generated))

@@ -235,15 +235,21 @@ TestCase {
 
     function test_error() {
         var model = makeModel({ connection: db, query: "SELECT * FROM no_such_table" })
-        tryVerify(function () { return model.error.code !== undefined }, 10000, "no error reported")
-        compare(model.error.code, 1)
-        compare(model.error.name, "SQLITE_ERROR")
-        verify(model.error.message.indexOf("no_such_table") >= 0, model.error.message)
+        tryVerify(function () { return model.lastError.code !== undefined }, 10000, "no error reported")
+        // The shape of AsyncSqlite.lastError (QAsyncSqliteError::toVariantMap()).
+        compare(model.lastError.code, 1)
+        compare(model.lastError.name, "SQLITE_ERROR")
+        compare(model.lastError.className, "QAsyncSqliteOperationalError")
+        compare(model.lastError.sql, "SELECT * FROM no_such_table")
+        verify(model.lastError.message.indexOf("no_such_table") >= 0, model.lastError.message)
+        // `error`, the former name, is the same map.
+        compare(model.error.message, model.lastError.message)
         compare(model.count, 0)
         compare(model.loading, false)
         // A good query clears it.
         model.query = "SELECT id FROM nums WHERE id = 1"
         tryCompare(model, "count", 1, 10000)
+        compare(Object.keys(model.lastError).length, 0)
         compare(Object.keys(model.error).length, 0)
     }
 

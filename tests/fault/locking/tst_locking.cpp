@@ -301,7 +301,7 @@ void tst_Locking::halfReadCursorAndCheckpoint()
     // timeout passes, returns with busy = 1 — it copies what it can but
     // cannot truncate. It never hangs, and it never errors.
     // QAsyncSqlite's part: a cursor that is deleted, closed or read to the
-    // end finalizes/resets its statement at once (cursorReset/cursorFetch),
+    // end finalizes/resets its statement at once (QAsyncSqliteCursorState::reset/fetch),
     // so the next checkpoint succeeds in full; a cursor the application
     // keeps half read holds the snapshot it promised to deliver until it is
     // closed — documented, not worked around.

@@ -61,7 +61,8 @@ QtObject {
     }
 
     readonly property bool modelState: model.loading || model.atEnd || model.count > 0
-                                       || model.error.message !== undefined || model.columns.length > 0
+                                       || model.lastError.message !== undefined || model.error.message !== undefined
+                                       || model.columns.length > 0
     readonly property bool dbState: db.ready && !db.inTransaction && db.totalChanges >= 0
                                     && db.lastError.code === undefined && db.connection !== null
 
