@@ -47,6 +47,7 @@ QASYNCSQLITE_PACKAGES_TEST=(
     qcoro-qt6-dev                 # QAsyncSqlite::Coro and its tests (optional in a user's build)
     libqt6sql6-sqlite             # tests/auto/values and bench/ compare with QtSql's driver
     python3                       # tests compare with Python's sqlite3
+    pkg-config                    # tests/install builds a consumer from qasyncsqlite.pc
     doxygen                       # the API reference (target docs); graphviz is optional
     doxyqml
     qt6-documentation-tools       # qhelpgenerator: the API reference as a Qt help file (.qch)
