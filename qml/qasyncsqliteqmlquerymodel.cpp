@@ -48,7 +48,7 @@ void QAsyncSqliteQmlQueryModel::setQmlParameters(const QJSValue &parameters)
     const QString problem = QAsyncSqliteQml::paramsFromJs(u"AsyncSqliteQueryModel.parameters"_s, parameters, params);
     if (!problem.isEmpty()) {
         // No exception to throw from a property: say why, and let the load
-        // fail on what the C++ model cannot bind (it reports it in `error`).
+        // fail on what the C++ model cannot bind (it reports it in `lastError`).
         qCWarning(lcQml).noquote() << problem;
         setParameters(parameters.toVariant());
         return;

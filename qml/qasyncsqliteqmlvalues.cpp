@@ -103,7 +103,9 @@ QString paramsFromJs(const QString &context, const QJSValue &params, Params &out
         out = QVariantList();
         return {};
     }
-    if (params.isArray()) {
+    // A C++ list reaches JS as a sequence object, not an Array (Qt 6.8
+    // passes an array given at creation that way too): both are positional.
+    if (params.isArray() || (params.isObject() && params.toVariant().typeId() == QMetaType::QVariantList)) {
         QVariantList list;
         const int length = params.property(u"length"_s).toInt();
         for (int i = 0; i < length; ++i) {

@@ -207,6 +207,10 @@ TestCase {
         model.query = "SELECT id FROM nums WHERE id = :wanted"
         model.parameters = { wanted: 42 }
         tryVerify(function () { return model.count === 1 && model.get(0).id === 42 }, 10000)
+        // Given at creation, as Qt 6.8 passes them (wrapped C++ containers).
+        var named = makeModel({ connection: db, query: "SELECT id FROM nums WHERE id = :wanted",
+                                parameters: { wanted: 9 } })
+        tryVerify(function () { return named.count === 1 && named.get(0).id === 9 }, 10000)
     }
 
     // JS parameters bind by AsyncSqlite's rules (doc/qml.md, Values): the
