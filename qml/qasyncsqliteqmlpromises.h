@@ -3,11 +3,10 @@
 #ifndef QASYNCSQLITEQMLPROMISES_H
 #define QASYNCSQLITEQMLPROMISES_H
 
-#include <QAsyncSqlite/qasyncsqliteconnection.h> // QAsyncSqlite::Detail::tsanAcquireFinished()
+#include <QAsyncSqlite/qasyncsqliteconnection.h> // QAsyncSqlite::Detail::whenFinished()
 #include <QAsyncSqlite/qasyncsqliteerror.h>
 
 #include <QtCore/qfuture.h>
-#include <QtCore/qfuturewatcher.h>
 #include <QtCore/qvariant.h>
 #include <QtQml/qjsvalue.h>
 
@@ -50,18 +49,11 @@ public:
 
     // Calls \a onFinished(future) on the owner's thread once \a future has
     // finished, unless the owner is destroyed first. Every future the QML
-    // module reads is read here, after the TSan acquire of its result.
+    // module reads is read here.
     template<typename T, typename OnFinished>
     void whenFinished(const QFuture<T> &future, OnFinished &&onFinished)
     {
-        auto *watcher = new QFutureWatcher<T>(m_owner);
-        QObject::connect(watcher, &QFutureWatcherBase::finished, m_owner,
-                         [watcher, onFinished = std::forward<OnFinished>(onFinished)]() mutable {
-                             watcher->deleteLater();
-                             QAsyncSqlite::Detail::tsanAcquireFinished(watcher->future());
-                             onFinished(watcher->future());
-                         });
-        watcher->setFuture(future);
+        QAsyncSqlite::Detail::whenFinished(m_owner, future, std::forward<OnFinished>(onFinished));
     }
 
     // A new promise that resolves with \a toJs(future) or rejects with the

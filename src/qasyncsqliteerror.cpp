@@ -101,10 +101,13 @@ std::shared_ptr<const QAsyncSqliteError> errorFor(const std::exception_ptr &exce
 
 QVariantMap QAsyncSqliteError::toVariantMap() const
 {
-    return {{QStringLiteral("className"), QLatin1String(errorClassName(*this))},
-             {QStringLiteral("code"), m_extendedCode},
-              {QStringLiteral("name"), errorName()},
-               {QStringLiteral("message"), m_message}, {QStringLiteral("sql"), m_sql}};
+    QVariantMap map;
+    map.insert(QStringLiteral("className"), QLatin1String(errorClassName(*this)));
+    map.insert(QStringLiteral("code"), m_extendedCode);
+    map.insert(QStringLiteral("name"), errorName());
+    map.insert(QStringLiteral("message"), m_message);
+    map.insert(QStringLiteral("sql"), m_sql);
+    return map;
 }
 
 std::shared_ptr<const QAsyncSqliteError> QAsyncSqlite::errorOf(const QFuture<void> &future)

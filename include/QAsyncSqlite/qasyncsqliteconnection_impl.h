@@ -5,13 +5,15 @@
 
 //  W A R N I N G
 //  This file is not part of the QAsyncSqlite API: it holds what the templates
-//  of qasyncsqliteconnection.h (run(), transaction()) expand to, and may
-//  change without notice. Include <QAsyncSqlite/QAsyncSqliteConnection>.
+//  of qasyncsqliteconnection.h (run(), transaction()) expand to and what the
+//  query model and the QML module share, and may change without notice.
+//  Include <QAsyncSqlite/QAsyncSqliteConnection>.
 
 #include <QAsyncSqlite/qasyncsqliteglobal.h>
 
 #include <QtCore/qfuture.h>
 #include <QtCore/qfutureinterface.h>
+#include <QtCore/qfuturewatcher.h>
 #include <QtCore/qvariant.h>
 
 #include <exception>
@@ -41,6 +43,23 @@ inline void tsanAcquireFinished([[maybe_unused]] const QFuture<T> &future)
 #ifdef QT_BUILDING_UNDER_TSAN
     QtTsan::futexAcquire(&QFutureInterfaceBase::get(future).mutex());
 #endif
+}
+
+/* Calls \a onFinished(future) on \a owner's thread once \a future has
+   finished, unless \a owner is destroyed first: the QFutureWatcher is its
+   child (Qt 6.4's then(context) asserts when the context dies first), and
+   the TSan acquire comes before anything reads the future. */
+template<typename T, typename OnFinished>
+void whenFinished(QObject *owner, const QFuture<T> &future, OnFinished &&onFinished)
+{
+    auto *watcher = new QFutureWatcher<T>(owner);
+    QObject::connect(watcher, &QFutureWatcherBase::finished, owner,
+                     [watcher, onFinished = std::forward<OnFinished>(onFinished)]() mutable {
+                         watcher->deleteLater();
+                         tsanAcquireFinished(watcher->future());
+                         onFinished(watcher->future());
+                     });
+    watcher->setFuture(future);
 }
 
 /* A queued request: the worker runs it in FIFO order (doc/architecture.md). */

@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: MIT
 #include "qasyncsqlitequerymodel_p.h"
 
+using QAsyncSqlite::Detail::whenFinished;
+
 namespace {
 
 // SQL NULL through the named roles and get(): a null QVariant reads as
@@ -98,7 +100,7 @@ void QAsyncSqliteQueryModelPrivate::reload(bool keepRows)
     pendingFetch = fetched;
     if (live)
         poll(true); // queued right behind the load: the baseline matches what we show
-    watch(fetched, [this, current, executed, wanted, c](const QFuture<QVariantList> &future) {
+    whenFinished(q, fetched, [this, current, executed, wanted, c](const QFuture<QVariantList> &future) {
         if (current != generation)
             return;
         QVariantMap failure = failureOf(executed);
@@ -457,7 +459,7 @@ void QAsyncSqliteQueryModel::fetchMore(const QModelIndex &parent)
     const quint64 current = d->generation;
     const int wanted = d->chunkSize;
     d->pendingFetch = d->cursor->fetchMany(wanted);
-    d->watch(d->pendingFetch, [d, current, wanted](const QFuture<QVariantList> &future) {
+    whenFinished(this, d->pendingFetch, [d, current, wanted](const QFuture<QVariantList> &future) {
         if (current != d->generation)
             return;
         d->fetching = false;

@@ -12,7 +12,6 @@
 #include <QAsyncSqlite/qasyncsqlitequerymodel.h>
 
 #include <QtCore/qfuture.h>
-#include <QtCore/qfuturewatcher.h>
 #include <QtCore/qpointer.h>
 #include <QtCore/qtimer.h>
 
@@ -23,22 +22,6 @@ public:
 
     // The values of one result row whatever the connection's row factory.
     static QVariantList valuesOf(const QVariant &row, const QStringList &columns);
-
-    // Calls \a done with the finished future, unless the model is gone: the
-    // watcher is our child, so it dies with us (safe on Qt 6.4, unlike
-    // then(context) whose context must outlive the future).
-    template<typename T, typename Done>
-    void watch(const QFuture<T> &future, Done &&done)
-    {
-        auto *watcher = new QFutureWatcher<T>(q);
-        QObject::connect(watcher, &QFutureWatcherBase::finished, q,
-                         [watcher, done = std::forward<Done>(done)]() mutable {
-                             QAsyncSqlite::Detail::tsanAcquireFinished(watcher->future());
-                             done(watcher->future());
-                             watcher->deleteLater();
-                         });
-        watcher->setFuture(future);
-    }
 
     void scheduleReload(bool keepRows);
     void reload(bool keepRows);

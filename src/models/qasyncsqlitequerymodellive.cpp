@@ -9,6 +9,8 @@
 
 #include <sqlite3.h>
 
+using QAsyncSqlite::Detail::whenFinished;
+
 namespace {
 
 // The tables a query reads: the root pages its OpenRead opcodes open,
@@ -91,7 +93,7 @@ void QAsyncSqliteQueryModelPrivate::learnTables()
     const QFuture<QStringList> learned = connection->run([sql = query](sqlite3 *db) {
         return tablesReadBy(db, sql);
     });
-    watch(learned, [this, current](const QFuture<QStringList> &future) {
+    whenFinished(q, learned, [this, current](const QFuture<QStringList> &future) {
         if (current == generation && !QAsyncSqlite::errorOf(future))
             tables = future.result();
     });
@@ -105,7 +107,7 @@ void QAsyncSqliteQueryModelPrivate::poll(bool baseline)
     polling = true;
     const quint64 current = generation;
     const QFuture<QVariantList> read = connection->execute(QStringLiteral("PRAGMA data_version"));
-    watch(read, [this, current, baseline](const QFuture<QVariantList> &future) {
+    whenFinished(q, read, [this, current, baseline](const QFuture<QVariantList> &future) {
         polling = false;
         if (current != generation) {
             dataVersion = -1; // measured against an older load: take a new baseline
