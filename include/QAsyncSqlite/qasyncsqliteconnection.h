@@ -9,6 +9,7 @@
 #include <QAsyncSqlite/qasyncsqliteoptions.h>
 #include <QAsyncSqlite/qasyncsqliterow.h>
 #include <QAsyncSqlite/qasyncsqlitetransaction.h>
+#include <QAsyncSqlite/qasyncsqlitetransactionhandle.h>
 
 #include <QtCore/qfuture.h>
 #include <QtCore/qobject.h>
@@ -154,6 +155,17 @@ public:
             }
         });
     }
+
+    /*! Opens a transaction (BEGIN \a mode) that spans several requests and
+        returns its handle once BEGIN ran: requests made through the handle
+        run inside it, and every other request waits behind it until it
+        commits or rolls back (QAsyncSqliteTransactionHandle). Inside an
+        open implicit transaction it is a SAVEPOINT, as with transaction(). */
+    QFuture<QAsyncSqliteTransactionHandle> begin(QAsyncSqlite::TransactionMode mode =
+                                                          QAsyncSqlite::TransactionMode::Immediate);
+    /*! Opens the transaction with \a options (mode, read-only, idle
+        timeout); see the overload above. */
+    QFuture<QAsyncSqliteTransactionHandle> begin(const QAsyncSqliteTransactionOptions &options);
 
     /*! Runs \a fn(sqlite3 *) on the worker, for SQLite calls QAsyncSqlite does
         not wrap. Returns what \a fn returns; exceptions reach the future. */

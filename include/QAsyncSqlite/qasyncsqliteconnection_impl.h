@@ -28,6 +28,8 @@ class QAsyncSqliteWorker;
 
 namespace QAsyncSqlite::Detail {
 
+class Lease;
+
 /* Statement parameters: positional or named. */
 using Params = std::variant<QVariantList, QVariantMap>;
 
@@ -81,6 +83,12 @@ public:
     /* A plain query may share a read transaction with its batch neighbours. */
     void setSharesReads() { m_sharesReads = true; }
     bool sharesReads() const { return m_sharesReads; }
+    /* Runs inside a transaction handle's transaction (engine/leases_p.h). */
+    void setLease(std::shared_ptr<Lease> lease) { m_lease = std::move(lease); }
+    const std::shared_ptr<Lease> &lease() const { return m_lease; }
+    /* Queued, outside it, by the thread that holds a transaction handle. */
+    void setQueuedByLeaseHolder() { m_queuedByLeaseHolder = true; }
+    bool isQueuedByLeaseHolder() const { return m_queuedByLeaseHolder; }
 
 protected:
     /* RAII: a job dropped on any path still ends its future. */
@@ -89,6 +97,8 @@ protected:
 private:
     bool m_handedOff = false;
     bool m_sharesReads = false;
+    bool m_queuedByLeaseHolder = false;
+    std::shared_ptr<Lease> m_lease;
 };
 
 /* The one job type: a function run on the worker, whose value becomes the

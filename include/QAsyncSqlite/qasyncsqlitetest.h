@@ -148,6 +148,17 @@ private:
     QString m_fileName;
 };
 
+/*! The first result of the finished \a future; taken out of it when \a T
+    is move-only (a QAsyncSqliteTransactionHandle). */
+template<typename T>
+T resultOf(QFuture<T> &future)
+{
+    if constexpr (std::is_copy_constructible_v<T>)
+        return future.result();
+    else
+        return future.takeResult();
+}
+
 } // namespace QAsyncSqliteTest
 
 /*! Waits for the future \a expr (event loop running); fails the test on
@@ -164,7 +175,7 @@ private:
 #define QASYNCSQLITE_AWAIT_RESULT(var, expr)                                                                           \
     auto var##_future = (expr);                                                                                        \
     QASYNCSQLITE_AWAIT(var##_future);                                                                                  \
-    auto var = var##_future.result()
+    auto var = QAsyncSqliteTest::resultOf(var##_future)
 
 /*! Declares \a var as the error of type \a ErrorType that the future \a expr
     must fail with; fails the test otherwise. */

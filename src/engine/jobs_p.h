@@ -51,6 +51,8 @@ QFuture<R> makeFailedFuture(const QAsyncSqliteError &error)
 
 // The error of a request on a closed (or never opened) connection.
 QAsyncSqliteProgrammingError closedConnectionError();
+// The error of a request on a committed or rolled back transaction handle.
+QAsyncSqliteProgrammingError endedTransactionError();
 
 } // namespace QAsyncSqlite::Detail
 

@@ -3,6 +3,7 @@
 // Transactions: Python's implicit BEGIN, the read transaction shared by a
 // batch of queries, commit/rollback, abandoning a transaction, and
 // QAsyncSqliteTransaction (doc/architecture.md, doc/transactions.md).
+#include "transactions_p.h"
 #include "worker_p.h"
 
 #include <QAsyncSqlite/qasyncsqlitetransaction.h>
@@ -151,26 +152,6 @@ void QAsyncSqliteWorker::setIsolationLevel(IsolationLevel level)
 
 // ---------------------------------------------------------------------------
 // QAsyncSqliteTransaction
-
-// What a QAsyncSqliteTransaction works on; runTransaction() keeps it on its
-// stack around the public object.
-class QAsyncSqliteTransactionPrivate
-{
-public:
-    QAsyncSqliteTransactionPrivate(QAsyncSqliteWorker &worker, TransactionMode mode) : worker(worker), mode(mode) { }
-
-    void run(const std::function<void(QAsyncSqliteTransaction &)> &body)
-    {
-        QAsyncSqliteTransaction tx(*this);
-        body(tx);
-        tx.commit();
-    }
-
-    QAsyncSqliteWorker &worker;
-    const TransactionMode mode;
-    QString savepoint; // set when nested inside an open transaction
-    bool done = false;
-};
 
 void QAsyncSqlite::Detail::runTransaction(QAsyncSqliteWorker &worker, TransactionMode mode,
                                           const std::function<void(QAsyncSqliteTransaction &)> &body)

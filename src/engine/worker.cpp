@@ -75,9 +75,9 @@ bool QAsyncSqliteWorker::isAccepting() const
     return m_accepting;
 }
 
-void QAsyncSqliteWorker::enqueue(std::unique_ptr<Job> job)
+void QAsyncSqliteWorker::enqueue(std::unique_ptr<Job> job, bool awaited)
 {
-    if (isInUserCodeOf(this)) {
+    if (awaited && isInUserCodeOf(this)) {
         // A blocking wait on this request would deadlock the worker.
         job->fail(QAsyncSqliteProgrammingError(
                 SQLITE_MISUSE,
@@ -92,6 +92,8 @@ void QAsyncSqliteWorker::enqueue(std::unique_ptr<Job> job)
         job->fail(closedConnectionError()); // closed, or failed to open: a call on a closed connection
         return;
     }
+    if (m_leaseThread)
+        noteQueuedByLeaseHolder(*job);
     m_queue.push_back(std::move(job));
     m_hasWork.store(true, std::memory_order_release);
     // The worker only sleeps on an empty queue.
@@ -191,20 +193,37 @@ void QAsyncSqliteWorker::run()
         previous.swap(m_previous);
     }
     while (!m_stopAfterBatch) {
-        std::deque<std::unique_ptr<Job>> batch;
-        spinForWork();
+        if (!hasRunnable())
+            spinForWork();
+        bool closeQueued;
+        bool abandoned;
         {
             QMutexLocker locker(&m_queueMutex);
-            while (m_queue.empty())
-                waitAnnotated(m_queueNotEmpty, m_queueMutex);
-            batch.swap(m_queue);
+            while (m_queue.empty() && !hasRunnable()) {
+                // An open transaction handle waits for its next request
+                // until its idle timeout, or until close() or the
+                // destructor ends it.
+                if (!m_lease)
+                    waitAnnotated(m_queueNotEmpty, m_queueMutex);
+                else if (m_closeQueued || m_abandoned || !waitAnnotated(m_queueNotEmpty, m_queueMutex, leaseDeadline(true)))
+                    break;
+            }
+            std::move(m_queue.begin(), m_queue.end(), std::back_inserter(m_pending));
+            m_queue.clear();
             m_hasWork.store(false, std::memory_order_relaxed);
+            closeQueued = m_closeQueued;
+            abandoned = m_abandoned;
         }
-        // Drain everything queued per wake-up: a wake costs far more than a query.
-        for (std::size_t i = 0; i < batch.size(); ++i) {
-            const auto &job = batch[i];
-            m_jobsQueuedBehind = batch.size() - i - 1;
-            bool abandoned;
+        if (m_lease && !hasRunnable()) {
+            warnIfLeaseLooksDeadlocked();
+            if (abandoned || closeQueued)
+                abortLeases(Lease::State::Closed);
+            else if (leaseDeadline().hasExpired())
+                abortLeases(Lease::State::TimedOut);
+        }
+        // Drain everything runnable per wake-up: a wake costs far more than a query.
+        while (std::unique_ptr<Job> job = takeRunnable()) {
+            m_jobsQueuedBehind = m_lease ? 0 : m_pending.size(); // shared reads never start inside a handle
             const Job *closeJob;
             {
                 QMutexLocker locker(&m_queueMutex);
@@ -214,12 +233,17 @@ void QAsyncSqliteWorker::run()
             if (m_openError) {
                 job->fail(*m_openError);
             } else if (abandoned && job.get() != closeJob) {
+                abortLeases(Lease::State::Closed);
                 qCWarning(lcQAsyncSqlite)
                         << "QAsyncSqliteConnection destroyed: dropping a queued request on" << m_database;
                 job->fail(QAsyncSqliteOperationalError(
                         SQLITE_ABORT, QStringLiteral("The connection was destroyed before this request could run.")));
+            } else if (job->lease() && !job->lease()->transaction) {
+                failEndedLeaseJob(*job);
             } else {
-                process(*job, m_jobsQueuedBehind == 0);
+                process(*job, !hasRunnable());
+                if (m_lease)
+                    m_leaseIdleSince = std::chrono::steady_clock::now();
             }
             if (m_openError && !m_stopAfterBatch) {
                 // A failed open ends the worker: no thread is left behind.
@@ -227,14 +251,18 @@ void QAsyncSqliteWorker::run()
                 m_accepting = false;
                 m_stopAfterBatch = true;
             }
+            if (m_stopAfterBatch)
+                break;
         }
     }
+    abortLeases(Lease::State::Closed);
     // Nothing can be queued any more; fail what slipped in after the last batch.
-    std::deque<std::unique_ptr<Job>> rest;
+    std::deque<std::unique_ptr<Job>> rest = std::move(m_pending);
     {
         QMutexLocker locker(&m_queueMutex);
         m_accepting = false;
-        rest.swap(m_queue);
+        std::move(m_queue.begin(), m_queue.end(), std::back_inserter(rest));
+        m_queue.clear();
     }
     for (auto &job : rest) {
         if (m_openError)

@@ -14,6 +14,7 @@
 
 #include "hooks_p.h"
 #include "jobs_p.h"
+#include "leases_p.h"
 #include "logging_p.h"
 #include "statements_p.h"
 #include "sync_p.h"
@@ -91,8 +92,10 @@ public:
     ~QAsyncSqliteWorker() override;
 
     // --- any thread ---
-    // Queues \a job, or fails it at once when the worker no longer accepts work.
-    void enqueue(std::unique_ptr<Job> job);
+    // Queues \a job, or fails it at once when the worker no longer accepts
+    // work. \a awaited: the caller may block on it, so it must not come from
+    // user code on this worker (a deadlock); a handle's closing rollback is not.
+    void enqueue(std::unique_ptr<Job> job, bool awaited = true);
     // Stops accepting work and queues the close; idempotent. The future ends
     // after the handle is closed, as the thread finishes; its continuations
     // without a context run on this thread.
@@ -199,6 +202,13 @@ public:
                std::shared_ptr<QAsyncSqlite::Detail::OpenResource> resource);
     void forget(QAsyncSqlite::Detail::OpenResource::Kind kind, const QAsyncSqlite::Detail::OpenResource *resource);
 
+    // Transaction handles (engine/leases.cpp): opens one, nested in
+    // \a parent if any, for \a caller (the thread that asked), and ends one
+    // with those nested in it.
+    QAsyncSqliteTransactionHandle beginLease(const std::shared_ptr<QAsyncSqlite::Detail::Lease> &parent,
+                                             const QAsyncSqliteTransactionOptions &options, QThread *caller);
+    void endLease(const std::shared_ptr<QAsyncSqlite::Detail::Lease> &lease, bool commit);
+
     void iterDump(QFutureInterface<QString> &out);
     void backupTo(QAsyncSqliteWorker *target, const QAsyncSqliteBackupOptions &options);
     void backupToPath(const QString &path, const QAsyncSqliteBackupOptions &options);
@@ -251,6 +261,21 @@ private:
                        std::shared_ptr<QAsyncSqliteWorker> previous);
 
     void bindValue(sqlite3_stmt *stmt, int index, const QVariant &value, const QString &sql);
+    // The queue as the worker takes from it: FIFO, except that while a
+    // transaction handle is open only its requests run (engine/leases.cpp).
+    bool isRunnable(const Job &job) const;
+    bool hasRunnable() const;
+    std::unique_ptr<Job> takeRunnable();
+    // When the open handle times out; with \a wake, or when the worker
+    // should look for a deadlock first.
+    QDeadlineTimer leaseDeadline(bool wake = false) const;
+    std::chrono::steady_clock::time_point leaseSuspectTime() const;
+    void endTransactionOf(QAsyncSqlite::Detail::Lease &lease, bool commit, QAsyncSqlite::Detail::Lease::State state);
+    // Rolls back every open handle (idle timeout, close, destruction).
+    void abortLeases(QAsyncSqlite::Detail::Lease::State why);
+    void failEndedLeaseJob(Job &job);
+    void noteQueuedByLeaseHolder(Job &job) const;
+    void warnIfLeaseLooksDeadlocked();
     void process(Job &job, bool lastInBatch);
     // Polls for new work for a few microseconds before the worker sleeps.
     void spinForWork() const;
@@ -294,8 +319,18 @@ private:
     std::atomic<bool> m_inTransaction{false};
     std::atomic<qint64> m_totalChanges{0};
 
+    // Transaction handles: the outermost open one and the thread that began
+    // it (for noteQueuedByLeaseHolder()).
+    const QAsyncSqlite::Detail::Lease *m_leaseRoot = nullptr;
+    QThread *m_leaseThread = nullptr;
+
     // Worker thread only.
     sqlite3 *m_db = nullptr;
+    // Taken from m_queue and not run yet: what waits behind an open handle.
+    std::deque<std::unique_ptr<Job>> m_pending;
+    std::shared_ptr<QAsyncSqlite::Detail::Lease> m_lease; // the innermost open handle
+    std::chrono::steady_clock::time_point m_leaseIdleSince; // its last request ended
+    bool m_leaseWarned = false; // warnIfLeaseLooksDeadlocked() warned about it
     QAsyncSqlite::Detail::Settings m_settings;
     std::unique_ptr<QAsyncSqlite::Detail::StatementCache> m_cache;
     QFutureInterfaceBase *m_cancelSource = nullptr;
