@@ -132,7 +132,10 @@ public:
         if constexpr (!std::is_void_v<T>) {
             if (m_future.resultCount() < 1)
                 Detail::throwNoResult();
-            return m_future.result();
+            if constexpr (std::is_copy_constructible_v<T>)
+                return m_future.result();
+            else
+                return m_future.takeResult(); // a QAsyncSqliteTransactionHandle
         }
     }
 
@@ -195,6 +198,67 @@ QFuture<T> toFuture(QCoro::Task<T> task)
     QFuture<T> future = target.future();
     Detail::completeFrom<T>(std::move(task), std::move(target));
     return future;
+}
+
+namespace Detail {
+template<typename Task>
+struct TaskValue;
+template<typename T>
+struct TaskValue<QCoro::Task<T>>
+{
+    using type = T;
+};
+} // namespace Detail
+
+/*!
+    Runs the coroutine \a body(tx) inside a transaction handle opened on
+    \a db with \a options (QAsyncSqliteConnection::begin()): commits when
+    \a body returns, rolls back and rethrows when it (or the COMMIT) throws.
+    Returns what \a body returns. Room's \c withTransaction:
+
+    \code
+    const qint64 id = co_await QAsyncSqlite::withTransaction(db, [&](QAsyncSqliteTransactionHandle &tx)
+                                                                     -> QCoro::Task<qint64> {
+        const QVariantList order{customer};
+        const qint64 orderId = co_await QAsyncSqlite::await(tx.executeInsert(u"INSERT INTO orders(customer) VALUES(?)"_s, order));
+        const QVariantList line{orderId, item};
+        co_await QAsyncSqlite::await(tx.execute(u"INSERT INTO lines(order_id, item) VALUES(?, ?)"_s, line));
+        co_return orderId;
+    });
+    \endcode
+
+    \a body is kept (by value) until the transaction ends, so a lambda's
+    captures stay valid across its awaits. Requests made on \a db itself
+    inside \a body wait until the transaction ends: use \a tx.
+*/
+template<typename Body>
+auto withTransaction(QAsyncSqliteConnection &db, Body body, QAsyncSqliteTransactionOptions options = {})
+        -> QCoro::Task<typename Detail::TaskValue<std::invoke_result_t<Body &, QAsyncSqliteTransactionHandle &>>::type>
+{
+    using T = typename Detail::TaskValue<std::invoke_result_t<Body &, QAsyncSqliteTransactionHandle &>>::type;
+    QAsyncSqliteTransactionHandle tx = co_await await(db.begin(options));
+    std::exception_ptr failure;
+    try {
+        if constexpr (std::is_void_v<T>) {
+            co_await body(tx);
+            co_await await(tx.commit());
+            co_return;
+        } else {
+            T result = co_await body(tx);
+            co_await await(tx.commit());
+            co_return result;
+        }
+    } catch (...) {
+        failure = std::current_exception();
+    }
+    if (tx.isActive()) { // no co_await inside a handler
+        try {
+            co_await await(tx.rollback());
+        } catch (...) {
+            // the body's failure is the one to report
+        }
+    }
+    std::rethrow_exception(failure);
 }
 
 /*!
