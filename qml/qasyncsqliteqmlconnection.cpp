@@ -237,24 +237,13 @@ bool QAsyncSqliteQmlConnection::tooManyArguments(const QString &method, const QJ
     return true;
 }
 
-// Converts (sql, params) or reports why not; \a params may be undefined,
-// an array (positional) or a plain object (named).
-static QString convertStatement(const QString &method, const QJSValue &sql, const QJSValue &params, QString &outSql,
-                                Params &outParams)
-{
-    if (!sql.isString())
-        return u"%1(): the SQL must be a string, not %2"_s.arg(method, typeName(sql));
-    outSql = sql.toString();
-    return QAsyncSqliteQml::paramsFromJs(method + u"()"_s, params, outParams);
-}
-
 QJSValue QAsyncSqliteQmlConnection::execute(const QJSValue &sql, const QJSValue &params, const QJSValue &extra)
 {
     if (tooManyArguments(u"execute"_s, extra))
         return {};
     QString text;
     Params bound;
-    if (const QString problem = convertStatement(u"execute"_s, sql, params, text, bound); !problem.isEmpty())
+    if (const QString problem = QAsyncSqliteQml::statementFromJs(u"execute"_s, sql, params, text, bound); !problem.isEmpty())
         return typeError(problem);
     const QFuture<QVariantList> future = std::visit(
             [&](const auto &p) {
@@ -272,7 +261,7 @@ QJSValue QAsyncSqliteQmlConnection::executeInsert(const QJSValue &sql, const QJS
         return {};
     QString text;
     Params bound;
-    if (const QString problem = convertStatement(u"executeInsert"_s, sql, params, text, bound); !problem.isEmpty())
+    if (const QString problem = QAsyncSqliteQml::statementFromJs(u"executeInsert"_s, sql, params, text, bound); !problem.isEmpty())
         return typeError(problem);
     QJSEngine *engine = qjsEngine(this);
     const QFuture<qint64> future = std::visit(
@@ -289,21 +278,10 @@ QJSValue QAsyncSqliteQmlConnection::executeMany(const QJSValue &sql, const QJSVa
 {
     if (tooManyArguments(u"executeMany"_s, extra))
         return {};
-    if (!sql.isString())
-        return typeError(u"executeMany(): the SQL must be a string, not %1"_s.arg(typeName(sql)));
-    if (!paramSets.isArray())
-        return typeError(u"executeMany(): the parameter sets must be an array, not %1"_s.arg(typeName(paramSets)));
     QList<QVariantList> sets;
-    const int length = paramSets.property(u"length"_s).toInt();
-    for (int i = 0; i < length; ++i) {
-        const QJSValue set = paramSets.property(quint32(i));
-        if (!set.isArray())
-            return typeError(u"executeMany(): parameter set %1 must be an array, not %2"_s.arg(i).arg(typeName(set)));
-        QString ignored;
-        Params bound;
-        if (const QString problem = convertStatement(u"executeMany"_s, sql, set, ignored, bound); !problem.isEmpty())
-            return typeError(problem);
-        sets.append(std::get<QVariantList>(std::move(bound)));
+    if (const QString problem = QAsyncSqliteQml::paramSetsFromJs(u"executeMany"_s, sql, paramSets, sets);
+        !problem.isEmpty()) {
+        return typeError(problem);
     }
     QJSEngine *engine = qjsEngine(this);
     return m_promises.promiseFor(m_connection->executeMany(sql.toString(), sets), [engine](const QFuture<qint64> &f) {
@@ -322,10 +300,14 @@ QJSValue QAsyncSqliteQmlConnection::executeScript(const QJSValue &script, const 
 
 QJSValue QAsyncSqliteQmlConnection::transaction(const QJSValue &statements, const QJSValue &extra)
 {
+    if (statements.isCallable())
+        return transactionWith(u"transaction"_s, statements, extra, false);
     if (tooManyArguments(u"transaction"_s, extra))
         return {};
-    if (!statements.isArray())
-        return typeError(u"transaction(): expects an array of {sql, params}, not %1"_s.arg(typeName(statements)));
+    if (!statements.isArray()) {
+        return typeError(u"transaction(): expects a function or an array of {sql, params}, not %1"_s.arg(
+                typeName(statements)));
+    }
     QList<std::pair<QString, Params>> batch;
     const int length = statements.property(u"length"_s).toInt();
     for (int i = 0; i < length; ++i) {
@@ -334,7 +316,7 @@ QJSValue QAsyncSqliteQmlConnection::transaction(const QJSValue &statements, cons
             return typeError(u"transaction(): statement %1 must be an object {sql, params}"_s.arg(i));
         QString sql;
         Params params;
-        const QString problem = convertStatement(u"transaction"_s, statement.property(u"sql"_s),
+        const QString problem = QAsyncSqliteQml::statementFromJs(u"transaction"_s, statement.property(u"sql"_s),
                                                  statement.property(u"params"_s), sql, params);
         if (!problem.isEmpty())
             return typeError(problem);

@@ -175,9 +175,20 @@ public:
                                      const QJSValue &extra = QJSValue());
     /*! Runs an SQL script; resolves to \c undefined. */
     Q_INVOKABLE QJSValue executeScript(const QJSValue &script = QJSValue(), const QJSValue &extra = QJSValue());
-    /*! Runs \a statements (an array of {sql, params}) atomically: all or
-        nothing. Resolves to an array with each statement's rows. */
+    /*! With a function, runs \a fn(tx) in a transaction that spans its
+        awaits (an AsyncSqliteTransaction; the element's other requests wait
+        behind it): commits when the promise \a fn returns resolves, and
+        resolves to its value; rolls back and rejects when \a fn throws, its
+        promise rejects or a request made through \a tx failed. The second
+        argument may be \c {mode: "deferred"|"immediate"|"exclusive",
+        idleTimeout: ms}.
+        With an array of {sql, params}, runs them atomically, all or
+        nothing, and resolves to an array with each statement's rows. */
     Q_INVOKABLE QJSValue transaction(const QJSValue &statements = QJSValue(), const QJSValue &extra = QJSValue());
+    /*! Runs \a fn(tx) in a read-only transaction (\c BEGIN \c DEFERRED,
+        writes refused with SQLITE_READONLY), as transaction(fn) runs it.
+        \a options: \c {idleTimeout} in ms. */
+    Q_INVOKABLE QJSValue readTransaction(const QJSValue &fn = QJSValue(), const QJSValue &options = QJSValue());
     /*! Commits the open transaction, if any. */
     Q_INVOKABLE QJSValue commit(const QJSValue &extra = QJSValue());
     /*! Rolls back the open transaction, if any. */
@@ -216,6 +227,9 @@ Q_SIGNALS:
     void error(const QJSValue &err);
 
 private:
+    friend class QAsyncSqliteQmlTransaction; // its requests report and convert as ours do
+    // transaction(fn) and readTransaction(fn).
+    QJSValue transactionWith(const QString &method, const QJSValue &fn, const QJSValue &options, bool readOnly);
     void reportFailure(const QAsyncSqliteError &failure, const QJSValue &jsError);
     QJSValue typeError(const QString &message);
     bool tooManyArguments(const QString &method, const QJSValue &extra);

@@ -26,7 +26,11 @@ QJSValue Promises::helpers()
                 " error: function (message, code, name, sql) { var e = new Error(message);"
                 "   e.code = code; e.sql = sql;"
                 "   Object.defineProperty(e, 'name', { value: name, writable: true, configurable: true });"
-                "   return e; }"
+                "   return e; },"
+                " runTransaction: function (fn, arg, finish) { var result;"
+                "   try { result = fn(arg); } catch (e) { return finish(false, e); }"
+                "   return Promise.resolve(result).then(function (v) { return finish(true, v); },"
+                "                                       function (e) { return finish(false, e); }); }"
                 "})"_s);
     }
     return m_helpers;
@@ -58,6 +62,11 @@ QJSValue Promises::rejectionFor(const QFuture<void> &future)
 {
     const std::shared_ptr<const QAsyncSqliteError> failure = QAsyncSqlite::errorOf(future);
     return failure ? rejection(*failure) : QJSValue();
+}
+
+QJSValue Promises::runTransaction(const QJSValue &fn, const QJSValue &arg, const QJSValue &finish)
+{
+    return helpers().property(u"runTransaction"_s).call({fn, arg, finish});
 }
 
 QJSValue Promises::promiseFor(const QFuture<void> &future)

@@ -75,6 +75,11 @@ public:
     // A new promise that resolves with undefined or rejects with the future's error.
     QJSValue promiseFor(const QFuture<void> &future);
 
+    // Calls \a fn(\a arg); once it returned, or the promise it returned
+    // settled, returns finish(true, value) or, if it threw or rejected,
+    // finish(false, error): the promise of a transaction(fn).
+    QJSValue runTransaction(const QJSValue &fn, const QJSValue &arg, const QJSValue &finish);
+
 private:
     QJSValue helpers();
 

@@ -149,4 +149,33 @@ QString typeName(const QJSValue &value)
     return value.isString() ? u"string"_s : u"object"_s;
 }
 
+QString statementFromJs(const QString &method, const QJSValue &sql, const QJSValue &params, QString &outSql,
+                        Params &outParams)
+{
+    if (!sql.isString())
+        return u"%1(): the SQL must be a string, not %2"_s.arg(method, typeName(sql));
+    outSql = sql.toString();
+    return paramsFromJs(method + u"()"_s, params, outParams);
+}
+
+QString paramSetsFromJs(const QString &method, const QJSValue &sql, const QJSValue &paramSets,
+                        QList<QVariantList> &out)
+{
+    if (!sql.isString())
+        return u"%1(): the SQL must be a string, not %2"_s.arg(method, typeName(sql));
+    if (!paramSets.isArray())
+        return u"%1(): the parameter sets must be an array, not %2"_s.arg(method, typeName(paramSets));
+    const int length = paramSets.property(u"length"_s).toInt();
+    for (int i = 0; i < length; ++i) {
+        const QJSValue set = paramSets.property(quint32(i));
+        if (!set.isArray())
+            return u"%1(): parameter set %2 must be an array, not %3"_s.arg(method).arg(i).arg(typeName(set));
+        Params bound;
+        if (const QString problem = paramsFromJs(method + u"()"_s, set, bound); !problem.isEmpty())
+            return problem;
+        out.append(std::get<QVariantList>(std::move(bound)));
+    }
+    return {};
+}
+
 } // namespace QAsyncSqliteQml

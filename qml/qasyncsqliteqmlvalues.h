@@ -41,6 +41,14 @@ QString paramsFromJs(const QString &context, const QJSValue &params, Params &out
 // The JS type of \a value as error messages name it: "array", "object" …
 QString typeName(const QJSValue &value);
 
+// A statement's (sql, params) of \a method, as converted values in
+// \a outSql, \a outParams; returns why not, or an empty string.
+QString statementFromJs(const QString &method, const QJSValue &sql, const QJSValue &params, QString &outSql,
+                        Params &outParams);
+// executeMany()'s (sql, parameter sets): an array of arrays.
+QString paramSetsFromJs(const QString &method, const QJSValue &sql, const QJSValue &paramSets,
+                        QList<QVariantList> &out);
+
 } // namespace QAsyncSqliteQml
 
 #endif // QASYNCSQLITEQMLVALUES_H

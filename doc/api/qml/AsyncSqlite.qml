@@ -131,9 +131,22 @@ QtObject {
     /** Runs statements atomically, with no other request in between: BEGIN
         IMMEDIATE … COMMIT, or a savepoint inside an open transaction. If one
         fails, nothing is changed and the promise rejects.
-        @param type:list statements an array of `{sql, params}` objects
-        @return type:Promise resolves to an array with each statement's rows */
-    function transaction(statements) {}
+        With a function instead, runs `fn(tx)` in a transaction that spans
+        its awaits (tx is an AsyncSqliteTransaction; the other requests wait
+        behind it): it commits when the promise `fn` returns resolves and
+        rolls back when `fn` throws, its promise rejects or a request made
+        through `tx` failed. See doc/qml.md, Transactions.
+        @param type:list statements an array of `{sql, params}` objects, or a function `fn(tx)`
+        @param type:object options with a function: `{mode: "deferred"|"immediate"|"exclusive", idleTimeout: ms}`
+        @return type:Promise resolves to an array with each statement's rows, or to what `fn` resolved to */
+    function transaction(statements, options) {}
+
+    /** Runs `fn(tx)` like transaction(fn), in a read-only transaction:
+        a write through `tx` rejects with SQLITE_READONLY.
+        @param type:function fn called with an AsyncSqliteTransaction
+        @param type:object options `{idleTimeout: ms}`
+        @return type:Promise resolves to what `fn` resolved to */
+    function readTransaction(fn, options) {}
 
     /** Commits the open transaction; does nothing without one.
         @return type:Promise resolves to `undefined` */

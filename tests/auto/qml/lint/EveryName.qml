@@ -82,6 +82,13 @@ QtObject {
             .then(() => db.commit())
             .then(() => db.executeScript("INSERT INTO t VALUES(4); INSERT INTO t VALUES(5);"))
             .then(() => db.transaction([{ sql: "INSERT INTO t VALUES(?)", params: [6] }]))
+            .then(() => db.transaction(tx => tx.execute("INSERT INTO t VALUES(?)", [60])
+                .then(() => tx.executeInsert("INSERT INTO t VALUES(:n)", { n: 61 }))
+                .then(() => tx.executeMany("INSERT INTO t VALUES(?)", [[62]]))
+                .then(() => tx.transaction(inner => inner.execute("DELETE FROM t WHERE n = 62")))
+                .then(() => root.note("tx:" + tx.active + tx.readOnly + tx.nested)),
+                { mode: "immediate", idleTimeout: 5000 }))
+            .then(() => db.readTransaction(tx => tx.execute("SELECT count(*) AS c FROM t"), { idleTimeout: 5000 }))
             .then(() => db.execute("INSERT INTO t VALUES(7)"))
             .then(() => db.rollback())
             .then(() => db.backup(root.directory + "/every-copy.db",
