@@ -349,14 +349,13 @@ void tst_QueryModel::liveThrottleFoldsBursts()
     QTRY_VERIFY(!model.isLoading());
     const qint64 elapsed = clock.elapsed();
     QCOMPARE(model.data(model.index(3 + Writes - 1, 1)).toString(), u"burst %1"_s.arg(Writes - 1));
-    qInfo("throttle %d ms: %d commits in %lld ms, %d reloads started, %d delivered", throttle, Writes, elapsed,
-          started, int(refreshed.size()));
+    qInfo("throttle %d ms: %d commits in %lld ms, %d reloads started, %d delivered", throttle, Writes, elapsed, started,
+          int(refreshed.size()));
     QVERIFY(started >= 1);
     if (throttle > 0) {
         // The leading edge, then at most one start per interval (+1 for the
         // rounding of timers): a bound from the time the burst took, not a speed.
-        QVERIFY2(started <= elapsed / throttle + 2,
-                 qPrintable(u"%1 reloads in %2 ms"_s.arg(started).arg(elapsed)));
+        QVERIFY2(started <= elapsed / throttle + 2, qPrintable(u"%1 reloads in %2 ms"_s.arg(started).arg(elapsed)));
     }
 }
 
