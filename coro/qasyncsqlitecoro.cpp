@@ -20,9 +20,7 @@ int chunkSizeFor(const QAsyncSqliteCursor *cursor, int requested)
         return requested;
     if (cursor->arraySize() > 1)
         return cursor->arraySize();
-    const QAsyncSqliteConnection *connection = cursor->connection();
-    const int iterChunkSize = connection ? connection->options().iterChunkSize : 0;
-    return iterChunkSize > 0 ? iterChunkSize : 64;
+    return cursor->iterChunkSize(); // the connection's unless set on the cursor
 }
 
 [[noreturn]] void throwCursorGone()

@@ -28,6 +28,12 @@ QAsyncSqliteCursor::QAsyncSqliteCursor(QAsyncSqliteConnection *connection) : d_p
     d->connection = connection;
     d->worker = connection->d_func()->currentWorker();
     d->state->cursor = this;
+    // Python copies the connection's row factory into a new cursor, and
+    // aiosqlite its iter_chunk_size; later changes of either side stay apart.
+    const QAsyncSqliteConnectionPrivate *c = connection->d_func();
+    QMutexLocker locker(&c->mutex);
+    d->rowFactory = {c->settings.rowFactory, c->settings.rowFactoryFunction};
+    d->iterChunkSize.store(qMax(1, c->options.iterChunkSize));
 }
 
 QAsyncSqliteCursor::~QAsyncSqliteCursor()
@@ -107,8 +113,8 @@ QFuture<void> QAsyncSqliteCursor::executeScript(const QString &script)
 QFuture<QVariant> QAsyncSqliteCursor::fetchOne()
 {
     Q_D(QAsyncSqliteCursor);
-    return d->submit<QVariant>([](QAsyncSqliteWorker &w, const CursorStatePtr &state) {
-        const QVariantList rows = state->fetch(w, 1);
+    return d->submit<QVariant>([factory = d->currentRowFactory()](QAsyncSqliteWorker &w, const CursorStatePtr &state) {
+        const QVariantList rows = state->fetch(w, 1, factory);
         return rows.isEmpty() ? QVariant() : rows.first();
     });
 }
@@ -118,17 +124,19 @@ QFuture<QVariantList> QAsyncSqliteCursor::fetchMany(int size)
     Q_D(QAsyncSqliteCursor);
     // 0 fetches every remaining row, as Python's fetchmany(0) does.
     const int count = size < 0 ? d->arraySize.load() : size == 0 ? -1 : size;
-    return d->submit<QVariantList>([count](QAsyncSqliteWorker &w, const CursorStatePtr &state) {
-        return state->fetch(w, count);
-    });
+    return d->submit<QVariantList>(
+            [count, factory = d->currentRowFactory()](QAsyncSqliteWorker &w, const CursorStatePtr &state) {
+                return state->fetch(w, count, factory);
+            });
 }
 
 QFuture<QVariantList> QAsyncSqliteCursor::fetchAll()
 {
     Q_D(QAsyncSqliteCursor);
-    return d->submit<QVariantList>([](QAsyncSqliteWorker &w, const CursorStatePtr &state) {
-        return state->fetch(w, -1);
-    });
+    return d->submit<QVariantList>(
+            [factory = d->currentRowFactory()](QAsyncSqliteWorker &w, const CursorStatePtr &state) {
+                return state->fetch(w, -1, factory);
+            });
 }
 
 QFuture<void> QAsyncSqliteCursor::stream()
@@ -138,8 +146,9 @@ QFuture<void> QAsyncSqliteCursor::stream()
         return makeFailedFuture<void>(QAsyncSqliteCursorPrivate::closedCursorError());
     // The job's future is the stream's: the pump finishes it after the last chunk.
     using StreamJob = CallableJob<void>;
-    auto job = std::make_unique<StreamJob>(
-            StreamJob::Reporter([state = d->state](QAsyncSqliteWorker &w, QFutureInterface<void> &stream, Job &self) {
+    auto job = std::make_unique<StreamJob>(StreamJob::Reporter(
+            [state = d->state, factory = d->currentRowFactory(),
+             chunkSize = d->iterChunkSize.load()](QAsyncSqliteWorker &w, QFutureInterface<void> &stream, Job &self) {
                 if (state->closed)
                     throw QAsyncSqliteCursorPrivate::closedCursorError();
                 if (state->streaming)
@@ -147,6 +156,8 @@ QFuture<void> QAsyncSqliteCursor::stream()
                                                        QStringLiteral("The cursor is already streaming."));
                 state->stream = stream;
                 state->streaming = true;
+                state->streamRowFactory = factory;
+                state->streamChunkSize = chunkSize;
                 self.handOff(); // the pump finishes the future from here on
                 state->pumpStream(w);
             }));
@@ -173,6 +184,53 @@ void QAsyncSqliteCursor::setArraySize(int size)
 {
     Q_D(QAsyncSqliteCursor);
     d->arraySize.store(qMax(1, size));
+}
+
+RowFactory QAsyncSqliteCursor::rowFactory() const
+{
+    Q_D(const QAsyncSqliteCursor);
+    return d->currentRowFactory().factory;
+}
+
+RowFactoryFunction QAsyncSqliteCursor::rowFactoryFunction() const
+{
+    Q_D(const QAsyncSqliteCursor);
+    return d->currentRowFactory().function;
+}
+
+void QAsyncSqliteCursor::setRowFactory(RowFactory factory)
+{
+    Q_D(QAsyncSqliteCursor);
+    {
+        QMutexLocker locker(&d->rowFactoryMutex);
+        if (d->rowFactory.factory == factory && !d->rowFactory.function)
+            return;
+        d->rowFactory = {factory, {}};
+    }
+    Q_EMIT rowFactoryChanged();
+}
+
+void QAsyncSqliteCursor::setRowFactory(const RowFactoryFunction &factory)
+{
+    Q_D(QAsyncSqliteCursor);
+    {
+        QMutexLocker locker(&d->rowFactoryMutex);
+        d->rowFactory = {RowFactory::Tuple, factory};
+    }
+    Q_EMIT rowFactoryChanged();
+}
+
+int QAsyncSqliteCursor::iterChunkSize() const
+{
+    Q_D(const QAsyncSqliteCursor);
+    return d->iterChunkSize.load();
+}
+
+void QAsyncSqliteCursor::setIterChunkSize(int size)
+{
+    Q_D(QAsyncSqliteCursor);
+    if (d->iterChunkSize.exchange(qMax(1, size)) != qMax(1, size))
+        Q_EMIT iterChunkSizeChanged();
 }
 
 QList<QAsyncSqliteColumn> QAsyncSqliteCursor::description() const
@@ -258,9 +316,11 @@ void QAsyncSqliteCursorState::executeMany(QAsyncSqliteWorker &worker, const QStr
     }
 }
 
-QVariantList QAsyncSqliteCursorState::fetch(QAsyncSqliteWorker &worker, qint64 maxRows)
+QVariantList QAsyncSqliteCursorState::fetch(QAsyncSqliteWorker &worker, qint64 maxRows,
+                                            const QAsyncSqliteCursorRowFactory &rowFactory)
 {
     shape.setTextFactory(worker.settings().textFactory);
+    shape.setRowFactory(rowFactory.factory, rowFactory.function);
     QVariantList rows;
     while (hasRow && (maxRows < 0 || rows.size() < maxRows)) {
         rows.append(shape.readRow(stmt));
@@ -317,7 +377,7 @@ void QAsyncSqliteCursorState::pumpStream(QAsyncSqliteWorker &worker)
         return;
     const CursorStatePtr self = shared_from_this();
     QAsyncSqliteWorker::CancelSource cancel(worker, &stream);
-    const int chunkSize = qMax(1, worker.options().iterChunkSize);
+    const int chunkSize = streamChunkSize;
     // The stream's future is not the job's: publish the snapshots before it
     // finishes, as process() does for every other request, so that whoever
     // waits on it sees totalChanges() and inTransaction() after it.
@@ -348,7 +408,7 @@ void QAsyncSqliteCursorState::pumpStream(QAsyncSqliteWorker &worker)
                     continue;
                 return;
             }
-            QVariantList rows = fetch(worker, chunkSize);
+            QVariantList rows = fetch(worker, chunkSize, streamRowFactory);
             chunksInFlight.fetch_add(1);
             std::weak_ptr<QAsyncSqliteWorker> weakWorker = worker.weak_from_this();
             worker.post([self, rows = std::move(rows), weakWorker](QAsyncSqliteConnection *connection) {

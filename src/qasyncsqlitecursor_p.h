@@ -18,6 +18,13 @@
 #include <memory>
 #include <optional>
 
+// A cursor's row factory: a built-in one, or a callable when set.
+struct QAsyncSqliteCursorRowFactory
+{
+    QAsyncSqlite::RowFactory factory = QAsyncSqlite::RowFactory::Tuple;
+    QAsyncSqlite::RowFactoryFunction function;
+};
+
 // Worker-side state of a QAsyncSqliteCursor, and the requests that run on it
 // (worker thread).
 struct QAsyncSqliteCursorState final : QAsyncSqlite::Detail::OpenResource,
@@ -25,7 +32,8 @@ struct QAsyncSqliteCursorState final : QAsyncSqlite::Detail::OpenResource,
 {
     void execute(QAsyncSqliteWorker &worker, const QString &sql, const QAsyncSqlite::Detail::Params &params);
     void executeMany(QAsyncSqliteWorker &worker, const QString &sql, const QList<QVariantList> &paramSets);
-    QVariantList fetch(QAsyncSqliteWorker &worker, qint64 maxRows);
+    // Rows shaped by \a rowFactory, the cursor's when the fetch was queued.
+    QVariantList fetch(QAsyncSqliteWorker &worker, qint64 maxRows, const QAsyncSqliteCursorRowFactory &rowFactory);
     // The snapshot for the caller's getters (lastRowId kept when not given).
     void setResult(const QList<QAsyncSqliteColumn> &description, qint64 rowCount,
                    std::optional<qint64> lastRowId = std::nullopt);
@@ -45,6 +53,9 @@ struct QAsyncSqliteCursorState final : QAsyncSqlite::Detail::OpenResource,
     QAsyncSqlite::Detail::ResultShape shape;
     QFutureInterface<void> stream; // valid while stream() runs
     bool streaming = false;
+    // What the running stream was started with (its chunks span several jobs).
+    QAsyncSqliteCursorRowFactory streamRowFactory;
+    int streamChunkSize = 64;
 
     // Back-pressure between the worker and the consumer's thread.
     std::atomic<int> chunksInFlight{0};
@@ -88,11 +99,20 @@ public:
     // fails; on a closed cursor only rowCount() changes, and that reset
     // still takes its place in the queue, behind the requests before it.
     QFuture<void> submitExecute(CursorFunction fn);
+    // The row factory a fetch queued now uses.
+    QAsyncSqliteCursorRowFactory currentRowFactory() const
+    {
+        QMutexLocker locker(&rowFactoryMutex);
+        return rowFactory;
+    }
 
     QAsyncSqliteConnection *connection = nullptr;
     std::shared_ptr<QAsyncSqliteWorker> worker; // null when the connection was not open
     std::shared_ptr<QAsyncSqliteCursorState> state = std::make_shared<QAsyncSqliteCursorState>();
     std::atomic<int> arraySize{1};
+    std::atomic<int> iterChunkSize{64};
+    mutable QMutex rowFactoryMutex; // guards rowFactory, set from any thread
+    QAsyncSqliteCursorRowFactory rowFactory;
     std::atomic<bool> closed{false};
 };
 

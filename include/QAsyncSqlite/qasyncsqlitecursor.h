@@ -37,10 +37,16 @@ struct QAsyncSqliteColumn
     Created by QAsyncSqliteConnection::cursor() as a child of the connection.
     Its requests share the connection's FIFO queue. After execute(), rows are
     read with fetchOne(), fetchMany() and fetchAll(), or streamed with
-    stream(): rowsReady() then delivers chunks of
-    QAsyncSqliteOptions::iterChunkSize rows with bounded read-ahead (at most a
-    few chunks wait for the consumer, whatever the result size), and
-    finished() follows the last one.
+    stream(): rowsReady() then delivers chunks of iterChunkSize() rows with
+    bounded read-ahead (at most a few chunks wait for the consumer, whatever
+    the result size), and finished() follows the last one.
+
+    As in Python, a cursor has its own row factory (\c Cursor.row_factory),
+    which starts as the connection's when the cursor is created and shapes
+    the rows of every fetch queued after it is set, also rows of a statement
+    executed before; and, as in aiosqlite, its own iterChunkSize()
+    (\c Cursor.iter_chunk_size), which starts as the connection's
+    QAsyncSqliteOptions::iterChunkSize.
 
     Every request on a closed cursor, or on a cursor whose connection is
     closed, fails with QAsyncSqliteProgrammingError.
@@ -54,6 +60,11 @@ class QASYNCSQLITE_EXPORT QAsyncSqliteCursor : public QObject
     Q_PROPERTY(qint64 lastRowId READ lastRowId)
     /*! Rows changed by the last DML statement, -1 otherwise. */
     Q_PROPERTY(qint64 rowCount READ rowCount)
+    /*! How fetched rows are shaped (Python's \c Cursor.row_factory);
+        starts as the connection's. */
+    Q_PROPERTY(QAsyncSqlite::RowFactory rowFactory READ rowFactory WRITE setRowFactory NOTIFY rowFactoryChanged)
+    /*! Rows per chunk of stream() (aiosqlite's \c Cursor.iter_chunk_size). */
+    Q_PROPERTY(int iterChunkSize READ iterChunkSize WRITE setIterChunkSize NOTIFY iterChunkSizeChanged)
 
 public:
     /*! Closes the cursor unless close() was called (queued like a request). */
@@ -90,6 +101,29 @@ public:
     int arraySize() const;
     /*! Sets the default row count of fetchMany() to \a size. */
     void setArraySize(int size);
+    /*! The built-in row factory of this cursor's fetches; \c Tuple while a
+        callable is set (see rowFactoryFunction()). Starts as the
+        connection's QAsyncSqliteConnection::rowFactory() at the cursor's
+        creation; the connection's later changes do not reach it (Python). */
+    QAsyncSqlite::RowFactory rowFactory() const;
+    /*! The callable row factory of this cursor, or an empty function. */
+    QAsyncSqlite::RowFactoryFunction rowFactoryFunction() const;
+    /*! Sets the row factory of this cursor to \a factory, overriding the
+        connection's. It shapes the rows of the fetches (and stream())
+        queued after the call, including rows of a statement executed
+        before, as Python reads \c Cursor.row_factory at each fetch. */
+    void setRowFactory(QAsyncSqlite::RowFactory factory);
+    /*! Sets a callable row factory, \a factory, for this cursor; it runs on
+        the worker thread, as the connection's does. An empty function
+        restores \c Tuple. */
+    void setRowFactory(const QAsyncSqlite::RowFactoryFunction &factory);
+    /*! Rows per rowsReady() chunk of stream() (and per fetch of
+        QAsyncSqlite::rows() over this cursor when arraySize() is 1). Starts
+        as the connection's QAsyncSqliteOptions::iterChunkSize. */
+    int iterChunkSize() const;
+    /*! Sets the rows per streamed chunk to \a size (at least 1), for the
+        stream() calls made after it. */
+    void setIterChunkSize(int size);
     /*! The columns of the last executed statement. */
     QList<QAsyncSqliteColumn> description() const;
     /*! The rowid of the last row inserted through this cursor. */
@@ -105,6 +139,10 @@ Q_SIGNALS:
     void rowsReady(const QVariantList &rows);
     /*! stream() delivered its last chunk. */
     void finished();
+    /*! rowFactory() or rowFactoryFunction() changed. */
+    void rowFactoryChanged();
+    /*! iterChunkSize() changed. */
+    void iterChunkSizeChanged();
 
 private:
     explicit QAsyncSqliteCursor(QAsyncSqliteConnection *connection);

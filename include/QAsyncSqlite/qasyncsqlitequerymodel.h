@@ -26,6 +26,9 @@ class QAsyncSqliteQueryModelPrivate;
     changes: through QAsyncSqliteConnection::tablesChanged() for writes made
     on the same connection, and by polling \c PRAGMA data_version every
     pollInterval() milliseconds for commits by other connections or processes.
+    Live refreshes are throttled: the first change after a quiet period
+    refreshes at once, later ones at most once per throttle() milliseconds,
+    and the last change of a burst always leads to a final refresh.
     A refresh keeps as many rows as were loaded and updates the view with
     dataChanged(), rowsInserted() and rowsRemoved() instead of a reset
     whenever the columns stay the same.
@@ -46,6 +49,8 @@ class QASYNCSQLITE_EXPORT QAsyncSqliteQueryModel : public QAbstractTableModel
     Q_PROPERTY(bool live READ isLive WRITE setLive NOTIFY liveChanged)
     /*! How often a live model polls for other connections' commits, in ms. */
     Q_PROPERTY(int pollInterval READ pollInterval WRITE setPollInterval NOTIFY pollIntervalChanged)
+    /*! The least time between two live refreshes, in ms (default 30; 0: none). */
+    Q_PROPERTY(int throttle READ throttle WRITE setThrottle NOTIFY throttleChanged)
     /*! Rows loaded so far. */
     Q_PROPERTY(int count READ count NOTIFY countChanged)
     /*! Whether a query or fetch is running. */
@@ -96,6 +101,18 @@ public:
     int pollInterval() const;
     /*! Sets the poll interval to \a milliseconds (0: no polling). */
     void setPollInterval(int milliseconds);
+    /*! The least time between the starts of two live refreshes, in
+        milliseconds (default 30, as Dart sqlite_async's \c watch()). The first
+        change after a quiet period refreshes at once; changes during the
+        interval, or while a refresh runs, are folded into one refresh when
+        it ends, so a burst of commits reloads the view a few times and
+        always ends with its final state. 0 refreshes after every change,
+        canceling a refresh that runs. Loads asked for by setting the query,
+        parameters or connection, and refresh(), are not throttled. */
+    int throttle() const;
+    /*! Sets the least time between two live refreshes to \a milliseconds
+        (0: refresh after every change). */
+    void setThrottle(int milliseconds);
 
     /*! Rows loaded so far. */
     int count() const;
@@ -149,6 +166,8 @@ Q_SIGNALS:
     void liveChanged();
     /*! The \c pollInterval property changed. */
     void pollIntervalChanged();
+    /*! The \c throttle property changed. */
+    void throttleChanged();
     /*! The \c count property changed. */
     void countChanged();
     /*! The \c loading property changed. */

@@ -62,6 +62,13 @@ public:
     QList<QAsyncSqliteColumn> description() const { return m_description; }
     // Python reads the connection's text factory at each fetch, not at execute.
     void setTextFactory(TextFactory factory) { m_settings.textFactory = factory; }
+    // A cursor's own row factory, also read at each fetch (Python's
+    // Cursor.row_factory).
+    void setRowFactory(RowFactory factory, const RowFactoryFunction &function)
+    {
+        m_settings.rowFactory = factory;
+        m_settings.rowFactoryFunction = function;
+    }
 
 private:
     QVariant readValue(sqlite3_stmt *stmt, int column) const;

@@ -182,6 +182,8 @@ void QAsyncSqliteQueryModelPrivate::setLoading(bool value)
     if (loading != value) {
         loading = value;
         Q_EMIT q->loadingChanged();
+        if (!value)
+            refreshIfDue(); // a change that came during the load refreshes now
     }
 }
 
@@ -208,6 +210,10 @@ QAsyncSqliteQueryModel::QAsyncSqliteQueryModel(QObject *parent)
     Q_D(QAsyncSqliteQueryModel);
     connect(&d->pollTimer, &QTimer::timeout, this, [d] {
         d->poll(false);
+    });
+    d->throttleTimer.setSingleShot(true);
+    connect(&d->throttleTimer, &QTimer::timeout, this, [d] {
+        d->refreshIfDue();
     });
 }
 

@@ -11,6 +11,7 @@
 #include <QAsyncSqlite/qasyncsqlitecursor.h>
 #include <QAsyncSqlite/qasyncsqlitequerymodel.h>
 
+#include <QtCore/qelapsedtimer.h>
 #include <QtCore/qfuture.h>
 #include <QtCore/qpointer.h>
 #include <QtCore/qtimer.h>
@@ -38,6 +39,11 @@ public:
     void learnTables();
     // Reads PRAGMA data_version; a change since the baseline reloads.
     void poll(bool baseline);
+    // A table the query reads changed: refresh, throttled.
+    void liveChange();
+    // Starts the pending live refresh if no refresh runs and the throttle
+    // interval has passed; otherwise arranges to be called again then.
+    void refreshIfDue();
 
     QAsyncSqliteQueryModel *q;
     QPointer<QAsyncSqliteConnection> connection;
@@ -68,6 +74,11 @@ public:
     bool polling = false;
     bool reloadQueued = false;
     bool reloadKeepsRows = true;
+
+    int throttle = 30;
+    QTimer throttleTimer; // single shot: the end of the current interval
+    QElapsedTimer lastLiveRefresh; // when the last live refresh was started
+    bool changePending = false; // a change no started refresh has seen
 };
 
 #endif // QASYNCSQLITEQUERYMODEL_P_H

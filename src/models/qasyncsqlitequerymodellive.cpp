@@ -4,7 +4,8 @@
 // Live refresh of QAsyncSqliteQueryModel: learning which tables the query
 // reads, reloading when one of them changes on the model's connection
 // (tablesChanged()), and polling PRAGMA data_version for commits by other
-// connections. See doc/models.md#live-refresh.
+// connections, throttling the refreshes that changes cause. See
+// doc/models.md#live-refresh.
 #include "qasyncsqlitequerymodel_p.h"
 
 #include <sqlite3.h>
@@ -55,6 +56,8 @@ void QAsyncSqliteQueryModelPrivate::updateLiveSources()
         QObject::disconnect(c);
     connectionSignals.clear();
     pollTimer.stop();
+    throttleTimer.stop();
+    changePending = false;
     dataVersion = -1;
     if (!connection)
         return;
@@ -70,12 +73,12 @@ void QAsyncSqliteQueryModelPrivate::updateLiveSources()
                 // Tables not known yet (e.g. the query failed because its table
                 // did not exist): any change may be the one it waits for.
                 if (tables.isEmpty()) {
-                    scheduleReload(true);
+                    liveChange();
                     return;
                 }
                 for (const QString &table : changed) {
                     if (tables.contains(table, Qt::CaseInsensitive)) {
-                        scheduleReload(true);
+                        liveChange();
                         return;
                     }
                 }
@@ -118,7 +121,61 @@ void QAsyncSqliteQueryModelPrivate::poll(bool baseline)
         const QVariantList values = valuesOf(future.result().constFirst(), {QStringLiteral("data_version")});
         const qint64 version = values.value(0).toLongLong();
         if (!baseline && dataVersion >= 0 && version != dataVersion)
-            scheduleReload(true);
+            liveChange();
         dataVersion = version;
     });
+}
+
+void QAsyncSqliteQueryModelPrivate::liveChange()
+{
+    // A reload still to be started sees this change already (its query is
+    // queued behind the commit), and 0 keeps the unthrottled behaviour.
+    if (throttle <= 0 || reloadQueued) {
+        scheduleReload(true);
+        return;
+    }
+    changePending = true;
+    refreshIfDue();
+}
+
+void QAsyncSqliteQueryModelPrivate::refreshIfDue()
+{
+    if (!changePending || !live)
+        return;
+    // Like sqlite_async's watch(): never cancel a running refresh to start
+    // another (a query slower than the interval would never show anything
+    // during a long burst); run one more when it ends (setLoading()).
+    if (loading && !fetching)
+        return;
+    if (throttleTimer.isActive())
+        return;
+    if (throttle > 0 && lastLiveRefresh.isValid()) {
+        const qint64 remaining = throttle - lastLiveRefresh.elapsed();
+        if (remaining > 0) {
+            throttleTimer.start(int(remaining)); // the trailing edge
+            return;
+        }
+    }
+    changePending = false;
+    lastLiveRefresh.start();
+    scheduleReload(true);
+}
+
+int QAsyncSqliteQueryModel::throttle() const
+{
+    Q_D(const QAsyncSqliteQueryModel);
+    return d->throttle;
+}
+
+void QAsyncSqliteQueryModel::setThrottle(int milliseconds)
+{
+    Q_D(QAsyncSqliteQueryModel);
+    milliseconds = qMax(0, milliseconds);
+    if (d->throttle == milliseconds)
+        return;
+    d->throttle = milliseconds;
+    // A pending refresh waits for the new interval, not the old one.
+    d->throttleTimer.stop();
+    d->refreshIfDue();
+    Q_EMIT throttleChanged();
 }

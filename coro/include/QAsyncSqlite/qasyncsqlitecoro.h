@@ -273,7 +273,9 @@ auto withTransaction(QAsyncSqliteConnection &db, Body body, QAsyncSqliteTransact
     Rows are fetched with QAsyncSqliteCursor::fetchMany() in chunks of
     \a chunkSize rows; when \a chunkSize is not positive, of
     QAsyncSqliteCursor::arraySize() rows if that is above 1, else of
-    QAsyncSqliteOptions::iterChunkSize rows (64 by default). While the
+    QAsyncSqliteCursor::iterChunkSize() rows (the connection's
+    QAsyncSqliteOptions::iterChunkSize, 64 by default, unless set on the
+    cursor). While the
     consumer handles one chunk the next one is already being fetched (one
     chunk of read-ahead). A failing fetch is rethrown by the iteration, after
     the rows before it.

@@ -49,6 +49,12 @@ QtObject {
         milliseconds (default 250; 0 turns polling off). */
     property int pollInterval
 
+    /** The least time between two live reloads, in milliseconds (default 30;
+        0 reloads after every change). The first change after a quiet time
+        reloads at once; the last change of a burst always leads to a final
+        reload. */
+    property int throttle
+
     /** Rows loaded so far. */
     readonly property int count
 

@@ -5,6 +5,7 @@
 #include <QAsyncSqlite/QAsyncSqliteBlob>
 #include <QAsyncSqlite/QAsyncSqliteConnection>
 #include <QAsyncSqlite/QAsyncSqliteCursor>
+#include <QAsyncSqlite/QAsyncSqliteRow>
 #include <QAsyncSqlite/QAsyncSqliteTest>
 
 #include <QtCore/qpointer.h>
@@ -15,6 +16,7 @@
 
 #include <atomic>
 #include <functional>
+#include <numeric>
 #include <stdexcept>
 
 using namespace Qt::StringLiterals;
@@ -78,6 +80,8 @@ private Q_SLOTS:
     void streamConnectionClosed();
     void cursorDeletedMidStream();
     void streamRowFactoryThrows();
+    void cursorRowFactory();
+    void iterChunkSizePerCursor();
     void interruptWhileIdle_data();
     void interruptWhileIdle();
 
@@ -684,6 +688,82 @@ void tst_Cursor::interruptWhileIdle()
     } else {
         QASYNCSQLITE_AWAIT(streamed);
     }
+}
+
+void tst_Cursor::cursorRowFactory()
+{
+    // Python's Cursor.row_factory: the cursor's own, overriding the
+    // connection's, read at each fetch. Here "at each fetch" is at the time
+    // the fetch is queued, as the connection's settings apply in FIFO order.
+    m_db->setRowFactory(QAsyncSqlite::RowFactory::Map);
+    QAsyncSqliteCursor *c = m_db->cursor(u"SELECT id FROM t ORDER BY id"_s);
+    QCOMPARE(c->rowFactory(), QAsyncSqlite::RowFactory::Map); // the connection's at creation
+    m_db->setRowFactory(QAsyncSqlite::RowFactory::Tuple);
+    QCOMPARE(c->rowFactory(), QAsyncSqlite::RowFactory::Map); // and only then
+    QSignalSpy changed(c, &QAsyncSqliteCursor::rowFactoryChanged);
+    const QFuture<QVariant> asMap = c->fetchOne();
+    c->setRowFactory(QAsyncSqlite::RowFactory::Row); // set between two queued fetches
+    const QFuture<QVariant> asRow = c->fetchOne();
+    c->setRowFactory(QAsyncSqlite::RowFactory::Row); // unchanged: no signal
+    QCOMPARE(changed.size(), 1);
+    QASYNCSQLITE_AWAIT_RESULT(first, asMap);
+    QCOMPARE(first, QVariant(QVariantMap{{u"id"_s, 1LL}}));
+    QASYNCSQLITE_AWAIT_RESULT(second, asRow);
+    QCOMPARE(second.metaType(), QMetaType::fromType<QAsyncSqliteRow>());
+    QCOMPARE(second.value<QAsyncSqliteRow>().value(u"ID"_s), QVariant(2LL));
+    // The connection's requests keep the connection's factory.
+    QASYNCSQLITE_AWAIT_RESULT(plain, m_db->execute(u"SELECT 7"_s));
+    QCOMPARE(plain, QVariantList{QVariant(QVariantList{7LL})});
+
+    // A callable, on the worker; streamed rows are shaped by it too.
+    c->setRowFactory([](const QAsyncSqliteRow &row) {
+        return QVariant(row.value(0).toLongLong() * 100);
+    });
+    QCOMPARE(changed.size(), 2);
+    QVERIFY(c->rowFactoryFunction());
+    QCOMPARE(c->rowFactory(), QAsyncSqlite::RowFactory::Tuple);
+    QASYNCSQLITE_AWAIT_RESULT(callable, c->fetchMany(2));
+    QCOMPARE(callable, (QVariantList{300LL, 400LL}));
+    QVariantList streamed;
+    connect(c, &QAsyncSqliteCursor::rowsReady, this, [&](const QVariantList &rows) {
+        streamed += rows;
+    });
+    QASYNCSQLITE_AWAIT(c->stream());
+    QTRY_COMPARE(streamed, (QVariantList{500LL, 600LL, 700LL, 800LL, 900LL, 1000LL}));
+    // An empty function restores Tuple.
+    c->setRowFactory(QAsyncSqlite::RowFactoryFunction());
+    QVERIFY(!c->rowFactoryFunction());
+    QASYNCSQLITE_AWAIT(c->execute(u"SELECT id FROM t ORDER BY id"_s));
+    QASYNCSQLITE_AWAIT_RESULT(tuple, c->fetchOne());
+    QCOMPARE(tuple, QVariant(QVariantList{1LL}));
+}
+
+void tst_Cursor::iterChunkSizePerCursor()
+{
+    // aiosqlite's Cursor.iter_chunk_size: the connection's at creation (8 in
+    // init()), then the cursor's own.
+    QAsyncSqliteCursor *c = m_db->cursor(seriesSql(20));
+    QAsyncSqliteCursor *other = m_db->cursor(seriesSql(20));
+    QCOMPARE(c->iterChunkSize(), 8);
+    QSignalSpy changed(c, &QAsyncSqliteCursor::iterChunkSizeChanged);
+    c->setIterChunkSize(7);
+    c->setIterChunkSize(7);
+    QCOMPARE(changed.size(), 1);
+    c->setIterChunkSize(0); // at least one row per chunk, as arraySize
+    QCOMPARE(c->iterChunkSize(), 1);
+    c->setIterChunkSize(7);
+    QCOMPARE(other->iterChunkSize(), 8);
+    QList<int> sizes[2];
+    QAsyncSqliteCursor *cursors[2] = {c, other};
+    for (int i = 0; i < 2; ++i) {
+        connect(cursors[i], &QAsyncSqliteCursor::rowsReady, this, [&sizes, i](const QVariantList &rows) {
+            sizes[i].append(int(rows.size()));
+        });
+        QASYNCSQLITE_AWAIT(cursors[i]->stream());
+        QTRY_COMPARE(std::accumulate(sizes[i].cbegin(), sizes[i].cend(), 0), 20);
+    }
+    QCOMPARE(sizes[0], (QList<int>{7, 7, 6}));
+    QCOMPARE(sizes[1], (QList<int>{8, 8, 4}));
 }
 
 QTEST_GUILESS_MAIN(tst_Cursor)

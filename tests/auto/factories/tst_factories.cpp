@@ -3,14 +3,19 @@
 //
 // Row and text factories (doc/row-factories.md: row_factory / Row / text_factory):
 // the built-in shapes, QAsyncSqliteRow, callables on the worker, FIFO
-// application of changes and the NOTIFY signals.
+// application of changes and the NOTIFY signals; a cursor's own row factory
+// compared with Python's Cursor.row_factory.
 
 #include <QAsyncSqlite/QAsyncSqliteConnection>
+#include <QAsyncSqlite/QAsyncSqliteCursor>
 #include <QAsyncSqlite/QAsyncSqliteRow>
 #include <QAsyncSqlite/QAsyncSqliteTest>
 
 #include "workerhold.h"
 
+#include <QtCore/qjsonarray.h>
+#include <QtCore/qjsondocument.h>
+#include <QtCore/qprocess.h>
 #include <QtTest/QtTest>
 
 #include <sqlite3.h>
@@ -22,7 +27,49 @@ using namespace Qt::StringLiterals;
 
 namespace {
 const QString rowQuery = u"SELECT 1 AS id, 'Ann' AS Name, NULL AS nada, x'00ff' AS data"_s;
+
+// Debian's python3: its sqlite3 module is the reference (the one first on
+// PATH may lack it).
+const QString PythonPath = u"/usr/bin/python3"_s;
+
+// The scenario of tst_Factories::cursorRowFactoryMatchesPython in Python:
+// prints what each fetch returned, as "tuple:<a>", "row:<a>" or the custom
+// factory's "custom:<a>".
+const char CursorRowFactoryScript[] = R"py(
+import json, sqlite3
+con = sqlite3.connect(":memory:")
+con.execute("CREATE TABLE t(a)")
+con.executemany("INSERT INTO t VALUES(?)", [(i,) for i in range(1, 7)])
+sql = "SELECT a FROM t ORDER BY a"
+def kind(row):
+    if isinstance(row, sqlite3.Row): return "row:%d" % row[0]
+    if isinstance(row, tuple): return "tuple:%d" % row[0]
+    return row
+def custom(cursor, row): return "custom:%d" % row[0]
+out = []
+early = con.cursor()
+con.row_factory = sqlite3.Row
+early.execute(sql); out.append(kind(early.fetchone()))
+inherited = con.cursor(); inherited.execute(sql); out.append(kind(inherited.fetchone()))
+inherited.row_factory = None; out.append(kind(inherited.fetchone()))
+inherited.row_factory = custom; out += [kind(r) for r in inherited.fetchmany(2)]
+inherited.row_factory = sqlite3.Row; out += [kind(r) for r in inherited.fetchall()]
+own = con.cursor(); own.row_factory = custom
+con.row_factory = None
+own.execute(sql); out.append(kind(own.fetchone()))
+out.append(kind(con.execute(sql).fetchone()))
+print(json.dumps(out))
+)py";
+
+QString kindOf(const QVariant &row)
+{
+    if (row.metaType() == QMetaType::fromType<QAsyncSqliteRow>())
+        return u"row:%1"_s.arg(row.value<QAsyncSqliteRow>().value(0).toLongLong());
+    if (row.metaType() == QMetaType::fromType<QVariantList>())
+        return u"tuple:%1"_s.arg(row.toList().value(0).toLongLong());
+    return row.toString();
 }
+} // namespace
 
 class tst_Factories : public QObject
 {
@@ -45,6 +92,7 @@ private Q_SLOTS:
     void changesApplyInFifoOrder();
     void settingsBeforeOpen();
     void notifySignals();
+    void cursorRowFactoryMatchesPython();
 };
 
 void tst_Factories::tupleFactory()
@@ -480,6 +528,66 @@ void tst_Factories::notifySignals()
     QCOMPARE(rows, QVariantList{QVariantList{u"z"_s}});
     QCOMPARE(rowSpy.size(), 4);
     QCOMPARE(textSpy.size(), 2);
+}
+
+void tst_Factories::cursorRowFactoryMatchesPython()
+{
+    // Python 3.11 (Debian's /usr/bin/python3): a cursor copies the
+    // connection's row_factory when it is created, later changes of the
+    // connection's do not reach it, and the cursor's is read at each fetch,
+    // so setting it after execute() shapes the rows fetched afterwards.
+    const QStringList expected{u"tuple:1"_s, u"row:1"_s, u"tuple:2"_s,  u"custom:3"_s, u"custom:4"_s,
+                               u"row:5"_s,   u"row:6"_s, u"custom:1"_s, u"tuple:1"_s};
+    QVERIFY2(QFile::exists(PythonPath), "the reference needs /usr/bin/python3 (apt-get install python3)");
+    QProcess python;
+    python.start(PythonPath, {u"-c"_s, QString::fromUtf8(CursorRowFactoryScript)});
+    QVERIFY2(python.waitForFinished(60000) && python.exitStatus() == QProcess::NormalExit && python.exitCode() == 0,
+             python.readAllStandardError().constData());
+    const QVariantList pythonKinds = QJsonDocument::fromJson(python.readAllStandardOutput()).array().toVariantList();
+    QStringList reference;
+    for (const QVariant &kind : pythonKinds)
+        reference.append(kind.toString());
+    QCOMPARE(reference, expected);
+
+    QAsyncSqliteTest::TemporaryDatabase tmp;
+    QAsyncSqliteConnection db;
+    QASYNCSQLITE_AWAIT(db.open(tmp.path()));
+    QASYNCSQLITE_AWAIT(db.executeScript(u"CREATE TABLE t(a); INSERT INTO t VALUES (1), (2), (3), (4), (5), (6);"_s));
+    const QString sql = u"SELECT a FROM t ORDER BY a"_s;
+    const auto custom = [](const QAsyncSqliteRow &row) {
+        return QVariant(u"custom:%1"_s.arg(row.value(0).toLongLong()));
+    };
+    QStringList kinds;
+    const auto append = [&kinds](const QVariantList &rows) {
+        for (const QVariant &row : rows)
+            kinds.append(kindOf(row));
+    };
+    QAsyncSqliteCursor *early = db.cursor();
+    db.setRowFactory(QAsyncSqlite::RowFactory::Row);
+    QASYNCSQLITE_AWAIT(early->execute(sql));
+    QASYNCSQLITE_AWAIT_RESULT(earlyRow, early->fetchOne());
+    append({earlyRow});
+    QAsyncSqliteCursor *inherited = db.cursor(sql);
+    QASYNCSQLITE_AWAIT_RESULT(inheritedRow, inherited->fetchOne());
+    append({inheritedRow});
+    inherited->setRowFactory(QAsyncSqlite::RowFactory::Tuple);
+    QASYNCSQLITE_AWAIT_RESULT(tupleRow, inherited->fetchOne());
+    append({tupleRow});
+    inherited->setRowFactory(custom);
+    QASYNCSQLITE_AWAIT_RESULT(customRows, inherited->fetchMany(2));
+    append(customRows);
+    inherited->setRowFactory(QAsyncSqlite::RowFactory::Row);
+    QASYNCSQLITE_AWAIT_RESULT(restRows, inherited->fetchAll());
+    append(restRows);
+    QAsyncSqliteCursor *own = db.cursor();
+    own->setRowFactory(custom);
+    db.setRowFactory(QAsyncSqlite::RowFactory::Tuple);
+    QASYNCSQLITE_AWAIT(own->execute(sql));
+    QASYNCSQLITE_AWAIT_RESULT(ownRow, own->fetchOne());
+    append({ownRow});
+    QASYNCSQLITE_AWAIT_RESULT(connectionRows, db.execute(sql));
+    append({connectionRows.value(0)});
+    QCOMPARE(kinds, reference);
 }
 
 QTEST_GUILESS_MAIN(tst_Factories)

@@ -313,6 +313,30 @@ TestCase {
         compare(refreshed.count, 0)
     }
 
+    function test_liveThrottle() {
+        var model = makeModel({ live: true, connection: db, query: "SELECT id FROM nums WHERE id > 200 ORDER BY id" })
+        compare(model.throttle, 30)
+        tryCompare(model, "loading", false, 10000)
+        compare(model.count, 0)
+        // A burst of commits: a few reloads, and the last commit shows.
+        var refreshed = spy(model, "refreshed")
+        for (var i = 1; i <= 50; ++i) {
+            value(db.execute("INSERT INTO nums(id, name) VALUES(?, 'burst')", [200 + i]))
+            value(db.commit())
+        }
+        tryCompare(model, "count", 50, 10000)
+        compare(model.get(49).id, 250)
+        verify(refreshed.count >= 1)
+        // Held back within a long interval, shown as soon as it is shortened.
+        model.throttle = 60000
+        value(db.execute("INSERT INTO nums(id, name) VALUES(251, 'late')"))
+        value(db.commit())
+        wait(300)
+        compare(model.count, 50)
+        model.throttle = 0
+        tryCompare(model, "count", 51, 10000)
+    }
+
     function test_liveOtherConnection() {
         var model = makeModel({ live: true, pollInterval: 50, connection: db,
                                 query: "SELECT count(*) AS n, max(id) AS last FROM nums" })

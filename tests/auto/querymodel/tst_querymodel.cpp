@@ -25,6 +25,9 @@ private Q_SLOTS:
     void refreshKeepsLoadedRows();
     void fetchMoreDuringRefresh();
     void liveRecoversWhenTableAppears();
+    void liveThrottleFoldsBursts_data();
+    void liveThrottleFoldsBursts();
+    void liveThrottleEdges();
     void destroyWhileLoading();
     void supersededLoadIsCanceled();
 
@@ -305,6 +308,85 @@ void tst_QueryModel::liveRecoversWhenTableAppears()
     QTRY_COMPARE(model.count(), 1);
     QVERIFY(model.error().isEmpty());
     QCOMPARE(model.data(model.index(0, 0)).toString(), u"here"_s);
+}
+
+void tst_QueryModel::liveThrottleFoldsBursts_data()
+{
+    QTest::addColumn<int>("throttle");
+    QTest::newRow("100 ms") << 100;
+    QTest::newRow("0 (every change)") << 0;
+}
+
+void tst_QueryModel::liveThrottleFoldsBursts()
+{
+    // A bulk import that commits 200 times: a throttled model reloads at most
+    // once per interval while the commits keep coming, and always ends
+    // showing the last one.
+    QFETCH(int, throttle);
+    fill(3);
+    QAsyncSqliteQueryModel model;
+    QCOMPARE(model.throttle(), 30); // the default, as sqlite_async's watch()
+    QSignalSpy throttleChanged(&model, &QAsyncSqliteQueryModel::throttleChanged);
+    model.setThrottle(throttle);
+    QCOMPARE(throttleChanged.size(), 1);
+    QSignalSpy refreshed(&model, &QAsyncSqliteQueryModel::refreshed);
+    model.setPollInterval(0);
+    model.setLive(true);
+    model.setConnection(m_db.get());
+    model.setQuery(u"SELECT id, title FROM notes ORDER BY id"_s);
+    QVERIFY(refreshed.wait());
+    refreshed.clear();
+    int started = 0; // reloads started (no view asks for more rows here)
+    connect(&model, &QAsyncSqliteQueryModel::loadingChanged, this, [&] {
+        started += model.isLoading() ? 1 : 0;
+    });
+    QElapsedTimer clock;
+    clock.start();
+    constexpr int Writes = 200;
+    for (int i = 0; i < Writes; ++i) // each awaited: 200 commits, 200 tablesChanged()
+        QASYNCSQLITE_AWAIT(m_db->execute(u"INSERT INTO notes(title) VALUES(?)"_s, {u"burst %1"_s.arg(i)}));
+    QTRY_COMPARE(model.count(), 3 + Writes);
+    QTRY_VERIFY(!model.isLoading());
+    const qint64 elapsed = clock.elapsed();
+    QCOMPARE(model.data(model.index(3 + Writes - 1, 1)).toString(), u"burst %1"_s.arg(Writes - 1));
+    qInfo("throttle %d ms: %d commits in %lld ms, %d reloads started, %d delivered", throttle, Writes, elapsed, started,
+          int(refreshed.size()));
+    QVERIFY(started >= 1);
+    if (throttle > 0) {
+        // The leading edge, then at most one start per interval (+1 for the
+        // rounding of timers): a bound from the time the burst took, not a speed.
+        QVERIFY2(started <= elapsed / throttle + 2, qPrintable(u"%1 reloads in %2 ms"_s.arg(started).arg(elapsed)));
+    }
+}
+
+void tst_QueryModel::liveThrottleEdges()
+{
+    fill(3);
+    QAsyncSqliteQueryModel model;
+    QSignalSpy refreshed(&model, &QAsyncSqliteQueryModel::refreshed);
+    model.setThrottle(60'000);
+    model.setPollInterval(0);
+    model.setLive(true);
+    model.setConnection(m_db.get());
+    model.setQuery(u"SELECT title FROM notes ORDER BY id"_s);
+    QVERIFY(refreshed.wait());
+    // Leading edge: the first change after a quiet time refreshes at once.
+    QASYNCSQLITE_AWAIT(m_db->execute(u"INSERT INTO notes(title) VALUES('first')"_s));
+    QTRY_COMPARE(model.count(), 4);
+    // Within the interval a change is held back...
+    QASYNCSQLITE_AWAIT(m_db->execute(u"INSERT INTO notes(title) VALUES('second')"_s));
+    QTest::qWait(300);
+    QCOMPARE(model.count(), 4);
+    // ...not lost: with an interval that has long passed it shows at once.
+    model.setThrottle(50);
+    QTRY_COMPARE(model.count(), 5);
+    QCOMPARE(model.data(model.index(4, 0)).toString(), u"second"_s);
+    // 0: every change refreshes, however close to the last refresh.
+    model.setThrottle(0);
+    for (int i = 0; i < 3; ++i) {
+        QASYNCSQLITE_AWAIT(m_db->execute(u"INSERT INTO notes(title) VALUES('unthrottled')"_s));
+        QTRY_COMPARE(model.count(), 6 + i);
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_QueryModel)

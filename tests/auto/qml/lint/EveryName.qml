@@ -57,6 +57,7 @@ QtObject {
         chunkSize: 16
         live: true
         pollInterval: 0
+        throttle: 30
         onRefreshed: root.note("refreshed:" + count + ":" + columns[0])
     }
 
