@@ -153,6 +153,30 @@ TestCase {
         compare(calls, 0)
     }
 
+    // Destroying the element ends nothing abruptly: a stream waiting for its
+    // callback's promise, or for a fetch, never settles, and resolving the
+    // callback's promise afterwards touches nothing destroyed.
+    function test_elementDestroyedMidStream() {
+        var conn = createTemporaryObject(connectionComponent, testCase, { database: ":memory:" })
+        tryVerify(function () { return conn.ready }, 10000)
+        var release = null
+        var settled = false
+        conn.stream("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 1000) SELECT x FROM c",
+                    [], function () { return new Promise(function (resolve) { release = resolve }) },
+                    { chunkSize: 10 }).then(function () { settled = true }, function () { settled = true })
+        var other = createTemporaryObject(connectionComponent, testCase, { database: ":memory:" })
+        tryVerify(function () { return other.ready }, 10000)
+        other.stream("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c",
+                     [], function () {}).then(function () { settled = true }, function () { settled = true })
+        tryVerify(function () { return release !== null }, 10000)
+        testHelper.deleteNow(conn)
+        other.interrupt()
+        testHelper.deleteNow(other)
+        release()
+        wait(100)
+        verify(!settled)
+    }
+
     function test_typeErrors_data() {
         var fn = function () {}
         return [
