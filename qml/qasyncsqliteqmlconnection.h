@@ -222,6 +222,13 @@ public:
     Q_INVOKABLE QJSValue stream(const QJSValue &sql = QJSValue(), const QJSValue &params = QJSValue(),
                                 const QJSValue &onChunk = QJSValue(), const QJSValue &options = QJSValue(),
                                 const QJSValue &extra = QJSValue());
+    /*! Runs \a sql (with \a params, as for execute()) on a new cursor;
+        resolves to an AsyncSqliteCursor once the statement ran, whose
+        fetchOne(), fetchMany(), fetchAll() and close() return promises.
+        \a options may hold \c signal, which also cancels the cursor's
+        fetches. Defined in qasyncsqliteqmlcursor.cpp. */
+    Q_INVOKABLE QJSValue cursor(const QJSValue &sql = QJSValue(), const QJSValue &params = QJSValue(),
+                                const QJSValue &options = QJSValue(), const QJSValue &extra = QJSValue());
     /*! Resolves to the database as an array of SQL statements (Python's
         \c iterdump()). \a options may hold \c signal. */
     Q_INVOKABLE QJSValue iterDump(const QJSValue &options = QJSValue(), const QJSValue &extra = QJSValue());
@@ -265,6 +272,7 @@ Q_SIGNALS:
     void error(const QJSValue &err);
 
 private:
+    friend class QAsyncSqliteQmlCursor;
     friend class QAsyncSqliteQmlStream;
     void reportFailure(const QAsyncSqliteError &failure, const QJSValue &jsError);
     QJSValue typeError(const QString &message);
