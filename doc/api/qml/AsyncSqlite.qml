@@ -178,6 +178,15 @@ QtObject {
         promise rejected with, or `SQLITE_ABORT` when aborted */
     function stream(sql, params, onChunk, options) {}
 
+    /** Runs a statement on a new cursor, whose rows you fetch yourself.
+        @param type:string sql one SQL statement
+        @param type:var params an array or an object, as for execute() (optional)
+        @param type:var options optional `{signal}`: an AsyncSqliteAbortController's
+        signal, which also cancels the cursor's fetches
+        @return type:Promise resolves to an AsyncSqliteCursor once the
+        statement ran; rejects with its error */
+    function cursor(sql, params, options) {}
+
     /** Dumps the database as SQL (Python's `iterdump()`).
         @param type:var options optional `{signal}`
         @return type:Promise resolves to an array of SQL statements */

@@ -29,7 +29,8 @@ TestCase {
         var expected = ["opened", "committed", "rolledBack", "tablesChanged:t", "readyChanged",
                         "inTransactionChanged", "totalChangesChanged", "isolationLevelChanged",
                         "progress:0,", "rows:6:1", "closed",
-                        "chunk:4", "streamed:6", "dump:BEGIN TRANSACTION;", "limit:100", "abort", "abortedChanged"]
+                        "chunk:4", "streamed:6", "dump:BEGIN TRANSACTION;", "limit:100", "abort", "abortedChanged",
+                        "cursor:n2", "one:1", "many:2", "all:2"]
         for (var i = 0; i < expected.length; ++i)
             verify(seen.indexOf(expected[i]) >= 0, "never saw " + expected[i] + " in: " + seen)
         tryVerify(function () { return root.seen.join(" ").indexOf("refreshed:") >= 0 }, 10000)

@@ -108,6 +108,16 @@ QtObject {
             .then(() => db.stream("SELECT n FROM t ORDER BY n", [], rows => root.note("chunk:" + rows.length),
                                   { chunkSize: 4, signal: controller.signal }))
             .then(count => { root.note("streamed:" + count); return db.stream("SELECT 1 AS one", rows => {}) })
+            .then(() => db.cursor("SELECT n FROM t WHERE n > ? ORDER BY n", [0], { signal: controller.signal }))
+            .then(cursor => {
+                cursor.arraySize = 2
+                root.note("cursor:" + cursor.columns[0] + cursor.arraySize)
+                return cursor.fetchOne()
+                    .then(row => { root.note("one:" + row.n); return cursor.fetchMany() })
+                    .then(rows => { root.note("many:" + rows.length); return cursor.fetchMany(1) })
+                    .then(() => cursor.fetchAll())
+                    .then(rows => { root.note("all:" + rows.length); return cursor.close() })
+            })
             .then(() => db.iterDump({ signal: controller.signal }))
             .then(statements => { root.note("dump:" + statements[0]); return db.serialize("main") })
             .then(bytes => copyDb.deserialize(bytes, "main"))
