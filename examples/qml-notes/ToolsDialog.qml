@@ -26,7 +26,9 @@ Dialog {
     property bool busy: false
     property real progress: 0   // 0 … 1 of the running backup
     property string status: ""
-    property AsyncSqliteAbortController backupAbort: null
+    // The running backup's AsyncSqliteAbortController (a var: createObject()
+    // gives a QtObject, which typed tools would not assign without a cast).
+    property var backupAbort: null
 
     title: qsTr("Export and backup")
     modal: true
