@@ -11,11 +11,9 @@
 #include <QtCore/qfileinfo.h>
 #include <QtCore/qurl.h>
 #include <QtQml/qjsengine.h>
-#include <QtQml/qjsvalueiterator.h>
 
 #include <sqlite3.h>
 
-#include <cmath>
 #include <variant>
 
 using namespace Qt::StringLiterals;
@@ -243,8 +241,10 @@ QJSValue QAsyncSqliteQmlConnection::execute(const QJSValue &sql, const QJSValue 
         return {};
     QString text;
     Params bound;
-    if (const QString problem = QAsyncSqliteQml::statementFromJs(u"execute"_s, sql, params, text, bound); !problem.isEmpty())
+    if (const QString problem = QAsyncSqliteQml::statementFromJs(u"execute"_s, sql, params, text, bound);
+        !problem.isEmpty()) {
         return typeError(problem);
+    }
     const QFuture<QVariantList> future = std::visit(
             [&](const auto &p) {
                 return m_connection->execute(text, p);
@@ -261,8 +261,10 @@ QJSValue QAsyncSqliteQmlConnection::executeInsert(const QJSValue &sql, const QJS
         return {};
     QString text;
     Params bound;
-    if (const QString problem = QAsyncSqliteQml::statementFromJs(u"executeInsert"_s, sql, params, text, bound); !problem.isEmpty())
+    if (const QString problem = QAsyncSqliteQml::statementFromJs(u"executeInsert"_s, sql, params, text, bound);
+        !problem.isEmpty()) {
         return typeError(problem);
+    }
     QJSEngine *engine = qjsEngine(this);
     const QFuture<qint64> future = std::visit(
             [&](const auto &p) {
@@ -361,97 +363,6 @@ QJSValue QAsyncSqliteQmlConnection::close(const QJSValue &extra)
     if (tooManyArguments(u"close"_s, extra))
         return {};
     return m_promises.promiseFor(m_connection->close());
-}
-
-namespace {
-
-// backup()'s onProgress: the worker reports each step into a QFutureInterface
-// of its own; a QFutureWatcher brings the steps to the engine's thread (at
-// most about 25 a second, as QFuture throttles progress, first and last
-// always) and calls onProgress(remaining, total) there.
-struct BackupProgress
-{
-    QFutureInterface<void> steps;
-    QJSValue onProgress;
-    int lastRemaining = -1;
-    int lastTotal = -1;
-
-    ~BackupProgress() { steps.reportFinished(); } // ends the watcher too
-
-    void deliver(int remaining, int total)
-    {
-        if (remaining == lastRemaining && total == lastTotal)
-            return;
-        lastRemaining = remaining;
-        lastTotal = total;
-        const QJSValue result = onProgress.call({remaining, total});
-        if (result.isError())
-            qCWarning(lcQml).noquote() << "AsyncSqlite: backup()'s onProgress threw" << result.toString();
-    }
-    // The last step, if throttling held it back, before the promise resolves.
-    void deliverLast() { deliver(steps.progressMaximum() - steps.progressValue(), steps.progressMaximum()); }
-};
-
-} // namespace
-
-QJSValue QAsyncSqliteQmlConnection::backup(const QJSValue &path, const QJSValue &options, const QJSValue &extra)
-{
-    if (tooManyArguments(u"backup"_s, extra))
-        return {};
-    if (!path.isString())
-        return typeError(u"backup(): the path must be a string, not %1"_s.arg(typeName(path)));
-    QAsyncSqliteBackupOptions backupOptions;
-    QJSValue onProgress;
-    if (!options.isUndefined()) {
-        if (!options.isObject() || options.isArray() || options.isCallable())
-            return typeError(
-                    u"backup(): the options must be an object {pages, onProgress}, not %1"_s.arg(typeName(options)));
-        QJSValueIterator it(options);
-        while (it.hasNext()) {
-            it.next();
-            const QJSValue value = it.value();
-            if (it.name() == u"pages"_s) {
-                if (!value.isNumber() || value.toNumber() != std::trunc(value.toNumber()))
-                    return typeError(u"backup(): pages must be a whole number, not %1"_s.arg(typeName(value)));
-                backupOptions.pages = value.toInt();
-            } else if (it.name() == u"onProgress"_s) {
-                if (!value.isCallable() && !value.isUndefined())
-                    return typeError(u"backup(): onProgress must be a function, not %1"_s.arg(typeName(value)));
-                onProgress = value;
-            } else {
-                return typeError(u"backup(): unknown option %1"_s.arg(it.name()));
-            }
-        }
-    }
-    if (!onProgress.isCallable())
-        return m_promises.promiseFor(m_connection->backup(localPath(path.toString()), backupOptions));
-
-    auto progress = std::make_shared<BackupProgress>();
-    progress->onProgress = onProgress;
-    progress->steps.reportStarted();
-    backupOptions.progress = [steps = progress->steps, total = -1](int, int remaining, int pageCount) mutable {
-        if (pageCount != total) { // also resets the value
-            total = pageCount;
-            steps.setProgressRange(0, total);
-        }
-        steps.setProgressValue(total - remaining);
-    };
-    auto *stepWatcher = new QFutureWatcher<void>(this);
-    connect(stepWatcher, &QFutureWatcherBase::progressValueChanged, this,
-            [stepWatcher, weak = std::weak_ptr(progress)](int value) {
-                // 0 is the state before the first step (a watcher gets it at once).
-                if (const auto p = weak.lock(); p && value > 0)
-                    p->deliver(stepWatcher->progressMaximum() - value, stepWatcher->progressMaximum());
-            });
-    connect(stepWatcher, &QFutureWatcherBase::finished, stepWatcher, &QObject::deleteLater);
-    stepWatcher->setFuture(progress->steps.future());
-    // `progress` lives as long as the promise's handler: until it settles,
-    // or until this element (the handler's watcher's parent) goes.
-    return m_promises.promiseFor(m_connection->backup(localPath(path.toString()), backupOptions),
-                                 [progress](const QFuture<void> &) {
-                                     progress->deliverLast();
-                                     return QJSValue();
-                                 });
 }
 
 void QAsyncSqliteQmlConnection::interrupt(const QJSValue &extra)

@@ -38,6 +38,23 @@ enum class TextFactory {
     Bytes
 };
 Q_ENUM_NS(TextFactory)
+// SQLite's run-time limit categories (SQLITE_LIMIT_*), for limit() and
+// setLimit(): AsyncSqlite.LimitLength … Their values are SQLite's.
+enum class Limit {
+    LimitLength,
+    LimitSqlLength,
+    LimitColumn,
+    LimitExprDepth,
+    LimitCompoundSelect,
+    LimitVdbeOp,
+    LimitFunctionArg,
+    LimitAttached,
+    LimitLikePatternLength,
+    LimitVariableNumber,
+    LimitTriggerDepth,
+    LimitWorkerThreads
+};
+Q_ENUM_NS(Limit)
 } // namespace QAsyncSqliteQmlEnums
 
 static_assert(int(QAsyncSqliteQmlEnums::IsolationLevel::Deferred) == int(QAsyncSqlite::IsolationLevel::Deferred)
@@ -195,11 +212,50 @@ public:
     Q_INVOKABLE QJSValue rollback(const QJSValue &extra = QJSValue());
     /*! Closes after everything queued before it; resolves when closed. */
     Q_INVOKABLE QJSValue close(const QJSValue &extra = QJSValue());
-    /*! Copies the database to the file at \a path. \a options may hold
-        \c pages (pages per step, default all) and \c onProgress, called
-        on the engine's thread as \c onProgress(remaining, total). */
-    Q_INVOKABLE QJSValue backup(const QJSValue &path = QJSValue(), const QJSValue &options = QJSValue(),
+    /*! Copies the database into \a target: a file path (or \c file: URL),
+        created or replaced, or another open AsyncSqlite. \a options may
+        hold \c pages (pages per step, default all), \c name (the schema,
+        default \c "main"), \c sleep (ms before retrying a busy step),
+        \c signal (an AsyncSqliteAbortController's) and \c onProgress,
+        called on the engine's thread as \c onProgress(remaining, total).
+        Defined in qasyncsqliteqmlfeatures.cpp. */
+    Q_INVOKABLE QJSValue backup(const QJSValue &target = QJSValue(), const QJSValue &options = QJSValue(),
                                 const QJSValue &extra = QJSValue());
+    /*! Runs \a sql through a cursor and calls \a onChunk(rows) with each
+        chunk of up to \c options.chunkSize rows (default: the connection's
+        iterChunkSize, 64). The next chunk is fetched only once \a onChunk
+        has returned, or the promise it returned has fulfilled
+        (back-pressure). Resolves to the number of rows delivered; rejects
+        with the SQL error, with what \a onChunk threw (or its promise
+        rejected with), or with SQLITE_ABORT when \c options.signal aborts.
+        \a params may be left out: \c stream(sql, onChunk, options).
+        Defined in qasyncsqliteqmlstream.cpp. */
+    Q_INVOKABLE QJSValue stream(const QJSValue &sql = QJSValue(), const QJSValue &params = QJSValue(),
+                                const QJSValue &onChunk = QJSValue(), const QJSValue &options = QJSValue(),
+                                const QJSValue &extra = QJSValue());
+    /*! Runs \a sql (with \a params, as for execute()) on a new cursor;
+        resolves to an AsyncSqliteCursor once the statement ran, whose
+        fetchOne(), fetchMany(), fetchAll() and close() return promises.
+        \a options may hold \c signal, which also cancels the cursor's
+        fetches. Defined in qasyncsqliteqmlcursor.cpp. */
+    Q_INVOKABLE QJSValue cursor(const QJSValue &sql = QJSValue(), const QJSValue &params = QJSValue(),
+                                const QJSValue &options = QJSValue(), const QJSValue &extra = QJSValue());
+    /*! Resolves to the database as an array of SQL statements (Python's
+        \c iterdump()). \a options may hold \c signal. */
+    Q_INVOKABLE QJSValue iterDump(const QJSValue &options = QJSValue(), const QJSValue &extra = QJSValue());
+    /*! Resolves to the database \a schema (default \c "main") as the
+        \c ArrayBuffer of a database file. */
+    Q_INVOKABLE QJSValue serialize(const QJSValue &schema = QJSValue(), const QJSValue &extra = QJSValue());
+    /*! Replaces \a schema (default \c "main") with the database file in
+        \a data, an \c ArrayBuffer. */
+    Q_INVOKABLE QJSValue deserialize(const QJSValue &data = QJSValue(), const QJSValue &schema = QJSValue(),
+                                     const QJSValue &extra = QJSValue());
+    /*! Resolves to the current value of the run-time limit \a category
+        (AsyncSqlite.LimitLength …). */
+    Q_INVOKABLE QJSValue limit(const QJSValue &category = QJSValue(), const QJSValue &extra = QJSValue());
+    /*! Sets the limit \a category to \a value; resolves to the previous value. */
+    Q_INVOKABLE QJSValue setLimit(const QJSValue &category = QJSValue(), const QJSValue &value = QJSValue(),
+                                  const QJSValue &extra = QJSValue());
     /*! Stops the statement running now; its promise rejects with
         SQLITE_INTERRUPT. */
     Q_INVOKABLE void interrupt(const QJSValue &extra = QJSValue());
@@ -227,6 +283,8 @@ Q_SIGNALS:
     void error(const QJSValue &err);
 
 private:
+    friend class QAsyncSqliteQmlCursor;
+    friend class QAsyncSqliteQmlStream;
     friend class QAsyncSqliteQmlTransaction; // its requests report and convert as ours do
     // transaction(fn) and readTransaction(fn).
     QJSValue transactionWith(const QString &method, const QJSValue &fn, const QJSValue &options, bool readOnly);

@@ -23,8 +23,8 @@ QJSValue Promises::helpers()
                 u"({"
                 " deferred: function () { var d = {}; d.promise = new Promise(function (resolve, reject)"
                 "   { d.resolve = resolve; d.reject = reject; }); return d; },"
-                " error: function (message, code, name, sql) { var e = new Error(message);"
-                "   e.code = code; e.sql = sql;"
+                " error: function (message, code, name, sql, className) { var e = new Error(message);"
+                "   e.className = className; e.code = code; e.sql = sql;"
                 "   Object.defineProperty(e, 'name', { value: name, writable: true, configurable: true });"
                 "   return e; },"
                 " runTransaction: function (fn, arg, finish) { var result;"
@@ -46,7 +46,10 @@ Promises::Deferred Promises::defer()
 
 QJSValue Promises::errorObject(const QAsyncSqliteError &error)
 {
-    return helpers().property(u"error"_s).call({error.message(), error.extendedCode(), error.errorName(), error.sql()});
+    return helpers()
+            .property(u"error"_s)
+            .call({error.message(), error.extendedCode(), error.errorName(), error.sql(),
+                   error.toVariantMap().value(u"className"_s).toString()});
 }
 
 QJSValue Promises::rejection(const QAsyncSqliteError &failure)

@@ -36,8 +36,8 @@ public:
 
     // A pending promise and the functions that settle it.
     Deferred defer();
-    // The JS Error a promise rejects with: an Error with code, name, message
-    // and sql.
+    // The JS Error a promise rejects with: an Error with className, code,
+    // name, message and sql.
     QJSValue errorObject(const QAsyncSqliteError &error);
     // The JS Error a promise rejects with for \a failure, reported to the
     // rejection handler first; undefined (and not reported) once the owner

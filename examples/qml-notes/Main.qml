@@ -298,6 +298,11 @@ ApplicationWindow {
                 onTextChanged: searchDelay.restart()
             }
             Button {
+                text: qsTr("Export / backup…")
+                enabled: window.schemaReady
+                onClicked: toolsDialog.open()
+            }
+            Button {
                 text: window.generating ? qsTr("Stop") : qsTr("Generate 100k notes")
                 enabled: window.schemaReady
                 onClicked: {
@@ -308,6 +313,13 @@ ApplicationWindow {
                 }
             }
         }
+    }
+
+    ToolsDialog {
+        id: toolsDialog
+        connection: db
+        backupPath: window.databasePath + ".backup.db"
+        anchors.centerIn: Overlay.overlay
     }
 
     Shortcut {

@@ -27,14 +27,15 @@ import QtQml
  * Parameters take the same types plus booleans and `Date` (bound as ISO 8601
  * text with its UTC offset). Several result columns with one name give the
  * row the last one, as QtQuick.LocalStorage does, with a warning. Rejections are
- * `Error` objects with `code` (SQLite's extended result code), `name` (e.g.
+ * `Error` objects with `className` (the C++ error class), `code` (SQLite's extended result code), `name` (e.g.
  * `"SQLITE_CONSTRAINT_UNIQUE"`), `message` and `sql`. A call with arguments
  * of the wrong type, or with too few or too many, throws a `TypeError` at
  * once and queues nothing.
  *
  * Enumerations: `AsyncSqlite.Deferred`, `Immediate`, `Exclusive`,
  * `Autocommit` (isolationLevel), `Tuple`, `Row`, `Map` (rowFactory),
- * `String`, `Bytes` (textFactory); also scoped, `AsyncSqlite.IsolationLevel.Immediate`.
+ * `String`, `Bytes` (textFactory), `LimitLength` … `LimitWorkerThreads`
+ * (limit(), setLimit()); also scoped, `AsyncSqlite.IsolationLevel.Immediate`.
  *
  * In C++ it owns a QAsyncSqliteConnection, `connection`, whose state and
  * signals it forwards. See the QML guide (doc/qml.md).
@@ -166,14 +167,65 @@ QtObject {
         @return type:Promise resolves to `undefined` once the handle is closed */
     function close() {}
 
-    /** Copies the database to a file (created or replaced).
-        @param type:string path the target file (a path or a `file:` URL)
-        @param type:var options optional `{pages, onProgress}`: pages copied
-        per step (default all), and a function called on the engine's thread
-        as `onProgress(remaining, total)` (at most about 25 times a second,
-        always for the last step, before the promise resolves)
+    /** Copies the database into a file (created or replaced) or another AsyncSqlite.
+        @param type:var target the target: a path or `file:` URL, or an open AsyncSqlite
+        @param type:var options optional `{pages, name, sleep, signal, onProgress}`:
+        pages copied per step (default all), the schema to copy (default
+        `"main"`), ms to wait before retrying a locked step (default 250), an
+        AsyncSqliteAbortController's signal, and a function called on the
+        engine's thread as `onProgress(remaining, total)` (at most about 25
+        times a second, always for the last step, before the promise resolves)
         @return type:Promise resolves to `undefined` once the copy is complete */
-    function backup(path, options) {}
+    function backup(target, options) {}
+
+    /** Runs a query through a cursor and hands its rows to `onChunk` in
+        chunks, fetching the next chunk only once `onChunk` has returned or
+        the promise it returned has fulfilled (back-pressure).
+        @param type:string sql one SQL statement
+        @param type:var params an array or an object, as for execute() (optional: `stream(sql, onChunk, options)`)
+        @param type:var onChunk a function called as `onChunk(rows)`, rows as execute() gives them
+        @param type:var options optional `{chunkSize, signal}`: rows per chunk
+        (default 64), an AsyncSqliteAbortController's signal
+        @return type:Promise resolves to the number of rows once every chunk
+        was handled; rejects with the SQL error, what `onChunk` threw or its
+        promise rejected with, or `SQLITE_ABORT` when aborted */
+    function stream(sql, params, onChunk, options) {}
+
+    /** Runs a statement on a new cursor, whose rows you fetch yourself.
+        @param type:string sql one SQL statement
+        @param type:var params an array or an object, as for execute() (optional)
+        @param type:var options optional `{signal}`: an AsyncSqliteAbortController's
+        signal, which also cancels the cursor's fetches
+        @return type:Promise resolves to an AsyncSqliteCursor once the
+        statement ran; rejects with its error */
+    function cursor(sql, params, options) {}
+
+    /** Dumps the database as SQL (Python's `iterdump()`).
+        @param type:var options optional `{signal}`
+        @return type:Promise resolves to an array of SQL statements */
+    function iterDump(options) {}
+
+    /** The database as the bytes of a database file.
+        @param type:string schema the schema (optional, default `"main"`)
+        @return type:Promise resolves to an `ArrayBuffer` */
+    function serialize(schema) {}
+
+    /** Replaces a schema with a database file's bytes.
+        @param type:var data an `ArrayBuffer`, as serialize() gives
+        @param type:string schema the schema (optional, default `"main"`)
+        @return type:Promise resolves to `undefined` */
+    function deserialize(data, schema) {}
+
+    /** Reads a run-time limit.
+        @param type:int category AsyncSqlite.LimitLength … LimitWorkerThreads (SQLite's `SQLITE_LIMIT_*`)
+        @return type:Promise resolves to the limit's value */
+    function limit(category) {}
+
+    /** Sets a run-time limit (SQLite caps it at its compile-time maximum).
+        @param type:int category AsyncSqlite.LimitLength … LimitWorkerThreads
+        @param type:int value the new value, from 0 on
+        @return type:Promise resolves to the previous value */
+    function setLimit(category, value) {}
 
     /** Stops the statement running now: its promise rejects with
         `SQLITE_INTERRUPT`. Returns nothing; does nothing when no statement runs. */

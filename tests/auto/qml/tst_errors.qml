@@ -103,6 +103,7 @@ TestCase {
     function test_otherMethodsReject() {
         var insert = settle(db.executeInsert("INSERT INTO users(email) VALUES('a@example.com')"))
         compare(insert.error.name, "SQLITE_CONSTRAINT_UNIQUE")
+        compare(insert.error.className, "QAsyncSqliteIntegrityError")   // as lastError.className
         compare(insert.error.code, 2067)
         var many = settle(db.executeMany("INSERT INTO users(email) VALUES(?)", [["new@example.com"], ["a@example.com"]]))
         compare(many.error.code, 2067)

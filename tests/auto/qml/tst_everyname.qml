@@ -28,12 +28,16 @@ TestCase {
         var seen = root.seen.join(" ")
         var expected = ["opened", "committed", "rolledBack", "tablesChanged:t", "readyChanged",
                         "inTransactionChanged", "totalChangesChanged", "isolationLevelChanged",
-                        "progress:0,", "rows:8:1", "tx:truefalsefalse", "closed"]
+                        "progress:0,", "rows:8:1", "tx:truefalsefalse", "closed",
+                        "chunk:4", "streamed:6", "dump:BEGIN TRANSACTION;", "limit:100", "abort", "abortedChanged",
+                        "cursor:n2", "one:1", "many:2", "all:2"]
         for (var i = 0; i < expected.length; ++i)
             verify(seen.indexOf(expected[i]) >= 0, "never saw " + expected[i] + " in: " + seen)
         tryVerify(function () { return root.seen.join(" ").indexOf("refreshed:") >= 0 }, 10000)
         compare(root.levels.join(","), "0,1,2,3,1")
         compare(root.factories.join(","), "0,1,2,0,1,1,0")
         compare(root.fileDb.ready, true)   // opened in new/dir/, created for it
+        compare(root.limits.join(","), "0,1,2,3,4,5,6,7,8,9,10,11,2")
+        compare(root.signalState, true)   // spentController aborted
     }
 }

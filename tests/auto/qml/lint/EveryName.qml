@@ -50,6 +50,25 @@ QtObject {
         options.cachedStatements: 16
     }
 
+    property AsyncSqlite copyDb: AsyncSqlite {
+        database: ":memory:"
+    }
+
+    property AsyncSqliteAbortController controller: AsyncSqliteAbortController {}
+    property AsyncSqliteAbortController spentController: AsyncSqliteAbortController {}
+    readonly property bool signalState: controller.signal.aborted || spentController.signal.aborted
+    property Connections abortWatch: Connections {
+        target: root.spentController.signal
+        function onAbort() { root.note("abort") }
+        function onAbortedChanged() { root.note("abortedChanged") }
+    }
+    readonly property var limits: [AsyncSqlite.LimitLength, AsyncSqlite.LimitSqlLength, AsyncSqlite.LimitColumn,
+                                   AsyncSqlite.LimitExprDepth, AsyncSqlite.LimitCompoundSelect,
+                                   AsyncSqlite.LimitVdbeOp, AsyncSqlite.LimitFunctionArg,
+                                   AsyncSqlite.LimitAttached, AsyncSqlite.LimitLikePatternLength,
+                                   AsyncSqlite.LimitVariableNumber, AsyncSqlite.LimitTriggerDepth,
+                                   AsyncSqlite.LimitWorkerThreads, AsyncSqlite.Limit.LimitColumn]
+
     property AsyncSqliteQueryModel model: AsyncSqliteQueryModel {
         connection: db
         query: "SELECT n FROM t ORDER BY n"
@@ -94,7 +113,27 @@ QtObject {
             .then(() => db.rollback())
             .then(() => db.backup(root.directory + "/every-copy.db",
                                   { pages: 1, onProgress: (remaining, total) => progress.push([remaining, total]) }))
+            .then(() => db.stream("SELECT n FROM t ORDER BY n", [], rows => root.note("chunk:" + rows.length),
+                                  { chunkSize: 4, signal: controller.signal }))
+            .then(count => { root.note("streamed:" + count); return db.stream("SELECT 1 AS one", rows => {}) })
+            .then(() => db.cursor("SELECT n FROM t WHERE n > ? ORDER BY n", [0], { signal: controller.signal }))
+            .then(cursor => {
+                cursor.arraySize = 2
+                root.note("cursor:" + cursor.columns[0] + cursor.arraySize)
+                return cursor.fetchOne()
+                    .then(row => { root.note("one:" + row.n); return cursor.fetchMany() })
+                    .then(rows => { root.note("many:" + rows.length); return cursor.fetchMany(1) })
+                    .then(() => cursor.fetchAll())
+                    .then(rows => { root.note("all:" + rows.length); return cursor.close() })
+            })
+            .then(() => db.iterDump({ signal: controller.signal }))
+            .then(statements => { root.note("dump:" + statements[0]); return db.serialize("main") })
+            .then(bytes => copyDb.deserialize(bytes, "main"))
+            .then(() => db.setLimit(AsyncSqlite.LimitColumn, 100))
+            .then(() => db.limit(AsyncSqlite.LimitColumn))
+            .then(limit => { root.note("limit:" + limit); return db.backup(copyDb, { pages: 2, name: "main", sleep: 10, signal: controller.signal }) })
             .then(() => {
+                spentController.abort()
                 root.note("progress:" + progress[progress.length - 1])
                 db.isolationLevel = AsyncSqlite.Autocommit
                 db.interrupt()
