@@ -66,6 +66,12 @@ QtObject {
     /** How TEXT is returned: AsyncSqlite.String or AsyncSqlite.Bytes (`ArrayBuffer`). */
     property int textFactory
 
+    /** Schema steps run by every open before opened() and `ready`: an array
+        of SQL scripts or `{name, sql}` objects, step N bringing
+        `PRAGMA user_version` to N. Requests made meanwhile wait; a failing
+        step fails the open (see doc/migrations.md). */
+    property var migrations
+
     /** The C++ QAsyncSqliteConnection the element owns and runs every request
         on (never null, destroyed with the element): C++ code uses it to
         register functions, collations … */
@@ -161,6 +167,12 @@ QtObject {
         always for the last step, before the promise resolves)
         @return type:Promise resolves to `undefined` once the copy is complete */
     function backup(path, options) {}
+
+    /** Runs the schema steps the database has not run yet, each atomic
+        with its `PRAGMA user_version` bump.
+        @param type:var steps an array of SQL scripts or `{name, sql}` objects
+        @return type:Promise resolves to the final schema version */
+    function migrate(steps) {}
 
     /** Stops the statement running now: its promise rejects with
         `SQLITE_INTERRUPT`. Returns nothing; does nothing when no statement runs. */

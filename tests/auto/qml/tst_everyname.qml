@@ -28,7 +28,7 @@ TestCase {
         var seen = root.seen.join(" ")
         var expected = ["opened", "committed", "rolledBack", "tablesChanged:t", "readyChanged",
                         "inTransactionChanged", "totalChangesChanged", "isolationLevelChanged",
-                        "progress:0,", "rows:6:1", "closed"]
+                        "progress:0,", "rows:6:1", "closed", "migrated:2:2"]
         for (var i = 0; i < expected.length; ++i)
             verify(seen.indexOf(expected[i]) >= 0, "never saw " + expected[i] + " in: " + seen)
         tryVerify(function () { return root.seen.join(" ").indexOf("refreshed:") >= 0 }, 10000)

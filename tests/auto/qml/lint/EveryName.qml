@@ -48,6 +48,8 @@ QtObject {
         options.createDirectories: true
         options.uri: false
         options.cachedStatements: 16
+        migrations: ["CREATE TABLE notes(body TEXT)", { name: "titles", sql: "ALTER TABLE notes ADD COLUMN title TEXT" }]
+        onMigrationsChanged: root.note("migrationsChanged")
     }
 
     property AsyncSqliteQueryModel model: AsyncSqliteQueryModel {
@@ -84,6 +86,8 @@ QtObject {
             .then(() => db.transaction([{ sql: "INSERT INTO t VALUES(?)", params: [6] }]))
             .then(() => db.execute("INSERT INTO t VALUES(7)"))
             .then(() => db.rollback())
+            .then(() => db.migrate(["CREATE TABLE m(x)", { name: "second", sql: "CREATE TABLE m2(x)" }]))
+            .then(version => root.note("migrated:" + version + ":" + fileDb.migrations.length))
             .then(() => db.backup(root.directory + "/every-copy.db",
                                   { pages: 1, onProgress: (remaining, total) => progress.push([remaining, total]) }))
             .then(() => {
