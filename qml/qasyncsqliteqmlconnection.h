@@ -196,7 +196,7 @@ public:
     Q_INVOKABLE QJSValue backup(const QJSValue &path = QJSValue(), const QJSValue &options = QJSValue(),
                                 const QJSValue &extra = QJSValue());
     /*! Runs the schema steps \a steps (as \l migrations) that the database
-        has not run yet, each atomic with its \c{PRAGMA user_version} bump;
+        has not run yet, each atomic with its `PRAGMA user_version` bump;
         resolves to the final version (QAsyncSqliteConnection::migrate()). */
     Q_INVOKABLE QJSValue migrate(const QJSValue &steps = QJSValue(), const QJSValue &extra = QJSValue());
     /*! Stops the statement running now; its promise rejects with

@@ -168,11 +168,11 @@ public:
     }
 
     /*! Brings the schema up to date: runs, in order, the \a steps the
-        database has not run yet, as counted by \c{PRAGMA user_version}
+        database has not run yet, as counted by `PRAGMA user_version`
         (step \e N sets it to \e N in the step's own IMMEDIATE transaction),
-        and returns the final version, \c{steps.size()}. With foreign keys
+        and returns the final version, `steps.size()`. With foreign keys
         on, each step runs with them off and fails if
-        \c{PRAGMA foreign_key_check} finds a violation before it commits
+        `PRAGMA foreign_key_check` finds a violation before it commits
         (SQLite's table-rebuild procedure). A failing step rolls back,
         leaving the previous version, and fails the future with its error's
         class, its message naming the step; a database newer than

@@ -17,7 +17,7 @@ class QAsyncSqliteTransaction;
     callable, or both (the script runs first).
 
     Step \e N of the list (counting from 1) takes the database from
-    \c{PRAGMA user_version} \e{N - 1} to \e N, in one transaction with the
+    `PRAGMA user_version` \e N-1 to \e N, in one transaction with the
     version bump. An aggregate, so designated initialisers work:
     \code
     db.migrate({

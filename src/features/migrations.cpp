@@ -121,6 +121,11 @@ int QAsyncSqliteWorker::migrate(const QList<QAsyncSqliteMigration> &steps)
     }
     const int target = int(steps.size());
     const int current = int(pragmaValue(*this, QStringLiteral("user_version")));
+    if (current < 0) {
+        // Not written by step counting: no step number fits.
+        const QString format = QStringLiteral("%1 has a negative schema version, %2; nothing was run");
+        throw QAsyncSqliteOperationalError(SQLITE_ERROR, format.arg(m_database, QString::number(current)));
+    }
     if (current > target) {
         // Written by a newer version of the application: its schema is
         // unknown here, and running anything could damage it.

@@ -84,6 +84,8 @@ class tst_Migrations : public QObject
 private Q_SLOTS:
     void failingStepLeavesPreviousVersion();
     void newerDatabaseRunsNothing();
+    void negativeVersionRunsNothing();
+    void upgradeStory();
     void callableSteps();
     void callableThrowingStdException();
     void scriptWithSeveralStatements();
@@ -140,6 +142,67 @@ void tst_Migrations::newerDatabaseRunsNothing()
     const FileState file(tmp.path());
     QCOMPARE(file.userVersion(), 5);
     QCOMPARE(file.schema(), QStringList());
+}
+
+void tst_Migrations::negativeVersionRunsNothing()
+{
+    QAsyncSqliteTest::TemporaryDatabase tmp;
+    FileState(tmp.path()).exec("PRAGMA user_version = -1");
+    QAsyncSqliteConnection db;
+    QASYNCSQLITE_AWAIT(db.open(tmp.path()));
+    QASYNCSQLITE_AWAIT_ERROR(error, db.migrate(fourSteps().mid(0, 3)), QAsyncSqliteOperationalError);
+    QVERIFY2(error.message().contains(u"negative schema version, -1"_s), qPrintable(error.message()));
+    QCOMPARE(FileState(tmp.path()).schema(), QStringList());
+}
+
+// The story of doc/migrations.md, release by release, on one file with
+// foreign keys on: each release's steps are the previous ones plus one.
+void tst_Migrations::upgradeStory()
+{
+    QAsyncSqliteTest::TemporaryDatabase tmp;
+    const QList<QAsyncSqliteMigration> steps = {
+            {.name = u"notes"_s,
+             .sql = u"CREATE TABLE notes(id INTEGER PRIMARY KEY, body TEXT NOT NULL, tags TEXT NOT NULL DEFAULT '')"_s},
+            {.name = u"created"_s, .sql = u"ALTER TABLE notes ADD COLUMN created TEXT NOT NULL DEFAULT ''"_s},
+            {.name = u"titles"_s,
+             .sql = u"ALTER TABLE notes ADD COLUMN title TEXT"_s,
+             .run =
+                     [](QAsyncSqliteTransaction &tx) {
+                         for (const QVariant &row : tx.execute(u"SELECT id, body FROM notes"_s)) {
+                             const QVariantList note = row.toList();
+                             tx.execute(u"UPDATE notes SET title = ? WHERE id = ?"_s,
+                                        {note.at(1).toString().section(u'\n', 0, 0).left(60), note.at(0)});
+                         }
+                     }},
+            {.name = u"tags table"_s, .sql = uR"(
+        CREATE TABLE tags(note INTEGER NOT NULL REFERENCES notes(id) ON DELETE CASCADE,
+                          tag TEXT NOT NULL);
+        INSERT INTO tags(note, tag)
+            SELECT notes.id, trim(value) FROM notes, json_each('["' || replace(notes.tags, ',', '","') || '"]')
+            WHERE notes.tags <> '';
+        CREATE TABLE new_notes(id INTEGER PRIMARY KEY, body TEXT NOT NULL,
+                               created TEXT NOT NULL DEFAULT '', title TEXT);
+        INSERT INTO new_notes SELECT id, body, created, title FROM notes;
+        DROP TABLE notes;
+        ALTER TABLE new_notes RENAME TO notes;
+        CREATE INDEX tags_note ON tags(note);
+     )"_s},
+    };
+    QAsyncSqliteConnection db;
+    QASYNCSQLITE_AWAIT(db.open(tmp.path(), {.pragmas = {u"foreign_keys=ON"_s}}));
+    QASYNCSQLITE_AWAIT(db.migrate(steps.mid(0, 1)));
+    QASYNCSQLITE_AWAIT(db.execute(u"INSERT INTO notes(body, tags) VALUES('Shopping\nmilk, eggs', 'home,errands')"_s));
+    QASYNCSQLITE_AWAIT(db.commit());
+    for (qsizetype release = 2; release <= steps.size(); ++release) {
+        QASYNCSQLITE_AWAIT_RESULT(version, db.migrate(steps.mid(0, release)));
+        QCOMPARE(version, release);
+    }
+    const FileState file(tmp.path());
+    QCOMPARE(file.userVersion(), 4);
+    QCOMPARE(file.column("SELECT title FROM notes"), QStringList{u"Shopping"_s});
+    QCOMPARE(file.column("SELECT tag FROM tags ORDER BY tag"), (QStringList{u"errands"_s, u"home"_s}));
+    QCOMPARE(file.column("SELECT name FROM pragma_table_info('notes') ORDER BY cid"),
+             (QStringList{u"id"_s, u"body"_s, u"created"_s, u"title"_s}));
 }
 
 void tst_Migrations::callableSteps()
