@@ -10,6 +10,7 @@
 #include <QAsyncSqlite/qasyncsqlitetransaction.h>
 
 #include <QtCore/qelapsedtimer.h>
+#include <QtCore/qregularexpression.h>
 
 #include <memory>
 
@@ -52,10 +53,14 @@ QString stepLabel(int number, const QAsyncSqliteMigration &step)
 // savepoint of the step's own would not).
 bool endsTransaction(const QString &statement)
 {
-    const QStringList words = statement.simplified().toUpper().split(QLatin1Char(' '));
-    const QString first = words.value(0).remove(QLatin1Char(';'));
+    // The text runs from the end of the previous statement, so it may start
+    // with comments: "-- done\nCOMMIT" must not slip through.
+    static const QRegularExpression leading(QStringLiteral(R"(^(?:\s+|--[^\n]*(?:\n|$)|/\*.*?(?:\*/|$))*(\w+))"),
+                                                           QRegularExpression::DotMatchesEverythingOption);
+    static const QRegularExpression to(QStringLiteral(R"(\bTO\b)"), QRegularExpression::CaseInsensitiveOption);
+    const QString first = leading.match(statement).captured(1).toUpper();
     if (first == QLatin1String("ROLLBACK"))
-        return !words.contains(QLatin1String("TO"));
+        return !to.match(statement).hasMatch();
     return first == QLatin1String("BEGIN") || first == QLatin1String("COMMIT") || first == QLatin1String("END");
 }
 

@@ -89,7 +89,9 @@ private Q_SLOTS:
     void callableSteps();
     void callableThrowingStdException();
     void scriptWithSeveralStatements();
+    void scriptMayNotEndTheTransaction_data();
     void scriptMayNotEndTheTransaction();
+    void scriptMaySavepoint();
     void foreignKeyViolationFailsStep();
     void tableRebuildKeepsCascadingChildren();
     void secondMigrateRunsNothing();
@@ -283,19 +285,40 @@ void tst_Migrations::scriptWithSeveralStatements()
     QCOMPARE(file.column("SELECT msg FROM log"), QStringList{u"added first"_s});
 }
 
+void tst_Migrations::scriptMayNotEndTheTransaction_data()
+{
+    QTest::addColumn<QString>("statement");
+    QTest::newRow("COMMIT") << u"COMMIT;"_s;
+    QTest::newRow("end transaction") << u"end transaction;"_s;
+    QTest::newRow("ROLLBACK") << u"ROLLBACK;"_s;
+    QTest::newRow("after comments") << u"-- done\n/* really */ Commit;"_s;
+}
+
 void tst_Migrations::scriptMayNotEndTheTransaction()
 {
+    QFETCH(QString, statement);
     QAsyncSqliteTest::TemporaryDatabase tmp;
     QAsyncSqliteConnection db;
     QASYNCSQLITE_AWAIT(db.open(tmp.path()));
     QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"migration step 1 \\(commits\\) failed"_s));
-    QASYNCSQLITE_AWAIT_ERROR(
-            error, db.migrate({{.name = u"commits"_s, .sql = u"CREATE TABLE a(x); COMMIT; CREATE TABLE b(x)"_s}}),
-            QAsyncSqliteProgrammingError);
-    QCOMPARE(error.sql(), u"COMMIT;"_s);
+    const QString script = u"CREATE TABLE a(x); "_s + statement + u" CREATE TABLE b(x)"_s;
+    QASYNCSQLITE_AWAIT_ERROR(error, db.migrate({{.name = u"commits"_s, .sql = script}}), QAsyncSqliteProgrammingError);
+    QCOMPARE(error.sql(), statement);
     const FileState file(tmp.path());
     QCOMPARE(file.userVersion(), 0);
     QCOMPARE(file.schema(), QStringList());
+}
+
+// A ROLLBACK TO a savepoint of the step's own does not end its transaction.
+void tst_Migrations::scriptMaySavepoint()
+{
+    QAsyncSqliteTest::TemporaryDatabase tmp;
+    QAsyncSqliteConnection db;
+    QASYNCSQLITE_AWAIT(db.open(tmp.path()));
+    const QString script = u"CREATE TABLE a(x); SAVEPOINT s; CREATE TABLE b(x); ROLLBACK TO s; RELEASE s;"_s;
+    QASYNCSQLITE_AWAIT_RESULT(version, db.migrate({{.name = u"savepoint"_s, .sql = script}}));
+    QCOMPARE(version, 1);
+    QCOMPARE(FileState(tmp.path()).schema(), QStringList{u"a"_s});
 }
 
 void tst_Migrations::foreignKeyViolationFailsStep()
