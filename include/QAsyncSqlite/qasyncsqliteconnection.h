@@ -6,7 +6,6 @@
 #include <QAsyncSqlite/qasyncsqliteglobal.h>
 #include <QAsyncSqlite/qasyncsqliteconnection_impl.h>
 #include <QAsyncSqlite/qasyncsqliteerror.h>
-#include <QAsyncSqlite/qasyncsqlitemigration.h>
 #include <QAsyncSqlite/qasyncsqliteoptions.h>
 #include <QAsyncSqlite/qasyncsqliterow.h>
 #include <QAsyncSqlite/qasyncsqlitetransaction.h>
