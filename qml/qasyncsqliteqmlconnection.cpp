@@ -150,7 +150,7 @@ void QAsyncSqliteQmlConnection::openDatabase()
         m_opening = failedFuture(QAsyncSqliteOperationalError(
                 SQLITE_CANTOPEN, u"Cannot create the directory %1"_s.arg(QFileInfo(path).absolutePath())));
     } else {
-        m_opening = m_connection->open(path, m_options.toConnectionOptions());
+        m_opening = openConnection(path);
     }
     m_promises.whenFinished(m_opening, [this, generation](const QFuture<void> &opening) {
         const QJSValue failure = m_promises.rejectionFor(opening);

@@ -145,6 +145,10 @@ class QAsyncSqliteQmlConnection : public QObject, public QQmlParserStatus
     Q_PROPERTY(QAsyncSqlite::RowFactory rowFactory READ rowFactory WRITE setRowFactory NOTIFY rowFactoryChanged)
     /*! QAsyncSqliteConnection::textFactory. */
     Q_PROPERTY(QAsyncSqlite::TextFactory textFactory READ textFactory WRITE setTextFactory NOTIFY textFactoryChanged)
+    /*! Schema steps run at each open, before \c opened and \c ready (see
+        migrate()): an array of SQL scripts or {name, sql} objects. A failing
+        step fails the open. */
+    Q_PROPERTY(QJSValue migrations READ migrations WRITE setMigrations NOTIFY migrationsChanged)
 
 public:
     explicit QAsyncSqliteQmlConnection(QObject *parent = nullptr);
@@ -169,6 +173,8 @@ public:
     void setRowFactory(QAsyncSqlite::RowFactory factory) { m_connection->setRowFactory(factory); }
     QAsyncSqlite::TextFactory textFactory() const { return m_connection->textFactory(); }
     void setTextFactory(QAsyncSqlite::TextFactory factory) { m_connection->setTextFactory(factory); }
+    QJSValue migrations() const { return m_migrations; }
+    void setMigrations(const QJSValue &steps);
 
     // Every argument has a default so that a missing one reaches our own
     // checks (a TypeError) instead of the engine's overload error; the
@@ -256,6 +262,10 @@ public:
     /*! Sets the limit \a category to \a value; resolves to the previous value. */
     Q_INVOKABLE QJSValue setLimit(const QJSValue &category = QJSValue(), const QJSValue &value = QJSValue(),
                                   const QJSValue &extra = QJSValue());
+    /*! Runs the schema steps \a steps (as \l migrations) that the database
+        has not run yet, each atomic with its `PRAGMA user_version` bump;
+        resolves to the final version (QAsyncSqliteConnection::migrate()). */
+    Q_INVOKABLE QJSValue migrate(const QJSValue &steps = QJSValue(), const QJSValue &extra = QJSValue());
     /*! Stops the statement running now; its promise rejects with
         SQLITE_INTERRUPT. */
     Q_INVOKABLE void interrupt(const QJSValue &extra = QJSValue());
@@ -279,6 +289,7 @@ Q_SIGNALS:
     void isolationLevelChanged(QAsyncSqlite::IsolationLevel level);
     void rowFactoryChanged();
     void textFactoryChanged();
+    void migrationsChanged();
     /*! A request failed; \a err is the same Error object its promise rejects with. */
     void error(const QJSValue &err);
 
@@ -293,6 +304,8 @@ private:
     bool tooManyArguments(const QString &method, const QJSValue &extra);
     QJSValue rowsToJs(const QString &sql, const QVariantList &rows);
     void openDatabase();
+    // open() with the options and migrations (qasyncsqliteqmlmigrations.cpp).
+    QFuture<void> openConnection(const QString &path);
     void reopen();
     void settleOpenWaiters(const QJSValue &rejection);
     void setReady(bool ready);
@@ -300,6 +313,7 @@ private:
     QAsyncSqliteConnection *m_connection; // our child
     QString m_databaseName;
     QAsyncSqliteQmlOptions m_options;
+    QJSValue m_migrations; // as set; converted at each open
     QVariantMap m_lastError;
     QAsyncSqliteQml::Promises m_promises;
     QFuture<void> m_opening; // the last open; finished once it succeeded or failed

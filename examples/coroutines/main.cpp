@@ -56,9 +56,14 @@ static QCoro::Task<> quickstart(QAsyncSqliteConnection &db, const QString &path)
     say(u"Opening %1"_s.arg(path));
     co_await db.open(path);
 
-    say(u"Creating table users"_s);
-    co_await db.execute(u"CREATE TABLE IF NOT EXISTS users("
-                        "id INTEGER PRIMARY KEY, name TEXT, age INTEGER)"_s);
+    // Step N brings PRAGMA user_version to N; steps the file already ran are
+    // skipped (doc/migrations.md). A new release appends a step.
+    say(u"Migrating the schema"_s);
+    const QList<QAsyncSqliteMigration> steps{
+            {.name = u"users"_s, .sql = u"CREATE TABLE users(id INTEGER PRIMARY KEY, name TEXT, age INTEGER)"_s},
+    };
+    const int version = co_await db.migrate(steps);
+    say(u"Schema version %1"_s.arg(version));
 
     // The INSERT implicitly opens a transaction (as in Python's sqlite3);
     // executeInsert() gives the rowid of the new row.

@@ -53,21 +53,23 @@ ApplicationWindow {
         // WAL + synchronous=NORMAL: commits are cheap and readers never wait.
         options: ({ busyTimeout: 5000, pragmas: ["journal_mode=WAL", "synchronous=NORMAL"] })
 
+        // The schema, one step per release; each runs once per file, before
+        // onOpened (doc/migrations.md). Append steps, never edit shipped ones.
+        migrations: [
+            { name: "notes", sql: "CREATE TABLE notes (\n"
+                                  + "    id      INTEGER PRIMARY KEY,\n"
+                                  + "    title   TEXT NOT NULL,\n"
+                                  + "    body    TEXT NOT NULL DEFAULT '',\n"
+                                  + "    created INTEGER NOT NULL  -- milliseconds since 1970\n"
+                                  + ");\n"
+                                  + "CREATE INDEX notes_by_created ON notes (created);\n" },
+        ]
+
         onOpened: {
-            db.executeScript(
-                "CREATE TABLE IF NOT EXISTS notes (\n"
-                + "    id      INTEGER PRIMARY KEY,\n"
-                + "    title   TEXT NOT NULL,\n"
-                + "    body    TEXT NOT NULL DEFAULT '',\n"
-                + "    created INTEGER NOT NULL  -- milliseconds since 1970\n"
-                + ");\n"
-                + "CREATE INDEX IF NOT EXISTS notes_by_created ON notes (created);\n")
-            .then(() => {
-                window.statusMessage = qsTr("Opened %1").arg(db.database)
-                window.schemaReady = true
-                window.updateTotal()
-                window.startUp()
-            })
+            window.statusMessage = qsTr("Opened %1").arg(db.database)
+            window.schemaReady = true
+            window.updateTotal()
+            window.startUp()
         }
         // Writes on this connection, coalesced per commit.
         onTablesChanged: tables => window.updateTotal()

@@ -58,13 +58,19 @@ int main(int argc, char *argv[])
     db.open(path)
             .then(&app,
                   [&db] {
-                      say(u"Creating table users"_s);
-                      return db.execute(u"CREATE TABLE IF NOT EXISTS users("
-                                        "id INTEGER PRIMARY KEY, name TEXT, age INTEGER)"_s);
+                      say(u"Migrating the schema"_s);
+                      // Step N brings PRAGMA user_version to N; steps the file
+                      // already ran are skipped, so a kept file works again
+                      // (doc/migrations.md). A new release appends a step.
+                      return db.migrate({
+                              {.name = u"users"_s,
+                               .sql = u"CREATE TABLE users(id INTEGER PRIMARY KEY, name TEXT, age INTEGER)"_s},
+                      });
                   })
             .unwrap()
             .then(&app,
-                  [&db](const QVariantList &) {
+                  [&db](int version) {
+                      say(u"Schema version %1"_s.arg(version));
                       // The INSERT implicitly opens a transaction (as in Python's sqlite3);
                       // executeInsert() gives the rowid of the new row.
                       return db.executeInsert(u"INSERT INTO users(name, age) VALUES(?, ?)"_s, {u"Alice"_s, 30});

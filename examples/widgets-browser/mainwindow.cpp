@@ -37,16 +37,21 @@ constexpr int DebounceMs = 250;
 // Rows per executeMany() inside the generating transaction.
 constexpr int GenerateBatch = 5000;
 
-const auto Schema = uR"(
-CREATE TABLE IF NOT EXISTS people(
+// The schema, one step per release: open() runs the steps this file has not
+// run yet (PRAGMA user_version counts them) before anything else; a new
+// release appends a step (doc/migrations.md).
+const QList<QAsyncSqliteMigration> Migrations = {
+        {.name = u"people"_s, .sql = uR"(
+CREATE TABLE people(
     id      INTEGER PRIMARY KEY,
     name    TEXT NOT NULL,
     email   TEXT NOT NULL,
     city    TEXT NOT NULL,
     born    TEXT NOT NULL,
     balance REAL NOT NULL);
-CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value);
-)"_s;
+CREATE TABLE meta(key TEXT PRIMARY KEY, value);
+)"_s},
+};
 
 // :pattern is NULL for an empty search, so that SQLite skips the three LIKEs.
 const auto Where = uR"(WHERE :pattern IS NULL
@@ -303,10 +308,11 @@ void MainWindow::openDatabase()
 {
     QAsyncSqliteOptions options;
     options.pragmas = {u"journal_mode=WAL"_s, u"synchronous=NORMAL"_s};
-    // All three requests are queued at once and run in this order; if open()
-    // fails the other two fail with its error, so watching the last is enough.
+    options.migrations = Migrations;
+    // Both requests are queued at once and run in this order; if open() or
+    // a migration step fails the query fails with its error, so watching
+    // the query is enough.
     m_db->open(m_databasePath, options);
-    m_db->executeScript(Schema);
     watch(m_db->execute(u"SELECT value FROM meta WHERE key = 'rows'"_s), [this](const QFuture<QVariantList> &f) {
         if (const auto error = QAsyncSqlite::errorOf(f)) {
             setState(State::Failed, u"Cannot open the database: "_s + error->message());

@@ -178,6 +178,19 @@ public:
         });
     }
 
+    /*! Brings the schema up to date: runs, in order, the \a steps the
+        database has not run yet, as counted by `PRAGMA user_version`
+        (step \e N sets it to \e N in the step's own IMMEDIATE transaction),
+        and returns the final version, `steps.size()`. With foreign keys
+        on, each step runs with them off and fails if
+        `PRAGMA foreign_key_check` finds a violation before it commits
+        (SQLite's table-rebuild procedure). A failing step rolls back,
+        leaving the previous version, and fails the future with its error's
+        class, its message naming the step; a database newer than
+        \a steps fails with QAsyncSqliteOperationalError and runs nothing.
+        Progress: steps run of steps to run. See doc/migrations.md. */
+    QFuture<int> migrate(const QList<QAsyncSqliteMigration> &steps);
+
     /*! Copies this database into \a target's (both stay usable). \a target
         must be another open connection (else QAsyncSqliteProgrammingError);
         its worker pauses while the pages are copied. Two backups that would

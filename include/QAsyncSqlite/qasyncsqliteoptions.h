@@ -4,7 +4,9 @@
 #define QASYNCSQLITEOPTIONS_H
 
 #include <QAsyncSqlite/qasyncsqliteglobal.h>
+#include <QAsyncSqlite/qasyncsqlitemigration.h>
 
+#include <QtCore/qlist.h>
 #include <QtCore/qstringlist.h>
 
 #include <chrono>
@@ -40,6 +42,12 @@ struct QAsyncSqliteOptions
     /*! PRAGMA statements run in order right after opening, without the
         \c PRAGMA keyword, e.g. \c "journal_mode=WAL". */
     QStringList pragmas = {}; // an initializer, so that designated initialisers may omit it under -Wextra
+    /*! Schema steps run by open() after \l pragmas, as
+        QAsyncSqliteConnection::migrate() runs them, before opened() is
+        emitted: requests queued meanwhile run after them, and a failing step
+        fails open() (and those requests) as a file that cannot be opened
+        does. */
+    QList<QAsyncSqliteMigration> migrations = {};
 };
 
 /*!

@@ -379,6 +379,11 @@ qint64 QAsyncSqliteWorker::executeMany(const QString &sql, const QList<QVariantL
 void QAsyncSqliteWorker::executeScript(const QString &script)
 {
     commit();
+    runScript(script);
+}
+
+void QAsyncSqliteWorker::runScript(const QString &script, const std::function<void(const QString &text)> &check)
+{
     const QByteArray utf8 = script.toUtf8();
     const char *p = utf8.constData();
     const char *const end = p + utf8.size();
@@ -394,6 +399,8 @@ void QAsyncSqliteWorker::executeScript(const QString &script)
             throwError(rc, text);
         PreparedStatement owner; // finalizes on every path
         owner.stmt = stmt;
+        if (stmt && check)
+            check(text);
         if (stmt)
             stepToEnd(stmt, text);
         if (!tail || tail == p)

@@ -421,6 +421,8 @@ void QAsyncSqliteWorker::openDatabase()
     exec(QStringLiteral("SELECT count(*) FROM sqlite_schema"));
     for (const QString &pragma : m_options.pragmas)
         exec(QStringLiteral("PRAGMA ") + pragma);
+    if (!m_options.migrations.isEmpty())
+        migrate(m_options.migrations); // before opened(): nothing else sees the old schema
     if (currentRequestCanceled()) {
         // Canceled while opening: its future reads canceled, so the
         // connection must not go on as open either (tst_fault_races::cancelOpen).

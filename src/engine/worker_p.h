@@ -131,6 +131,11 @@ public:
     qint64 executeMany(const QString &sql, const QList<QVariantList> &paramSets,
                        QAsyncSqlite::Detail::ResultShape *shape = nullptr);
     void executeScript(const QString &script);
+    // Runs every statement of \a script as is, in the current transaction
+    // state; \a check(text) may veto a statement by throwing before it runs.
+    void runScript(const QString &script, const std::function<void(const QString &text)> &check = {});
+    // QAsyncSqliteConnection::migrate() (features/migrations.cpp); returns the final version.
+    int migrate(const QList<QAsyncSqliteMigration> &steps);
     // Runs a statement that returns no rows (BEGIN, COMMIT, …).
     void exec(const QString &sql);
     // The one step-to-end loop: steps \a stmt until SQLite is done, handing

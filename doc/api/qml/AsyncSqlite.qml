@@ -67,6 +67,12 @@ QtObject {
     /** How TEXT is returned: AsyncSqlite.String or AsyncSqlite.Bytes (`ArrayBuffer`). */
     property int textFactory
 
+    /** Schema steps run by every open before opened() and `ready`: an array
+        of SQL scripts or `{name, sql}` objects, step N bringing
+        `PRAGMA user_version` to N. Requests made meanwhile wait; a failing
+        step fails the open (see doc/migrations.md). */
+    property var migrations
+
     /** The C++ QAsyncSqliteConnection the element owns and runs every request
         on (never null, destroyed with the element): C++ code uses it to
         register functions, collations … */
@@ -226,6 +232,12 @@ QtObject {
         @param type:int value the new value, from 0 on
         @return type:Promise resolves to the previous value */
     function setLimit(category, value) {}
+
+    /** Runs the schema steps the database has not run yet, each atomic
+        with its `PRAGMA user_version` bump.
+        @param type:var steps an array of SQL scripts or `{name, sql}` objects
+        @return type:Promise resolves to the final schema version */
+    function migrate(steps) {}
 
     /** Stops the statement running now: its promise rejects with
         `SQLITE_INTERRUPT`. Returns nothing; does nothing when no statement runs. */

@@ -30,7 +30,7 @@ TestCase {
                         "inTransactionChanged", "totalChangesChanged", "isolationLevelChanged",
                         "progress:0,", "rows:8:1", "tx:truefalsefalse", "closed",
                         "chunk:4", "streamed:6", "dump:BEGIN TRANSACTION;", "limit:100", "abort", "abortedChanged",
-                        "cursor:n2", "one:1", "many:2", "all:2"]
+                        "cursor:n2", "one:1", "many:2", "all:2", "migrated:2:2"]
         for (var i = 0; i < expected.length; ++i)
             verify(seen.indexOf(expected[i]) >= 0, "never saw " + expected[i] + " in: " + seen)
         tryVerify(function () { return root.seen.join(" ").indexOf("refreshed:") >= 0 }, 10000)

@@ -48,6 +48,8 @@ QtObject {
         options.createDirectories: true
         options.uri: false
         options.cachedStatements: 16
+        migrations: ["CREATE TABLE notes(body TEXT)", { name: "titles", sql: "ALTER TABLE notes ADD COLUMN title TEXT" }]
+        onMigrationsChanged: root.note("migrationsChanged")
     }
 
     property AsyncSqlite copyDb: AsyncSqlite {
@@ -111,6 +113,8 @@ QtObject {
             .then(() => db.readTransaction(tx => tx.execute("SELECT count(*) AS c FROM t"), { idleTimeout: 5000 }))
             .then(() => db.execute("INSERT INTO t VALUES(7)"))
             .then(() => db.rollback())
+            .then(() => db.migrate(["CREATE TABLE m(x)", { name: "second", sql: "CREATE TABLE m2(x)" }]))
+            .then(version => root.note("migrated:" + version + ":" + fileDb.migrations.length))
             .then(() => db.backup(root.directory + "/every-copy.db",
                                   { pages: 1, onProgress: (remaining, total) => progress.push([remaining, total]) }))
             .then(() => db.stream("SELECT n FROM t ORDER BY n", [], rows => root.note("chunk:" + rows.length),
