@@ -227,6 +227,21 @@ QJSValue QAsyncSqliteQmlConnection::typeError(const QString &message)
     return {};
 }
 
+bool QAsyncSqliteQmlConnection::readSignalOption(const QString &method, const QJSValue &options,
+                                                 QAsyncSqliteQmlAbortSignal *&signal)
+{
+    const QString problem = QAsyncSqliteQml::readOptions(
+            method, options, u"{signal}"_s, [&signal](const QString &key, const QJSValue &value) {
+                if (key == u"signal"_s)
+                    return QAsyncSqliteQml::abortSignalOption(value, signal);
+                return u"unknown option %1 (it takes {signal})"_s.arg(key);
+            });
+    if (problem.isEmpty())
+        return true;
+    typeError(problem);
+    return false;
+}
+
 bool QAsyncSqliteQmlConnection::tooManyArguments(const QString &method, const QJSValue &extra)
 {
     if (extra.isUndefined())
@@ -235,7 +250,8 @@ bool QAsyncSqliteQmlConnection::tooManyArguments(const QString &method, const QJ
     return true;
 }
 
-QJSValue QAsyncSqliteQmlConnection::execute(const QJSValue &sql, const QJSValue &params, const QJSValue &extra)
+QJSValue QAsyncSqliteQmlConnection::execute(const QJSValue &sql, const QJSValue &params, const QJSValue &options,
+                                            const QJSValue &extra)
 {
     if (tooManyArguments(u"execute"_s, extra))
         return {};
@@ -245,17 +261,23 @@ QJSValue QAsyncSqliteQmlConnection::execute(const QJSValue &sql, const QJSValue 
         !problem.isEmpty()) {
         return typeError(problem);
     }
-    const QFuture<QVariantList> future = std::visit(
-            [&](const auto &p) {
-                return m_connection->execute(text, p);
-            },
-            bound);
-    return m_promises.promiseFor(future, [this, text](const QFuture<QVariantList> &f) {
+    QAsyncSqliteQmlAbortSignal *signal = nullptr;
+    if (!readSignalOption(u"execute"_s, options, signal))
+        return {};
+    const auto start = [&] {
+        return std::visit(
+                [&](const auto &p) {
+                    return m_connection->execute(text, p);
+                },
+                bound);
+    };
+    return abortable(signal, start, [this, text](const QFuture<QVariantList> &f) {
         return rowsToJs(text, f.result());
     });
 }
 
-QJSValue QAsyncSqliteQmlConnection::executeInsert(const QJSValue &sql, const QJSValue &params, const QJSValue &extra)
+QJSValue QAsyncSqliteQmlConnection::executeInsert(const QJSValue &sql, const QJSValue &params,
+                                                  const QJSValue &options, const QJSValue &extra)
 {
     if (tooManyArguments(u"executeInsert"_s, extra))
         return {};
@@ -265,18 +287,23 @@ QJSValue QAsyncSqliteQmlConnection::executeInsert(const QJSValue &sql, const QJS
         !problem.isEmpty()) {
         return typeError(problem);
     }
-    QJSEngine *engine = qjsEngine(this);
-    const QFuture<qint64> future = std::visit(
-            [&](const auto &p) {
-                return m_connection->executeInsert(text, p);
-            },
-            bound);
-    return m_promises.promiseFor(future, [engine](const QFuture<qint64> &f) {
+    QAsyncSqliteQmlAbortSignal *signal = nullptr;
+    if (!readSignalOption(u"executeInsert"_s, options, signal))
+        return {};
+    const auto start = [&] {
+        return std::visit(
+                [&](const auto &p) {
+                    return m_connection->executeInsert(text, p);
+                },
+                bound);
+    };
+    return abortable(signal, start, [engine = qjsEngine(this)](const QFuture<qint64> &f) {
         return toJs(engine, f.result());
     });
 }
 
-QJSValue QAsyncSqliteQmlConnection::executeMany(const QJSValue &sql, const QJSValue &paramSets, const QJSValue &extra)
+QJSValue QAsyncSqliteQmlConnection::executeMany(const QJSValue &sql, const QJSValue &paramSets,
+                                                const QJSValue &options, const QJSValue &extra)
 {
     if (tooManyArguments(u"executeMany"_s, extra))
         return {};
@@ -285,27 +312,39 @@ QJSValue QAsyncSqliteQmlConnection::executeMany(const QJSValue &sql, const QJSVa
         !problem.isEmpty()) {
         return typeError(problem);
     }
-    QJSEngine *engine = qjsEngine(this);
-    return m_promises.promiseFor(m_connection->executeMany(sql.toString(), sets), [engine](const QFuture<qint64> &f) {
+    QAsyncSqliteQmlAbortSignal *signal = nullptr;
+    if (!readSignalOption(u"executeMany"_s, options, signal))
+        return {};
+    const auto start = [&] {
+        return m_connection->executeMany(sql.toString(), sets);
+    };
+    return abortable(signal, start, [engine = qjsEngine(this)](const QFuture<qint64> &f) {
         return toJs(engine, f.result());
     });
 }
 
-QJSValue QAsyncSqliteQmlConnection::executeScript(const QJSValue &script, const QJSValue &extra)
+QJSValue QAsyncSqliteQmlConnection::executeScript(const QJSValue &script, const QJSValue &options,
+                                                  const QJSValue &extra)
 {
     if (tooManyArguments(u"executeScript"_s, extra))
         return {};
     if (!script.isString())
         return typeError(u"executeScript(): the script must be a string, not %1"_s.arg(typeName(script)));
-    return m_promises.promiseFor(m_connection->executeScript(script.toString()));
+    QAsyncSqliteQmlAbortSignal *signal = nullptr;
+    if (!readSignalOption(u"executeScript"_s, options, signal))
+        return {};
+    return abortable(signal, [&] {
+        return m_connection->executeScript(script.toString());
+    });
 }
 
-QJSValue QAsyncSqliteQmlConnection::transaction(const QJSValue &statements, const QJSValue &extra)
+QJSValue QAsyncSqliteQmlConnection::transaction(const QJSValue &statements, const QJSValue &options,
+                                                const QJSValue &extra)
 {
-    if (statements.isCallable())
-        return transactionWith(u"transaction"_s, statements, extra, false);
     if (tooManyArguments(u"transaction"_s, extra))
         return {};
+    if (statements.isCallable())
+        return transactionWith(u"transaction"_s, statements, options, false);
     if (!statements.isArray()) {
         return typeError(u"transaction(): expects a function or an array of {sql, params}, not %1"_s.arg(
                 typeName(statements)));
@@ -324,18 +363,23 @@ QJSValue QAsyncSqliteQmlConnection::transaction(const QJSValue &statements, cons
             return typeError(problem);
         batch.append({sql, params});
     }
-    const QFuture<QVariantList> future = m_connection->transaction([batch](QAsyncSqliteTransaction &tx) {
-        QVariantList results;
-        for (const auto &statement : batch) {
-            results.append(QVariant(std::visit(
-                    [&](const auto &p) {
-                        return tx.execute(statement.first, p);
-                    },
-                    statement.second)));
-        }
-        return results;
-    });
-    return m_promises.promiseFor(future, [this, batch](const QFuture<QVariantList> &f) {
+    QAsyncSqliteQmlAbortSignal *signal = nullptr;
+    if (!readSignalOption(u"transaction"_s, options, signal))
+        return {};
+    const auto start = [&] {
+        return m_connection->transaction([batch](QAsyncSqliteTransaction &tx) {
+            QVariantList results;
+            for (const auto &statement : batch) {
+                results.append(QVariant(std::visit(
+                        [&](const auto &p) {
+                            return tx.execute(statement.first, p);
+                        },
+                        statement.second)));
+            }
+            return results;
+        });
+    };
+    return abortable(signal, start, [this, batch](const QFuture<QVariantList> &f) {
         const QVariantList results = f.result();
         QJSValue array = qjsEngine(this)->newArray(uint(results.size()));
         for (qsizetype i = 0; i < results.size(); ++i)

@@ -3,6 +3,8 @@
 #ifndef QASYNCSQLITEQMLCONNECTION_H
 #define QASYNCSQLITEQMLCONNECTION_H
 
+#include "qasyncsqliteqmlabort.h"
+#include "qasyncsqliteqmlargs.h"
 #include "qasyncsqliteqmloptions.h"
 #include "qasyncsqliteqmlpromises.h"
 
@@ -188,16 +190,17 @@ public:
         column name. \a params is an array (for \c ?) or an object (for
         \c :name). */
     Q_INVOKABLE QJSValue execute(const QJSValue &sql = QJSValue(), const QJSValue &params = QJSValue(),
-                                 const QJSValue &extra = QJSValue());
+                                 const QJSValue &options = QJSValue(), const QJSValue &extra = QJSValue());
     /*! Runs an INSERT; resolves to the new rowid. */
     Q_INVOKABLE QJSValue executeInsert(const QJSValue &sql = QJSValue(), const QJSValue &params = QJSValue(),
-                                       const QJSValue &extra = QJSValue());
+                                       const QJSValue &options = QJSValue(), const QJSValue &extra = QJSValue());
     /*! Runs one DML statement per element of \a paramSets (an array of
         parameter arrays); resolves to the number of rows changed. */
     Q_INVOKABLE QJSValue executeMany(const QJSValue &sql = QJSValue(), const QJSValue &paramSets = QJSValue(),
-                                     const QJSValue &extra = QJSValue());
+                                     const QJSValue &options = QJSValue(), const QJSValue &extra = QJSValue());
     /*! Runs an SQL script; resolves to \c undefined. */
-    Q_INVOKABLE QJSValue executeScript(const QJSValue &script = QJSValue(), const QJSValue &extra = QJSValue());
+    Q_INVOKABLE QJSValue executeScript(const QJSValue &script = QJSValue(), const QJSValue &options = QJSValue(),
+                                       const QJSValue &extra = QJSValue());
     /*! With a function, runs \a fn(tx) in a transaction that spans its
         awaits (an AsyncSqliteTransaction; the element's other requests wait
         behind it): commits when the promise \a fn returns resolves, and
@@ -206,8 +209,10 @@ public:
         argument may be \c {mode: "deferred"|"immediate"|"exclusive",
         idleTimeout: ms}.
         With an array of {sql, params}, runs them atomically, all or
-        nothing, and resolves to an array with each statement's rows. */
-    Q_INVOKABLE QJSValue transaction(const QJSValue &statements = QJSValue(), const QJSValue &extra = QJSValue());
+        nothing, and resolves to an array with each statement's rows;
+        the second argument may then be \c {signal}. */
+    Q_INVOKABLE QJSValue transaction(const QJSValue &statements = QJSValue(), const QJSValue &options = QJSValue(),
+                                     const QJSValue &extra = QJSValue());
     /*! Runs \a fn(tx) in a read-only transaction (\c BEGIN \c DEFERRED,
         writes refused with SQLITE_READONLY), as transaction(fn) runs it.
         \a options: \c {idleTimeout} in ms. */
@@ -300,6 +305,21 @@ private:
     // transaction(fn) and readTransaction(fn).
     QJSValue transactionWith(const QString &method, const QJSValue &fn, const QJSValue &options, bool readOnly);
     void reportFailure(const QAsyncSqliteError &failure, const QJSValue &jsError);
+    // The {signal} option of \a method into \a signal; false, with a
+    // TypeError thrown, when \a options is not such an object.
+    bool readSignalOption(const QString &method, const QJSValue &options, QAsyncSqliteQmlAbortSignal *&signal);
+    // The promise of the request \a start() makes, which \a signal cancels;
+    // canceled without being queued once \a signal aborted.
+    template<typename Start, typename... ToJs>
+    QJSValue abortable(QAsyncSqliteQmlAbortSignal *signal, Start &&start, ToJs &&...toJs)
+    {
+        if (signal && signal->isAborted())
+            return m_promises.promiseFor(QAsyncSqliteQml::canceledFuture());
+        const auto future = start();
+        if (signal)
+            signal->watch(future);
+        return m_promises.promiseFor(future, std::forward<ToJs>(toJs)...);
+    }
     QJSValue typeError(const QString &message);
     bool tooManyArguments(const QString &method, const QJSValue &extra);
     QJSValue rowsToJs(const QString &sql, const QVariantList &rows);

@@ -150,21 +150,10 @@ QJSValue QAsyncSqliteQmlConnection::iterDump(const QJSValue &options, const QJSV
     if (tooManyArguments(u"iterDump"_s, extra))
         return {};
     QAsyncSqliteQmlAbortSignal *signal = nullptr;
-    const QString problem =
-            readOptions(u"iterDump"_s, options, u"{signal}"_s, [&signal](const QString &key, const QJSValue &value) {
-                if (key == u"signal"_s)
-                    return QAsyncSqliteQml::abortSignalOption(value, signal);
-                return u"unknown option %1"_s.arg(key);
-            });
-    if (!problem.isEmpty())
-        return typeError(problem);
-    if (signal && signal->isAborted())
-        return m_promises.promiseFor(QAsyncSqliteQml::canceledFuture());
-    const QFuture<QString> dump = m_connection->iterDump();
-    if (signal)
-        signal->watch(dump);
+    if (!readSignalOption(u"iterDump"_s, options, signal))
+        return {};
     QJSEngine *engine = qjsEngine(this);
-    return m_promises.promiseFor(dump, [engine](const QFuture<QString> &done) {
+    return abortable(signal, [this] { return m_connection->iterDump(); }, [engine](const QFuture<QString> &done) {
         // A real Array (toScriptValue() would give a QStringList sequence).
         const QList<QString> statements = done.results();
         QJSValue array = engine->newArray(uint(statements.size()));

@@ -115,25 +115,29 @@ QtObject {
     /** Runs one statement.
         @param type:string sql one SQL statement
         @param type:var params an array for `?` placeholders or an object for `:name` ones (optional)
+        @param type:object options `{signal}`: an AsyncSqliteAbortController's signal that cancels it
         @return type:Promise resolves to an array of rows, each an object keyed by column name */
-    function execute(sql, params) {}
+    function execute(sql, params, options) {}
 
     /** Runs an INSERT.
         @param type:string sql the INSERT statement
         @param type:var params an array or an object, as for execute() (optional)
+        @param type:object options `{signal}`: an AsyncSqliteAbortController's signal that cancels it
         @return type:Promise resolves to the new row's rowid */
-    function executeInsert(sql, params) {}
+    function executeInsert(sql, params, options) {}
 
     /** Runs one DML statement (INSERT, UPDATE, DELETE, REPLACE) once per parameter set.
         @param type:string sql the statement
         @param type:list paramSets an array of parameter arrays
+        @param type:object options `{signal}`: an AsyncSqliteAbortController's signal that cancels it
         @return type:Promise resolves to the number of rows changed */
-    function executeMany(sql, paramSets) {}
+    function executeMany(sql, paramSets, options) {}
 
     /** Runs several `;`-separated statements, after committing a pending transaction.
         @param type:string script the SQL script
+        @param type:object options `{signal}`: an AsyncSqliteAbortController's signal that cancels it
         @return type:Promise resolves to `undefined` */
-    function executeScript(script) {}
+    function executeScript(script, options) {}
 
     /** Runs statements atomically, with no other request in between: BEGIN
         IMMEDIATE … COMMIT, or a savepoint inside an open transaction. If one
@@ -144,7 +148,7 @@ QtObject {
         rolls back when `fn` throws, its promise rejects or a request made
         through `tx` failed. See doc/qml.md, Transactions.
         @param type:list statements an array of `{sql, params}` objects, or a function `fn(tx)`
-        @param type:object options with a function: `{mode: "deferred"|"immediate"|"exclusive", idleTimeout: ms}`
+        @param type:object options with a function: `{mode: "deferred"|"immediate"|"exclusive", idleTimeout: ms}`; with an array: `{signal}`
         @return type:Promise resolves to an array with each statement's rows, or to what `fn` resolved to */
     function transaction(statements, options) {}
 

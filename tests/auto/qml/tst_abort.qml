@@ -93,6 +93,16 @@ TestCase {
             { tag: "backup", start: function (signal) {
                 return db.backup(tempDir + "/aborted.db", { signal: signal }) } },
             { tag: "iterDump", start: function (signal) { return db.iterDump({ signal: signal }) } },
+            { tag: "execute", start: function (signal) {
+                return db.execute("INSERT INTO log VALUES(3)", [], { signal: signal }) } },
+            { tag: "executeInsert", start: function (signal) {
+                return db.executeInsert("INSERT INTO log VALUES(:x)", { x: 4 }, { signal: signal }) } },
+            { tag: "executeMany", start: function (signal) {
+                return db.executeMany("INSERT INTO log VALUES(?)", [[5], [6]], { signal: signal }) } },
+            { tag: "executeScript", start: function (signal) {
+                return db.executeScript("INSERT INTO log VALUES(7);", { signal: signal }) } },
+            { tag: "transaction", start: function (signal) {
+                return db.transaction([{ sql: "INSERT INTO log VALUES(8)" }], { signal: signal }) } },
         ]
     }
     function test_queuedNeverRuns(data) {
@@ -124,6 +134,18 @@ TestCase {
         compare(value(db.execute("SELECT 'after' AS w"))[0].w, "after")
     }
 
+    // A running execute() stops too.
+    function test_runningExecuteIsInterrupted() {
+        var c = controller()
+        var request = track(db.execute(testCase.endless, [], { signal: c.signal }))
+        wait(200)
+        verify(!request.done)
+        c.abort()
+        tryVerify(function () { return request.done }, 10000, "the running execute() was not stopped")
+        verifyAborted(request.error)
+        compare(value(db.execute("SELECT 'after' AS w"))[0].w, "after")
+    }
+
     // Between chunks (the callback's promise pending) abort() ends the
     // stream at once, and no further chunk is fetched.
     function test_abortBetweenChunks() {
@@ -149,6 +171,8 @@ TestCase {
                                        { signal: c.signal })).error)
         verifyAborted(settle(db.iterDump({ signal: c.signal })).error)
         verifyAborted(settle(db.backup(tempDir + "/never.db", { signal: c.signal })).error)
+        verifyAborted(settle(db.execute("INSERT INTO log VALUES(9)", [], { signal: c.signal })).error)
+        verifyAborted(settle(db.executeScript("INSERT INTO log VALUES(9);", { signal: c })).error)
         compare(chunks, 0)
         compare(logCount(), before)
     }
@@ -157,6 +181,10 @@ TestCase {
         return [
             { tag: "iterDump signal number", call: function () { return db.iterDump({ signal: 1 }) } },
             { tag: "backup signal db", call: function () { return db.backup(tempDir + "/x.db", { signal: db }) } },
+            { tag: "execute signal string", call: function () { return db.execute("SELECT 1", [], { signal: "now" }) } },
+            { tag: "execute unknown option", call: function () { return db.execute("SELECT 1", [], { sigal: 1 }) } },
+            { tag: "transaction signal", call: function () {
+                return db.transaction([{ sql: "SELECT 1" }], { signal: 2 }) } },
         ]
     }
     function test_typeErrors(data) {

@@ -29,8 +29,8 @@ TestCase {
         var expected = ["opened", "committed", "rolledBack", "tablesChanged:t", "readyChanged",
                         "inTransactionChanged", "totalChangesChanged", "isolationLevelChanged",
                         "progress:0,", "rows:8:1", "tx:truefalsefalse", "closed",
-                        "chunk:4", "streamed:6", "dump:BEGIN TRANSACTION;", "limit:100", "abort", "abortedChanged",
-                        "cursor:n2", "one:1", "many:2", "all:2", "migrated:2:2"]
+                        "chunk:4", "streamed:8", "dump:BEGIN TRANSACTION;", "limit:100", "abort", "abortedChanged",
+                        "cursor:n2", "one:1", "many:2", "all:4", "migrated:2:2"]
         for (var i = 0; i < expected.length; ++i)
             verify(seen.indexOf(expected[i]) >= 0, "never saw " + expected[i] + " in: " + seen)
         tryVerify(function () { return root.seen.join(" ").indexOf("refreshed:") >= 0 }, 10000)
