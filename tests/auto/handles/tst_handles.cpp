@@ -13,6 +13,8 @@
 #include <QtCore/qscopeguard.h>
 #include <QtTest/QtTest>
 
+#include "scalar.h"
+
 #include <sqlite3.h>
 
 #include <atomic>
@@ -21,12 +23,6 @@
 
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
-
-// Declares qint64 \a var = the single integer \a sql returns on \a conn.
-#define SCALAR(var, conn, sql)                                                                                         \
-    QASYNCSQLITE_AWAIT_RESULT(var##_rows, (conn).execute(sql));                                                        \
-    QCOMPARE(var##_rows.size(), 1);                                                                                    \
-    const qint64 var = var##_rows.first().toList().value(0).toLongLong()
 
 class tst_Handles : public QObject
 {

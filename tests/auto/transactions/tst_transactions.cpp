@@ -9,6 +9,7 @@
 #include <QAsyncSqlite/QAsyncSqliteConnection>
 #include <QAsyncSqlite/QAsyncSqliteTest>
 
+#include "scalar.h"
 #include "watchedprogress.h"
 #include "workerhold.h"
 
@@ -29,12 +30,6 @@
 
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
-
-// Declares qint64 \a var = the single integer \a sql returns on \a conn.
-#define SCALAR(var, conn, sql)                                                                                         \
-    QASYNCSQLITE_AWAIT_RESULT(var##_rows, (conn).execute(sql));                                                        \
-    QCOMPARE(var##_rows.size(), 1);                                                                                    \
-    const qint64 var = var##_rows.first().toList().value(0).toLongLong()
 
 namespace {
 
