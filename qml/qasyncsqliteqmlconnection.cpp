@@ -276,8 +276,8 @@ QJSValue QAsyncSqliteQmlConnection::execute(const QJSValue &sql, const QJSValue 
     });
 }
 
-QJSValue QAsyncSqliteQmlConnection::executeInsert(const QJSValue &sql, const QJSValue &params,
-                                                  const QJSValue &options, const QJSValue &extra)
+QJSValue QAsyncSqliteQmlConnection::executeInsert(const QJSValue &sql, const QJSValue &params, const QJSValue &options,
+                                                  const QJSValue &extra)
 {
     if (tooManyArguments(u"executeInsert"_s, extra))
         return {};
@@ -302,8 +302,8 @@ QJSValue QAsyncSqliteQmlConnection::executeInsert(const QJSValue &sql, const QJS
     });
 }
 
-QJSValue QAsyncSqliteQmlConnection::executeMany(const QJSValue &sql, const QJSValue &paramSets,
-                                                const QJSValue &options, const QJSValue &extra)
+QJSValue QAsyncSqliteQmlConnection::executeMany(const QJSValue &sql, const QJSValue &paramSets, const QJSValue &options,
+                                                const QJSValue &extra)
 {
     if (tooManyArguments(u"executeMany"_s, extra))
         return {};
@@ -346,8 +346,8 @@ QJSValue QAsyncSqliteQmlConnection::transaction(const QJSValue &statements, cons
     if (statements.isCallable())
         return transactionWith(u"transaction"_s, statements, options, false);
     if (!statements.isArray()) {
-        return typeError(u"transaction(): expects a function or an array of {sql, params}, not %1"_s.arg(
-                typeName(statements)));
+        return typeError(
+                u"transaction(): expects a function or an array of {sql, params}, not %1"_s.arg(typeName(statements)));
     }
     QList<std::pair<QString, Params>> batch;
     const int length = statements.property(u"length"_s).toInt();
@@ -358,7 +358,7 @@ QJSValue QAsyncSqliteQmlConnection::transaction(const QJSValue &statements, cons
         QString sql;
         Params params;
         const QString problem = QAsyncSqliteQml::statementFromJs(u"transaction"_s, statement.property(u"sql"_s),
-                                                 statement.property(u"params"_s), sql, params);
+                                                                 statement.property(u"params"_s), sql, params);
         if (!problem.isEmpty())
             return typeError(problem);
         batch.append({sql, params});

@@ -153,14 +153,19 @@ QJSValue QAsyncSqliteQmlConnection::iterDump(const QJSValue &options, const QJSV
     if (!readSignalOption(u"iterDump"_s, options, signal))
         return {};
     QJSEngine *engine = qjsEngine(this);
-    return abortable(signal, [this] { return m_connection->iterDump(); }, [engine](const QFuture<QString> &done) {
-        // A real Array (toScriptValue() would give a QStringList sequence).
-        const QList<QString> statements = done.results();
-        QJSValue array = engine->newArray(uint(statements.size()));
-        for (qsizetype i = 0; i < statements.size(); ++i)
-            array.setProperty(quint32(i), statements.at(i));
-        return array;
-    });
+    return abortable(
+            signal,
+            [this] {
+                return m_connection->iterDump();
+            },
+            [engine](const QFuture<QString> &done) {
+                // A real Array (toScriptValue() would give a QStringList sequence).
+                const QList<QString> statements = done.results();
+                QJSValue array = engine->newArray(uint(statements.size()));
+                for (qsizetype i = 0; i < statements.size(); ++i)
+                    array.setProperty(quint32(i), statements.at(i));
+                return array;
+            });
 }
 
 QJSValue QAsyncSqliteQmlConnection::serialize(const QJSValue &schema, const QJSValue &extra)

@@ -158,8 +158,7 @@ QString statementFromJs(const QString &method, const QJSValue &sql, const QJSVal
     return paramsFromJs(method + u"()"_s, params, outParams);
 }
 
-QString paramSetsFromJs(const QString &method, const QJSValue &sql, const QJSValue &paramSets,
-                        QList<QVariantList> &out)
+QString paramSetsFromJs(const QString &method, const QJSValue &sql, const QJSValue &paramSets, QList<QVariantList> &out)
 {
     if (!sql.isString())
         return u"%1(): the SQL must be a string, not %2"_s.arg(method, typeName(sql));

@@ -161,8 +161,8 @@ public:
         run inside it, and every other request waits behind it until it
         commits or rolls back (QAsyncSqliteTransactionHandle). Inside an
         open implicit transaction it is a SAVEPOINT, as with transaction(). */
-    QFuture<QAsyncSqliteTransactionHandle> begin(QAsyncSqlite::TransactionMode mode =
-                                                          QAsyncSqlite::TransactionMode::Immediate);
+    QFuture<QAsyncSqliteTransactionHandle>
+    begin(QAsyncSqlite::TransactionMode mode = QAsyncSqlite::TransactionMode::Immediate);
     /*! Opens the transaction with \a options (mode, read-only, idle
         timeout); see the overload above. */
     QFuture<QAsyncSqliteTransactionHandle> begin(const QAsyncSqliteTransactionOptions &options);

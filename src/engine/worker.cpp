@@ -205,7 +205,8 @@ void QAsyncSqliteWorker::run()
                 // destructor ends it.
                 if (!m_lease)
                     waitAnnotated(m_queueNotEmpty, m_queueMutex);
-                else if (m_closeQueued || m_abandoned || !waitAnnotated(m_queueNotEmpty, m_queueMutex, leaseDeadline(true)))
+                else if (m_closeQueued || m_abandoned
+                         || !waitAnnotated(m_queueNotEmpty, m_queueMutex, leaseDeadline(true)))
                     break;
             }
             std::move(m_queue.begin(), m_queue.end(), std::back_inserter(m_pending));
