@@ -17,7 +17,7 @@ namespace {
 // \a out; returns why it cannot, prefixed with \a context, or an empty string.
 QString migrationsFromJs(const QString &context, const QJSValue &steps, QList<QAsyncSqliteMigration> &out)
 {
-    if (!steps.isArray())
+    if (!QAsyncSqliteQml::isList(steps))
         return u"%1: expects an array of SQL scripts or {name, sql} objects, not %2"_s.arg(context, typeName(steps));
     const int length = steps.property(u"length"_s).toInt();
     for (int i = 0; i < length; ++i) {

@@ -103,9 +103,7 @@ QString paramsFromJs(const QString &context, const QJSValue &params, Params &out
         out = QVariantList();
         return {};
     }
-    // A C++ list reaches JS as a sequence object, not an Array (Qt 6.8
-    // passes an array given at creation that way too): both are positional.
-    if (params.isArray() || (params.isObject() && params.toVariant().typeId() == QMetaType::QVariantList)) {
+    if (isList(params)) {
         QVariantList list;
         const int length = params.property(u"length"_s).toInt();
         for (int i = 0; i < length; ++i) {
@@ -132,6 +130,11 @@ QString paramsFromJs(const QString &context, const QJSValue &params, Params &out
         return {};
     }
     return u"%1: the parameters must be an array or an object, not %2"_s.arg(context, typeName(params));
+}
+
+bool isList(const QJSValue &value)
+{
+    return value.isArray() || (value.isObject() && value.toVariant().typeId() == QMetaType::QVariantList);
 }
 
 QString typeName(const QJSValue &value)

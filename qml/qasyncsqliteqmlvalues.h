@@ -38,6 +38,11 @@ std::optional<QVariant> parameterFromJs(const QJSValue &value);
 // \a context (e.g. "execute()"), or an empty string.
 QString paramsFromJs(const QString &context, const QJSValue &params, Params &out);
 
+// Whether \a value is an Array or array-like: a C++ list reaches JS as a
+// sequence object, and Qt 6.8 passes an array bound to a QJSValue
+// property that way too.
+bool isList(const QJSValue &value);
+
 // The JS type of \a value as error messages name it: "array", "object" …
 QString typeName(const QJSValue &value);
 

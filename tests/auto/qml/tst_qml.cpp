@@ -23,8 +23,6 @@ public:
     Q_INVOKABLE void deleteNow(QObject *object) { delete object; }
     // Whether the caller runs on the application's (the engine's) thread.
     Q_INVOKABLE bool onGuiThread() const { return QThread::currentThread() == qApp->thread(); }
-    // Whether the JS engine has async functions (Qt 6.5 and later; 6.4's does not).
-    Q_INVOKABLE bool hasAsyncFunctions() const { return QT_VERSION >= QT_VERSION_CHECK(6, 5, 0); }
     // Registers times_two(n) on the connection of the AsyncSqlite \a element,
     // as an application does from C++ (doc/qml.md).
     Q_INVOKABLE bool createTimesTwo(QObject *element)

@@ -5,8 +5,8 @@
 // spans the awaits of a JS function, with the element's other requests
 // waiting behind it; committed when fn's promise resolves, rolled back when
 // it rejects, throws, or a request made through tx failed. Written with
-// promise chains (Qt 6.4 has no async functions); test_asyncFunction uses
-// one where the engine has them.
+// promise chains (Qt 6.4 and 6.8 parse no async functions);
+// test_asyncFunction uses one where the engine can.
 import QtQuick
 import QtTest
 import QAsyncSqlite
@@ -184,9 +184,13 @@ TestCase {
     }
 
     function test_asyncFunction() {
-        if (!testHelper.hasAsyncFunctions())
-            skip("Qt 6.4's JS engine has no async functions; the promise-chain tests above cover the same paths")
-        // Built at run time: Qt 6.4 cannot even parse an async function.
+        // Built at run time: Qt's JS engine (6.4 and 6.8 alike) cannot parse
+        // an async function, and a file containing one would not load.
+        try {
+            new Function("return async function () {}")
+        } catch (e) {
+            skip("this Qt's JS engine cannot parse async functions (" + e + "); the promise-chain tests above cover the same paths")
+        }
         var run = new Function("db",
             "return db.transaction(async tx => {" +
             "  await tx.execute(\"INSERT INTO h(who) VALUES('a')\");" +
