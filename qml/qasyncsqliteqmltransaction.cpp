@@ -20,8 +20,9 @@ QAsyncSqliteQmlTransaction::QAsyncSqliteQmlTransaction(QAsyncSqliteQmlConnection
       m_owner(owner),
       m_handle(std::move(handle)),
       m_promises(this,
-                 [owner](const QAsyncSqliteError &failure, const QJSValue &jsError) {
-                     owner->reportFailure(failure, jsError);
+                 [owner = QPointer(owner)](const QAsyncSqliteError &failure, const QJSValue &jsError) {
+                     if (owner)
+                         owner->reportFailure(failure, jsError);
                  }),
       m_readOnly(readOnly)
 {
@@ -50,19 +51,14 @@ QJSValue QAsyncSqliteQmlTransaction::run(QAsyncSqliteQmlConnection *owner, QFutu
     return outer.promise;
 }
 
-QJSValue QAsyncSqliteQmlTransaction::typeError(const QString &message)
+bool QAsyncSqliteQmlTransaction::refuses(const QString &method, const QJSValue &extra)
 {
-    if (QJSEngine *engine = qjsEngine(this))
-        engine->throwError(QJSValue::TypeError, message);
-    return {};
-}
-
-bool QAsyncSqliteQmlTransaction::tooManyArguments(const QString &method, const QJSValue &extra)
-{
-    if (extra.isUndefined())
-        return false;
-    typeError(u"%1(): too many arguments"_s.arg(method));
-    return true;
+    if (!m_owner) {
+        if (QJSEngine *engine = qjsEngine(this))
+            engine->throwError(u"AsyncSqliteTransaction.%1(): its AsyncSqlite was destroyed"_s.arg(method));
+        return true;
+    }
+    return m_owner->tooManyArguments(method, extra);
 }
 
 template<typename T>
@@ -79,13 +75,13 @@ void QAsyncSqliteQmlTransaction::track(const QFuture<T> &future)
 
 QJSValue QAsyncSqliteQmlTransaction::execute(const QJSValue &sql, const QJSValue &params, const QJSValue &extra)
 {
-    if (tooManyArguments(u"execute"_s, extra))
+    if (refuses(u"execute"_s, extra))
         return {};
     QString text;
     Params bound;
     if (const QString problem = QAsyncSqliteQml::statementFromJs(u"execute"_s, sql, params, text, bound);
         !problem.isEmpty()) {
-        return typeError(problem);
+        return m_owner->typeError(problem);
     }
     const QFuture<QVariantList> future = std::visit(
             [&](const auto &p) {
@@ -94,19 +90,19 @@ QJSValue QAsyncSqliteQmlTransaction::execute(const QJSValue &sql, const QJSValue
             bound);
     track(future);
     return m_promises.promiseFor(future, [owner = m_owner, text](const QFuture<QVariantList> &f) {
-        return owner->rowsToJs(text, f.result());
+        return owner ? owner->rowsToJs(text, f.result()) : QJSValue();
     });
 }
 
 QJSValue QAsyncSqliteQmlTransaction::executeInsert(const QJSValue &sql, const QJSValue &params, const QJSValue &extra)
 {
-    if (tooManyArguments(u"executeInsert"_s, extra))
+    if (refuses(u"executeInsert"_s, extra))
         return {};
     QString text;
     Params bound;
     if (const QString problem = QAsyncSqliteQml::statementFromJs(u"executeInsert"_s, sql, params, text, bound);
         !problem.isEmpty()) {
-        return typeError(problem);
+        return m_owner->typeError(problem);
     }
     const QFuture<qint64> future = std::visit(
             [&](const auto &p) {
@@ -121,12 +117,12 @@ QJSValue QAsyncSqliteQmlTransaction::executeInsert(const QJSValue &sql, const QJ
 
 QJSValue QAsyncSqliteQmlTransaction::executeMany(const QJSValue &sql, const QJSValue &paramSets, const QJSValue &extra)
 {
-    if (tooManyArguments(u"executeMany"_s, extra))
+    if (refuses(u"executeMany"_s, extra))
         return {};
     QList<QVariantList> sets;
     if (const QString problem = QAsyncSqliteQml::paramSetsFromJs(u"executeMany"_s, sql, paramSets, sets);
         !problem.isEmpty()) {
-        return typeError(problem);
+        return m_owner->typeError(problem);
     }
     const QFuture<qint64> future = m_handle.executeMany(sql.toString(), sets);
     track(future);
@@ -137,10 +133,10 @@ QJSValue QAsyncSqliteQmlTransaction::executeMany(const QJSValue &sql, const QJSV
 
 QJSValue QAsyncSqliteQmlTransaction::transaction(const QJSValue &fn, const QJSValue &extra)
 {
-    if (tooManyArguments(u"transaction"_s, extra))
+    if (refuses(u"transaction"_s, extra))
         return {};
     if (!fn.isCallable())
-        return typeError(u"transaction(): expects a function, not %1"_s.arg(QAsyncSqliteQml::typeName(fn)));
+        return m_owner->typeError(u"transaction(): expects a function, not %1"_s.arg(QAsyncSqliteQml::typeName(fn)));
     const QFuture<QAsyncSqliteTransactionHandle> begun = m_handle.begin();
     track(begun);
     return run(m_owner, begun, fn, m_readOnly);

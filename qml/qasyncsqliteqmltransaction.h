@@ -7,6 +7,7 @@
 
 #include <QAsyncSqlite/qasyncsqlitetransactionhandle.h>
 
+#include <QtCore/qpointer.h>
 #include <QtQml/qjsvalue.h>
 #include <QtQml/qqml.h>
 
@@ -74,15 +75,17 @@ Q_SIGNALS:
 
 private:
     QAsyncSqliteQmlTransaction(QAsyncSqliteQmlConnection *owner, QAsyncSqliteTransactionHandle handle, bool readOnly);
-    QJSValue typeError(const QString &message);
-    bool tooManyArguments(const QString &method, const QJSValue &extra);
+    // Whether a call of \a method must not go on: its element is gone (an
+    // Error is thrown; a transaction kept past fn can outlive it), or the
+    // element's own argument check threw.
+    bool refuses(const QString &method, const QJSValue &extra);
     // Tracks \a future: a failure dooms the transaction.
     template<typename T>
     void track(const QFuture<T> &future);
     void settle();
     void ended();
 
-    QAsyncSqliteQmlConnection *m_owner;
+    QPointer<QAsyncSqliteQmlConnection> m_owner;
     QAsyncSqliteTransactionHandle m_handle;
     QAsyncSqliteQml::Promises m_promises;
     const bool m_readOnly;

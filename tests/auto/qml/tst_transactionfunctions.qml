@@ -155,6 +155,25 @@ TestCase {
         compare(e.message, "Cannot operate on a finished transaction.")
     }
 
+    Component {
+        id: elementComponent
+        AsyncSqlite { database: ":memory:" }
+    }
+
+    // A transaction kept past fn can outlive its element: its calls then
+    // throw instead of reaching the destroyed element.
+    function test_keptTransactionOutlivesElement() {
+        var element = elementComponent.createObject(testCase)
+        tryVerify(function () { return element.ready }, 10000)
+        var kept
+        value(element.transaction(function (tx) { kept = tx; return tx.execute("SELECT 1") }))
+        testHelper.deleteNow(element)
+        var thrown = null
+        try { kept.execute("SELECT 1") } catch (e) { thrown = e }
+        verify(thrown instanceof Error, "expected an Error, got " + thrown)
+        verify(thrown.message.indexOf("its AsyncSqlite was destroyed") >= 0, thrown.message)
+    }
+
     function test_idleTimeoutOption() {
         var e = error(db.transaction(function (tx) {
             return new Promise(function (resolve) {
