@@ -3,6 +3,7 @@
 #include "qasyncsqliteqmloptions.h"
 
 #include "qasyncsqliteqmlglobal.h"
+#include "qasyncsqliteqmlvalues.h"
 
 #include <QtCore/qmetaobject.h>
 
@@ -56,7 +57,7 @@ QAsyncSqliteQmlOptions optionsFromMap(const QVariantMap &map)
 } // namespace
 
 QAsyncSqliteQmlOptions::QAsyncSqliteQmlOptions(const QJSValue &object)
-    : QAsyncSqliteQmlOptions(optionsFromMap(object.toVariant().toMap()))
+    : QAsyncSqliteQmlOptions(optionsFromMap(QAsyncSqliteQml::toVariant(object).toMap()))
 {
 }
 

@@ -50,8 +50,6 @@ void QAsyncSqliteQmlQueryModel::setQmlParameters(const QJSValue &parameters)
         // No exception to throw from a property: say why, and let the load
         // fail on what the C++ model cannot bind (it reports it in `lastError`).
         qCWarning(lcQml).noquote() << problem;
-        setParameters(parameters.toVariant());
-        return;
     }
     setParameters(std::visit(
             [](const auto &p) {

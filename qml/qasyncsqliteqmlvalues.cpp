@@ -71,6 +71,14 @@ QJSValue toJs(QJSEngine *engine, const QVariant &value)
     }
 }
 
+// What a value is without looking inside it: an ArrayBuffer a QByteArray, a
+// C++ container a list, a plain object a QJSValue. Qt 6.4 crashes converting
+// a Symbol, also one nested in an object, which the deep conversion reaches.
+static QVariant shallowVariant(const QJSValue &value)
+{
+    return isSymbol(value) ? QVariant() : value.toVariant(QJSValue::RetainJSObjects);
+}
+
 std::optional<QVariant> parameterFromJs(const QJSValue &value)
 {
     if (value.isNull() || value.isUndefined())
@@ -91,10 +99,17 @@ std::optional<QVariant> parameterFromJs(const QJSValue &value)
         const QDateTime local = value.toDateTime().toLocalTime();
         return local.toOffsetFromUtc(local.offsetFromUtc()).toString(Qt::ISODateWithMs);
     }
-    QVariant variant = value.toVariant();
+    QVariant variant = shallowVariant(value);
     if (variant.metaType().id() != QMetaType::QByteArray)
         return std::nullopt; // ArrayBuffer is the only object SQLite stores
     return variant;
+}
+
+// What stands in for a value paramsFromJs() cannot convert: the JS value
+// itself, which fails binding with a clear error wherever it is bound.
+static QVariant unbindable(const QJSValue &value)
+{
+    return QVariant::fromValue(value);
 }
 
 QString paramsFromJs(const QString &context, const QJSValue &params, Params &out)
@@ -105,36 +120,39 @@ QString paramsFromJs(const QString &context, const QJSValue &params, Params &out
     }
     if (isList(params)) {
         QVariantList list;
+        QString problem;
         const int length = params.property(u"length"_s).toInt();
         for (int i = 0; i < length; ++i) {
             const QJSValue param = params.property(quint32(i));
             const std::optional<QVariant> value = parameterFromJs(param);
-            if (!value)
-                return u"%1: parameter %2 has an unsupported type (%3)"_s.arg(context).arg(i + 1).arg(typeName(param));
-            list.append(*value);
+            if (!value && problem.isEmpty())
+                problem = u"%1: parameter %2 has an unsupported type (%3)"_s.arg(context).arg(i + 1).arg(typeName(param));
+            list.append(value.value_or(unbindable(param)));
         }
         out = list;
-        return {};
+        return problem;
     }
-    if (params.isObject() && !params.isDate() && params.toVariant().metaType().id() != QMetaType::QByteArray) {
+    if (params.isObject() && !params.isDate() && shallowVariant(params).metaType().id() != QMetaType::QByteArray) {
         QVariantMap map;
+        QString problem;
         QJSValueIterator it(params);
         while (it.hasNext()) {
             it.next();
             const std::optional<QVariant> value = parameterFromJs(it.value());
-            if (!value)
-                return u"%1: parameter '%2' has an unsupported type"_s.arg(context, it.name());
-            map.insert(it.name(), *value);
+            if (!value && problem.isEmpty())
+                problem = u"%1: parameter '%2' has an unsupported type"_s.arg(context, it.name());
+            map.insert(it.name(), value.value_or(unbindable(it.value())));
         }
         out = map;
-        return {};
+        return problem;
     }
+    out = QVariantList{unbindable(params)};
     return u"%1: the parameters must be an array or an object, not %2"_s.arg(context, typeName(params));
 }
 
 bool isList(const QJSValue &value)
 {
-    return value.isArray() || (value.isObject() && value.toVariant().typeId() == QMetaType::QVariantList);
+    return value.isArray() || (value.isObject() && shallowVariant(value).typeId() == QMetaType::QVariantList);
 }
 
 QString typeName(const QJSValue &value)
@@ -149,7 +167,20 @@ QString typeName(const QJSValue &value)
         return u"number"_s;
     if (value.isBool())
         return u"boolean"_s;
-    return value.isString() ? u"string"_s : u"object"_s;
+    if (value.isString())
+        return u"string"_s;
+    return isSymbol(value) ? u"symbol"_s : u"object"_s;
+}
+
+bool isSymbol(const QJSValue &value)
+{
+    return !value.isObject() && !value.isBool() && !value.isNumber() && !value.isString() && !value.isNull()
+            && !value.isUndefined();
+}
+
+QVariant toVariant(const QJSValue &value)
+{
+    return isSymbol(value) ? QVariant() : value.toVariant();
 }
 
 QString statementFromJs(const QString &method, const QJSValue &sql, const QJSValue &params, QString &outSql,

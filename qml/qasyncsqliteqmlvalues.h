@@ -35,7 +35,8 @@ std::optional<QVariant> parameterFromJs(const QJSValue &value);
 
 // Converts \a params (undefined or null: none, an array for `?`, a plain
 // object for `:name`) into \a out. Returns why it cannot, prefixed with
-// \a context (e.g. "execute()"), or an empty string.
+// \a context (e.g. "execute()"), or an empty string; \a out is filled even
+// then, each value it cannot convert kept as a QJSValue that fails binding.
 QString paramsFromJs(const QString &context, const QJSValue &params, Params &out);
 
 // Whether \a value is an Array or array-like: a C++ list reaches JS as a
@@ -45,6 +46,11 @@ bool isList(const QJSValue &value);
 
 // The JS type of \a value as error messages name it: "array", "object" …
 QString typeName(const QJSValue &value);
+// A JS Symbol: the one value QJSValue has no test for (Qt 6.4).
+bool isSymbol(const QJSValue &value);
+// QJSValue::toVariant(), except that a Symbol (which crashes it in Qt 6.4)
+// gives an invalid QVariant.
+QVariant toVariant(const QJSValue &value);
 
 // A statement's (sql, params) of \a method, as converted values in
 // \a outSql, \a outParams; returns why not, or an empty string.

@@ -237,6 +237,29 @@ TestCase {
         compare(model.parameters, undefined)
     }
 
+    // A parameter SQLite cannot store (a Symbol crashed Qt 6.4's
+    // QJSValue::toVariant()) is a warning and a load error, never a crash.
+    function test_unsupportedParameters_data() {
+        return [
+            { tag: "symbol in array", query: "SELECT ? AS a, ? AS b", parameters: [1, Symbol("s")] },
+            { tag: "symbol named", query: "SELECT :wanted AS a", parameters: { wanted: Symbol() } },
+            { tag: "object in array", query: "SELECT ? AS a, ? AS b", parameters: [1, {}] },
+        ]
+    }
+
+    function test_unsupportedParameters(data) {
+        // Set as properties: createObject()'s property map would go through
+        // QJSValue::toVariant() itself.
+        var model = makeModel({ connection: db })
+        ignoreWarning(/unsupported type/)
+        model.parameters = data.parameters
+        model.query = data.query
+        tryVerify(function () { return model.lastError.code !== undefined }, 10000, "no error reported")
+        compare(model.lastError.className, "QAsyncSqliteProgrammingError")
+        verify(model.lastError.message.indexOf("QJSValue") >= 0, model.lastError.message)
+        compare(model.count, 0)
+    }
+
     function test_error() {
         var model = makeModel({ connection: db, query: "SELECT * FROM no_such_table" })
         tryVerify(function () { return model.lastError.code !== undefined }, 10000, "no error reported")

@@ -192,6 +192,9 @@ TestCase {
             { tag: "array in array", params: [[1, 2]] },
             { tag: "function", params: [function () {}] },
             { tag: "object value in named", params: { a: { nested: 1 } } },
+            { tag: "symbol in array", params: [Symbol("s")] },
+            { tag: "symbol in named", params: { a: Symbol() } },
+            { tag: "symbol as the parameters", params: Symbol() },
         ]
     }
 
