@@ -181,11 +181,32 @@ def targets(res):
     return out
 
 
+# The rows users compare (doc/performance.md); no targets there.
+DOC_ROWS = ("W1.p50", "W1.p99", "W2", "W2.then", "W2.watcher", "W3a", "W3b", "W4a", "W4a.best", "W4b",
+            "W4b.best", "W5.one", "W5.mixed", "W6.idle", "W6a.longest", "W6b.longest", "W7.rss",
+            "W8.seq", "W8.pipe")
+
+
+def doc_table(res, na):
+    labels = {key: (label, unit) for key, label, unit, _ in ROWS}
+    out = ["| Workload | unit | " + " | ".join(label for _, label in PEERS) + " |",
+           "|---|---|" + "---:|" * len(PEERS)]
+    for key in DOC_ROWS:
+        label, unit = labels[key]
+        cells = []
+        for peer, _ in PEERS:
+            r = res.get((key, peer))
+            cells.append(fmt(r["median"], unit) if r else ("n/a" if peer in na else "—"))
+        out.append(f"| {label} | {unit} | " + " | ".join(cells) + " |")
+    return "\n".join(out) + "\n"
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("inputs", nargs="+")
     p.add_argument("--md")
     p.add_argument("--json")
+    p.add_argument("--doc-md", help="the users' table of doc/performance.md: medians, no targets")
     p.add_argument("--meta", action="append", default=[], help="key=value lines for the header")
     a = p.parse_args()
 
@@ -257,6 +278,9 @@ def main():
     lines.extend(notes)
     text = "\n".join(lines) + "\n"
     sys.stdout.write(text)
+    if a.doc_md:
+        with open(a.doc_md, "w", encoding="utf-8") as f:
+            f.write(doc_table(res, na))
     if a.md:
         with open(a.md, "w", encoding="utf-8") as f:
             f.write(text)
