@@ -563,8 +563,18 @@ enum class W2Variant {
     Watcher, // a QFutureWatcher per future: the race-free alternative on Qt 6.4
 };
 
-const std::pair<W2Variant, const char *> W2Variants[] = {
-        {W2Variant::Last, "W2"}, {W2Variant::Then, "W2.then"}, {W2Variant::Watcher, "W2.watcher"}};
+struct W2VariantInfo
+{
+    W2Variant variant;
+    const char *key;
+    const char *note;
+};
+
+const W2VariantInfo W2Variants[] = {
+        {W2Variant::Last, "W2", "all submitted, await the last (FIFO), then read all"},
+        {W2Variant::Then, "W2.then", "all submitted, then(&context, …) on every future"},
+        {W2Variant::Watcher, "W2.watcher", "all submitted, a QFutureWatcher per future"},
+};
 
 // One W2 run of \a variant on \a db: queries per second.
 double w2Async(QAsyncSqliteConnection &db, const Config &c, W2Variant variant)
@@ -620,28 +630,17 @@ void w2Library(const Config &c, std::optional<W2Variant> only = {})
         QAsyncSqliteConnection db;
         awaitFuture(db.open(c.db, asyncOptions()));
         awaitFuture(db.execute(PointSql, {1}));
-        std::vector<std::pair<W2Variant, Series>> series;
-        for (const auto &[variant, key] : W2Variants) {
-            if (!only || *only == variant)
-                series.emplace_back(variant, Series(QLatin1String(key), u"qasyncsqlite"_s, u"q/s"_s));
+        std::vector<std::pair<const W2VariantInfo *, Series>> series;
+        for (const W2VariantInfo &info : W2Variants) {
+            if (!only || *only == info.variant)
+                series.emplace_back(&info, Series(QLatin1String(info.key), u"qasyncsqlite"_s, u"q/s"_s));
         }
         for (int run = 0; run < c.runs; ++run) {
-            for (auto &[variant, qps] : series)
-                qps.add(w2Async(db, c, variant));
+            for (auto &[info, qps] : series)
+                qps.add(w2Async(db, c, info->variant));
         }
-        for (const auto &[variant, qps] : series) {
-            switch (variant) {
-            case W2Variant::Last:
-                qps.print(u"all submitted, await the last (FIFO), then read all"_s);
-                break;
-            case W2Variant::Then:
-                qps.print(u"all submitted, then(&context, …) on every future"_s);
-                break;
-            case W2Variant::Watcher:
-                qps.print(u"all submitted, a QFutureWatcher per future"_s);
-                break;
-            }
-        }
+        for (const auto &[info, qps] : series)
+            qps.print(QString::fromUtf8(info->note));
     });
 }
 
@@ -1510,10 +1509,10 @@ void w8(const Config &c)
 
 bool runWorkload(const QString &name, const Config &c)
 {
+    // W2.then and W2.last: one QAsyncSqlite variant alone, for profiling.
     static const std::pair<const char *, void (*)(const Config &)> workloads[] = {
-            {"W1", w1}, {"W2", w2}, {"W3", w3}, {"W4", w4}, {"W5", w5}, {"W6", w6}, {"W7", w7}, {"W8", w8},
-            // One QAsyncSqlite variant alone, for profiling.
-            {"W2.then", w2Then}, {"W2.last", w2Last}};
+            {"W1", w1}, {"W2", w2}, {"W3", w3}, {"W4", w4},          {"W5", w5},
+            {"W6", w6}, {"W7", w7}, {"W8", w8}, {"W2.then", w2Then}, {"W2.last", w2Last}};
     for (const auto &[id, fn] : workloads) {
         if (name == QLatin1String(id)) {
             fn(c);
@@ -1525,7 +1524,8 @@ bool runWorkload(const QString &name, const Config &c)
 
 int usage()
 {
-    std::fputs("usage: qasyncsqlite_bench prepare|run|smoke|version [--db FILE] [--workload W1..W8|W2.then|W2.last] [--runs N]\n"
+    std::fputs("usage: qasyncsqlite_bench prepare|run|smoke|version [--db FILE] [--workload W1..W8|W2.then|W2.last] "
+               "[--runs N]\n"
                "       [--rows N] [--w1 N] [--w2 N] [--w3 N] [--w5-seconds S] [--w6-repeat N]\n"
                "       [--w7-rows N] [--w8 N]\n",
                stderr);
