@@ -22,7 +22,8 @@ PEERS = [("qasyncsqlite", "QAsyncSqlite", "#2a7ab9"), ("raw", "raw sqlite3", "#7
 PANELS = [
     ("W1 sequential round trip, p50 (µs, lower is better)", ["W1.p50", "W1.hop.p50"],
      {"W1.hop.p50": "Qt hop floor"}),
-    ("W2 pipelined point SELECTs (q/s)", ["W2"], {}),
+    ("W2 pipelined point SELECTs (q/s)", ["W2", "W2.then"],
+     {"W2": "await the last", "W2.then": "then() on each"}),
     ("W4 full scan (rows/s)", ["W4a", "W4b"], {"W4a": "all at once", "W4b": "streamed"}),
 ]
 
@@ -48,7 +49,9 @@ def main():
                 if not cell or "median" not in cell:
                     continue
                 special = {("W1.hop.p50", "qasyncsqlite"): "Qt hop floor",
-                           ("W4a", "raw"): "raw sqlite3\nnative values", ("W4b", "raw"): "raw sqlite3\n→ QVariant"}
+                           ("W4a", "raw"): "raw sqlite3\nnative values", ("W4b", "raw"): "raw sqlite3\n→ QVariant",
+                           ("W2", "raw"): "raw sqlite3\nsync loop", ("W2", "qtsql"): "QtSql (sync)",
+                           ("W2", "aiosqlite"): "aiosqlite\ngather", ("W2", "node-sqlite3"): "node-sqlite3\nall at once"}
                 suffix = f"\n{names[key]}" if key in names else ""
                 labels.append(special.get((key, peer), label + suffix))
                 values.append(cell["median"])

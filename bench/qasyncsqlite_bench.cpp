@@ -6,7 +6,7 @@
 // synchronously, on the same database file with the same pragmas.
 //
 //   qasyncsqlite_bench prepare --db FILE --rows N
-//   qasyncsqlite_bench run --db FILE --workload W1..W8 [--runs R] [sizes…]
+//   qasyncsqlite_bench run --db FILE --workload W1..W8 (W2.then, W2.last: one variant alone) [--runs R] [sizes…]
 //   qasyncsqlite_bench smoke                      (ctest bench_smoke)
 //
 // `run` prints one JSON object per line: {"key", "peer", "unit", "values",
@@ -38,6 +38,7 @@
 #include <chrono>
 #include <cstdio>
 #include <functional>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -555,32 +556,107 @@ void w1(const Config &c)
 // ---------------------------------------------------------------------------
 // W2: pipelined point SELECTs
 
-void w2(const Config &c)
+// How the main thread learns of each result (bench/README.md, W2).
+enum class W2Variant {
+    Last, // await only the last future (FIFO), then read every result
+    Then, // then(&context, …) on every future: what users write
+    Watcher, // a QFutureWatcher per future: the race-free alternative on Qt 6.4
+};
+
+struct W2VariantInfo
+{
+    W2Variant variant;
+    const char *key;
+    const char *note;
+};
+
+const W2VariantInfo W2Variants[] = {
+        {W2Variant::Last, "W2", "all submitted, await the last (FIFO), then read all"},
+        {W2Variant::Then, "W2.then", "all submitted, then(&context, …) on every future"},
+        {W2Variant::Watcher, "W2.watcher", "all submitted, a QFutureWatcher per future"},
+};
+
+// One W2 run of \a variant on \a db: queries per second.
+double w2Async(QAsyncSqliteConnection &db, const Config &c, W2Variant variant)
+{
+    Touch touch;
+    const auto t0 = Clock::now();
+    if (variant == W2Variant::Last) {
+        std::vector<QFuture<QVariantList>> futures;
+        futures.reserve(size_t(c.w2));
+        for (int k = 0; k < c.w2; ++k)
+            futures.push_back(db.execute(PointSql, {pointId(k, c.rows)}));
+        // FIFO: when the last one's continuation runs, every earlier future
+        // has finished; then consume every result (timed too).
+        awaitFuture(futures.back());
+        for (auto &f : futures)
+            touch.rows_(f.result());
+    } else {
+        // Each result is consumed on the main thread as it arrives.
+        // then(context) attaches right after submitting, the pattern Qt
+        // 6.4.2 races on (bench/README.md).
+        QEventLoop loop;
+        QObject context;
+        int done = 0;
+        const auto onRows = [&](const QVariantList &rows) {
+            touch.rows_(rows);
+            if (++done == c.w2)
+                loop.quit();
+        };
+        for (int k = 0; k < c.w2; ++k) {
+            QFuture<QVariantList> future = db.execute(PointSql, {pointId(k, c.rows)});
+            if (variant == W2Variant::Then) {
+                future.then(&context, onRows);
+            } else {
+                whenFinished(future, &context, [&onRows](const QFuture<QVariantList> &f) {
+                    onRows(f.result());
+                });
+            }
+        }
+        if (done < c.w2) // a future already finished runs its then() at once
+            loop.exec();
+    }
+    const double s = secondsSince(t0);
+    if (touch.rows != c.w2)
+        throw std::runtime_error("W2: wrong row count");
+    return c.w2 / s;
+}
+
+// QAsyncSqlite's W2 variants, alternating run by run (only \a only if set:
+// `--workload W2.then` profiles one variant alone, e.g. under callgrind).
+void w2Library(const Config &c, std::optional<W2Variant> only = {})
 {
     guarded(u"W2"_s, u"qasyncsqlite"_s, [&] {
         QAsyncSqliteConnection db;
         awaitFuture(db.open(c.db, asyncOptions()));
         awaitFuture(db.execute(PointSql, {1}));
-        Series qps(u"W2"_s, u"qasyncsqlite"_s, u"q/s"_s);
-        for (int run = 0; run < c.runs; ++run) {
-            std::vector<QFuture<QVariantList>> futures;
-            futures.reserve(size_t(c.w2));
-            Touch touch;
-            const auto t0 = Clock::now();
-            for (int k = 0; k < c.w2; ++k)
-                futures.push_back(db.execute(PointSql, {pointId(k, c.rows)}));
-            // FIFO: when the last one's continuation runs, every earlier future
-            // has finished; then consume every result (timed too).
-            awaitFuture(futures.back());
-            for (auto &f : futures)
-                touch.rows_(f.result());
-            const double s = secondsSince(t0);
-            if (touch.rows != c.w2)
-                throw std::runtime_error("W2: wrong row count");
-            qps.add(c.w2 / s);
+        std::vector<std::pair<const W2VariantInfo *, Series>> series;
+        for (const W2VariantInfo &info : W2Variants) {
+            if (!only || *only == info.variant)
+                series.emplace_back(&info, Series(QLatin1String(info.key), u"qasyncsqlite"_s, u"q/s"_s));
         }
-        qps.print(u"all submitted, await the last (FIFO), then read all"_s);
+        for (int run = 0; run < c.runs; ++run) {
+            for (auto &[info, qps] : series)
+                qps.add(w2Async(db, c, info->variant));
+        }
+        for (const auto &[info, qps] : series)
+            qps.print(QString::fromUtf8(info->note));
     });
+}
+
+void w2Then(const Config &c)
+{
+    w2Library(c, W2Variant::Then);
+}
+
+void w2Last(const Config &c)
+{
+    w2Library(c, W2Variant::Last);
+}
+
+void w2(const Config &c)
+{
+    w2Library(c);
     guarded(u"W2"_s, u"raw"_s, [&] {
         Raw raw(c.db);
         sqlite3_stmt *stmt = raw.prepare("SELECT a, b, c FROM t WHERE id = ?");
@@ -1433,8 +1509,10 @@ void w8(const Config &c)
 
 bool runWorkload(const QString &name, const Config &c)
 {
+    // W2.then and W2.last: one QAsyncSqlite variant alone, for profiling.
     static const std::pair<const char *, void (*)(const Config &)> workloads[] = {
-            {"W1", w1}, {"W2", w2}, {"W3", w3}, {"W4", w4}, {"W5", w5}, {"W6", w6}, {"W7", w7}, {"W8", w8}};
+            {"W1", w1}, {"W2", w2}, {"W3", w3}, {"W4", w4},          {"W5", w5},
+            {"W6", w6}, {"W7", w7}, {"W8", w8}, {"W2.then", w2Then}, {"W2.last", w2Last}};
     for (const auto &[id, fn] : workloads) {
         if (name == QLatin1String(id)) {
             fn(c);
@@ -1446,7 +1524,8 @@ bool runWorkload(const QString &name, const Config &c)
 
 int usage()
 {
-    std::fputs("usage: qasyncsqlite_bench prepare|run|smoke|version [--db FILE] [--workload W1..W8] [--runs N]\n"
+    std::fputs("usage: qasyncsqlite_bench prepare|run|smoke|version [--db FILE] [--workload W1..W8|W2.then|W2.last] "
+               "[--runs N]\n"
                "       [--rows N] [--w1 N] [--w2 N] [--w3 N] [--w5-seconds S] [--w6-repeat N]\n"
                "       [--w7-rows N] [--w8 N]\n",
                stderr);

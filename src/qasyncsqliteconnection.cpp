@@ -18,6 +18,33 @@ namespace {
 // destructor returns (tst_lifecycle::destroyWhileLongQueryRuns).
 constexpr std::chrono::milliseconds abandonGrace{100};
 
+// The job of execute() and executeInsert(), the requests users make most:
+// the statement and its parameters are members, not captures of a
+// std::function (too big for its inline buffer), which saves an allocation
+// and an indirect call per request, and the result moves into the future.
+template<typename R, R (QAsyncSqliteWorker::*Run)(const QString &, const Params &)>
+class StatementJob final : public Job
+{
+public:
+    StatementJob(const QString &sql, const Params &params) : m_sql(sql), m_params(params)
+    {
+        m_interface.reportStarted();
+    }
+    ~StatementJob() override { finishIfPending(); }
+    void run(QAsyncSqliteWorker &worker) override { m_interface.reportAndMoveResult((worker.*Run)(m_sql, m_params)); }
+    QFutureInterfaceBase &futureInterface() override { return m_interface; }
+    void reportException(const std::exception_ptr &error) override { m_interface.reportException(error); }
+    QFuture<R> future() { return m_interface.future(); }
+
+private:
+    QFutureInterface<R> m_interface;
+    const QString m_sql;
+    const Params m_params;
+};
+
+using QueryJob = StatementJob<QVariantList, &QAsyncSqliteWorker::execute>;
+using InsertJob = StatementJob<qint64, &QAsyncSqliteWorker::executeInsert>;
+
 } // namespace
 
 void QAsyncSqliteConnectionPrivate::pushSettings()
@@ -157,9 +184,7 @@ std::shared_ptr<QAsyncSqliteWorker> QAsyncSqliteConnection::currentWorker() cons
 QFuture<QVariantList> QAsyncSqliteConnectionPrivate::submitQuery(QAsyncSqliteConnection *q, const QString &sql,
                                                                  const Params &params)
 {
-    auto job = std::make_unique<CallableJob<QVariantList>>([sql, params](QAsyncSqliteWorker &w) {
-        return w.execute(sql, params);
-    });
+    auto job = std::make_unique<QueryJob>(sql, params);
     job->setSharesReads();
     return submit(q->currentWorker(), std::move(job));
 }
@@ -176,16 +201,12 @@ QFuture<QVariantList> QAsyncSqliteConnection::execute(const QString &sql, const 
 
 QFuture<qint64> QAsyncSqliteConnection::executeInsert(const QString &sql, const QVariantList &params)
 {
-    return submit<qint64>([sql, params](QAsyncSqliteWorker &w) {
-        return w.executeInsert(sql, params);
-    });
+    return QAsyncSqlite::Detail::submit(currentWorker(), std::make_unique<InsertJob>(sql, params));
 }
 
 QFuture<qint64> QAsyncSqliteConnection::executeInsert(const QString &sql, const QVariantMap &params)
 {
-    return submit<qint64>([sql, params](QAsyncSqliteWorker &w) {
-        return w.executeInsert(sql, params);
-    });
+    return QAsyncSqlite::Detail::submit(currentWorker(), std::make_unique<InsertJob>(sql, params));
 }
 
 QFuture<qint64> QAsyncSqliteConnection::executeMany(const QString &sql, const QList<QVariantList> &paramSets)

@@ -2,8 +2,8 @@
 // Copyright (C) 2026 The QAsyncSqlite Authors
 // SPDX-License-Identifier: MIT
 //
-// The node-sqlite3 peer of bench/run (Debian node-sqlite3, built against the
-// system libsqlite3; run with /usr/bin/node). Prints one JSON object per line
+// The node-sqlite3 peer of bench/run (Debian node-sqlite3, or npm's sqlite3
+// that bench/run builds against the system libsqlite3; run with /usr/bin/node). Prints one JSON object per line
 // in the format of qasyncsqlite_bench; if the module cannot load, one "n/a"
 // record with the reason.
 'use strict';
@@ -37,7 +37,9 @@ function parseArgs(argv) {
 function loadSqlite3() {
   // Debian installs node modules outside node's default search path when
   // node itself does not come from Debian.
-  const paths = ['/usr/lib/nodejs', '/usr/share/nodejs', '/usr/lib/x86_64-linux-gnu/nodejs'];
+  // bench/run's own npm build comes first (BENCH_NODE_MODULES).
+  const paths = [process.env.BENCH_NODE_MODULES, '/usr/lib/nodejs', '/usr/share/nodejs',
+                 '/usr/lib/x86_64-linux-gnu/nodejs'].filter(Boolean);
   try {
     return require(require.resolve('sqlite3', {paths: [...module.paths, ...paths]}));
   } catch (error) {

@@ -139,10 +139,11 @@ private:
    worker or it no longer accepts work. */
 QASYNCSQLITE_EXPORT void enqueue(const std::shared_ptr<QAsyncSqliteWorker> &worker, std::unique_ptr<Job> job);
 
-template<typename R>
-QFuture<R> submit(const std::shared_ptr<QAsyncSqliteWorker> &worker, std::unique_ptr<CallableJob<R>> job)
+/* Queues \a job (a CallableJob, or any Job with a typed future()) and returns its future. */
+template<typename JobType>
+auto submit(const std::shared_ptr<QAsyncSqliteWorker> &worker, std::unique_ptr<JobType> job)
 {
-    QFuture<R> future = job->future();
+    auto future = job->future();
     enqueue(worker, std::move(job));
     return future;
 }

@@ -96,8 +96,8 @@ void QAsyncSqliteWorker::enqueue(std::unique_ptr<Job> job, bool awaited)
         noteQueuedByLeaseHolder(*job);
     m_queue.push_back(std::move(job));
     m_hasWork.store(true, std::memory_order_release);
-    // The worker only sleeps on an empty queue.
-    if (m_queue.size() == 1)
+    // A busy or spinning worker finds the job without a wake-up.
+    if (m_workerSleeping)
         m_queueNotEmpty.wakeOne();
 }
 
@@ -127,7 +127,7 @@ QFuture<void> QAsyncSqliteWorker::requestClose()
             worker.m_stopAfterBatch = true;
         }));
         m_closeJob = m_queue.back().get();
-        if (m_queue.size() == 1)
+        if (m_workerSleeping)
             m_queueNotEmpty.wakeOne();
     }
     return m_closed.future();
@@ -192,6 +192,7 @@ void QAsyncSqliteWorker::run()
         QMutexLocker locker(&m_queueMutex);
         previous.swap(m_previous);
     }
+    const Job *closeJob = nullptr;
     while (!m_stopAfterBatch) {
         if (!hasRunnable())
             spinForWork();
@@ -203,10 +204,15 @@ void QAsyncSqliteWorker::run()
                 // An open transaction handle waits for its next request
                 // until its idle timeout, or until close() or the
                 // destructor ends it.
+                m_workerSleeping = true;
+                bool woken;
                 if (!m_lease)
-                    waitAnnotated(m_queueNotEmpty, m_queueMutex);
-                else if (m_closeQueued || m_abandoned
-                         || !waitAnnotated(m_queueNotEmpty, m_queueMutex, leaseDeadline(true)))
+                    woken = waitAnnotated(m_queueNotEmpty, m_queueMutex);
+                else
+                    woken = !m_closeQueued && !m_abandoned
+                            && waitAnnotated(m_queueNotEmpty, m_queueMutex, leaseDeadline(true));
+                m_workerSleeping = false;
+                if (!woken)
                     break;
             }
             std::move(m_queue.begin(), m_queue.end(), std::back_inserter(m_pending));
@@ -214,6 +220,8 @@ void QAsyncSqliteWorker::run()
             m_hasWork.store(false, std::memory_order_relaxed);
             closeQueued = m_closeQueued;
             abandoned = m_abandoned;
+            // The close job, if queued, is among the jobs taken by now.
+            closeJob = m_closeJob;
         }
         if (m_lease && !hasRunnable()) {
             warnIfLeaseLooksDeadlocked();
@@ -225,12 +233,8 @@ void QAsyncSqliteWorker::run()
         // Drain everything runnable per wake-up: a wake costs far more than a query.
         while (std::unique_ptr<Job> job = takeRunnable()) {
             m_jobsQueuedBehind = m_lease ? 0 : m_pending.size(); // shared reads never start inside a handle
-            const Job *closeJob;
-            {
-                QMutexLocker locker(&m_queueMutex);
-                abandoned = m_abandoned;
-                closeJob = m_closeJob;
-            }
+            // No lock per job: the caller's thread takes it for every request.
+            abandoned = m_abandoned.load(std::memory_order_acquire);
             if (m_openError) {
                 job->fail(*m_openError);
             } else if (abandoned && job.get() != closeJob) {

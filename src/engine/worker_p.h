@@ -306,6 +306,7 @@ private:
     bool m_accepting = true;
     std::atomic<bool> m_hasWork{false}; // set with the queue, read lock-free while spinning
     bool m_closeQueued = false;
+    bool m_workerSleeping = false; // run() waits on m_queueNotEmpty: enqueue() must wake it
     std::atomic<bool> m_abandoned{false}; // also read by progressTick() without the lock
     const Job *m_closeJob = nullptr;
     QFutureInterface<void> m_closed;
