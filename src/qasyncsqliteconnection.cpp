@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: MIT
 #include "qasyncsqliteconnection_p.h"
 #include "qasyncsqlitecursor_p.h"
+#include "engine/pool_p.h"
 #include "engine/worker_p.h"
 
 #include <QtCore/qcoreapplication.h>
@@ -17,6 +18,9 @@ namespace {
 // short queue to be failed, so that usually every future has ended when the
 // destructor returns (tst_lifecycle::destroyWhileLongQueryRuns).
 constexpr std::chrono::milliseconds abandonGrace{100};
+// QAsyncSqliteOptions::readers: a thread each; more than the cores of any
+// machine buys nothing.
+constexpr int maxReaders = 64;
 
 } // namespace
 
@@ -24,10 +28,25 @@ void QAsyncSqliteConnectionPrivate::pushSettings()
 {
     // Called with the mutex held: go to the worker directly, not through q.
     if (worker) {
-        submit<void>(worker, [copy = settings](QAsyncSqliteWorker &w) {
+        const auto apply = [copy = settings](QAsyncSqliteWorker &w) {
             w.setSettings(copy);
-        });
+        };
+        if (pool)
+            pool->broadcast(apply);
+        submit<void>(worker, apply);
     }
+}
+
+void QAsyncSqliteConnectionPrivate::forEachReader(const QAsyncSqliteConnection *q,
+                                                  const std::function<void(QAsyncSqliteWorker &)> &fn)
+{
+    std::shared_ptr<ReaderPool> pool;
+    {
+        QMutexLocker locker(&q->d_func()->mutex);
+        pool = q->d_func()->pool;
+    }
+    if (pool)
+        pool->broadcast(fn);
 }
 
 void QAsyncSqliteConnectionPrivate::notify(QAsyncSqliteConnection *q,
@@ -97,6 +116,12 @@ QFuture<void> QAsyncSqliteConnection::open(const QString &database, const QAsync
             return makeFailedFuture<void>(QAsyncSqliteProgrammingError(
                     SQLITE_MISUSE, QStringLiteral("The connection is already open; close() it first.")));
         }
+        if (options.readers < 0 || options.readers > maxReaders) {
+            return makeFailedFuture<void>(QAsyncSqliteProgrammingError(
+                    SQLITE_MISUSE, QStringLiteral("QAsyncSqliteOptions::readers must be between 0 and %1, not %2.")
+                                           .arg(maxReaders)
+                                           .arg(options.readers)));
+        }
         d->database = database;
         d->options = options;
         isolationChanged = d->settings.isolationLevel != options.isolationLevel;
@@ -104,6 +129,9 @@ QFuture<void> QAsyncSqliteConnection::open(const QString &database, const QAsync
         // A close (or failed open) may still be under way: the new worker
         // waits for it on its own thread, never here.
         d->worker = QAsyncSqliteWorker::create(d->link, database, options, d->settings, std::move(d->worker));
+        d->pool = options.readers > 0 ? std::make_shared<ReaderPool>(options.readers, d->link) : nullptr;
+        if (d->pool)
+            d->worker->setPool(d->pool);
         future = QAsyncSqlite::Detail::submit<void>(d->worker, [](QAsyncSqliteWorker &w) {
             w.open();
         });
@@ -157,11 +185,24 @@ std::shared_ptr<QAsyncSqliteWorker> QAsyncSqliteConnection::currentWorker() cons
 QFuture<QVariantList> QAsyncSqliteConnectionPrivate::submitQuery(QAsyncSqliteConnection *q, const QString &sql,
                                                                  const Params &params)
 {
-    auto job = std::make_unique<CallableJob<QVariantList>>([sql, params](QAsyncSqliteWorker &w) {
-        return w.execute(sql, params);
+    std::shared_ptr<QAsyncSqliteWorker> worker;
+    std::shared_ptr<ReaderPool> pool;
+    {
+        QMutexLocker locker(&q->d_func()->mutex);
+        worker = q->d_func()->worker;
+        pool = q->d_func()->pool;
+    }
+    QFuture<QVariantList> future;
+    if (pool && pool->submitQuery(sql, params, &future))
+        return future;
+    auto job = std::make_unique<CallableJob<QVariantList>>([sql, params, pool](QAsyncSqliteWorker &w) {
+        QVariantList rows = w.execute(sql, params);
+        if (pool)
+            pool->learn(w, sql); // after it ran: a statement that failed is never judged
+        return rows;
     });
     job->setSharesReads();
-    return submit(q->currentWorker(), std::move(job));
+    return submit(worker, std::move(job));
 }
 
 QFuture<QVariantList> QAsyncSqliteConnection::execute(const QString &sql, const QVariantList &params)
@@ -268,6 +309,20 @@ void QAsyncSqliteConnection::interrupt()
     Q_D(QAsyncSqliteConnection);
     if (auto worker = d->currentWorker())
         worker->interrupt();
+    std::shared_ptr<ReaderPool> pool;
+    {
+        QMutexLocker locker(&d->mutex);
+        pool = d->pool;
+    }
+    if (pool)
+        pool->interruptReaders();
+}
+
+qint64 QAsyncSqliteConnection::readsOnReaders() const
+{
+    Q_D(const QAsyncSqliteConnection);
+    QMutexLocker locker(&d->mutex);
+    return d->pool ? d->pool->readsOnReaders() : 0;
 }
 
 bool QAsyncSqliteConnection::inTransaction() const

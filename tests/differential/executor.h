@@ -15,7 +15,12 @@ namespace Differential {
 enum class Mode {
     Awaited, // each step's future is awaited before the next is submitted
     Pipelined, // every step is queued at once behind a gate, observed on the worker
+    Readers, // awaited, with QAsyncSqliteOptions::readers = 2 (wal programs): doc/readers.md's promise
 };
+
+// The modes \a program runs in: Readers only where its journal is WAL.
+QList<Mode> modesOf(const QJsonObject &program);
+Mode modeNamed(const QString &name);
 
 QString modeName(Mode mode);
 

@@ -2,7 +2,8 @@
 // SPDX-License-Identifier: MIT
 
 // The oracle: QAsyncSqlite against Python's sqlite3 on generated programs
-// (PROTOCOL.md), in both submission modes. A divergence is shrunk to a
+// (PROTOCOL.md), in both submission modes, and awaited with readers for wal
+// programs. A divergence is shrunk to a
 // minimal program and printed as a row to paste into regressions_data().
 //
 //   QASYNCSQLITE_DIFF_SECONDS   time budget of generated() (default 60)
@@ -208,7 +209,7 @@ void tst_Differential::regressions()
     const QJsonObject object = QJsonDocument::fromJson(program).object();
     QVERIFY2(!object.isEmpty(), "the program is not valid JSON");
     QString error;
-    const QList<Divergence> divergences = run(object, mode == u"awaited" ? Mode::Awaited : Mode::Pipelined, &error);
+    const QList<Divergence> divergences = run(object, modeNamed(mode), &error);
     QVERIFY2(error.isEmpty(), qPrintable(error));
     QStringList text;
     for (const Divergence &d : divergences)
@@ -230,7 +231,7 @@ void tst_Differential::generated()
     qint64 cutShort = 0; // runs compared only up to an allowed divergence that ends the comparison
     for (qint64 seed = firstSeed; programs >= 0 ? ran < programs : clock.elapsed() < budgetMs; ++seed, ++ran) {
         const QJsonObject program = generateProgram(quint64(seed), maxSteps);
-        for (const Mode mode : {Mode::Awaited, Mode::Pipelined}) {
+        for (const Mode mode : modesOf(program)) {
             QString error;
             bool ended = false;
             const QList<Divergence> divergences = run(program, mode, &error, &ended);
@@ -253,7 +254,7 @@ void tst_Differential::generated()
             qWarning().noquote() << reports.last();
         }
     }
-    qInfo("%lld programs from seed %lld, each awaited and pipelined, in %lld s; %lld kinds of divergence; "
+    qInfo("%lld programs from seed %lld, each awaited and pipelined (wal ones also with readers), in %lld s; %lld kinds of divergence; "
           "%lld runs compared up to an allowed divergence that ends the comparison",
           ran, firstSeed, clock.elapsed() / 1000, qint64(reports.size()), cutShort);
     QVERIFY2(ran > 0, "no program ran within the budget");
@@ -272,7 +273,7 @@ void tst_Differential::show()
     const QJsonObject python = m_reference.run(program, newPath(), &error);
     QVERIFY2(error.isEmpty(), qPrintable(error));
     const QJsonArray steps = program.value(u"steps").toArray();
-    for (const Mode mode : {Mode::Awaited, Mode::Pipelined}) {
+    for (const Mode mode : modesOf(program)) {
         const Execution execution = execute(program, newPath(), mode);
         qInfo().noquote() << "====" << modeName(mode);
         for (qsizetype i = 0; i < steps.size(); ++i) {
