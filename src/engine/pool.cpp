@@ -7,6 +7,7 @@
 #include "worker_p.h"
 
 #include <algorithm>
+#include <optional>
 
 using namespace QAsyncSqlite;
 using namespace QAsyncSqlite::Detail;
@@ -50,6 +51,35 @@ int judge(void *data, int action, const char *a, const char *b, const char *data
     Q_UNUSED(a);
     return SQLITE_OK;
 }
+
+// SQL text → whether it may run on a reader, for every connection of the
+// process: the verdict depends on the statement, not on the data, and what
+// depends on one connection's schema (temp tables, attached databases) turns
+// reader routing off altogether (ReaderPool::privateState()). So a reopened
+// connection, or a second one, need not judge its queries again.
+class Verdicts
+{
+public:
+    std::optional<bool> value(const QString &sql) const
+    {
+        QMutexLocker locker(&m_mutex);
+        const auto it = m_verdicts.constFind(sql);
+        return it == m_verdicts.cend() ? std::nullopt : std::optional<bool>(*it);
+    }
+    void insert(const QString &sql, bool reader)
+    {
+        QMutexLocker locker(&m_mutex);
+        if (m_verdicts.size() > 4096) // bounded: programs that build SQL text
+            m_verdicts.clear();
+        m_verdicts.insert(sql, reader);
+    }
+
+private:
+    mutable QMutex m_mutex;
+    QHash<QString, bool> m_verdicts;
+};
+
+Q_GLOBAL_STATIC(Verdicts, verdicts)
 
 } // namespace
 
@@ -124,8 +154,8 @@ private:
         auto pool = m_pool.lock();
         std::shared_ptr<QAsyncSqliteWorker> writer;
         if (pool) {
+            verdicts->insert(m_sql, false);
             QMutexLocker locker(&pool->m_mutex);
-            pool->m_verdicts.insert(m_sql, false);
             writer = pool->m_writer.lock();
         }
         if (!writer)
@@ -314,12 +344,14 @@ bool ReaderPool::submitQuery(const QString &sql, const Params &params, QFuture<Q
 {
     if (!m_routable.load(std::memory_order_acquire))
         return false;
+    if (!verdicts->value(sql).value_or(false))
+        return false;
     const Qt::HANDLE thread = QThread::currentThreadId();
     std::shared_ptr<QAsyncSqliteWorker> reader;
     int index = -1;
     {
         QMutexLocker locker(&m_mutex);
-        if (m_readers.empty() || !m_verdicts.value(sql, false))
+        if (m_readers.empty())
             return false;
         // User code on one of the connection's threads must fail as it
         // would on the writer, not wait for a reader.
@@ -354,11 +386,8 @@ void ReaderPool::learn(QAsyncSqliteWorker &writer, const QString &sql)
     // is off while one is set anyway).
     if (!db || writer.m_authorizer)
         return;
-    {
-        QMutexLocker locker(&m_mutex);
-        if (m_verdicts.contains(sql))
-            return;
-    }
+    if (verdicts->value(sql))
+        return;
     Verdict verdict;
     sqlite3_set_authorizer(db, judge, &verdict);
     sqlite3_stmt *stmt = nullptr;
@@ -369,10 +398,7 @@ void ReaderPool::learn(QAsyncSqliteWorker &writer, const QString &sql)
     const bool reader = rc == SQLITE_OK && stmt && sqlite3_stmt_readonly(stmt) && sqlite3_column_count(stmt) > 0
                         && !verdict.writerOnly;
     sqlite3_finalize(stmt);
-    QMutexLocker locker(&m_mutex);
-    if (m_verdicts.size() > 4096) // bounded: programs that build SQL text
-        m_verdicts.clear();
-    m_verdicts.insert(sql, reader);
+    verdicts->insert(sql, reader);
 }
 
 void ReaderPool::publish(QAsyncSqliteWorker &writer, bool inHandle)
@@ -385,7 +411,10 @@ void ReaderPool::publish(QAsyncSqliteWorker &writer, bool inHandle)
     // A transaction of the connection's own (implicit BEGIN, BEGIN through
     // execute()) is shared by every caller, as on one connection; a handle's
     // is private to its holder, whose own requests go through the handle.
-    const bool sharedTransaction = !sqlite3_get_autocommit(db) && !writer.m_sharedRead && !inHandle;
+    // An autocommit write not ended yet (an open blob, a half-read INSERT …
+    // RETURNING) is visible to the writer's own reads only.
+    const bool sharedTransaction = (!sqlite3_get_autocommit(db) && !writer.m_sharedRead && !inHandle)
+                                   || (sqlite3_txn_state(db, nullptr) == SQLITE_TXN_WRITE && !inHandle);
     m_routable.store(!sharedTransaction && !privateState(writer), std::memory_order_release);
 }
 

@@ -89,7 +89,6 @@ private:
     std::vector<int> m_readerLoad; // queued or running requests, by reader
     std::weak_ptr<QAsyncSqliteWorker> m_writer;
     QHash<Qt::HANDLE, ThreadState> m_threads;
-    QHash<QString, bool> m_verdicts; // SQL text → may run on a reader
 
     // Writer thread only.
     QByteArray m_mainFile; // sqlite3_db_filename() at open: deserialize() replaces it

@@ -172,6 +172,7 @@ public:
             execution.steps.append(observation);
         execution.final = m_final;
         execution.violations = m_violations;
+        execution.readsOnReaders = m_db->readsOnReaders();
         return execution;
     }
 

@@ -29,6 +29,7 @@ struct Execution
     QJsonArray steps; // one observation per step
     QJsonObject final; // dump, content, tables
     QStringList violations; // broken invariants, each naming its step
+    qint64 readsOnReaders = 0; // Mode::Readers: queries that ran on a reader
 };
 
 // Runs \a program on a new database at \a path (which must not exist).
