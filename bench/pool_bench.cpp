@@ -70,8 +70,9 @@ void poolPhase(const Config &c, QAsyncSqliteConnection &db, bool reading, bool w
         readBatch();
     }
     const QString wal = c.db + u"-wal"_s;
-    sampleRates(c, reads, written, readRates ? readRates : writeRates, readRates ? writeRates : nullptr,
-                [&](double seconds) {
+    // sampleRates() samples its first counter always, its second when asked.
+    sampleRates(c, reading ? reads : written, written, reading ? readRates : writeRates,
+                reading ? writeRates : nullptr, [&](double seconds) {
                     QEventLoop loop;
                     QTimer sample;
                     QObject::connect(&sample, &QTimer::timeout, &loop, [&] {

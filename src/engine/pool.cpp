@@ -6,6 +6,8 @@
 #include "pool_p.h"
 #include "worker_p.h"
 
+#include <QtCore/qfileinfo.h>
+
 #include <algorithm>
 #include <optional>
 
@@ -416,6 +418,33 @@ void ReaderPool::publish(QAsyncSqliteWorker &writer, bool inHandle)
     const bool sharedTransaction = (!sqlite3_get_autocommit(db) && !writer.m_sharedRead && !inHandle)
                                    || (sqlite3_txn_state(db, nullptr) == SQLITE_TXN_WRITE && !inHandle);
     m_routable.store(!sharedTransaction && !privateState(writer), std::memory_order_release);
+    if (sqlite3_txn_state(db, nullptr) == SQLITE_TXN_NONE)
+        restartWal(writer);
+}
+
+void ReaderPool::restartWal(QAsyncSqliteWorker &writer)
+{
+    // SQLite's automatic checkpoint (PASSIVE, after commits) copies the WAL
+    // into the file but can start the WAL over only at a moment no reader
+    // uses it, which readers that always have a query running never leave:
+    // the WAL then grows without bound (W5 saw 100 MB in 12 s). So, at most
+    // every 100 ms, when it is past walLimit, a RESTART checkpoint waits
+    // briefly for the readers' running statements (new ones read the file)
+    // and the next commit writes the WAL from its start again.
+    constexpr qint64 walLimit = 16 << 20;
+    constexpr auto every = std::chrono::milliseconds(100);
+    constexpr int wait = 50; // ms for readers to finish the statement they run
+    const auto now = std::chrono::steady_clock::now();
+    if (now - m_walChecked < every)
+        return;
+    m_walChecked = now;
+    sqlite3 *db = writer.db();
+    const char *wal = sqlite3_filename_wal(sqlite3_db_filename(db, "main"));
+    if (!wal || QFileInfo(QString::fromUtf8(wal)).size() < walLimit)
+        return;
+    sqlite3_busy_timeout(db, wait);
+    sqlite3_wal_checkpoint_v2(db, "main", SQLITE_CHECKPOINT_RESTART, nullptr, nullptr); // may be busy: next time
+    sqlite3_busy_timeout(db, int(qBound<qint64>(0, qint64(writer.options().busyTimeout.count()), qint64(INT_MAX))));
 }
 
 bool ReaderPool::privateState(QAsyncSqliteWorker &writer)

@@ -21,6 +21,7 @@
 #include <QtCore/qwaitcondition.h>
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <vector>
 
@@ -77,6 +78,7 @@ private:
     void release(Qt::HANDLE thread, bool writer, int reader);
     bool privateState(QAsyncSqliteWorker &writer);
     bool tempSchemaUsed(sqlite3 *db);
+    void restartWal(QAsyncSqliteWorker &writer);
 
     const int m_readerCount;
     const std::shared_ptr<ConnectionLink> m_link;
@@ -95,6 +97,7 @@ private:
     std::vector<int> m_limits; // the readers' limits (sqlite3_limit())
     int m_schemaUsed = -1; // SQLITE_DBSTATUS_SCHEMA_USED at the last temp check
     bool m_tempSchema = false;
+    std::chrono::steady_clock::time_point m_walChecked; // restartWal()
 };
 
 } // namespace QAsyncSqlite::Detail
