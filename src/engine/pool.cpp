@@ -25,32 +25,25 @@ bool isConnectionStateFunction(const char *name)
                || !sqlite3_stricmp(name, "total_changes"));
 }
 
-// What the authorizer saw while the writer prepared a statement once more
-// to judge it (ReaderPool::learn()).
-struct Verdict
+// The authorizer installed while the writer prepares a statement once more
+// to judge it (ReaderPool::learn()); \a writerOnly is a bool.
+int judge(void *writerOnly, int action, const char *, const char *name, const char *database, const char *)
 {
-    bool writerOnly = false;
-};
-
-int judge(void *data, int action, const char *a, const char *b, const char *database, const char *)
-{
-    auto *verdict = static_cast<Verdict *>(data);
     switch (action) {
-    case SQLITE_PRAGMA: // connection state, whatever sqlite3_stmt_readonly() says (tst_pool::pragmas)
-        verdict->writerOnly = true;
+    case SQLITE_PRAGMA: // connection state, whatever sqlite3_stmt_readonly() says
+        *static_cast<bool *>(writerOnly) = true; // (tst_pool::pragmasAndConnectionFunctions)
         break;
     case SQLITE_FUNCTION:
-        if (isConnectionStateFunction(b))
-            verdict->writerOnly = true;
+        if (isConnectionStateFunction(name))
+            *static_cast<bool *>(writerOnly) = true;
         break;
     case SQLITE_READ: // a temp or attached table exists only on the writer (tst_pool::tempTables)
         if (database && qstrcmp(database, "main") != 0)
-            verdict->writerOnly = true;
+            *static_cast<bool *>(writerOnly) = true;
         break;
     default:
         break;
     }
-    Q_UNUSED(a);
     return SQLITE_OK;
 }
 
@@ -390,15 +383,15 @@ void ReaderPool::learn(QAsyncSqliteWorker &writer, const QString &sql)
         return;
     if (verdicts->value(sql))
         return;
-    Verdict verdict;
-    sqlite3_set_authorizer(db, judge, &verdict);
+    bool writerOnly = false;
+    sqlite3_set_authorizer(db, judge, &writerOnly);
     sqlite3_stmt *stmt = nullptr;
     const QByteArray text = sql.toUtf8();
     const int rc = sqlite3_prepare_v2(db, text.constData(), int(text.size()), &stmt, nullptr);
     sqlite3_set_authorizer(db, nullptr, nullptr);
     // Queries only: BEGIN and COMMIT are read-only too, but have no columns.
     const bool reader = rc == SQLITE_OK && stmt && sqlite3_stmt_readonly(stmt) && sqlite3_column_count(stmt) > 0
-                        && !verdict.writerOnly;
+                        && !writerOnly;
     sqlite3_finalize(stmt);
     verdicts->insert(sql, reader);
 }
