@@ -71,8 +71,8 @@ void poolPhase(const Config &c, QAsyncSqliteConnection &db, bool reading, bool w
     }
     const QString wal = c.db + u"-wal"_s;
     // sampleRates() samples its first counter always, its second when asked.
-    sampleRates(c, reading ? reads : written, written, reading ? readRates : writeRates,
-                reading ? writeRates : nullptr, [&](double seconds) {
+    sampleRates(c, reading ? reads : written, written, reading ? readRates : writeRates, reading ? writeRates : nullptr,
+                [&](double seconds) {
                     QEventLoop loop;
                     QTimer sample;
                     QObject::connect(&sample, &QTimer::timeout, &loop, [&] {

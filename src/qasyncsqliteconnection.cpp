@@ -118,7 +118,8 @@ QFuture<void> QAsyncSqliteConnection::open(const QString &database, const QAsync
         }
         if (options.readers < 0 || options.readers > maxReaders) {
             return makeFailedFuture<void>(QAsyncSqliteProgrammingError(
-                    SQLITE_MISUSE, QStringLiteral("QAsyncSqliteOptions::readers must be between 0 and %1, not %2.")
+                    SQLITE_MISUSE,
+                    QStringLiteral("QAsyncSqliteOptions::readers must be between 0 and %1, not %2.")
                                            .arg(maxReaders)
                                            .arg(options.readers)));
         }

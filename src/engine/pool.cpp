@@ -21,8 +21,8 @@ namespace {
 bool isConnectionStateFunction(const char *name)
 {
     return name
-           && (!sqlite3_stricmp(name, "last_insert_rowid") || !sqlite3_stricmp(name, "changes")
-               || !sqlite3_stricmp(name, "total_changes"));
+            && (!sqlite3_stricmp(name, "last_insert_rowid") || !sqlite3_stricmp(name, "changes")
+                || !sqlite3_stricmp(name, "total_changes"));
 }
 
 // The authorizer installed while the writer prepares a statement once more
@@ -132,10 +132,10 @@ public:
             // Readers post nothing themselves: the connection still hears
             // of the failure, as it would from the writer.
             if (auto pool = m_pool.lock(); pool && !m_interface.isCanceled()) {
-                pool->m_link->post([e = std::shared_ptr<const QAsyncSqliteError>(error.clone())](
-                                           QAsyncSqliteConnection *c) {
-                    Q_EMIT c->errorOccurred(*e);
-                });
+                pool->m_link->post(
+                        [e = std::shared_ptr<const QAsyncSqliteError>(error.clone())](QAsyncSqliteConnection *c) {
+                            Q_EMIT c->errorOccurred(*e);
+                        });
             }
             throw;
         }
@@ -155,8 +155,7 @@ private:
         }
         if (!writer)
             return false; // closing: the reader's own error will do
-        auto job = std::make_unique<ReadJob>(std::weak_ptr<ReaderPool>(), m_thread, -1, m_sql, m_params,
-                                             m_interface);
+        auto job = std::make_unique<ReadJob>(std::weak_ptr<ReaderPool>(), m_thread, -1, m_sql, m_params, m_interface);
         job->m_forward = true;
         handOff();
         writer->enqueue(std::move(job), false);
@@ -194,9 +193,10 @@ void ReaderPool::openReaders(QAsyncSqliteWorker &writer)
         writer.throwError(sqlite3_extended_errcode(db));
     if (mode.compare(QLatin1String("wal"), Qt::CaseInsensitive) != 0) {
         throw QAsyncSqliteNotSupportedError(
-                SQLITE_ERROR, QStringLiteral("QAsyncSqliteOptions::readers needs WAL mode, but %1 stays in journal "
+                SQLITE_ERROR,
+                QStringLiteral("QAsyncSqliteOptions::readers needs WAL mode, but %1 stays in journal "
                                              "mode '%2' (an in-memory or temporary database has no WAL file)")
-                                      .arg(writer.database(), mode));
+                                       .arg(writer.database(), mode));
     }
 
     // The readers see what the writer sees: same file, URI flag, busy
@@ -211,7 +211,7 @@ void ReaderPool::openReaders(QAsyncSqliteWorker &writer)
     options.pragmas.removeIf([](const QString &pragma) {
         const QString name = pragma.section(QLatin1Char('='), 0, 0).trimmed().toLower();
         return name.endsWith(QLatin1String("journal_mode")) || name.endsWith(QLatin1String("locking_mode"))
-               || name.endsWith(QLatin1String("wal_autocheckpoint"));
+                || name.endsWith(QLatin1String("wal_autocheckpoint"));
     });
     options.pragmas.append(QStringLiteral("query_only=1"));
 
@@ -390,8 +390,8 @@ void ReaderPool::learn(QAsyncSqliteWorker &writer, const QString &sql)
     const int rc = sqlite3_prepare_v2(db, text.constData(), int(text.size()), &stmt, nullptr);
     sqlite3_set_authorizer(db, nullptr, nullptr);
     // Queries only: BEGIN and COMMIT are read-only too, but have no columns.
-    const bool reader = rc == SQLITE_OK && stmt && sqlite3_stmt_readonly(stmt) && sqlite3_column_count(stmt) > 0
-                        && !writerOnly;
+    const bool reader =
+            rc == SQLITE_OK && stmt && sqlite3_stmt_readonly(stmt) && sqlite3_column_count(stmt) > 0 && !writerOnly;
     sqlite3_finalize(stmt);
     verdicts->insert(sql, reader);
 }
@@ -409,7 +409,7 @@ void ReaderPool::publish(QAsyncSqliteWorker &writer, bool inHandle)
     // An autocommit write not ended yet (an open blob, a half-read INSERT …
     // RETURNING) is visible to the writer's own reads only.
     const bool sharedTransaction = (!sqlite3_get_autocommit(db) && !writer.m_sharedRead && !inHandle)
-                                   || (sqlite3_txn_state(db, nullptr) == SQLITE_TXN_WRITE && !inHandle);
+            || (sqlite3_txn_state(db, nullptr) == SQLITE_TXN_WRITE && !inHandle);
     m_routable.store(!sharedTransaction && !privateState(writer), std::memory_order_release);
     if (sqlite3_txn_state(db, nullptr) == SQLITE_TXN_NONE)
         restartWal(writer);

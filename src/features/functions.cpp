@@ -302,7 +302,8 @@ QFuture<void> QAsyncSqliteConnection::createFunction(const QString &name, int nA
     const std::function<void(QAsyncSqliteWorker &)> create = [=](QAsyncSqliteWorker &w) {
         w.createFunction(name, nArgs, fn, flags);
     };
-    QAsyncSqliteConnectionPrivate::forEachReader(this, create); // a reader fails where the writer does, which reports it
+    QAsyncSqliteConnectionPrivate::forEachReader(this,
+                                                 create); // a reader fails where the writer does, which reports it
     return submit<void>(create);
 }
 
@@ -313,7 +314,8 @@ QFuture<void> QAsyncSqliteConnection::createAggregate(const QString &name, int n
     const std::function<void(QAsyncSqliteWorker &)> create = [=](QAsyncSqliteWorker &w) {
         w.createAggregate(name, nArgs, initialState, step, finalize, flags);
     };
-    QAsyncSqliteConnectionPrivate::forEachReader(this, create); // a reader fails where the writer does, which reports it
+    QAsyncSqliteConnectionPrivate::forEachReader(this,
+                                                 create); // a reader fails where the writer does, which reports it
     return submit<void>(create);
 }
 
@@ -325,7 +327,8 @@ QFuture<void> QAsyncSqliteConnection::createWindowFunction(const QString &name, 
     const std::function<void(QAsyncSqliteWorker &)> create = [=](QAsyncSqliteWorker &w) {
         w.createWindowFunction(name, nArgs, initialState, step, inverse, value, finalize, flags);
     };
-    QAsyncSqliteConnectionPrivate::forEachReader(this, create); // a reader fails where the writer does, which reports it
+    QAsyncSqliteConnectionPrivate::forEachReader(this,
+                                                 create); // a reader fails where the writer does, which reports it
     return submit<void>(create);
 }
 
@@ -334,6 +337,7 @@ QFuture<void> QAsyncSqliteConnection::createCollation(const QString &name, const
     const std::function<void(QAsyncSqliteWorker &)> create = [=](QAsyncSqliteWorker &w) {
         w.createCollation(name, fn);
     };
-    QAsyncSqliteConnectionPrivate::forEachReader(this, create); // a reader fails where the writer does, which reports it
+    QAsyncSqliteConnectionPrivate::forEachReader(this,
+                                                 create); // a reader fails where the writer does, which reports it
     return submit<void>(create);
 }

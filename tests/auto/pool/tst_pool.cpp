@@ -30,7 +30,7 @@ using namespace std::chrono_literals;
 
 // Declares QString \a var: the rows of \a future as text, or its error's message.
 #define QASYNCSQLITE_AWAIT_ERROR_OR_RESULT(var, future)                                                                \
-    QTRY_VERIFY_WITH_TIMEOUT((future).isFinished(), 20000);                                                           \
+    QTRY_VERIFY_WITH_TIMEOUT((future).isFinished(), 20000);                                                            \
     QAsyncSqlite::Detail::tsanAcquireFinished(future);                                                                 \
     QString var;                                                                                                       \
     try {                                                                                                              \
@@ -171,8 +171,8 @@ void tst_Pool::generatedProgramsMatchOneConnection()
     for (int program = 0; program < 30; ++program) {
         QAsyncSqliteTest::TemporaryDatabase oneFile, poolFile;
         QAsyncSqliteConnection one, pool;
-        const auto level = random.bounded(2) ? QAsyncSqlite::IsolationLevel::Deferred
-                                             : QAsyncSqlite::IsolationLevel::Autocommit;
+        const auto level =
+                random.bounded(2) ? QAsyncSqlite::IsolationLevel::Deferred : QAsyncSqlite::IsolationLevel::Autocommit;
         QASYNCSQLITE_AWAIT(one.open(oneFile.path(), {.isolationLevel = level, .pragmas = {u"journal_mode=WAL"_s}}));
         QASYNCSQLITE_AWAIT(pool.open(poolFile.path(), {.isolationLevel = level, .readers = 2}));
         QList<QFuture<QVariantList>> expected, actual;
@@ -181,8 +181,8 @@ void tst_Pool::generatedProgramsMatchOneConnection()
         for (int step = 0; step < 60; ++step) {
             const int kind = random.bounded(10);
             const QString sql = kind < 6 ? reads.at(random.bounded(int(reads.size())))
-                                : kind < 9 ? writes.at(random.bounded(int(writes.size())))
-                                           : control.at(random.bounded(int(control.size())));
+                    : kind < 9           ? writes.at(random.bounded(int(writes.size())))
+                                         : control.at(random.bounded(int(control.size())));
             const QVariantList params = sql.contains(u'?') ? QVariantList{random.bounded(10)} : QVariantList{};
             expected.append(one.execute(sql, params));
             actual.append(pool.execute(sql, params));
@@ -195,10 +195,9 @@ void tst_Pool::generatedProgramsMatchOneConnection()
         for (qsizetype i = 0; i < expected.size(); ++i) {
             QASYNCSQLITE_AWAIT_ERROR_OR_RESULT(e, expected[i]);
             QASYNCSQLITE_AWAIT_ERROR_OR_RESULT(a, actual[i]);
-            QVERIFY2(e == a, qPrintable(u"seed %1, program %2, step %3: %4 instead of %5"_s.arg(seed)
-                                                .arg(program)
-                                                .arg(i)
-                                                .arg(a, e)));
+            QVERIFY2(e == a,
+                     qPrintable(u"seed %1, program %2, step %3: %4 instead of %5"_s.arg(seed).arg(program).arg(i).arg(
+                             a, e)));
         }
         onReaders += pool.readsOnReaders();
     }
