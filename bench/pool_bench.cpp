@@ -129,6 +129,8 @@ void w5Pool(const Config &c)
         const QString peer = u"qasyncsqlite"_s;
         report(u"W5.pool.single"_s, peer, u"reads/s"_s, r.singleReads,
                u"readers = 0: one connection reads and writes"_s);
+        report(u"W5.pool.singleWriter"_s, peer, u"rows/s"_s, r.singleWriter,
+               u"readers = 0: the writer's rows meanwhile"_s);
         report(u"W5.pool.mixed"_s, peer, u"reads/s"_s, r.mixedReads, u"readers = 2, writer committing"_s);
         report(u"W5.pool.writer"_s, peer, u"rows/s"_s, r.writerRows, u"readers = 2, reads running"_s);
         report(u"W5.pool.solo"_s, peer, u"rows/s"_s, r.soloRows, u"the same writer, no reads"_s);

@@ -37,6 +37,7 @@ ROWS = [
     ("W5.writer", "W5 writer rows/s (with 2 readers)", "rows/s", "higher"),
     ("W5.busy", "W5 SQLITE_BUSY surfaced", "errors", "lower"),
     ("W5.pool.single", "W5 readers=0: reads/s, one connection reading and writing", "reads/s", None),
+    ("W5.pool.singleWriter", "W5 readers=0: writer rows/s meanwhile", "rows/s", None),
     ("W5.pool.mixed", "W5 readers=2: reads/s with the writer committing", "reads/s", "higher"),
     ("W5.pool.writer", "W5 readers=2: writer rows/s with reads", "rows/s", "higher"),
     ("W5.pool.solo", "W5 readers=2: writer rows/s alone", "rows/s", None),
