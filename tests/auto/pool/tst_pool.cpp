@@ -63,6 +63,7 @@ private Q_SLOTS:
     void deserialized();
     void rowFactoryReachesReaders();
     void cancelARead();
+    void errorsOnReaders();
     void closeWithQueuedReads();
     void noBusyUnderAWritingThread();
     void inMemoryFails();
@@ -421,6 +422,27 @@ void tst_Pool::cancelARead()
     QCOMPARE(error.code(), SQLITE_INTERRUPT);
     SCALAR(n, *m_db, u"SELECT count(*) FROM t"_s);
     QCOMPARE(n, 3);
+}
+
+void tst_Pool::errorsOnReaders()
+{
+    // A reader's failure: the same error class and message, and errorOccurred().
+    QASYNCSQLITE_AWAIT(m_db->createFunction(u"fails"_s, 1, [](const QVariantList &args) -> QVariant {
+        if (args.value(0).toInt() > 1)
+            throw std::runtime_error("too big");
+        return 0;
+    }));
+    const QString sql = u"SELECT fails(?)"_s;
+    QASYNCSQLITE_AWAIT_ERROR(onWriter, m_db->execute(sql, {2}), QAsyncSqliteOperationalError);
+    QASYNCSQLITE_AWAIT(m_db->execute(sql, {1})); // judged now
+    QCoreApplication::processEvents(); // the writer's errorOccurred() was posted before its future ended
+    QSignalSpy errors(m_db, &QAsyncSqliteConnection::errorOccurred);
+    const qint64 before = m_db->readsOnReaders();
+    QASYNCSQLITE_AWAIT_ERROR(onReader, m_db->execute(sql, {2}), QAsyncSqliteOperationalError);
+    QCOMPARE(m_db->readsOnReaders(), before + 1);
+    QCOMPARE(onReader.message(), onWriter.message());
+    QCOMPARE(onReader.extendedCode(), onWriter.extendedCode());
+    QTRY_COMPARE(errors.size(), 1);
 }
 
 void tst_Pool::closeWithQueuedReads()
