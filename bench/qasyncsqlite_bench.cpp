@@ -1120,6 +1120,8 @@ W5Result w5Raw(const Config &c)
     return result;
 }
 
+#include "pool_bench.cpp" // W5 with readers: w5Pool()
+
 void w5(const Config &c)
 {
     const auto emitResult = [](const QString &peer, const W5Result &r, const QString &note) {
@@ -1136,6 +1138,7 @@ void w5(const Config &c)
     guarded(u"W5"_s, u"raw"_s, [&] {
         emitResult(u"raw"_s, w5Raw(c), u"one thread per connection"_s);
     });
+    w5Pool(c);
 }
 
 // ---------------------------------------------------------------------------

@@ -40,6 +40,13 @@ ROWS = [
     ("W5.mixed", "W5 aggregate reads/s, 2 readers + 1 writer", "reads/s", "higher"),
     ("W5.writer", "W5 writer rows/s (with 2 readers)", "rows/s", "higher"),
     ("W5.busy", "W5 SQLITE_BUSY surfaced", "errors", "lower"),
+    ("W5.pool.single", "W5 readers=0: reads/s, one connection reading and writing", "reads/s", None),
+    ("W5.pool.singleWriter", "W5 readers=0: writer rows/s meanwhile", "rows/s", None),
+    ("W5.pool.mixed", "W5 readers=2: reads/s with the writer committing", "reads/s", "higher"),
+    ("W5.pool.writer", "W5 readers=2: writer rows/s with reads", "rows/s", "higher"),
+    ("W5.pool.solo", "W5 readers=2: writer rows/s alone", "rows/s", None),
+    ("W5.pool.busy", "W5 readers=2: SQLITE_BUSY surfaced", "errors", "lower"),
+    ("W5.pool.wal", "W5 readers=2: largest WAL", "MB", "lower"),
     ("W6.idle", "W6 baseline: longest gap of the idle 1 ms timer (machine noise)", "ms", None),
     ("W6.idle.p99", "W6 baseline: p99 gap of the idle 1 ms timer", "ms", None),
     ("W6a.longest", "W6a GUI 1 ms timer, longest gap, aggregate query", "ms", "lower"),
@@ -164,6 +171,12 @@ def targets(res):
     check("W5.mixed", f"≥ 1.6× one reader (now {fmt(ratio(q('W5.mixed'), q('W5.one')), '')}×)",
           [("1.6×one", ratio(q("W5.mixed"), q("W5.one")), 1.6, ">=")])
     check("W5.busy", "0 SQLITE_BUSY surfaced", [("0", q("W5.busy"), 0, "<=")])
+    check("W5.pool.mixed", f"≥ 1.6× readers=0 (now {fmt(ratio(q('W5.pool.mixed'), q('W5.pool.single')), '')}×)",
+          [("1.6×single", ratio(q("W5.pool.mixed"), q("W5.pool.single")), 1.6, ">=")])
+    check("W5.pool.writer", f"≥ 0.5× its solo rate (now {fmt(ratio(q('W5.pool.writer'), q('W5.pool.solo')), '')}×)",
+          [("0.5×solo", ratio(q("W5.pool.writer"), q("W5.pool.solo")), 0.5, ">=")])
+    check("W5.pool.busy", "0 SQLITE_BUSY surfaced", [("0", q("W5.pool.busy"), 0, "<=")])
+    check("W5.pool.wal", "bounded: ≤ 64 MB", [("64 MB", q("W5.pool.wal"), 64, "<=")])
     # A gap the idle timer also shows in this run is the machine's, not ours:
     # the limit is 4 ms or the idle timer's longest gap, whichever is larger.
     idle = q("W6.idle")
@@ -183,7 +196,7 @@ def targets(res):
 
 # The rows users compare (doc/performance.md); no targets there.
 DOC_ROWS = ("W1.p50", "W1.p99", "W2", "W2.then", "W2.watcher", "W3a", "W3b", "W4a", "W4a.best", "W4b",
-            "W4b.best", "W5.one", "W5.mixed", "W6.idle", "W6a.longest", "W6b.longest", "W7.rss",
+            "W4b.best", "W5.one", "W5.mixed", "W5.pool.single", "W5.pool.mixed", "W6.idle", "W6a.longest", "W6b.longest", "W7.rss",
             "W8.seq", "W8.pipe")
 
 

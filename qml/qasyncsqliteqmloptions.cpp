@@ -76,5 +76,6 @@ QAsyncSqliteOptions QAsyncSqliteQmlOptions::toConnectionOptions() const
         options.openMode = OpenMode::ReadWrite;
     options.uri = uri;
     options.cachedStatements = cachedStatements;
+    options.readers = readers;
     return options;
 }

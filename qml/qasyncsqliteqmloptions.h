@@ -51,6 +51,10 @@ class QAsyncSqliteQmlOptions
     Q_PROPERTY(bool uri MEMBER uri)
     /*! Prepared statements kept (default 128). */
     Q_PROPERTY(int cachedStatements MEMBER cachedStatements)
+    /*! Read-only connections next to the element's own, on the same WAL
+        file, that run read-only queries in parallel (default 0;
+        QAsyncSqliteOptions::readers, doc/readers.md). */
+    Q_PROPERTY(int readers MEMBER readers)
 
 public:
     QAsyncSqliteQmlOptions() = default;
@@ -70,6 +74,7 @@ public:
     bool createDirectories = false;
     bool uri = false;
     int cachedStatements = 128;
+    int readers = 0;
 
     friend bool operator==(const QAsyncSqliteQmlOptions &, const QAsyncSqliteQmlOptions &) = default;
 };

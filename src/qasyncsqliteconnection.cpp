@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: MIT
 #include "qasyncsqliteconnection_p.h"
 #include "qasyncsqlitecursor_p.h"
+#include "engine/pool_p.h"
 #include "engine/worker_p.h"
 
 #include <QtCore/qcoreapplication.h>
@@ -17,13 +18,16 @@ namespace {
 // short queue to be failed, so that usually every future has ended when the
 // destructor returns (tst_lifecycle::destroyWhileLongQueryRuns).
 constexpr std::chrono::milliseconds abandonGrace{100};
+// QAsyncSqliteOptions::readers: a thread each; more than the cores of any
+// machine buys nothing.
+constexpr int maxReaders = 64;
 
 // The job of execute() and executeInsert(), the requests users make most:
 // the statement and its parameters are members, not captures of a
 // std::function (too big for its inline buffer), which saves an allocation
 // and an indirect call per request, and the result moves into the future.
 template<typename R, R (QAsyncSqliteWorker::*Run)(const QString &, const Params &)>
-class StatementJob final : public Job
+class StatementJob : public Job
 {
 public:
     StatementJob(const QString &sql, const Params &params) : m_sql(sql), m_params(params)
@@ -36,14 +40,35 @@ public:
     void reportException(const std::exception_ptr &error) override { m_interface.reportException(error); }
     QFuture<R> future() { return m_interface.future(); }
 
-private:
+protected:
     QFutureInterface<R> m_interface;
     const QString m_sql;
     const Params m_params;
 };
 
-using QueryJob = StatementJob<QVariantList, &QAsyncSqliteWorker::execute>;
 using InsertJob = StatementJob<qint64, &QAsyncSqliteWorker::executeInsert>;
+
+// execute() on the writer; with readers, the writer then judges whether the
+// statement may run on them next time (after it ran: a statement that failed
+// is never judged).
+class QueryJob final : public StatementJob<QVariantList, &QAsyncSqliteWorker::execute>
+{
+public:
+    QueryJob(const QString &sql, const Params &params, std::shared_ptr<ReaderPool> pool)
+        : StatementJob(sql, params), m_pool(std::move(pool))
+    {
+    }
+    void run(QAsyncSqliteWorker &worker) override
+    {
+        QVariantList rows = worker.execute(m_sql, m_params);
+        if (m_pool)
+            m_pool->learn(worker, m_sql);
+        m_interface.reportAndMoveResult(std::move(rows));
+    }
+
+private:
+    const std::shared_ptr<ReaderPool> m_pool;
+};
 
 } // namespace
 
@@ -51,10 +76,25 @@ void QAsyncSqliteConnectionPrivate::pushSettings()
 {
     // Called with the mutex held: go to the worker directly, not through q.
     if (worker) {
-        submit<void>(worker, [copy = settings](QAsyncSqliteWorker &w) {
+        const auto apply = [copy = settings](QAsyncSqliteWorker &w) {
             w.setSettings(copy);
-        });
+        };
+        if (pool)
+            pool->broadcast(apply);
+        submit<void>(worker, apply);
     }
+}
+
+void QAsyncSqliteConnectionPrivate::forEachReader(const QAsyncSqliteConnection *q,
+                                                  const std::function<void(QAsyncSqliteWorker &)> &fn)
+{
+    std::shared_ptr<ReaderPool> pool;
+    {
+        QMutexLocker locker(&q->d_func()->mutex);
+        pool = q->d_func()->pool;
+    }
+    if (pool)
+        pool->broadcast(fn);
 }
 
 void QAsyncSqliteConnectionPrivate::notify(QAsyncSqliteConnection *q,
@@ -124,6 +164,13 @@ QFuture<void> QAsyncSqliteConnection::open(const QString &database, const QAsync
             return makeFailedFuture<void>(QAsyncSqliteProgrammingError(
                     SQLITE_MISUSE, QStringLiteral("The connection is already open; close() it first.")));
         }
+        if (options.readers < 0 || options.readers > maxReaders) {
+            return makeFailedFuture<void>(QAsyncSqliteProgrammingError(
+                    SQLITE_MISUSE,
+                    QStringLiteral("QAsyncSqliteOptions::readers must be between 0 and %1, not %2.")
+                                           .arg(maxReaders)
+                                           .arg(options.readers)));
+        }
         d->database = database;
         d->options = options;
         isolationChanged = d->settings.isolationLevel != options.isolationLevel;
@@ -131,6 +178,9 @@ QFuture<void> QAsyncSqliteConnection::open(const QString &database, const QAsync
         // A close (or failed open) may still be under way: the new worker
         // waits for it on its own thread, never here.
         d->worker = QAsyncSqliteWorker::create(d->link, database, options, d->settings, std::move(d->worker));
+        d->pool = options.readers > 0 ? std::make_shared<ReaderPool>(options.readers, d->link) : nullptr;
+        if (d->pool)
+            d->worker->setPool(d->pool);
         future = QAsyncSqlite::Detail::submit<void>(d->worker, [](QAsyncSqliteWorker &w) {
             w.open();
         });
@@ -184,9 +234,19 @@ std::shared_ptr<QAsyncSqliteWorker> QAsyncSqliteConnection::currentWorker() cons
 QFuture<QVariantList> QAsyncSqliteConnectionPrivate::submitQuery(QAsyncSqliteConnection *q, const QString &sql,
                                                                  const Params &params)
 {
-    auto job = std::make_unique<QueryJob>(sql, params);
+    std::shared_ptr<QAsyncSqliteWorker> worker;
+    std::shared_ptr<ReaderPool> pool;
+    {
+        QMutexLocker locker(&q->d_func()->mutex);
+        worker = q->d_func()->worker;
+        pool = q->d_func()->pool;
+    }
+    QFuture<QVariantList> future;
+    if (pool && pool->submitQuery(sql, params, &future))
+        return future;
+    auto job = std::make_unique<QueryJob>(sql, params, std::move(pool));
     job->setSharesReads();
-    return submit(q->currentWorker(), std::move(job));
+    return submit(worker, std::move(job));
 }
 
 QFuture<QVariantList> QAsyncSqliteConnection::execute(const QString &sql, const QVariantList &params)
@@ -289,6 +349,20 @@ void QAsyncSqliteConnection::interrupt()
     Q_D(QAsyncSqliteConnection);
     if (auto worker = d->currentWorker())
         worker->interrupt();
+    std::shared_ptr<ReaderPool> pool;
+    {
+        QMutexLocker locker(&d->mutex);
+        pool = d->pool;
+    }
+    if (pool)
+        pool->interruptReaders();
+}
+
+qint64 QAsyncSqliteConnection::readsOnReaders() const
+{
+    Q_D(const QAsyncSqliteConnection);
+    QMutexLocker locker(&d->mutex);
+    return d->pool ? d->pool->readsOnReaders() : 0;
 }
 
 bool QAsyncSqliteConnection::inTransaction() const

@@ -18,6 +18,7 @@
 
 namespace QAsyncSqlite::Detail {
 class ConnectionLink;
+class ReaderPool;
 }
 
 class QAsyncSqliteConnectionPrivate
@@ -28,8 +29,10 @@ public:
         QMutexLocker locker(&mutex);
         return worker;
     }
-    // Queues a settings change so it applies in FIFO order.
+    // Queues a settings change so it applies in FIFO order (on the readers too).
     void pushSettings();
+    // Queues \a fn on every reader (functions and collations: doc/readers.md).
+    static void forEachReader(const QAsyncSqliteConnection *q, const std::function<void(QAsyncSqliteWorker &)> &fn);
     // Emits a NOTIFY signal of \a q on q's thread: at once when called there,
     // so that a binding sees the change synchronously, queued otherwise
     // (tst_lifecycle::notifySignalsOnConnectionThread).
@@ -41,6 +44,7 @@ public:
     std::shared_ptr<QAsyncSqlite::Detail::ConnectionLink> link; // set by the constructor, then constant
     mutable QMutex mutex; // guards everything below
     std::shared_ptr<QAsyncSqliteWorker> worker;
+    std::shared_ptr<QAsyncSqlite::Detail::ReaderPool> pool; // with QAsyncSqliteOptions::readers, else null
     QString database;
     QAsyncSqliteOptions options;
     QAsyncSqlite::Detail::Settings settings;

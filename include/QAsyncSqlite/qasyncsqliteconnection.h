@@ -298,6 +298,10 @@ public:
     bool inTransaction() const;
     /*! Rows changed since open, as of the last finished request. */
     qint64 totalChanges() const;
+    /*! How many execute() requests went to a reader connection since the
+        last open() (QAsyncSqliteOptions::readers, doc/readers.md); always 0
+        without readers. */
+    qint64 readsOnReaders() const;
 
     /*! How implicit transactions begin (Python's \c isolation_level); set
         from QAsyncSqliteOptions::isolationLevel by open(). */

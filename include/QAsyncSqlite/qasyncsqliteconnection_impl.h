@@ -89,6 +89,10 @@ public:
     /* Queued, outside it, by the thread that holds a transaction handle. */
     void setQueuedByLeaseHolder() { m_queuedByLeaseHolder = true; }
     bool isQueuedByLeaseHolder() const { return m_queuedByLeaseHolder; }
+    /* The reader pool's mark of a writer request (src/engine/pool_p.h),
+       released with the job. */
+    void setPoolTicket(std::shared_ptr<void> ticket) { m_poolTicket = std::move(ticket); }
+    const std::shared_ptr<void> &poolTicket() const { return m_poolTicket; }
 
 protected:
     /* RAII: a job dropped on any path still ends its future. */
@@ -99,6 +103,7 @@ private:
     bool m_sharesReads = false;
     bool m_queuedByLeaseHolder = false;
     std::shared_ptr<Lease> m_lease;
+    std::shared_ptr<void> m_poolTicket;
 };
 
 /* The one job type: a function run on the worker, whose value becomes the

@@ -48,6 +48,12 @@ struct QAsyncSqliteOptions
         fails open() (and those requests) as a file that cannot be opened
         does. */
     QList<QAsyncSqliteMigration> migrations = {};
+    /*! Read-only connections opened next to the connection's own, on the
+        same file in WAL mode, that run plain read-only queries in parallel
+        with it (doc/readers.md). 0 (the default): one connection, as in
+        Python. With readers, open() switches the file to WAL and fails
+        (QAsyncSqliteNotSupportedError) where it cannot, e.g. \c :memory:. */
+    int readers = 0;
 };
 
 /*!

@@ -142,6 +142,8 @@ void QAsyncSqliteWorker::publishState(bool flush)
     const qint64 total = m_db ? sqlite3_total_changes64(m_db) : m_totalChanges.load();
     m_inTransaction.store(inTx, std::memory_order_release);
     m_totalChanges.store(total, std::memory_order_release);
+    if (m_pool)
+        m_pool->publish(*this, m_lease != nullptr);
     if (m_db)
         m_changes.settleCommit(m_db);
     // The signals go out once per batch of queued requests: a burst of

@@ -86,6 +86,8 @@ void QAsyncSqliteWorker::enqueue(std::unique_ptr<Job> job, bool awaited)
                            "or QAsyncSqliteTransaction given to it instead.")));
         return;
     }
+    if (m_pool)
+        m_pool->noteWriterJob(*job);
     QMutexLocker locker(&m_queueMutex);
     if (!m_accepting) {
         locker.unlock();
@@ -142,6 +144,8 @@ void QAsyncSqliteWorker::abandon()
         previous = m_previous;
     }
     interrupt();
+    if (m_pool)
+        m_pool->abandonReaders();
     // What the worker before a reopen still runs was queued on the same,
     // now destroyed, connection (tst_lifecycle::destroyIsBounded).
     if (previous)
@@ -331,6 +335,8 @@ void QAsyncSqliteWorker::process(Job &job, bool lastInBatch)
         return;
     }
     updateSqlLogging();
+    if (m_pool)
+        m_pool->waitForEarlierReads(job); // a write never overtakes its thread's reads (tst_pool::writeAfterRead)
     m_currentJobSharesReads = job.sharesReads();
     if (!m_currentJobSharesReads)
         endSharedRead();
@@ -359,6 +365,7 @@ void QAsyncSqliteWorker::process(Job &job, bool lastInBatch)
     if (lastInBatch)
         endSharedRead();
     publishState(lastInBatch);
+    job.setPoolTicket({}); // before the future ends: its awaiter's next read may go to a reader
     if (!job.isHandedOff())
         finishFuture(fi);
 }
@@ -428,6 +435,8 @@ void QAsyncSqliteWorker::openDatabase()
         exec(QStringLiteral("PRAGMA ") + pragma);
     if (!m_options.migrations.isEmpty())
         migrate(m_options.migrations); // before opened(): nothing else sees the old schema
+    if (m_pool)
+        m_pool->openReaders(*this);
     if (currentRequestCanceled()) {
         // Canceled while opening: its future reads canceled, so the
         // connection must not go on as open either (tst_fault_races::cancelOpen).
@@ -442,6 +451,8 @@ void QAsyncSqliteWorker::openDatabase()
 
 void QAsyncSqliteWorker::closeDatabase()
 {
+    if (m_pool)
+        m_pool->closeReaders(); // first: the writer's close then checkpoints the WAL
     if (!m_db)
         return;
     for (auto &resources : m_openResources) {

@@ -16,6 +16,7 @@
 #include "jobs_p.h"
 #include "leases_p.h"
 #include "logging_p.h"
+#include "pool_p.h"
 #include "statements_p.h"
 #include "sync_p.h"
 
@@ -119,6 +120,9 @@ public:
     qint64 totalChanges() const { return m_totalChanges.load(std::memory_order_acquire); }
     QString database() const { return m_database; }
     const QAsyncSqliteOptions &options() const { return m_options; }
+    // Makes this worker the writer of \a pool (QAsyncSqliteOptions::readers);
+    // set before the first request is queued.
+    void setPool(std::shared_ptr<QAsyncSqlite::Detail::ReaderPool> pool) { m_pool = std::move(pool); }
     // Posts \a fn to the connection's thread, unless the connection is gone.
     void post(std::function<void(QAsyncSqliteConnection *)> fn) { m_link->post(std::move(fn)); }
 
@@ -369,8 +373,10 @@ private:
     std::unordered_map<sqlite3_stmt *, std::chrono::steady_clock::time_point> m_statementStarts;
     QAsyncSqlite::Authorizer m_authorizer;
     int m_savepointCounter = 0;
+    std::shared_ptr<QAsyncSqlite::Detail::ReaderPool> m_pool; // set by setPool(), then constant
 
     friend class QAsyncSqliteTransaction;
+    friend class QAsyncSqlite::Detail::ReaderPool; // reads the callbacks and the shared-read state
 };
 
 #endif // QASYNCSQLITEWORKER_P_H

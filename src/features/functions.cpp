@@ -3,6 +3,7 @@
 // User functions, aggregates, collations, authorizer, progress handler and
 // trace callback: SQLite calls them on the worker thread.
 #include "../engine/worker_p.h"
+#include "../qasyncsqliteconnection_p.h"
 #include "../qasyncsqlitetypes_p.h"
 
 using namespace QAsyncSqlite;
@@ -298,18 +299,24 @@ void QAsyncSqliteWorker::createCollation(const QString &name, const Collation &f
 QFuture<void> QAsyncSqliteConnection::createFunction(const QString &name, int nArgs, const Function &fn,
                                                      FunctionFlags flags)
 {
-    return submit<void>([=](QAsyncSqliteWorker &w) {
+    const std::function<void(QAsyncSqliteWorker &)> create = [=](QAsyncSqliteWorker &w) {
         w.createFunction(name, nArgs, fn, flags);
-    });
+    };
+    QAsyncSqliteConnectionPrivate::forEachReader(this,
+                                                 create); // a reader fails where the writer does, which reports it
+    return submit<void>(create);
 }
 
 QFuture<void> QAsyncSqliteConnection::createAggregate(const QString &name, int nArgs, const QVariant &initialState,
                                                       const AggregateStep &step, const AggregateFinal &finalize,
                                                       FunctionFlags flags)
 {
-    return submit<void>([=](QAsyncSqliteWorker &w) {
+    const std::function<void(QAsyncSqliteWorker &)> create = [=](QAsyncSqliteWorker &w) {
         w.createAggregate(name, nArgs, initialState, step, finalize, flags);
-    });
+    };
+    QAsyncSqliteConnectionPrivate::forEachReader(this,
+                                                 create); // a reader fails where the writer does, which reports it
+    return submit<void>(create);
 }
 
 QFuture<void> QAsyncSqliteConnection::createWindowFunction(const QString &name, int nArgs, const QVariant &initialState,
@@ -317,14 +324,20 @@ QFuture<void> QAsyncSqliteConnection::createWindowFunction(const QString &name, 
                                                            const WindowValue &value, const AggregateFinal &finalize,
                                                            FunctionFlags flags)
 {
-    return submit<void>([=](QAsyncSqliteWorker &w) {
+    const std::function<void(QAsyncSqliteWorker &)> create = [=](QAsyncSqliteWorker &w) {
         w.createWindowFunction(name, nArgs, initialState, step, inverse, value, finalize, flags);
-    });
+    };
+    QAsyncSqliteConnectionPrivate::forEachReader(this,
+                                                 create); // a reader fails where the writer does, which reports it
+    return submit<void>(create);
 }
 
 QFuture<void> QAsyncSqliteConnection::createCollation(const QString &name, const Collation &fn)
 {
-    return submit<void>([=](QAsyncSqliteWorker &w) {
+    const std::function<void(QAsyncSqliteWorker &)> create = [=](QAsyncSqliteWorker &w) {
         w.createCollation(name, fn);
-    });
+    };
+    QAsyncSqliteConnectionPrivate::forEachReader(this,
+                                                 create); // a reader fails where the writer does, which reports it
+    return submit<void>(create);
 }

@@ -29,7 +29,33 @@ namespace Differential {
 
 QString modeName(Mode mode)
 {
-    return mode == Mode::Awaited ? u"awaited"_s : u"pipelined"_s;
+    switch (mode) {
+    case Mode::Awaited:
+        return u"awaited"_s;
+    case Mode::Pipelined:
+        return u"pipelined"_s;
+    case Mode::Readers:
+        break;
+    }
+    return u"readers"_s;
+}
+
+Mode modeNamed(const QString &name)
+{
+    for (const Mode mode : {Mode::Awaited, Mode::Pipelined, Mode::Readers}) {
+        if (modeName(mode) == name)
+            return mode;
+    }
+    return Mode::Awaited;
+}
+
+QList<Mode> modesOf(const QJsonObject &program)
+{
+    // A single-threaded program must observe with readers exactly what
+    // Python does; they need WAL, which a "delete" program would lose.
+    if (program.value(u"options").toObject().value(u"journal").toString() == u"wal")
+        return {Mode::Awaited, Mode::Pipelined, Mode::Readers};
+    return {Mode::Awaited, Mode::Pipelined};
 }
 
 namespace {
@@ -103,13 +129,17 @@ class Executor
 {
 public:
     Executor(const QJsonObject &program, const QString &path, Mode mode)
-        : m_program(program), m_path(path), m_mode(mode), m_db(std::make_unique<QAsyncSqliteConnection>())
+        : m_program(program),
+          m_path(path),
+          m_mode(mode == Mode::Readers ? Mode::Awaited : mode),
+          m_db(std::make_unique<QAsyncSqliteConnection>())
     {
         const QJsonObject options = program.value(u"options").toObject();
         m_options.isolationLevel = isolationLevel(options.value(u"isolation"));
         m_options.cachedStatements = options.value(u"cachedStatements").toInt(128);
         m_options.iterChunkSize = options.value(u"iterChunkSize").toInt(64);
         m_options.pragmas = {u"journal_mode="_s + options.value(u"journal").toString(u"delete"_s)};
+        m_options.readers = mode == Mode::Readers ? 2 : 0;
         QObject::connect(m_db.get(), &QAsyncSqliteConnection::committed, m_db.get(), [this] {
             ++m_committedSignals;
         });
@@ -142,6 +172,7 @@ public:
             execution.steps.append(observation);
         execution.final = m_final;
         execution.violations = m_violations;
+        execution.readsOnReaders = m_db->readsOnReaders();
         return execution;
     }
 

@@ -15,7 +15,12 @@ namespace Differential {
 enum class Mode {
     Awaited, // each step's future is awaited before the next is submitted
     Pipelined, // every step is queued at once behind a gate, observed on the worker
+    Readers, // awaited, with QAsyncSqliteOptions::readers = 2 (wal programs): doc/readers.md's promise
 };
+
+// The modes \a program runs in: Readers only where its journal is WAL.
+QList<Mode> modesOf(const QJsonObject &program);
+Mode modeNamed(const QString &name);
 
 QString modeName(Mode mode);
 
@@ -24,6 +29,7 @@ struct Execution
     QJsonArray steps; // one observation per step
     QJsonObject final; // dump, content, tables
     QStringList violations; // broken invariants, each naming its step
+    qint64 readsOnReaders = 0; // Mode::Readers: queries that ran on a reader
 };
 
 // Runs \a program on a new database at \a path (which must not exist).

@@ -2,7 +2,8 @@
 // SPDX-License-Identifier: MIT
 
 // The oracle: QAsyncSqlite against Python's sqlite3 on generated programs
-// (PROTOCOL.md), in both submission modes. A divergence is shrunk to a
+// (PROTOCOL.md), in both submission modes, and awaited with readers for wal
+// programs. A divergence is shrunk to a
 // minimal program and printed as a row to paste into regressions_data().
 //
 //   QASYNCSQLITE_DIFF_SECONDS   time budget of generated() (default 60)
@@ -66,6 +67,7 @@ private:
     Reference m_reference;
     QTemporaryDir m_dir;
     int m_files = 0;
+    qint64 m_readsOnReaders = 0; // over every Mode::Readers run: the mode must route some
 };
 
 void tst_Differential::initTestCase()
@@ -92,8 +94,11 @@ QList<Divergence> tst_Differential::run(const QJsonObject &program, Mode mode, Q
     QList<Divergence> divergences;
     if (python.contains(u"fatal"))
         *error = u"reference.py failed: "_s + python.value(u"fatal").toString();
-    else if (!python.isEmpty())
-        divergences = compare(full, python, execute(full, cppPath, mode), ended);
+    else if (!python.isEmpty()) {
+        const Execution execution = execute(full, cppPath, mode);
+        m_readsOnReaders += execution.readsOnReaders;
+        divergences = compare(full, python, execution, ended);
+    }
     for (const QString &path : {pyPath, cppPath}) {
         for (const QString &suffix : {u""_s, u"-journal"_s, u"-wal"_s, u"-shm"_s})
             QFile::remove(path + suffix);
@@ -208,7 +213,7 @@ void tst_Differential::regressions()
     const QJsonObject object = QJsonDocument::fromJson(program).object();
     QVERIFY2(!object.isEmpty(), "the program is not valid JSON");
     QString error;
-    const QList<Divergence> divergences = run(object, mode == u"awaited" ? Mode::Awaited : Mode::Pipelined, &error);
+    const QList<Divergence> divergences = run(object, modeNamed(mode), &error);
     QVERIFY2(error.isEmpty(), qPrintable(error));
     QStringList text;
     for (const Divergence &d : divergences)
@@ -230,7 +235,7 @@ void tst_Differential::generated()
     qint64 cutShort = 0; // runs compared only up to an allowed divergence that ends the comparison
     for (qint64 seed = firstSeed; programs >= 0 ? ran < programs : clock.elapsed() < budgetMs; ++seed, ++ran) {
         const QJsonObject program = generateProgram(quint64(seed), maxSteps);
-        for (const Mode mode : {Mode::Awaited, Mode::Pipelined}) {
+        for (const Mode mode : modesOf(program)) {
             QString error;
             bool ended = false;
             const QList<Divergence> divergences = run(program, mode, &error, &ended);
@@ -253,9 +258,11 @@ void tst_Differential::generated()
             qWarning().noquote() << reports.last();
         }
     }
-    qInfo("%lld programs from seed %lld, each awaited and pipelined, in %lld s; %lld kinds of divergence; "
+    qInfo("%lld programs from seed %lld, each awaited and pipelined (wal ones also with readers, %lld queries on "
+          "readers), in %lld s; %lld kinds of divergence; "
           "%lld runs compared up to an allowed divergence that ends the comparison",
-          ran, firstSeed, clock.elapsed() / 1000, qint64(reports.size()), cutShort);
+          ran, firstSeed, m_readsOnReaders, clock.elapsed() / 1000, qint64(reports.size()), cutShort);
+    QVERIFY2(ran < 20 || m_readsOnReaders > 0, "no query of the readers mode ran on a reader");
     QVERIFY2(ran > 0, "no program ran within the budget");
     QVERIFY2(reports.isEmpty(), qPrintable(reports.join(u"\n\n"_s)));
 }
@@ -272,7 +279,7 @@ void tst_Differential::show()
     const QJsonObject python = m_reference.run(program, newPath(), &error);
     QVERIFY2(error.isEmpty(), qPrintable(error));
     const QJsonArray steps = program.value(u"steps").toArray();
-    for (const Mode mode : {Mode::Awaited, Mode::Pipelined}) {
+    for (const Mode mode : modesOf(program)) {
         const Execution execution = execute(program, newPath(), mode);
         qInfo().noquote() << "====" << modeName(mode);
         for (qsizetype i = 0; i < steps.size(); ++i) {

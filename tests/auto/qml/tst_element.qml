@@ -59,6 +59,18 @@ TestCase {
         compare(value(plain.execute("SELECT x FROM u"))[0].x, 1)
     }
 
+    function test_readers() {
+        var conn = connection({ database: tempDir + "/readers.db", options: { readers: 2 } })
+        value(conn.executeScript("CREATE TABLE r(x); INSERT INTO r VALUES(7);"))
+        for (var i = 0; i < 3; ++i)
+            compare(value(conn.execute("SELECT x FROM r"))[0].x, 7)
+        compare(value(conn.execute("PRAGMA journal_mode"))[0].journal_mode, "wal")
+        var memory = connection({ database: ":memory:", options: { readers: 1 } })
+        var opening = settle(memory.open())
+        verify(opening.error instanceof Error, "readers opened on :memory:")
+        verify(/WAL/.test(opening.error.message), opening.error.message)
+    }
+
     function test_createDirectoriesOnlyWhenAsked() {
         var path = tempDir + "/missing/sub/dirs.db"
         var refused = connection({ database: path })

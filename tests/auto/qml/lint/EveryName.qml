@@ -20,7 +20,7 @@ QtObject {
         database: ":memory:"
         options: ({ busyTimeout: 5000, isolationLevel: "deferred", pragmas: ["foreign_keys=ON"],
                     readOnly: false, create: true, createDirectories: false, uri: false,
-                    cachedStatements: 64 })
+                    cachedStatements: 64, readers: 0 })
 
         onOpened: root.note("opened")
         onClosed: root.note("closed")
