@@ -3,6 +3,7 @@
 // Typed rows on the worker: SQLite values straight into members (and
 // members straight into parameters), by the rules of doc/typed-rows.md.
 #include "typedrows_p.h"
+#include "../engine/transactions_p.h"
 #include "../engine/worker_p.h"
 #include "../qasyncsqlitetypes_p.h"
 
@@ -578,4 +579,9 @@ qint64 QAsyncSqlite::Detail::executeManyTyped(QAsyncSqliteWorker &worker, const 
     return worker.executeMany(sql, count, [&](sqlite3_stmt *stmt, qsizetype i) {
         binder.bind(stmt, static_cast<const char *>(first) + i * stride);
     });
+}
+
+QAsyncSqliteWorker &QAsyncSqliteTransaction::worker() const
+{
+    return d.worker;
 }

@@ -114,6 +114,7 @@ private Q_SLOTS:
     void cursorChunks();
     void cancellation();
     void insideTransactionHandle();
+    void insideTransactionCallable();
     void implicitTransactionAsExecute();
     void agreesWithExecute();
     void largeResult();
@@ -516,6 +517,28 @@ void tst_Typed::insideTransactionHandle()
     QVERIFY(after.isEmpty());
     QASYNCSQLITE_AWAIT_ERROR(ended, tx.execute<Note>(u"SELECT * FROM note"_s), QAsyncSqliteProgrammingError);
     QVERIFY(!ended.message().isEmpty());
+}
+
+void tst_Typed::insideTransactionCallable()
+{
+    QASYNCSQLITE_AWAIT_RESULT(
+            notes, m_db->transaction([](QAsyncSqliteTransaction &tx) {
+                const qint64 changed = tx.executeMany(u"INSERT INTO note VALUES(?, ?, ?)"_s,
+                                                      QList<Note>{{30, u"a"_s, std::nullopt}, {31, u"b"_s, u"c"_s}});
+                if (changed != 2)
+                    throw QAsyncSqliteDataError(20, u"wrong count"_s); // SQLITE_MISMATCH
+                return tx.execute<Note>(u"SELECT * FROM note WHERE id >= ? ORDER BY id"_s, {30});
+            }));
+    QCOMPARE(notes, (QList<Note>{{30, u"a"_s, std::nullopt}, {31, u"b"_s, u"c"_s}}));
+    // A typed error inside rolls the transaction back.
+    QASYNCSQLITE_AWAIT_ERROR(error, m_db->transaction([](QAsyncSqliteTransaction &tx) {
+        tx.execute(u"DELETE FROM note"_s);
+        return tx.execute<One>(u"SELECT 'x'"_s);
+    }),
+                             QAsyncSqliteDataError);
+    QVERIFY(error.message().contains(u"TEXT is not an integer"_s));
+    QASYNCSQLITE_AWAIT_RESULT(count, m_db->execute<One>(u"SELECT count(*) FROM note"_s));
+    QCOMPARE(count.first().value, 4);
 }
 
 void tst_Typed::implicitTransactionAsExecute()
