@@ -12,6 +12,7 @@
 #include <chrono>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 
 namespace {
 
@@ -42,8 +43,9 @@ qint64 touch(const QList<Row> &rows)
 template<typename T>
 T await(QFuture<T> future)
 {
-    future.waitForFinished(); // the worker finishes it: no event loop needed
-    return future.result();
+    future.waitForFinished(); // the worker finishes it (rethrowing its error): no event loop needed
+    if constexpr (!std::is_void_v<T>)
+        return future.result();
 }
 
 // The same structs from a plain sqlite3_step loop on its own handle.

@@ -2,6 +2,9 @@
 // SPDX-License-Identifier: MIT
 // Typed rows on the worker: SQLite values straight into members (and
 // members straight into parameters), by the rules of doc/typed-rows.md.
+// Longer than 500 lines: one table of member types (typeOps()) drives both
+// reading and binding, and keeping it with both sides keeps the type list
+// in one place.
 #include "typedrows_p.h"
 #include "../engine/transactions_p.h"
 #include "../engine/worker_p.h"
@@ -76,14 +79,14 @@ QString notA(int type, const char *what)
 }
 
 template<typename X>
-void readInteger(const ColumnTarget &t, sqlite3_stmt *stmt, int type, X &out)
+void readInteger(const ColumnTarget &t, sqlite3_stmt *stmt, sqlite3_value *v, int type, X &out)
 {
     qint64 value;
     if (type == SQLITE_INTEGER) {
-        value = sqlite3_column_int64(stmt, t.column);
+        value = sqlite3_value_int64(v);
     } else if (type == SQLITE_FLOAT) {
         // Lossless only: an integral REAL within qint64's range.
-        const double real = sqlite3_column_double(stmt, t.column);
+        const double real = sqlite3_value_double(v);
         if (!(real >= -0x1p63 && real < 0x1p63) || std::trunc(real) != real)
             mismatch(t, stmt, QStringLiteral("%1 is not exactly an integer").arg(real));
         value = qint64(real);
@@ -106,10 +109,10 @@ void readInteger(const ColumnTarget &t, sqlite3_stmt *stmt, int type, X &out)
 }
 
 template<typename X>
-void readReal(const ColumnTarget &t, sqlite3_stmt *stmt, int type, X &out)
+void readReal(const ColumnTarget &t, sqlite3_stmt *stmt, sqlite3_value *v, int type, X &out)
 {
     if (type == SQLITE_FLOAT) {
-        const double real = sqlite3_column_double(stmt, t.column);
+        const double real = sqlite3_value_double(v);
         if constexpr (std::is_same_v<X, float>) {
             if (std::isfinite(real) && std::abs(real) > double(std::numeric_limits<float>::max()))
                 mismatch(t, stmt, QStringLiteral("%1 is out of range").arg(real));
@@ -117,7 +120,7 @@ void readReal(const ColumnTarget &t, sqlite3_stmt *stmt, int type, X &out)
         out = X(real);
     } else if (type == SQLITE_INTEGER) {
         // Lossless only: an INTEGER the floating type holds exactly.
-        const qint64 value = sqlite3_column_int64(stmt, t.column);
+        const qint64 value = sqlite3_value_int64(v);
         const X real = X(value);
         if (!(double(real) >= -0x1p63 && double(real) < 0x1p63) || qint64(real) != value)
             mismatch(t, stmt, QStringLiteral("%1 is not exactly representable").arg(value));
@@ -128,7 +131,7 @@ void readReal(const ColumnTarget &t, sqlite3_stmt *stmt, int type, X &out)
 }
 
 template<typename X>
-X readDateTime(const ColumnTarget &t, sqlite3_stmt *stmt, int type)
+X readDateTime(const ColumnTarget &t, sqlite3_stmt *stmt, sqlite3_value *v, int type)
 {
     if (type != SQLITE_TEXT)
         mismatch(t, stmt, notA(type, "text"));
@@ -136,8 +139,8 @@ X readDateTime(const ColumnTarget &t, sqlite3_stmt *stmt, int type)
     static const Converter convert = converterFor(std::is_same_v<X, QDateTime> ? QStringLiteral("timestamp")
                                                           : std::is_same_v<X, QDate> ? QStringLiteral("date")
                                                                                       : QStringLiteral("time"));
-    const auto *text = reinterpret_cast<const char *>(sqlite3_column_text(stmt, t.column));
-    const X value = convert(QByteArray(text, sqlite3_column_bytes(stmt, t.column))).template value<X>();
+    const auto *text = reinterpret_cast<const char *>(sqlite3_value_text(v));
+    const X value = convert(QByteArray(text, sqlite3_value_bytes(v))).template value<X>();
     if (!value.isValid())
         mismatch(t, stmt, QStringLiteral("'%1' is not a valid %2").arg(QString::fromUtf8(text), typeName(t.type, false)));
     return value;
@@ -145,42 +148,48 @@ X readDateTime(const ColumnTarget &t, sqlite3_stmt *stmt, int type)
 
 // Reads a value that is not NULL (or a QVariant) into \a out.
 template<typename X>
-void readValue(const ColumnTarget &t, sqlite3_stmt *stmt, int type, X &out)
+void readValue(const ColumnTarget &t, sqlite3_stmt *stmt, sqlite3_value *v, int type, X &out)
 {
     if constexpr (std::is_integral_v<X>) {
-        readInteger(t, stmt, type, out);
+        readInteger(t, stmt, v, type, out);
     } else if constexpr (std::is_floating_point_v<X>) {
-        readReal(t, stmt, type, out);
+        readReal(t, stmt, v, type, out);
     } else if constexpr (std::is_same_v<X, QString>) {
         if (type != SQLITE_TEXT)
             mismatch(t, stmt, notA(type, "text"));
-        const auto *text = reinterpret_cast<const char *>(sqlite3_column_text(stmt, t.column));
-        out = QString::fromUtf8(text, sqlite3_column_bytes(stmt, t.column));
+        const auto *text = reinterpret_cast<const char *>(sqlite3_value_text(v));
+        out = QString::fromUtf8(text, sqlite3_value_bytes(v));
     } else if constexpr (std::is_same_v<X, QByteArray>) {
         if (type != SQLITE_TEXT && type != SQLITE_BLOB)
             mismatch(t, stmt, notA(type, "text or a BLOB"));
-        const auto *data = static_cast<const char *>(sqlite3_column_blob(stmt, t.column));
-        out = QByteArray(data ? data : "", sqlite3_column_bytes(stmt, t.column));
+        const auto *data = static_cast<const char *>(sqlite3_value_blob(v));
+        out = QByteArray(data ? data : "", sqlite3_value_bytes(v));
     } else if constexpr (std::is_same_v<X, QVariant>) {
         out = columnValue(stmt, t.column, t.textFactory);
     } else {
-        out = readDateTime<X>(t, stmt, type);
+        out = readDateTime<X>(t, stmt, v, type);
     }
 }
 
 template<typename X, bool Optional>
 void decode(const ColumnTarget &t, sqlite3_stmt *stmt, std::conditional_t<Optional, std::optional<X>, X> &out)
 {
-    const int type = sqlite3_column_type(stmt, t.column);
+    // One sqlite3_column_value() per value, then the cheap sqlite3_value_*()
+    // accessors: each sqlite3_column_*() call repeats the column lookup and
+    // the malloc-failure check (about 100 instructions for a type). The
+    // value is unprotected, which only matters for handles shared between
+    // threads; the worker alone uses this one (opened SQLITE_OPEN_NOMUTEX).
+    sqlite3_value *v = sqlite3_column_value(stmt, t.column);
+    const int type = sqlite3_value_type(v);
     if constexpr (Optional) {
         if (type == SQLITE_NULL)
             out.reset();
         else
-            readValue(t, stmt, type, out.emplace());
+            readValue(t, stmt, v, type, out.emplace());
     } else {
         if (type == SQLITE_NULL && !std::is_same_v<X, QVariant>)
             mismatch(t, stmt, QStringLiteral("NULL needs a std::optional or QVariant member"));
-        readValue(t, stmt, type, out);
+        readValue(t, stmt, v, type, out);
     }
 }
 
