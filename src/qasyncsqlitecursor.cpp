@@ -342,7 +342,9 @@ QVariantList QAsyncSqliteCursorState::fetch(QAsyncSqliteWorker &worker, qint64 m
     shape.setTextFactory(worker.settings().textFactory);
     shape.setRowFactory(rowFactory.factory, rowFactory.function);
     QVariantList rows;
-    fetchRows(worker, maxRows, [&](sqlite3_stmt *stmt) { rows.append(shape.readRow(stmt)); });
+    fetchRows(worker, maxRows, [&](sqlite3_stmt *stmt) {
+        rows.append(shape.readRow(stmt));
+    });
     return rows;
 }
 

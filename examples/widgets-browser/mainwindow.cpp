@@ -451,7 +451,7 @@ void MainWindow::startCount()
     m_counting = true;
     m_matches = -1;
     m_countFuture = m_db->execute<std::tuple<qint64>>(u"SELECT count(*) FROM people\n"_s + Where,
-                                                       m_model->parameters().toMap());
+                                                      m_model->parameters().toMap());
     watch(m_countFuture, [this, current](const QFuture<QList<std::tuple<qint64>>> &f) {
         if (current != m_countGeneration)
             return; // a newer search started meanwhile

@@ -52,14 +52,18 @@ enum class FieldType : quint8 {
     Time
 };
 
+// Characters are not numbers here: a char member is more likely a mistake.
+template<typename X, typename... Of>
+inline constexpr bool isOneOf = (std::is_same_v<X, Of> || ...);
+template<typename X>
+inline constexpr bool isCharacter = isOneOf<X, char, wchar_t, char8_t, char16_t, char32_t>;
+
 template<typename X>
 constexpr FieldType fieldTypeOf()
 {
     if constexpr (std::is_same_v<X, bool>) {
         return FieldType::Bool;
-    } else if constexpr (std::is_integral_v<X> && !std::is_same_v<X, char> && !std::is_same_v<X, wchar_t>
-                         && !std::is_same_v<X, char8_t> && !std::is_same_v<X, char16_t>
-                         && !std::is_same_v<X, char32_t>) {
+    } else if constexpr (std::is_integral_v<X> && !isCharacter<X>) {
         constexpr bool s = std::is_signed_v<X>;
         if constexpr (sizeof(X) == 1)
             return s ? FieldType::Int8 : FieldType::UInt8;
@@ -137,11 +141,15 @@ struct RowLayout
     void *(*append)(void *list); // appends a default T to a QList<T>, returns it
 };
 
+// clang-format 14 mangles concepts.
+// clang-format off
 template<typename T>
 concept GadgetRow = requires {
     typename T::QtGadgetHelper;
     T::staticMetaObject;
 };
+
+// clang-format on
 
 template<typename T>
 struct IsTuple : std::false_type
@@ -160,8 +168,10 @@ struct AnyMember
     template<typename U>
     operator U() const; // never defined: only named in unevaluated contexts
 };
+// clang-format off
 template<typename T, typename... A>
 concept BraceInitializable = requires { T{std::declval<A>()...}; };
+// clang-format on
 template<typename T, std::size_t... I>
 constexpr bool initializableWith(std::index_sequence<I...>)
 {
@@ -253,7 +263,9 @@ template<typename T>
 constexpr bool membersSupported()
 {
     if constexpr (IsTuple<T>::value) {
-        return []<typename... E>(std::tuple<E...> *) { return allSupported<E...>(); }(static_cast<T *>(nullptr));
+        return []<typename... E>(std::tuple<E...> *) {
+            return allSupported<E...>();
+        }(static_cast<T *>(nullptr));
     } else {
         return decltype(visitMembers(std::declval<T &>(), [](auto &...m) {
             return std::bool_constant<allSupported<decltype(m)...>()>();
@@ -271,7 +283,10 @@ const RowLayout &rowLayout()
         } else {
             const QList<Field> &fields = FieldTable<T>::get();
             return RowLayout{IsTuple<T>::value ? RowLayout::Tuple : RowLayout::Aggregate,
-                             QMetaType::fromType<T>().name(), fields.constData(), int(fields.size()), nullptr,
+                             QMetaType::fromType<T>().name(),
+                             fields.constData(),
+                             int(fields.size()),
+                             nullptr,
                              &appendRow<T>};
         }
     }();
@@ -336,10 +351,12 @@ std::unique_ptr<CallableJob<QList<T>>> typedFetchJob(TypedFetch fetch)
     \c bool, integers, \c float, \c double, QString, QByteArray, QVariant,
     QDateTime, QDate, QTime or a \c std::optional of one of them but QVariant.
 */
+// clang-format off
 template<typename T>
 concept TypedRow = std::is_default_constructible_v<T>
         && (Detail::GadgetRow<T> || (Detail::IsTuple<T>::value && Detail::membersSupported<T>())
             || (Detail::AggregateRow<T> && Detail::membersSupported<T>()));
+// clang-format on
 
 } // namespace QAsyncSqlite
 

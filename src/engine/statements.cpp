@@ -352,7 +352,9 @@ void QAsyncSqliteWorker::execute(const QString &sql, ParamBinder &binder, RowSin
         endSharedRead();
     beginImplicitTransaction(prepared.stmt);
     binder.bind(prepared.stmt);
-    stepToEnd(prepared.stmt, sql, [&sink](sqlite3_stmt *stmt) { sink.row(stmt); });
+    stepToEnd(prepared.stmt, sql, [&sink](sqlite3_stmt *stmt) {
+        sink.row(stmt);
+    });
 }
 
 qint64 QAsyncSqliteWorker::executeInsert(const QString &sql, const Params &params)
@@ -364,7 +366,10 @@ qint64 QAsyncSqliteWorker::executeInsert(const QString &sql, const Params &param
 qint64 QAsyncSqliteWorker::executeMany(const QString &sql, const QList<QVariantList> &paramSets, ResultShape *shape)
 {
     return executeMany(
-            sql, paramSets.size(), [&](sqlite3_stmt *stmt, qsizetype i) { bindAll(stmt, paramSets.at(i), sql); },
+            sql, paramSets.size(),
+            [&](sqlite3_stmt *stmt, qsizetype i) {
+                bindAll(stmt, paramSets.at(i), sql);
+            },
             shape);
 }
 

@@ -24,9 +24,9 @@ namespace {
 
 QString typeName(FieldType type, bool optional)
 {
-    static const char *const names[] = {"?",      "bool",  "qint8",   "quint8",     "qint16",   "quint16",
-                                        "int",    "uint",  "qint64",  "quint64",    "float",    "double",
-                                        "QString", "QByteArray", "QVariant", "QDateTime", "QDate", "QTime"};
+    static const char *const names[] = {"?",       "bool",       "qint8",    "quint8",    "qint16", "quint16",
+                                        "int",     "uint",       "qint64",   "quint64",   "float",  "double",
+                                        "QString", "QByteArray", "QVariant", "QDateTime", "QDate",  "QTime"};
     const QString name = QLatin1String(names[int(type)]);
     return optional ? QStringLiteral("std::optional<%1>").arg(name) : name;
 }
@@ -65,12 +65,11 @@ QString storageClass(int type)
 {
     throw QAsyncSqliteDataError(
             SQLITE_MISMATCH,
-            QStringLiteral("Cannot read column %1 (\"%2\", %3) into %4 (%5) of %6: %7.")
-                    .arg(t.column)
-                    .arg(fromUtf8(sqlite3_column_name(stmt, t.column)),
-                         storageClass(sqlite3_column_type(stmt, t.column)), memberName(*t.layout, t.member),
-                         typeName(t.type, t.optional), QLatin1String(t.layout->typeName), reason),
-            *t.sql);
+            QStringLiteral("Cannot read column %1 (\"%2\", %3) into %4 (%5) of %6: %7.") .arg(t.column).arg(
+                                   fromUtf8(sqlite3_column_name(stmt, t.column)),
+                                   storageClass(sqlite3_column_type(stmt, t.column)), memberName(*t.layout, t.member),
+                                   typeName(t.type, t.optional), QLatin1String(t.layout->typeName), reason),
+                           *t.sql);
 }
 
 QString notA(int type, const char *what)
@@ -137,12 +136,14 @@ X readDateTime(const ColumnTarget &t, sqlite3_stmt *stmt, sqlite3_value *v, int 
         mismatch(t, stmt, notA(type, "text"));
     // The library's converters, as detectTypes applies them.
     static const Converter convert = converterFor(std::is_same_v<X, QDateTime> ? QStringLiteral("timestamp")
-                                                          : std::is_same_v<X, QDate> ? QStringLiteral("date")
-                                                                                      : QStringLiteral("time"));
+                                                                               : std::is_same_v<X, QDate>
+                                                  ? QStringLiteral("date")
+                                                  : QStringLiteral("time"));
     const auto *text = reinterpret_cast<const char *>(sqlite3_value_text(v));
     const X value = convert(QByteArray(text, sqlite3_value_bytes(v))).template value<X>();
     if (!value.isValid())
-        mismatch(t, stmt, QStringLiteral("'%1' is not a valid %2").arg(QString::fromUtf8(text), typeName(t.type, false)));
+        mismatch(t, stmt,
+                 QStringLiteral("'%1' is not a valid %2").arg(QString::fromUtf8(text), typeName(t.type, false)));
     return value;
 }
 
@@ -207,8 +208,8 @@ template<typename X, bool Optional>
 void storeMember(const ColumnTarget &t, sqlite3_stmt *stmt, void *row)
 {
     decode<X, Optional>(t, stmt,
-                        *reinterpret_cast<std::conditional_t<Optional, std::optional<X>, X> *>(
-                                static_cast<char *>(row) + t.offset));
+                        *reinterpret_cast<std::conditional_t<Optional, std::optional<X>, X> *>(static_cast<char *>(row)
+                                                                                               + t.offset));
 }
 
 template<typename X, bool Optional>
@@ -276,9 +277,9 @@ void bindPlain(QAsyncSqliteWorker &worker, sqlite3_stmt *stmt, int index, const 
                 throw QAsyncSqliteDataError(
                         SQLITE_MISMATCH,
                         QStringLiteral("Error binding parameter %1: %2 is too large for SQLite's 64-bit INTEGER.")
-                                .arg(index)
-                                .arg(value),
-                        sql);
+                                               .arg(index)
+                                               .arg(value),
+                                       sql);
             }
         }
         rc = sqlite3_bind_int64(stmt, index, qint64(value));
@@ -290,8 +291,8 @@ void bindPlain(QAsyncSqliteWorker &worker, sqlite3_stmt *stmt, int index, const 
         rc = sqlite3_bind_text64(stmt, index, utf8.constData() ? utf8.constData() : "", sqlite3_uint64(utf8.size()),
                                  SQLITE_TRANSIENT, SQLITE_UTF8);
     } else if constexpr (std::is_same_v<X, QByteArray>) {
-        rc = sqlite3_bind_blob64(stmt, index, value.constData() ? value.constData() : "",
-                                 sqlite3_uint64(value.size()), SQLITE_TRANSIENT);
+        rc = sqlite3_bind_blob64(stmt, index, value.constData() ? value.constData() : "", sqlite3_uint64(value.size()),
+                                 SQLITE_TRANSIENT);
     } else {
         // QVariant, dates and times: the normal conversion (adapters).
         worker.bindValue(stmt, index, QVariant::fromValue(value), sql);
@@ -327,8 +328,13 @@ const std::vector<TypeOps> &typeOps()
             constexpr bool O = decltype(optional)::value;
             using M = std::conditional_t<O, std::optional<X>, X>;
             result.push_back({QMetaType::fromType<M>(), fieldTypeOf<X>(), O, &storeMember<X, O>, &storeProperty<X, O>,
-                              &bindMember<X, O>, sizeof(M), [](void *where) { new (where) M(); },
-                              [](void *where) { static_cast<M *>(where)->~M(); }});
+                              &bindMember<X, O>, sizeof(M),
+                              [](void *where) {
+                                  new (where) M();
+                              },
+                              [](void *where) {
+                                  static_cast<M *>(where)->~M();
+                              }});
         });
         return result;
     }();
@@ -374,9 +380,10 @@ int propertyFor(const QMetaObject *meta, const QString &name)
     throw QAsyncSqliteProgrammingError(SQLITE_MISMATCH,
                                        QStringLiteral("Property '%1' of %2 has type %3, which typed rows do not "
                                                       "support.")
-                                               .arg(QLatin1String(property.name()), QLatin1String(layout.typeName),
-                                                    QLatin1String(property.metaType().name())),
-                                       sql);
+                                                              .arg(QLatin1String(property.name()),
+                                                                   QLatin1String(layout.typeName),
+                                                                   QLatin1String(property.metaType().name())),
+                                                      sql);
 }
 
 } // namespace
@@ -389,12 +396,11 @@ void TypedReader::prepare(sqlite3_stmt *stmt)
     if (layout.kind != RowLayout::Gadget && columns != layout.fieldCount) {
         throw QAsyncSqliteProgrammingError(SQLITE_MISMATCH,
                                            QStringLiteral("The statement returns %1 columns, but %2 has %3 %4.")
-                                                   .arg(columns)
-                                                   .arg(QLatin1String(layout.typeName))
-                                                   .arg(layout.fieldCount)
-                                                   .arg(layout.kind == RowLayout::Tuple ? QStringLiteral("elements")
-                                                                                        : QStringLiteral("members")),
-                                           m_sql);
+                                                                  .arg(columns)
+                                                                  .arg(QLatin1String(layout.typeName))
+                                                                  .arg(layout.fieldCount)
+                                                                  .arg(layout.kind == RowLayout::Tuple ? QStringLiteral("elements") : QStringLiteral("members")),
+                                                                       m_sql);
     }
     for (int column = 0; column < columns; ++column) {
         ColumnTarget &target = m_targets[std::size_t(column)];
@@ -421,20 +427,19 @@ void TypedReader::prepare(sqlite3_stmt *stmt)
         if (index < 0 || !property.isWritable()) {
             throw QAsyncSqliteProgrammingError(
                     SQLITE_MISMATCH,
-                    QStringLiteral("Column %1 (\"%2\") has no writable property of that name in %3.")
-                            .arg(column)
-                            .arg(name, QLatin1String(layout.typeName)),
-                    m_sql);
+                    QStringLiteral("Column %1 (\"%2\") has no writable property of that name in %3.") .arg(column).arg(
+                                           name, QLatin1String(layout.typeName)),
+                                   m_sql);
         }
         for (int earlier = 0; earlier < column; ++earlier) {
             if (m_targets[std::size_t(earlier)].member == index) {
                 throw QAsyncSqliteProgrammingError(
                         SQLITE_MISMATCH,
                         QStringLiteral("Columns %1 and %2 both map to property '%3' of %4.")
-                                .arg(earlier)
-                                .arg(column)
-                                .arg(QLatin1String(property.name()), QLatin1String(layout.typeName)),
-                        m_sql);
+                                               .arg(earlier)
+                                               .arg(column)
+                                               .arg(QLatin1String(property.name()), QLatin1String(layout.typeName)),
+                                       m_sql);
             }
         }
         const TypeOps *ops = opsFor(property.metaType());
@@ -460,10 +465,10 @@ void TypedBinder::prepare(sqlite3_stmt *stmt)
                     SQLITE_RANGE,
                     QStringLiteral("Incorrect number of bindings supplied. The current statement uses %1, and %2 "
                                    "has %3.")
-                            .arg(count)
-                            .arg(QLatin1String(m_layout.typeName))
-                            .arg(m_layout.fieldCount),
-                    m_sql);
+                                           .arg(count)
+                                           .arg(QLatin1String(m_layout.typeName))
+                                           .arg(m_layout.fieldCount),
+                                   m_sql);
         }
         for (int i = 0; i < count; ++i) {
             const Field &field = m_layout.fields[i];
@@ -475,10 +480,9 @@ void TypedBinder::prepare(sqlite3_stmt *stmt)
             if (!name || name[0] == '?') {
                 throw QAsyncSqliteProgrammingError(
                         SQLITE_RANGE,
-                        QStringLiteral("Binding %1 has no name, but %2 binds by property name.")
-                                .arg(i)
-                                .arg(QLatin1String(m_layout.typeName)),
-                        m_sql);
+                        QStringLiteral("Binding %1 has no name, but %2 binds by property name.") .arg(i).arg(
+                                               QLatin1String(m_layout.typeName)),
+                                       m_sql);
             }
             const int index = propertyFor(m_layout.metaObject, QString::fromUtf8(name + 1));
             if (index < 0) {
@@ -486,8 +490,8 @@ void TypedBinder::prepare(sqlite3_stmt *stmt)
                         SQLITE_RANGE,
                         QStringLiteral("You did not supply a value for binding parameter %1: %2 has no such "
                                        "property.")
-                                .arg(fromUtf8(name), QLatin1String(m_layout.typeName)),
-                        m_sql);
+                                               .arg(fromUtf8(name), QLatin1String(m_layout.typeName)),
+                                       m_sql);
             }
             const QMetaProperty property = m_layout.metaObject->property(index);
             const TypeOps *ops = opsFor(property.metaType());

@@ -83,6 +83,22 @@ private:
     QString m_title;
 };
 
+struct BaseGadget
+{
+    Q_GADGET
+    Q_PROPERTY(qint64 id MEMBER id)
+public:
+    qint64 id = 0;
+};
+
+struct DerivedGadget : BaseGadget
+{
+    Q_GADGET
+    Q_PROPERTY(QString title MEMBER title)
+public:
+    QString title;
+};
+
 struct Unsupported
 {
     Q_GADGET
@@ -145,9 +161,10 @@ void tst_Typed::cleanup()
 void tst_Typed::everyMemberType()
 {
     QASYNCSQLITE_AWAIT_RESULT(
-            rows, m_db->execute<Every>(u"SELECT 1, -128, 255, -32768, 65535, -2147483648, 4294967295, "
-                                       "-9223372036854775808, 9223372036854775807, 0.5, 0.1, 'héllo', x'00ff', 'v', "
-                                       "'2024-02-29', '2024-02-29 12:34:56.789'"_s));
+            rows,
+            m_db->execute<Every>(u"SELECT 1, -128, 255, -32768, 65535, -2147483648, 4294967295, "
+                                 "-9223372036854775808, 9223372036854775807, 0.5, 0.1, 'héllo', x'00ff', 'v', "
+                                 "'2024-02-29', '2024-02-29 12:34:56.789'"_s));
     QCOMPARE(rows.size(), 1);
     const Every &e = rows.first();
     QCOMPARE(e.flag, true);
@@ -170,9 +187,9 @@ void tst_Typed::everyMemberType()
 
 void tst_Typed::optionalsAndNulls()
 {
-    QASYNCSQLITE_AWAIT_RESULT(
-            rows, m_db->execute<Optionals>(u"SELECT 7, 2.5, 'x', x'01', 0, '10:11:12' UNION ALL "
-                                           "SELECT NULL, NULL, NULL, NULL, NULL, NULL"_s));
+    QASYNCSQLITE_AWAIT_RESULT(rows,
+                              m_db->execute<Optionals>(u"SELECT 7, 2.5, 'x', x'01', 0, '10:11:12' UNION ALL "
+                                                       "SELECT NULL, NULL, NULL, NULL, NULL, NULL"_s));
     QCOMPARE(rows.size(), 2);
     QCOMPARE(rows[0].i, std::optional<qint64>(7));
     QCOMPARE(rows[0].d, std::optional<double>(2.5));
@@ -197,8 +214,8 @@ void tst_Typed::tuples()
     QCOMPARE(rows, (QList<Row>{{1, u"first"_s, u"hello"_s}, {2, u"second"_s, std::nullopt}}));
     QASYNCSQLITE_AWAIT_RESULT(notes, m_db->execute<Note>(u"SELECT * FROM note WHERE id = ?"_s, {2}));
     QCOMPARE(notes, (QList<Note>{{2, u"second"_s, std::nullopt}}));
-    QASYNCSQLITE_AWAIT_RESULT(named, m_db->execute<Note>(u"SELECT * FROM note WHERE id = :id"_s,
-                                                         QVariantMap{{u"id"_s, 1}}));
+    QASYNCSQLITE_AWAIT_RESULT(named,
+                              m_db->execute<Note>(u"SELECT * FROM note WHERE id = :id"_s, QVariantMap{{u"id"_s, 1}}));
     QCOMPARE(named, (QList<Note>{{1, u"first"_s, u"hello"_s}}));
 }
 
@@ -206,8 +223,7 @@ void tst_Typed::gadgets()
 {
     // Columns map to properties by name (any order, SQL's case rules);
     // 'extra' has no column and keeps its default.
-    QASYNCSQLITE_AWAIT_RESULT(rows,
-                              m_db->execute<GadgetNote>(u"SELECT body, TITLE, id FROM note ORDER BY id"_s));
+    QASYNCSQLITE_AWAIT_RESULT(rows, m_db->execute<GadgetNote>(u"SELECT body, TITLE, id FROM note ORDER BY id"_s));
     QCOMPARE(rows.size(), 2);
     QCOMPARE(rows[0].id, 1);
     QCOMPARE(rows[0].title(), u"first"_s); // through its WRITE function
@@ -220,6 +236,18 @@ void tst_Typed::gadgets()
     QCOMPARE(ids.size(), 2);
     QCOMPARE(ids[0].id, 2);
     QCOMPARE(ids[0].title(), QString());
+    // Inherited properties are written through the class that declares them.
+    QASYNCSQLITE_AWAIT_RESULT(derived, m_db->execute<DerivedGadget>(u"SELECT title, id FROM note ORDER BY id"_s));
+    QCOMPARE(derived.size(), 2);
+    QCOMPARE(derived[1].id, 2);
+    QCOMPARE(derived[1].title, u"second"_s);
+    DerivedGadget copy = derived[1];
+    copy.id = 40;
+    QASYNCSQLITE_AWAIT(
+            m_db->executeMany(u"INSERT INTO note(id, title) VALUES(:id, :title)"_s, QList<DerivedGadget>{copy}));
+    QASYNCSQLITE_AWAIT_RESULT(copied, m_db->execute<DerivedGadget>(u"SELECT id, title FROM note WHERE id = 40"_s));
+    QCOMPARE(copied.size(), 1);
+    QCOMPARE(copied[0].title, u"second"_s);
 }
 
 void tst_Typed::gadgetColumnWithoutProperty()
@@ -277,9 +305,10 @@ void tst_Typed::errors_data()
     QTest::newRow("negative into uint") << u"SELECT -1 AS v"_s << 1
                                         << u"Cannot read column 0 (\"v\", INTEGER) into element 0 (uint) of %1: -1 is "
                                            "out of range."_s;
-    QTest::newRow("2 into bool") << u"SELECT 2 AS v"_s << 2
-                                 << u"Cannot read column 0 (\"v\", INTEGER) into element 0 (bool) of %1: 2 is neither 0 "
-                                    "nor 1."_s;
+    QTest::newRow("2 into bool")
+            << u"SELECT 2 AS v"_s << 2
+            << u"Cannot read column 0 (\"v\", INTEGER) into element 0 (bool) of %1: 2 is neither 0 "
+               "nor 1."_s;
     QTest::newRow("inexact into double") << u"SELECT 9007199254740993 AS v"_s << 3
                                          << u"Cannot read column 0 (\"v\", INTEGER) into element 0 (double) of %1: "
                                             "9007199254740993 is not exactly representable."_s;
@@ -359,8 +388,9 @@ void tst_Typed::shapeErrors()
     QCOMPARE(aggregate.sql(), u"SELECT id, title FROM note"_s);
     using Pair = std::tuple<int, int>;
     QASYNCSQLITE_AWAIT_ERROR(tuple, m_db->execute<Pair>(u"SELECT 1, 2, 3"_s), QAsyncSqliteProgrammingError);
-    QCOMPARE(tuple.message(), u"The statement returns 3 columns, but %1 has 2 elements."_s.arg(
-                                      QString::fromLatin1(QMetaType::fromType<Pair>().name())));
+    QCOMPARE(tuple.message(),
+             u"The statement returns 3 columns, but %1 has 2 elements."_s.arg(
+                     QString::fromLatin1(QMetaType::fromType<Pair>().name())));
     // SQL errors keep their usual classes.
     QASYNCSQLITE_AWAIT_ERROR(sqlError, m_db->execute<Note>(u"SELECT * FROM missing"_s), QAsyncSqliteOperationalError);
     QCOMPARE(sqlError.message(), u"no such table: missing"_s);
@@ -382,26 +412,43 @@ void tst_Typed::parametersFromT()
     gadget.setTitle(u"thirteen"_s);
     QASYNCSQLITE_AWAIT(m_db->executeMany(u"INSERT INTO note VALUES(:id, :title, :body)"_s, QList<GadgetNote>{gadget}));
     QASYNCSQLITE_AWAIT_RESULT(rows, m_db->execute<Note>(u"SELECT * FROM note WHERE id >= 10 ORDER BY id"_s));
-    QCOMPARE(rows, (QList<Note>{{10, u"ten"_s, std::nullopt},
-                                {11, u"eleven"_s, u"b"_s},
-                                {12, u"twelve"_s, u"c"_s},
-                                {13, u"thirteen"_s, std::nullopt}}));
+    QCOMPARE(rows,
+             (QList<Note>{{10, u"ten"_s, std::nullopt},
+                          {11, u"eleven"_s, u"b"_s},
+                          {12, u"twelve"_s, u"c"_s},
+                          {13, u"thirteen"_s, std::nullopt}}));
     // NULL only from std::nullopt: an empty QString binds ''.
     QASYNCSQLITE_AWAIT_RESULT(
             types, m_db->execute(u"SELECT typeof(title), typeof(body) FROM note WHERE id IN (10, 13) ORDER BY id"_s));
     QCOMPARE(types, (QVariantList{QVariantList{u"text"_s, u"null"_s}, QVariantList{u"text"_s, u"null"_s}}));
     // A typed query with typed parameters.
     using Range = std::tuple<qint64, qint64>;
-    QASYNCSQLITE_AWAIT_RESULT(range, (m_db->execute<Note, Range>(
-                                             u"SELECT * FROM note WHERE id BETWEEN ? AND ? ORDER BY id"_s, Range{11, 12})));
+    QASYNCSQLITE_AWAIT_RESULT(
+            range,
+            (m_db->execute<Note, Range>(u"SELECT * FROM note WHERE id BETWEEN ? AND ? ORDER BY id"_s, Range{11, 12})));
     QCOMPARE(range.size(), 2);
     QCOMPARE(range.first().title, u"eleven"_s);
     // Every member type binds and reads back.
-    Every every{true,     -5,      250, -300, 60000, -70000, 4000000000u, -(1LL << 40), 1ULL << 40, 1.5f, 0.25,
-                u"ü"_s, "\x01\x02", QVariant(42), QDate(2020, 1, 2), QDateTime(QDate(2020, 1, 2), QTime(3, 4, 5))};
-    QASYNCSQLITE_AWAIT_RESULT(back, (m_db->execute<Every, Every>(u"SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                                                                 "?, ?"_s,
-                                                                 every)));
+    Every every{true,
+                -5,
+                250,
+                -300,
+                60000,
+                -70000,
+                4000000000u,
+                -(1LL << 40),
+                1ULL << 40,
+                1.5f,
+                0.25,
+                u"ü"_s,
+                "\x01\x02",
+                QVariant(42),
+                QDate(2020, 1, 2),
+                QDateTime(QDate(2020, 1, 2), QTime(3, 4, 5))};
+    QASYNCSQLITE_AWAIT_RESULT(back,
+                              (m_db->execute<Every, Every>(u"SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                                                           "?, ?"_s,
+                                                           every)));
     const Every &b = back.first();
     QCOMPARE(b.flag, every.flag);
     QCOMPARE(b.i8, every.i8);
@@ -453,7 +500,7 @@ void tst_Typed::cursorChunks()
 {
     constexpr int Rows = 1000;
     QASYNCSQLITE_AWAIT(m_db->execute(u"WITH RECURSIVE c(x) AS (SELECT 3 UNION ALL SELECT x + 1 FROM c WHERE x < %1) "
-                                      "INSERT INTO note SELECT x, 'n' || x, NULL FROM c"_s.arg(Rows + 2)));
+                                     "INSERT INTO note SELECT x, 'n' || x, NULL FROM c"_s.arg(Rows + 2)));
     QAsyncSqliteCursor *cursor = m_db->cursor(u"SELECT * FROM note ORDER BY id"_s);
     QList<Note> all;
     int chunks = 0;
@@ -521,14 +568,13 @@ void tst_Typed::insideTransactionHandle()
 
 void tst_Typed::insideTransactionCallable()
 {
-    QASYNCSQLITE_AWAIT_RESULT(
-            notes, m_db->transaction([](QAsyncSqliteTransaction &tx) {
-                const qint64 changed = tx.executeMany(u"INSERT INTO note VALUES(?, ?, ?)"_s,
-                                                      QList<Note>{{30, u"a"_s, std::nullopt}, {31, u"b"_s, u"c"_s}});
-                if (changed != 2)
-                    throw QAsyncSqliteDataError(20, u"wrong count"_s); // SQLITE_MISMATCH
-                return tx.execute<Note>(u"SELECT * FROM note WHERE id >= ? ORDER BY id"_s, {30});
-            }));
+    QASYNCSQLITE_AWAIT_RESULT(notes, m_db->transaction([](QAsyncSqliteTransaction &tx) {
+        const qint64 changed = tx.executeMany(u"INSERT INTO note VALUES(?, ?, ?)"_s,
+                                              QList<Note>{{30, u"a"_s, std::nullopt}, {31, u"b"_s, u"c"_s}});
+        if (changed != 2)
+            throw QAsyncSqliteDataError(20, u"wrong count"_s); // SQLITE_MISMATCH
+        return tx.execute<Note>(u"SELECT * FROM note WHERE id >= ? ORDER BY id"_s, {30});
+    }));
     QCOMPARE(notes, (QList<Note>{{30, u"a"_s, std::nullopt}, {31, u"b"_s, u"c"_s}}));
     // A typed error inside rolls the transaction back.
     QASYNCSQLITE_AWAIT_ERROR(error, m_db->transaction([](QAsyncSqliteTransaction &tx) {
@@ -616,8 +662,8 @@ void tst_Typed::agreesWithExecute()
     // Every value of column e: a typed read succeeds exactly where its type fits.
     QASYNCSQLITE_AWAIT_RESULT(eTypes, m_db->execute(u"SELECT typeof(e) FROM v"_s));
     const bool hasText = eTypes.contains(QVariant(QVariantList{u"text"_s}));
-    QFuture<QList<std::tuple<std::optional<QString>>>> asText = m_db->execute<std::tuple<std::optional<QString>>>(
-            u"SELECT e FROM v WHERE typeof(e) IN ('text', 'null')"_s);
+    QFuture<QList<std::tuple<std::optional<QString>>>> asText =
+            m_db->execute<std::tuple<std::optional<QString>>>(u"SELECT e FROM v WHERE typeof(e) IN ('text', 'null')"_s);
     QASYNCSQLITE_AWAIT(asText);
     QVERIFY(!hasText || !asText.result().isEmpty());
 }
@@ -625,10 +671,10 @@ void tst_Typed::agreesWithExecute()
 void tst_Typed::largeResult()
 {
     constexpr qint64 Rows = 200000;
-    QASYNCSQLITE_AWAIT(m_db->executeScript(
-            u"CREATE TABLE t(id INTEGER PRIMARY KEY, a INTEGER, b REAL, c TEXT);"
-            "WITH RECURSIVE s(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM s WHERE x < %1) "
-            "INSERT INTO t SELECT x, x * 2, x / 4.0, 'row ' || x FROM s;"_s.arg(Rows)));
+    QASYNCSQLITE_AWAIT(
+            m_db->executeScript(u"CREATE TABLE t(id INTEGER PRIMARY KEY, a INTEGER, b REAL, c TEXT);"
+                                "WITH RECURSIVE s(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM s WHERE x < %1) "
+                                "INSERT INTO t SELECT x, x * 2, x / 4.0, 'row ' || x FROM s;"_s.arg(Rows)));
     struct Row
     {
         qint64 id;
