@@ -42,6 +42,8 @@ enum class FieldType : quint8 {
     UInt32,
     Int64,
     UInt64,
+    Long, // long and unsigned long: integers of their own type, whatever their size
+    ULong,
     Float,
     Double,
     String,
@@ -63,6 +65,10 @@ constexpr FieldType fieldTypeOf()
 {
     if constexpr (std::is_same_v<X, bool>) {
         return FieldType::Bool;
+    } else if constexpr (std::is_same_v<X, long>) {
+        return FieldType::Long;
+    } else if constexpr (std::is_same_v<X, unsigned long>) {
+        return FieldType::ULong;
     } else if constexpr (std::is_integral_v<X> && !isCharacter<X>) {
         constexpr bool s = std::is_signed_v<X>;
         if constexpr (sizeof(X) == 1)

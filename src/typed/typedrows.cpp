@@ -24,9 +24,11 @@ namespace {
 
 QString typeName(FieldType type, bool optional)
 {
-    static const char *const names[] = {"?",       "bool",       "qint8",    "quint8",    "qint16", "quint16",
-                                        "int",     "uint",       "qint64",   "quint64",   "float",  "double",
-                                        "QString", "QByteArray", "QVariant", "QDateTime", "QDate",  "QTime"};
+    static const char *const names[] = {"?",          "bool",          "qint8",     "quint8", "qint16",
+                                        "quint16",    "int",           "uint",      "qint64", "quint64",
+                                        "long",       "unsigned long", "float",     "double", "QString",
+                                        "QByteArray", "QVariant",      "QDateTime", "QDate",  "QTime"};
+    static_assert(std::size(names) == std::size_t(FieldType::Time) + 1);
     const QString name = QLatin1String(names[int(type)]);
     return optional ? QStringLiteral("std::optional<%1>").arg(name) : name;
 }
@@ -251,6 +253,9 @@ void forEachType(Fn &&fn)
     both(std::type_identity<QTime>());
 }
 
+// Room for any member type, to read a gadget property into (typeOps() checks).
+constexpr std::size_t GadgetValueSize = 64;
+
 using BindFn = void (*)(QAsyncSqliteWorker &worker, sqlite3_stmt *stmt, int index, const void *value,
                         const QString &sql);
 
@@ -262,7 +267,6 @@ struct TypeOps
     ColumnTarget::Store storeMember;
     ColumnTarget::Store storeProperty;
     BindFn bind;
-    std::size_t size; // for reading a gadget property into a local
     void (*construct)(void *where);
     void (*destroy)(void *where);
 };
@@ -327,8 +331,9 @@ const std::vector<TypeOps> &typeOps()
             using X = typename decltype(tag)::type;
             constexpr bool O = decltype(optional)::value;
             using M = std::conditional_t<O, std::optional<X>, X>;
+            static_assert(sizeof(M) <= GadgetValueSize && alignof(M) <= alignof(std::max_align_t));
             result.push_back({QMetaType::fromType<M>(), fieldTypeOf<X>(), O, &storeMember<X, O>, &storeProperty<X, O>,
-                              &bindMember<X, O>, sizeof(M),
+                              &bindMember<X, O>,
                               [](void *where) {
                                   new (where) M();
                               },
@@ -516,8 +521,7 @@ void TypedBinder::bind(sqlite3_stmt *stmt, const void *object)
             continue;
         }
         // Read through the static metacall into a typed local, then bind it.
-        alignas(std::max_align_t) char storage[64];
-        static_assert(sizeof(std::optional<QDateTime>) <= sizeof(storage));
+        alignas(std::max_align_t) char storage[GadgetValueSize];
         ops->construct(storage);
         struct Destroy
         {

@@ -270,6 +270,12 @@ void tst_Typed::losslessConversions()
     using Row = std::tuple<double, float, int, qint64, std::optional<int>>;
     QASYNCSQLITE_AWAIT_RESULT(rows, m_db->execute<Row>(u"SELECT 3, -16777216, 2.0, -1e15, 7.0"_s));
     QCOMPARE(rows.first(), (Row{3.0, -16777216.0f, 2, -1000000000000000LL, 7}));
+    // long and unsigned long are integer types of their own (std::int64_t is one of them on LP64).
+    using Longs = std::tuple<long, unsigned long, std::int64_t, std::optional<long>>;
+    QASYNCSQLITE_AWAIT_RESULT(longs, m_db->execute<Longs>(u"SELECT -5, 6, -7, NULL"_s));
+    QCOMPARE(longs.first(), (Longs{-5L, 6UL, -7, std::nullopt}));
+    QASYNCSQLITE_AWAIT_RESULT(longsBack, (m_db->execute<Longs, Longs>(u"SELECT ?, ?, ?, ?"_s, longs.first())));
+    QCOMPARE(longsBack.first(), longs.first());
     // TEXT into QByteArray gives its UTF-8 bytes.
     QASYNCSQLITE_AWAIT_RESULT(bytes, m_db->execute<std::tuple<QByteArray>>(u"SELECT 'é'"_s));
     QCOMPARE(std::get<0>(bytes.first()), u"é"_s.toUtf8());
