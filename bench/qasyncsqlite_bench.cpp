@@ -31,6 +31,8 @@
 #include <QtSql/qsqlerror.h>
 #include <QtSql/qsqlquery.h>
 
+#include "typed_bench.h"
+
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -941,6 +943,11 @@ void w4(const Config &c)
             }
         }
         rate.print(u"forward-only QSqlQuery::next(), synchronous"_s);
+    });
+    guarded(u"W4c"_s, u"qasyncsqlite"_s, [&] {
+        const TypedScanRates rates = typedScan(c.db, c.rows, c.runs);
+        report(u"W4c"_s, u"qasyncsqlite"_s, u"rows/s"_s, rates.typed, u"execute<Row>() typed rows"_s);
+        report(u"W4c"_s, u"raw"_s, u"rows/s"_s, rates.raw, u"sqlite3_step loop filling the same structs"_s);
     });
 }
 

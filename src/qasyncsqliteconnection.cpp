@@ -249,6 +249,13 @@ QFuture<QVariantList> QAsyncSqliteConnectionPrivate::submitQuery(QAsyncSqliteCon
     return submit(worker, std::move(job));
 }
 
+void QAsyncSqliteConnection::enqueueTypedJob(std::unique_ptr<Job> job, bool query)
+{
+    if (query)
+        job->setSharesReads(); // as submitQuery()
+    enqueue(currentWorker(), std::move(job));
+}
+
 QFuture<QVariantList> QAsyncSqliteConnection::execute(const QString &sql, const QVariantList &params)
 {
     return QAsyncSqliteConnectionPrivate::submitQuery(this, sql, params);

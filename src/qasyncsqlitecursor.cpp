@@ -139,6 +139,26 @@ QFuture<QVariantList> QAsyncSqliteCursor::fetchAll()
             });
 }
 
+TypedFetch QAsyncSqliteCursor::typedFetch(int size) const
+{
+    Q_D(const QAsyncSqliteCursor);
+    // fetchMany()'s count: 0 fetches every remaining row.
+    const qint64 count = size < 0 ? d->arraySize.load() : size == 0 ? -1 : size;
+    return [state = d->state, count](QAsyncSqliteWorker &w, const RowLayout &layout, void *rows) {
+        if (state->closed)
+            throw QAsyncSqliteCursorPrivate::closedCursorError();
+        state->fetchTyped(w, count, layout, rows);
+    };
+}
+
+void QAsyncSqliteCursor::enqueueTypedJob(std::unique_ptr<Job> job)
+{
+    Q_D(QAsyncSqliteCursor);
+    if (d->closed)
+        return job->fail(QAsyncSqliteCursorPrivate::closedCursorError());
+    enqueue(d->worker, std::move(job));
+}
+
 QFuture<void> QAsyncSqliteCursor::stream()
 {
     Q_D(QAsyncSqliteCursor);
@@ -322,8 +342,30 @@ QVariantList QAsyncSqliteCursorState::fetch(QAsyncSqliteWorker &worker, qint64 m
     shape.setTextFactory(worker.settings().textFactory);
     shape.setRowFactory(rowFactory.factory, rowFactory.function);
     QVariantList rows;
-    while (hasRow && (maxRows < 0 || rows.size() < maxRows)) {
+    fetchRows(worker, maxRows, [&](sqlite3_stmt *stmt) {
         rows.append(shape.readRow(stmt));
+    });
+    return rows;
+}
+
+void QAsyncSqliteCursorState::fetchTyped(QAsyncSqliteWorker &worker, qint64 maxRows, const RowLayout &layout,
+                                         void *rows)
+{
+    // The column mapping is made once per statement and layout, not per fetch.
+    if (!typedReader || typedReader->layout() != &layout)
+        typedReader = std::make_unique<TypedReader>(layout, sql, worker.settings().textFactory);
+    fetchRows(worker, maxRows, [&](sqlite3_stmt *stmt) {
+        if (!typedReader->isPrepared())
+            typedReader->prepare(stmt);
+        typedReader->read(stmt, rows);
+    });
+}
+
+void QAsyncSqliteCursorState::fetchRows(QAsyncSqliteWorker &worker, qint64 maxRows,
+                                        const std::function<void(sqlite3_stmt *)> &onRow)
+{
+    for (qint64 count = 0; hasRow && (maxRows < 0 || count < maxRows); ++count) {
+        onRow(stmt);
         const int rc = sqlite3_step(stmt);
         if (rc == SQLITE_ROW)
             continue;
@@ -336,7 +378,6 @@ QVariantList QAsyncSqliteCursorState::fetch(QAsyncSqliteWorker &worker, qint64 m
             rowCount = sqlite3_changes64(worker.db());
         }
     }
-    return rows;
 }
 
 void QAsyncSqliteCursorState::close(QAsyncSqliteWorker &worker)
@@ -355,6 +396,7 @@ void QAsyncSqliteCursorState::reset()
         streaming = false;
     }
     sqlite3_finalize(std::exchange(stmt, nullptr));
+    typedReader.reset();
     hasRow = false;
 }
 

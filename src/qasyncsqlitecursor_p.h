@@ -12,6 +12,8 @@
 
 #include <QAsyncSqlite/qasyncsqlitecursor.h>
 
+#include "typed/typedrows_p.h"
+
 #include <QtCore/qmutex.h>
 
 #include <atomic>
@@ -34,6 +36,11 @@ struct QAsyncSqliteCursorState final : QAsyncSqlite::Detail::OpenResource,
     void executeMany(QAsyncSqliteWorker &worker, const QString &sql, const QList<QVariantList> &paramSets);
     // Rows shaped by \a rowFactory, the cursor's when the fetch was queued.
     QVariantList fetch(QAsyncSqliteWorker &worker, qint64 maxRows, const QAsyncSqliteCursorRowFactory &rowFactory);
+    // Up to \a maxRows rows (all when negative) read into a QList of \a layout's type.
+    void fetchTyped(QAsyncSqliteWorker &worker, qint64 maxRows, const QAsyncSqlite::Detail::RowLayout &layout,
+                    void *rows);
+    // The one stepping loop of fetches: hands each row to \a onRow(stmt).
+    void fetchRows(QAsyncSqliteWorker &worker, qint64 maxRows, const std::function<void(sqlite3_stmt *)> &onRow);
     // The snapshot for the caller's getters (lastRowId kept when not given).
     void setResult(const QList<QAsyncSqliteColumn> &description, qint64 rowCount,
                    std::optional<qint64> lastRowId = std::nullopt);
@@ -51,6 +58,7 @@ struct QAsyncSqliteCursorState final : QAsyncSqlite::Detail::OpenResource,
     bool hasRow = false;
     bool closed = false;
     QAsyncSqlite::Detail::ResultShape shape;
+    std::unique_ptr<QAsyncSqlite::Detail::TypedReader> typedReader; // of the statement's last typed fetch
     QFutureInterface<void> stream; // valid while stream() runs
     bool streaming = false;
     // What the running stream was started with (its chunks span several jobs).

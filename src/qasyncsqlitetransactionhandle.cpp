@@ -142,6 +142,17 @@ QFuture<qint64> QAsyncSqliteTransactionHandle::executeMany(const QString &sql, c
     });
 }
 
+void QAsyncSqliteTransactionHandle::enqueueTypedJob(std::unique_ptr<Job> job) const
+{
+    // request()'s checks, for a job a typed template made.
+    if (!d)
+        return job->fail(noTransactionError());
+    if (d->endRequested.load(std::memory_order_acquire))
+        return job->fail(endedTransactionError());
+    job->setLease(d);
+    enqueue(d->worker.lock(), std::move(job));
+}
+
 QFuture<QAsyncSqliteTransactionHandle> QAsyncSqliteTransactionHandle::begin()
 {
     return request<QAsyncSqliteTransactionHandle>(

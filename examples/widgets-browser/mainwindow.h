@@ -7,6 +7,8 @@
 #include <QtCore/QFuture>
 #include <QtCore/QFutureWatcher>
 #include <QtCore/QTimer>
+
+#include <tuple>
 #include <QtWidgets/QMainWindow>
 
 class QAsyncSqliteConnection;
@@ -83,7 +85,7 @@ private:
     QElapsedTimer m_generationTime;
 
     // The count of matching rows for the current search.
-    QFuture<QVariantList> m_countFuture;
+    QFuture<QList<std::tuple<qint64>>> m_countFuture;
     quint64 m_countGeneration = 0;
     qint64 m_matches = -1;
     bool m_counting = false;

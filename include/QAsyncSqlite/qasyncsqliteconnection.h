@@ -10,6 +10,7 @@
 #include <QAsyncSqlite/qasyncsqliterow.h>
 #include <QAsyncSqlite/qasyncsqlitetransaction.h>
 #include <QAsyncSqlite/qasyncsqlitetransactionhandle.h>
+#include <QAsyncSqlite/qasyncsqlitetyped.h>
 
 #include <QtCore/qfuture.h>
 #include <QtCore/qobject.h>
@@ -117,6 +118,40 @@ public:
     /*! Runs a DML statement once per element of \a paramSets (one prepared
         statement, one request) and returns the total number of rows changed. */
     QFuture<qint64> executeMany(const QString &sql, const QList<QVariantList> &paramSets);
+
+    /*! Runs one statement like execute() and reads its rows into \a T, a
+        QAsyncSqlite::TypedRow (a \c Q_GADGET, an aggregate struct or a
+        \c std::tuple), on the worker and without a QVariant per value. A
+        value that does not fit its member fails the future with
+        QAsyncSqliteDataError, a column that has no member with
+        QAsyncSqliteProgrammingError. See doc/typed-rows.md. */
+    template<QAsyncSqlite::TypedRow T>
+    QFuture<QList<T>> execute(const QString &sql, const QVariantList &params = {})
+    {
+        return enqueueTyped(QAsyncSqlite::Detail::typedQueryJob<T>(sql, params), true);
+    }
+    /*! Typed rows (see above) with named parameters. */
+    template<QAsyncSqlite::TypedRow T>
+    QFuture<QList<T>> execute(const QString &sql, const QVariantMap &params)
+    {
+        return enqueueTyped(QAsyncSqlite::Detail::typedQueryJob<T>(sql, params), true);
+    }
+    /*! Typed rows (see above) with the parameters taken from \a params, a
+        QAsyncSqlite::TypedRow: an aggregate's or tuple's members bind in
+        order, a gadget's properties by name (\c :name). */
+    template<QAsyncSqlite::TypedRow T, QAsyncSqlite::TypedRow P>
+    QFuture<QList<T>> execute(const QString &sql, const P &params)
+    {
+        return enqueueTyped(QAsyncSqlite::Detail::typedQueryJob<T>(sql, params), true);
+    }
+    /*! executeMany() with one parameter set per element of \a paramSets, a
+        list of QAsyncSqlite::TypedRow objects bound as execute<T>(sql, P)
+        binds one. */
+    template<QAsyncSqlite::TypedRow P>
+    QFuture<qint64> executeMany(const QString &sql, const QList<P> &paramSets)
+    {
+        return enqueueTyped(QAsyncSqlite::Detail::typedManyJob(sql, paramSets), false);
+    }
     /*! Commits a pending implicit transaction, then runs every statement of
         \a script as is (Python's \c executescript). */
     QFuture<void> executeScript(const QString &script);
@@ -370,6 +405,15 @@ private:
     {
         return QAsyncSqlite::Detail::submit<R>(currentWorker(), std::move(fn));
     }
+    // Queues a typed request; a \a query may share a read transaction, as execute()'s does.
+    template<typename R>
+    QFuture<R> enqueueTyped(std::unique_ptr<QAsyncSqlite::Detail::CallableJob<R>> job, bool query)
+    {
+        QFuture<R> future = job->future();
+        enqueueTypedJob(std::move(job), query);
+        return future;
+    }
+    void enqueueTypedJob(std::unique_ptr<QAsyncSqlite::Detail::Job> job, bool query);
     // The worker of the last open(); null before the first.
     std::shared_ptr<QAsyncSqliteWorker> currentWorker() const;
 

@@ -4,6 +4,7 @@
 #define QASYNCSQLITECURSOR_H
 
 #include <QAsyncSqlite/qasyncsqliteglobal.h>
+#include <QAsyncSqlite/qasyncsqlitetyped.h>
 
 #include <QtCore/qfuture.h>
 #include <QtCore/qobject.h>
@@ -89,6 +90,20 @@ public:
     QFuture<QVariantList> fetchMany(int size = -1);
     /*! All remaining rows. */
     QFuture<QVariantList> fetchAll();
+    /*! Up to \a size rows (as fetchMany()) read into \a T, a
+        QAsyncSqlite::TypedRow, as QAsyncSqliteConnection::execute<T>()
+        reads them: repeated calls stream a large result in typed chunks. */
+    template<QAsyncSqlite::TypedRow T>
+    QFuture<QList<T>> fetchMany(int size = -1)
+    {
+        return enqueueTypedFetch(QAsyncSqlite::Detail::typedFetchJob<T>(typedFetch(size)));
+    }
+    /*! All remaining rows read into \a T (see fetchMany<T>()). */
+    template<QAsyncSqlite::TypedRow T>
+    QFuture<QList<T>> fetchAll()
+    {
+        return enqueueTypedFetch(QAsyncSqlite::Detail::typedFetchJob<T>(typedFetch(0)));
+    }
     /*! Delivers all remaining rows through rowsReady() in chunks, then emits
         finished(). The future finishes with the last chunk; cancelling it
         stops stepping within one chunk. */
@@ -146,6 +161,17 @@ Q_SIGNALS:
 
 private:
     explicit QAsyncSqliteCursor(QAsyncSqliteConnection *connection);
+    template<typename T>
+    QFuture<QList<T>> enqueueTypedFetch(std::unique_ptr<QAsyncSqlite::Detail::CallableJob<QList<T>>> job)
+    {
+        QFuture<QList<T>> future = job->future();
+        enqueueTypedJob(std::move(job));
+        return future;
+    }
+    // The typed fetch of \a size rows (as fetchMany()) on this cursor's statement.
+    QAsyncSqlite::Detail::TypedFetch typedFetch(int size) const;
+    // Queues \a job, or fails it at once on a closed cursor.
+    void enqueueTypedJob(std::unique_ptr<QAsyncSqlite::Detail::Job> job);
     friend class QAsyncSqliteConnection;
     Q_DECLARE_PRIVATE(QAsyncSqliteCursor)
     QScopedPointer<QAsyncSqliteCursorPrivate> d_ptr;

@@ -4,11 +4,13 @@
 #define QASYNCSQLITETRANSACTION_H
 
 #include <QAsyncSqlite/qasyncsqliteglobal.h>
+#include <QAsyncSqlite/qasyncsqlitetyped.h>
 
 #include <QtCore/qlist.h>
 #include <QtCore/qvariant.h>
 
 class QAsyncSqliteTransactionPrivate;
+class QAsyncSqliteWorker;
 
 /*!
     \class QAsyncSqliteTransaction
@@ -38,6 +40,25 @@ public:
     qint64 executeInsert(const QString &sql, const QVariantMap &params);
     /*! Runs a DML statement once per parameter set; returns the rows changed. */
     qint64 executeMany(const QString &sql, const QList<QVariantList> &paramSets);
+    /*! Runs one statement and returns its rows read into \a T, a
+        QAsyncSqlite::TypedRow (doc/typed-rows.md). */
+    template<QAsyncSqlite::TypedRow T>
+    QList<T> execute(const QString &sql, const QVariantList &params = {})
+    {
+        QList<T> rows;
+        QAsyncSqlite::Detail::executeTyped(worker(), sql, QAsyncSqlite::Detail::Params(params),
+                                           QAsyncSqlite::Detail::rowLayout<T>(), &rows);
+        return rows;
+    }
+    /*! Runs a DML statement once per element of \a paramSets, each a
+        QAsyncSqlite::TypedRow bound as in doc/typed-rows.md; returns the
+        rows changed. */
+    template<QAsyncSqlite::TypedRow P>
+    qint64 executeMany(const QString &sql, const QList<P> &paramSets)
+    {
+        return QAsyncSqlite::Detail::executeManyTyped(worker(), sql, QAsyncSqlite::Detail::rowLayout<P>(),
+                                                      paramSets.constData(), paramSets.size(), qsizetype(sizeof(P)));
+    }
     /*! The raw handle, for SQLite calls QAsyncSqlite does not wrap. */
     sqlite3 *handle() const;
 
@@ -61,6 +82,8 @@ private:
     // transaction or savepoint that \a d owns.
     explicit QAsyncSqliteTransaction(QAsyncSqliteTransactionPrivate &d);
     friend class QAsyncSqliteTransactionPrivate;
+    // For the typed templates (src/typed/typedrows.cpp).
+    QAsyncSqliteWorker &worker() const;
     QAsyncSqliteTransactionPrivate &d;
 };
 

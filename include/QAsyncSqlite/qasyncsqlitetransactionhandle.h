@@ -4,6 +4,7 @@
 #define QASYNCSQLITETRANSACTIONHANDLE_H
 
 #include <QAsyncSqlite/qasyncsqliteglobal.h>
+#include <QAsyncSqlite/qasyncsqlitetyped.h>
 
 #include <QtCore/qfuture.h>
 #include <QtCore/qlist.h>
@@ -102,6 +103,30 @@ public:
     /*! Runs a DML statement once per parameter set inside the transaction;
         returns the rows changed. */
     QFuture<qint64> executeMany(const QString &sql, const QList<QVariantList> &paramSets);
+    /*! Typed rows inside the transaction; see QAsyncSqliteConnection::execute<T>(). */
+    template<QAsyncSqlite::TypedRow T>
+    QFuture<QList<T>> execute(const QString &sql, const QVariantList &params = {})
+    {
+        return enqueueTyped(QAsyncSqlite::Detail::typedQueryJob<T>(sql, params));
+    }
+    /*! Typed rows with named parameters inside the transaction. */
+    template<QAsyncSqlite::TypedRow T>
+    QFuture<QList<T>> execute(const QString &sql, const QVariantMap &params)
+    {
+        return enqueueTyped(QAsyncSqlite::Detail::typedQueryJob<T>(sql, params));
+    }
+    /*! Typed rows with typed parameters inside the transaction. */
+    template<QAsyncSqlite::TypedRow T, QAsyncSqlite::TypedRow P>
+    QFuture<QList<T>> execute(const QString &sql, const P &params)
+    {
+        return enqueueTyped(QAsyncSqlite::Detail::typedQueryJob<T>(sql, params));
+    }
+    /*! executeMany() over typed parameter sets inside the transaction. */
+    template<QAsyncSqlite::TypedRow P>
+    QFuture<qint64> executeMany(const QString &sql, const QList<P> &paramSets)
+    {
+        return enqueueTyped(QAsyncSqlite::Detail::typedManyJob(sql, paramSets));
+    }
 
     /*! Opens a nested transaction (a SAVEPOINT). While it is open this
         handle's requests still run, inside the savepoint; ending this handle
@@ -117,6 +142,15 @@ public:
 private:
     explicit QAsyncSqliteTransactionHandle(std::shared_ptr<QAsyncSqlite::Detail::Lease> lease) noexcept;
     void release();
+    template<typename R>
+    QFuture<R> enqueueTyped(std::unique_ptr<QAsyncSqlite::Detail::CallableJob<R>> job) const
+    {
+        QFuture<R> future = job->future();
+        enqueueTypedJob(std::move(job));
+        return future;
+    }
+    // Queues \a job inside this transaction, or fails it as execute() would.
+    void enqueueTypedJob(std::unique_ptr<QAsyncSqlite::Detail::Job> job) const;
     friend class QAsyncSqlite::Detail::Lease;
     std::shared_ptr<QAsyncSqlite::Detail::Lease> d;
 };

@@ -310,12 +310,39 @@ void QAsyncSqliteWorker::exec(const QString &sql)
 
 QVariantList QAsyncSqliteWorker::execute(const QString &sql, const Params &params)
 {
+    struct : ParamBinder, RowSink
+    {
+        void bind(sqlite3_stmt *stmt) override { worker->bindAll(stmt, *params, *sql); }
+        void row(sqlite3_stmt *stmt) override
+        {
+            if (!shaped) {
+                shape.prepare(stmt, worker->settings(), worker->options().detectTypes, false);
+                shaped = true;
+            }
+            rows.append(shape.readRow(stmt));
+        }
+        QAsyncSqliteWorker *worker;
+        const Params *params;
+        const QString *sql;
+        QVariantList rows;
+        ResultShape shape;
+        bool shaped = false;
+    } io;
+    io.worker = this;
+    io.params = &params;
+    io.sql = &sql;
+    execute(sql, io, io);
+    return std::move(io.rows);
+}
+
+void QAsyncSqliteWorker::execute(const QString &sql, ParamBinder &binder, RowSink &sink)
+{
     // Prepare first, as Python does: a statement that fails to prepare (bad
     // SQL, several statements) opens no implicit transaction.
     // Guarded by tst_transactions::prepareErrorOpensNoTransaction.
     PreparedStatement prepared = prepare(sql, true);
     if (!prepared.stmt)
-        return {};
+        return;
     // Queries (read-only, with a result) may share one read transaction with
     // the queries queued behind them; anything else ends it first.
     const bool query = sqlite3_stmt_readonly(prepared.stmt) && sqlite3_column_count(prepared.stmt) > 0;
@@ -324,18 +351,10 @@ QVariantList QAsyncSqliteWorker::execute(const QString &sql, const Params &param
     else
         endSharedRead();
     beginImplicitTransaction(prepared.stmt);
-    bindAll(prepared.stmt, params, sql);
-    QVariantList rows;
-    ResultShape shape;
-    bool shaped = false;
-    stepToEnd(prepared.stmt, sql, [&](sqlite3_stmt *stmt) {
-        if (!shaped) {
-            shape.prepare(stmt, m_settings, m_options.detectTypes, false);
-            shaped = true;
-        }
-        rows.append(shape.readRow(stmt));
+    binder.bind(prepared.stmt);
+    stepToEnd(prepared.stmt, sql, [&sink](sqlite3_stmt *stmt) {
+        sink.row(stmt);
     });
-    return rows;
 }
 
 qint64 QAsyncSqliteWorker::executeInsert(const QString &sql, const Params &params)
@@ -345,6 +364,18 @@ qint64 QAsyncSqliteWorker::executeInsert(const QString &sql, const Params &param
 }
 
 qint64 QAsyncSqliteWorker::executeMany(const QString &sql, const QList<QVariantList> &paramSets, ResultShape *shape)
+{
+    return executeMany(
+            sql, paramSets.size(),
+            [&](sqlite3_stmt *stmt, qsizetype i) {
+                bindAll(stmt, paramSets.at(i), sql);
+            },
+            shape);
+}
+
+qint64 QAsyncSqliteWorker::executeMany(const QString &sql, qsizetype count,
+                                       const std::function<void(sqlite3_stmt *stmt, qsizetype i)> &bind,
+                                       ResultShape *shape)
 {
     // As Python: prepare, refuse a statement that cannot write (its
     // sqlite3_stmt_readonly(), so WITH … INSERT and DDL pass), then the
@@ -360,17 +391,17 @@ qint64 QAsyncSqliteWorker::executeMany(const QString &sql, const QList<QVariantL
     // Python's rowcount: the changes of DML statements, -1 for others.
     const bool dml = isDml(sqlite3_sql(prepared.stmt));
     qint64 rowCount = dml ? 0 : -1;
-    for (const QVariantList &params : paramSets) {
+    for (qsizetype i = 0; i < count; ++i) {
         if (currentRequestCanceled())
             throwError(SQLITE_INTERRUPT, sql);
-        bindAll(prepared.stmt, params, sql);
+        bind(prepared.stmt, i);
         // Python counts the changes of a statement that returns no rows: a
         // RETURNING clause leaves rowcount alone, though its writes happen.
         const bool returnedRows = stepToEnd(prepared.stmt, sql);
         if (dml && !returnedRows)
             rowCount += sqlite3_changes64(m_db);
         sqlite3_reset(prepared.stmt);
-        if (shape && &params == &paramSets.first()) // described once it ran, as in Python
+        if (shape && i == 0) // described once it ran, as in Python
             shape->prepare(prepared.stmt, m_settings, m_options.detectTypes, true);
     }
     return rowCount;

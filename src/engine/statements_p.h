@@ -81,6 +81,29 @@ private:
     bool m_hasConverters = false;
 };
 
+// What the one execute path does with a statement's parameters and rows:
+// QVariant rows (QAsyncSqliteWorker::execute()) and typed rows
+// (src/typed/typedrows.cpp) share its preparing, transactions, stepping and
+// errors and differ only here.
+class ParamBinder
+{
+public:
+    virtual void bind(sqlite3_stmt *stmt) = 0;
+
+protected:
+    ~ParamBinder() = default;
+};
+
+class RowSink
+{
+public:
+    // Each row as the statement stands on it.
+    virtual void row(sqlite3_stmt *stmt) = 0;
+
+protected:
+    ~RowSink() = default;
+};
+
 // Statement cache: LRU of prepared statements keyed by SQL text. A statement
 // in use is marked so, and nested use of the same SQL prepares a second one.
 class StatementCache

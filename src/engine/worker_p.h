@@ -130,9 +130,15 @@ public:
     sqlite3 *db() const { return m_db; }
     void open();
     QVariantList execute(const QString &sql, const Params &params);
+    // execute() with its own binding and row handling (typed rows).
+    void execute(const QString &sql, QAsyncSqlite::Detail::ParamBinder &binder, QAsyncSqlite::Detail::RowSink &sink);
     qint64 executeInsert(const QString &sql, const Params &params);
     // Returns Python's rowcount; with \a shape, also describes the statement's columns.
     qint64 executeMany(const QString &sql, const QList<QVariantList> &paramSets,
+                       QAsyncSqlite::Detail::ResultShape *shape = nullptr);
+    // executeMany() over \a count parameter sets that \a bind(stmt, i) binds.
+    qint64 executeMany(const QString &sql, qsizetype count,
+                       const std::function<void(sqlite3_stmt *stmt, qsizetype i)> &bind,
                        QAsyncSqlite::Detail::ResultShape *shape = nullptr);
     void executeScript(const QString &script);
     // Runs every statement of \a script as is, in the current transaction
@@ -197,6 +203,7 @@ public:
     const QAsyncSqlite::Detail::Settings &settings() const { return m_settings; }
     QAsyncSqlite::Detail::PreparedStatement prepare(const QString &sql, bool cached);
     void bindAll(sqlite3_stmt *stmt, const Params &params, const QString &sql);
+    void bindValue(sqlite3_stmt *stmt, int index, const QVariant &value, const QString &sql);
     // Python's implicit BEGIN, before a DML statement in autocommit mode.
     void beginImplicitTransaction(sqlite3_stmt *stmt);
     // Updates the snapshots; with \a flush, posts the signals they imply.
@@ -269,7 +276,6 @@ private:
                        const QAsyncSqliteOptions &options, const QAsyncSqlite::Detail::Settings &settings,
                        std::shared_ptr<QAsyncSqliteWorker> previous);
 
-    void bindValue(sqlite3_stmt *stmt, int index, const QVariant &value, const QString &sql);
     // The queue as the worker takes from it: FIFO, except that while a
     // transaction handle is open only its requests run (engine/leases.cpp).
     bool isRunnable(const Job &job) const;
