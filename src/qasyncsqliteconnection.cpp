@@ -22,10 +22,9 @@ constexpr std::chrono::milliseconds abandonGrace{100};
 // machine buys nothing.
 constexpr int maxReaders = 64;
 
-// The job of execute() and executeInsert(), the requests users make most:
-// the statement and its parameters are members, not captures of a
-// std::function (too big for its inline buffer), which saves an allocation
-// and an indirect call per request, and the result moves into the future.
+// The job of execute() and executeInsert(), the requests users make most: the
+// statement and parameters are members, not captures of a std::function (too
+// big for its inline buffer), and the result moves into the future.
 template<typename R, R (QAsyncSqliteWorker::*Run)(const QString &, const Params &)>
 class StatementJob : public Job
 {
@@ -48,9 +47,8 @@ protected:
 
 using InsertJob = StatementJob<qint64, &QAsyncSqliteWorker::executeInsert>;
 
-// execute() on the writer; with readers, the writer then judges whether the
-// statement may run on them next time (after it ran: a statement that failed
-// is never judged).
+// execute() on the writer, which then judges whether readers may run the
+// statement (after it ran: a failed one is never judged).
 class QueryJob final : public StatementJob<QVariantList, &QAsyncSqliteWorker::execute>
 {
 public:
