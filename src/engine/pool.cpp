@@ -74,7 +74,13 @@ private:
     QHash<QString, bool> m_verdicts;
 };
 
-Q_GLOBAL_STATIC(Verdicts, verdicts)
+// Never destroyed, so a worker still finishing at exit finds it; and not a
+// Q_GLOBAL_STATIC, whose destructor's fence GCC refuses under -fsanitize=thread.
+Verdicts &verdicts()
+{
+    static auto *const instance = new Verdicts;
+    return *instance;
+}
 
 } // namespace
 
@@ -149,7 +155,7 @@ private:
         auto pool = m_pool.lock();
         std::shared_ptr<QAsyncSqliteWorker> writer;
         if (pool) {
-            verdicts->insert(m_sql, false);
+            verdicts().insert(m_sql, false);
             QMutexLocker locker(&pool->m_mutex);
             writer = pool->m_writer.lock();
         }
@@ -339,7 +345,7 @@ bool ReaderPool::submitQuery(const QString &sql, const Params &params, QFuture<Q
 {
     if (!m_routable.load(std::memory_order_acquire))
         return false;
-    if (!verdicts->value(sql).value_or(false))
+    if (!verdicts().value(sql).value_or(false))
         return false;
     const Qt::HANDLE thread = QThread::currentThreadId();
     std::shared_ptr<QAsyncSqliteWorker> reader;
@@ -381,7 +387,7 @@ void ReaderPool::learn(QAsyncSqliteWorker &writer, const QString &sql)
     // is off while one is set anyway).
     if (!db || writer.m_authorizer)
         return;
-    if (verdicts->value(sql))
+    if (verdicts().value(sql))
         return;
     bool writerOnly = false;
     sqlite3_set_authorizer(db, judge, &writerOnly);
@@ -393,7 +399,7 @@ void ReaderPool::learn(QAsyncSqliteWorker &writer, const QString &sql)
     const bool reader =
             rc == SQLITE_OK && stmt && sqlite3_stmt_readonly(stmt) && sqlite3_column_count(stmt) > 0 && !writerOnly;
     sqlite3_finalize(stmt);
-    verdicts->insert(sql, reader);
+    verdicts().insert(sql, reader);
 }
 
 void ReaderPool::publish(QAsyncSqliteWorker &writer, bool inHandle)
