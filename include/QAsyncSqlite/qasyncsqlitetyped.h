@@ -262,7 +262,12 @@ struct FieldTable
 template<typename T>
 void *appendRow(void *list)
 {
-    return &static_cast<QList<T> *>(list)->emplaceBack();
+    // resize() default-constructs in place; emplaceBack() would move a
+    // temporary, where GCC 12 (-O1, -fsanitize=thread) wrongly warns that an
+    // empty std::optional<QString> member may be used uninitialized.
+    auto *rows = static_cast<QList<T> *>(list);
+    rows->resize(rows->size() + 1);
+    return &rows->last();
 }
 
 template<typename T>
