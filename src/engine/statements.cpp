@@ -111,6 +111,14 @@ void QAsyncSqliteWorker::bindAll(sqlite3_stmt *stmt, const Params &params, const
     }
 }
 
+void QAsyncSqlite::Detail::throwIntegerTooLarge(int index, quint64 value, const QString &sql)
+{
+    throw QAsyncSqliteDataError(
+            SQLITE_MISMATCH,
+            QStringLiteral("Error binding parameter %1: %2 is too large for SQLite's 64-bit INTEGER.") .arg(index).arg(value),
+                    sql);
+}
+
 void QAsyncSqliteWorker::bindValue(sqlite3_stmt *stmt, int index, const QVariant &original, const QString &sql)
 {
     const SqlValue value = toSqlValue(original, NullValues::QtSql);
@@ -134,12 +142,7 @@ void QAsyncSqliteWorker::bindValue(sqlite3_stmt *stmt, int index, const QVariant
         rc = sqlite3_bind_blob64(stmt, index, value.data(), sqlite3_uint64(value.bytes.size()), SQLITE_TRANSIENT);
         break;
     case SqlValue::TooLarge:
-        throw QAsyncSqliteDataError(
-                SQLITE_MISMATCH,
-                QStringLiteral("Error binding parameter %1: %2 is too large for SQLite's 64-bit INTEGER.")
-                                       .arg(index)
-                                       .arg(original.toULongLong()),
-                               sql);
+        throwIntegerTooLarge(index, original.toULongLong(), sql);
     case SqlValue::Unsupported:
         throw QAsyncSqliteProgrammingError(
                 SQLITE_MISMATCH,

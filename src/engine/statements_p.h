@@ -43,6 +43,10 @@ bool isDml(const char *sql);
 QVariant columnValue(sqlite3_stmt *stmt, int column, TextFactory textFactory);
 QVariant argumentValue(sqlite3_value *value);
 
+// Parameter \a index holds an unsigned \a value above INT64_MAX, which no
+// SQLite INTEGER holds: the QAsyncSqliteDataError every binding throws for it.
+[[noreturn]] void throwIntegerTooLarge(int index, quint64 value, const QString &sql);
+
 // The settings a request reads, copied to the worker in FIFO order.
 struct Settings
 {

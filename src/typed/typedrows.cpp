@@ -277,14 +277,8 @@ void bindPlain(QAsyncSqliteWorker &worker, sqlite3_stmt *stmt, int index, const 
     int rc;
     if constexpr (std::is_integral_v<X>) {
         if constexpr (std::is_unsigned_v<X> && sizeof(X) == 8) {
-            if (value > quint64(std::numeric_limits<qint64>::max())) {
-                throw QAsyncSqliteDataError(
-                        SQLITE_MISMATCH,
-                        QStringLiteral("Error binding parameter %1: %2 is too large for SQLite's 64-bit INTEGER.")
-                                               .arg(index)
-                                               .arg(value),
-                                       sql);
-            }
+            if (value > quint64(std::numeric_limits<qint64>::max()))
+                throwIntegerTooLarge(index, value, sql);
         }
         rc = sqlite3_bind_int64(stmt, index, qint64(value));
     } else if constexpr (std::is_floating_point_v<X>) {
