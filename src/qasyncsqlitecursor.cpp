@@ -17,6 +17,15 @@ namespace {
 // Chunks a stream may have in flight to a slow consumer before the worker
 // stops stepping; bounds memory whatever the result size.
 constexpr int MaxChunksInFlight = 4;
+
+// Queues the rest of \a state's stream; never awaited, so the worker may queue it too.
+void queuePump(QAsyncSqliteWorker &worker, const CursorStatePtr &state)
+{
+    worker.enqueue(std::make_unique<CallableJob<void>>([state](QAsyncSqliteWorker &w) {
+                       state->pumpStream(w);
+                   }),
+                   false);
+}
 } // namespace
 
 // ---------------------------------------------------------------------------
@@ -389,12 +398,8 @@ void QAsyncSqliteCursorState::close(QAsyncSqliteWorker &worker)
 
 void QAsyncSqliteCursorState::reset()
 {
-    if (streaming) {
-        stream.reportException(QAsyncSqliteProgrammingError(
-                SQLITE_MISUSE, QStringLiteral("The cursor was closed before the stream finished.")));
-        finishFuture(stream);
-        streaming = false;
-    }
+    endStream(QAsyncSqliteProgrammingError(
+            SQLITE_MISUSE, QStringLiteral("The cursor was closed or executed again before the stream finished.")));
     sqlite3_finalize(std::exchange(stmt, nullptr));
     typedReader.reset();
     hasRow = false;
@@ -402,15 +407,19 @@ void QAsyncSqliteCursorState::reset()
 
 void QAsyncSqliteCursorState::closeWithConnection()
 {
-    if (streaming) {
-        stream.reportException(QAsyncSqliteOperationalError(
-                SQLITE_ABORT, QStringLiteral("The connection was closed before the stream finished.")));
-        finishFuture(stream);
-        streaming = false;
-    }
-    sqlite3_finalize(std::exchange(stmt, nullptr));
-    hasRow = false;
+    endStream(QAsyncSqliteOperationalError(SQLITE_ABORT,
+                                           QStringLiteral("The connection was closed before the stream finished.")));
+    reset();
     closed = true;
+}
+
+void QAsyncSqliteCursorState::endStream(const QAsyncSqliteError &error)
+{
+    if (!streaming)
+        return;
+    stream.reportException(error);
+    finishFuture(stream);
+    streaming = false;
 }
 
 void QAsyncSqliteCursorState::pumpStream(QAsyncSqliteWorker &worker)
@@ -419,7 +428,6 @@ void QAsyncSqliteCursorState::pumpStream(QAsyncSqliteWorker &worker)
         return;
     const CursorStatePtr self = shared_from_this();
     QAsyncSqliteWorker::CancelSource cancel(worker, &stream);
-    const int chunkSize = streamChunkSize;
     // The stream's future is not the job's: publish the snapshots before it
     // finishes, as process() does for every other request, so that whoever
     // waits on it sees totalChanges() and inTransaction() after it.
@@ -428,6 +436,7 @@ void QAsyncSqliteCursorState::pumpStream(QAsyncSqliteWorker &worker)
         worker.publishState(false);
         finishFuture(stream);
     };
+    bool chunkSent = false; // in this turn: at least one per turn, so that the stream progresses
     try {
         for (;;) {
             if (stream.isCanceled()) {
@@ -450,23 +459,26 @@ void QAsyncSqliteCursorState::pumpStream(QAsyncSqliteWorker &worker)
                     continue;
                 return;
             }
-            QVariantList rows = fetch(worker, chunkSize, streamRowFactory);
+            if (chunkSent && worker.hasWaitingWork()) {
+                // Requests queued meanwhile run between chunks, as between
+                // aiosqlite's per-chunk fetches (doc/cursors.md).
+                queuePump(worker, self);
+                return;
+            }
+            chunkSent = true;
+            QVariantList rows = fetch(worker, streamChunkSize, streamRowFactory);
             chunksInFlight.fetch_add(1);
             std::weak_ptr<QAsyncSqliteWorker> weakWorker = worker.weak_from_this();
             worker.post([self, rows = std::move(rows), weakWorker](QAsyncSqliteConnection *connection) {
-                QAsyncSqliteCursor *object = self->cursor;
-                if (object)
+                if (QAsyncSqliteCursor *object = self->cursor)
                     Q_EMIT object->rowsReady(rows);
                 // A slot may have deleted the cursor: read the pointer again
                 // rather than pass a dangling pointer on
                 // (tst_cursor::cursorDeletedMidStream).
                 Q_EMIT connection->rowsReady(self->cursor, rows);
                 if (self->chunksInFlight.fetch_sub(1) - 1 < MaxChunksInFlight && self->parked.exchange(false)) {
-                    if (auto resumed = weakWorker.lock()) {
-                        submit<void>(resumed, [self](QAsyncSqliteWorker &w) {
-                            self->pumpStream(w);
-                        });
-                    }
+                    if (auto resumed = weakWorker.lock())
+                        queuePump(*resumed, self);
                 }
             });
         }

@@ -47,6 +47,8 @@ struct QAsyncSqliteCursorState final : QAsyncSqlite::Detail::OpenResource,
     void close(QAsyncSqliteWorker &worker);
     // Finalizes the statement (ending a stream) but keeps the cursor usable.
     void reset();
+    // Fails a running stream with \a error.
+    void endStream(const QAsyncSqliteError &error);
     // Delivers the stream's next chunks, until the end or back-pressure.
     void pumpStream(QAsyncSqliteWorker &worker);
     void closeWithConnection() override;

@@ -234,6 +234,13 @@ public:
     // Whether the running request was canceled or interrupted: SQLite should
     // stop it now.
     bool currentRequestCanceled() const;
+    // Whether another request waits behind the running one, which can pause
+    // and queue its rest (a stream). Never inside an open handle: a resumed
+    // job would have to wait for the handle to end.
+    bool hasWaitingWork() const
+    {
+        return !m_lease && (!m_pending.empty() || m_hasWork.load(std::memory_order_acquire));
+    }
     // While alive, the cancel check of the running request follows \a source.
     struct CancelSource
     {

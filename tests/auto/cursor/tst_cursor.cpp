@@ -9,6 +9,7 @@
 #include <QAsyncSqlite/QAsyncSqliteTest>
 
 #include <QtCore/qpointer.h>
+#include <QtCore/qsemaphore.h>
 #include <QtCore/qthread.h>
 #include <QtTest/QtTest>
 
@@ -78,6 +79,7 @@ private Q_SLOTS:
     void streamBoundedReadAhead();
     void streamCancel();
     void streamConnectionClosed();
+    void streamYieldsToOtherRequests();
     void cursorDeletedMidStream();
     void streamRowFactoryThrows();
     void cursorRowFactory();
@@ -583,6 +585,47 @@ void tst_Cursor::streamConnectionClosed()
     QCoreApplication::processEvents();
     QCOMPARE(finished, 0);
     QCOMPARE(rejectedAtOnce(c->fetchAll()), QString());
+}
+
+void tst_Cursor::streamYieldsToOtherRequests()
+{
+    // A request queued while a stream runs does not wait for the whole result
+    // when the consumer keeps up (the stream never parks): it runs at the next
+    // chunk, as it would between aiosqlite's per-chunk fetches.
+    const int total = 20000;
+    const int chunkSize = 100;
+    QAsyncSqliteConnection db;
+    QASYNCSQLITE_AWAIT(db.open(u":memory:"_s, {.iterChunkSize = chunkSize}));
+    auto stepped = std::make_shared<std::atomic<qint64>>(0);
+    auto queued = std::make_shared<QSemaphore>();
+    QASYNCSQLITE_AWAIT(db.createFunction(u"stepped"_s, 1, [stepped, queued](const QVariantList &args) {
+        // In the second chunk, wait until the consumer has queued its request.
+        if (stepped->fetch_add(1) == chunkSize + chunkSize / 2)
+            queued->acquire();
+        return args.value(0);
+    }));
+    QASYNCSQLITE_AWAIT(db.createFunction(u"steppedSoFar"_s, 0, [stepped](const QVariantList &) {
+        return QVariant(stepped->load());
+    }));
+    QAsyncSqliteCursor *c = db.cursor(
+            u"WITH RECURSIVE c(x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM c WHERE x + 1 < %1) SELECT stepped(x) FROM c"_s
+                    .arg(total));
+    QFuture<QVariantList> other;
+    qint64 consumed = 0;
+    connect(c, &QAsyncSqliteCursor::rowsReady, this, [&](const QVariantList &rows) {
+        if (consumed == 0) {
+            other = db.execute(u"SELECT steppedSoFar()"_s);
+            queued->release();
+        }
+        consumed += rows.size();
+    });
+    QFuture<void> streamed = c->stream();
+    QASYNCSQLITE_AWAIT(streamed);
+    QTRY_COMPARE(consumed, qint64(total));
+    QASYNCSQLITE_AWAIT_RESULT(rows, other);
+    const qint64 seen = rows.value(0).toList().value(0).toLongLong();
+    QVERIFY2(seen > 0 && seen <= 3 * chunkSize + 1,
+             qPrintable(u"the request ran after %1 of %2 streamed rows"_s.arg(seen).arg(total)));
 }
 
 void tst_Cursor::cursorDeletedMidStream()
