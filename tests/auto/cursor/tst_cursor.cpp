@@ -42,10 +42,12 @@ QString rejectedAtOnce(const QFuture<T> &future)
     return QAsyncSqliteTest::awaitError(future, error, 1s);
 }
 
-QString seriesSql(int count)
+// The integers 0 … count-1, each selected as \a column (an expression of x).
+QString seriesSql(int count, QStringView column = u"x")
 {
     return u"WITH RECURSIVE c(x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM c WHERE x + 1 < %1) "
-           "SELECT x FROM c WHERE x < %1"_s.arg(count);
+           "SELECT %2 FROM c WHERE x < %1"_s.arg(count)
+                   .arg(column);
 }
 
 } // namespace
@@ -497,9 +499,7 @@ void tst_Cursor::streamBoundedReadAhead()
         stepped->fetch_add(1);
         return args.value(0);
     }));
-    QAsyncSqliteCursor *c = db.cursor(
-            u"WITH RECURSIVE c(x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM c WHERE x + 1 < %1) SELECT stepped(x) FROM c"_s
-                    .arg(total));
+    QAsyncSqliteCursor *c = db.cursor(seriesSql(total, u"stepped(x)"));
     qint64 consumed = 0;
     qint64 maxAhead = 0;
     int chunks = 0;
@@ -607,9 +607,7 @@ void tst_Cursor::streamYieldsToOtherRequests()
     QASYNCSQLITE_AWAIT(db.createFunction(u"steppedSoFar"_s, 0, [stepped](const QVariantList &) {
         return QVariant(stepped->load());
     }));
-    QAsyncSqliteCursor *c = db.cursor(
-            u"WITH RECURSIVE c(x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM c WHERE x + 1 < %1) SELECT stepped(x) FROM c"_s
-                    .arg(total));
+    QAsyncSqliteCursor *c = db.cursor(seriesSql(total, u"stepped(x)"));
     QFuture<QVariantList> other;
     qint64 consumed = 0;
     connect(c, &QAsyncSqliteCursor::rowsReady, this, [&](const QVariantList &rows) {
